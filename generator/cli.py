@@ -1,0 +1,152 @@
+"""The ``vanban`` command. Parses arguments, runs the pipeline of ``main.py``, and reports in
+Vietnamese; every error class maps to its exit code here, in one place, never a traceback."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import traceback
+from pathlib import Path
+
+import click
+
+from . import __version__, main as pipeline
+from .exceptions import DataError, Problem, VanbanError
+
+EXIT_UNEXPECTED = 70
+
+# click's own words (usage lines, its errors) in Vietnamese
+_CLICK_VI = {
+    "Usage:": "Cách dùng:",
+    "Options": "Tùy chọn",
+    "Commands": "Lệnh",
+    "Show this message and exit.": "Hiện hướng dẫn này rồi thoát.",
+    "Show the version and exit.": "Hiện phiên bản rồi thoát.",
+    "%(prog)s, version %(version)s": "%(prog)s, phiên bản %(version)s",
+    "Error: {message}": "Lỗi: {message}",
+    "No such option {name!r}.": "Không có tùy chọn {name!r}.",
+    "No such command {name!r}.": "Không có lệnh {name!r}.",
+    "Missing argument": "Thiếu đối số",
+    "Missing option": "Thiếu tùy chọn",
+    "Missing parameter": "Thiếu tham số",
+    "Missing command.": "Thiếu lệnh.",
+    "Try '{command} {option}' for help.": "Gõ '{command} {option}' để xem hướng dẫn.",
+    "Invalid value for {param_hint}: {message}": "Giá trị không hợp lệ cho {param_hint}: {message}",
+    "Invalid value: {message}": "Giá trị không hợp lệ: {message}",
+    "Option {name!r} does not take a value.": "Tùy chọn {name!r} không nhận giá trị.",
+    "Option {name!r} requires an argument.": "Tùy chọn {name!r} cần một giá trị.",
+    "Got unexpected extra argument ({args})": "Thừa đối số ({args})",
+    "Got unexpected extra arguments ({args})": "Thừa các đối số ({args})",
+    "{name} {filename!r} does not exist.": "{name} {filename!r} không tồn tại.",
+    "{name} {filename!r} is a file.": "{name} {filename!r} là một tệp, không phải thư mục.",
+    "{name} {filename!r} is a directory.": "{name} {filename!r} là một thư mục, không phải tệp.",
+    "directory": "Thư mục",
+    "file": "Tệp",
+    "path": "Đường dẫn",
+    "Aborted!": "Đã dừng.",
+}
+
+
+def _vi(message: str) -> str:
+    return _CLICK_VI.get(message, message)
+
+
+def _vi_n(singular: str, plural: str, n: int) -> str:
+    return _vi(singular if n == 1 else plural)
+
+
+for _module in ("core", "exceptions", "formatting", "parser", "types", "decorators", "termui"):
+    _mod = sys.modules.get(f"click.{_module}") or __import__(f"click.{_module}", fromlist=["_"])
+    if hasattr(_mod, "_"):
+        _mod._ = _vi
+    if hasattr(_mod, "ngettext"):
+        _mod.ngettext = _vi_n
+
+
+def _report_problems(problems: list[Problem]) -> None:
+    for problem in problems:
+        click.echo(str(problem), err=True)
+
+
+DATA_OPTION = click.option("--data", "data_dir", type=click.Path(path_type=Path), default="data",
+                           show_default=True, help="Thư mục dữ liệu của chiến dịch.")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="vanban")
+def cli() -> None:
+    """vanban — sinh văn bản của một đợt sơ kết, tổng kết từ một bộ dữ liệu.
+
+    Dữ liệu (thư mục data/) là nguồn duy nhất; các văn bản được sinh vào thư mục out/.
+    """
+
+
+@cli.command()
+@DATA_OPTION
+@click.option("--out", "out_dir", type=click.Path(path_type=Path), default="out",
+              show_default=True, help="Thư mục ghi các văn bản sinh ra.")
+def build(data_dir: Path, out_dir: Path) -> None:
+    """Sinh mọi văn bản của chiến dịch vào thư mục kết quả."""
+    report = pipeline.build(data_dir, out_dir)
+    _report_problems(report.warnings)
+    for name in report.written:
+        click.echo(f"đã ghi {out_dir / name}")
+    click.echo(f"Xong: {len(report.written)} tệp đã ghi, {len(report.unchanged)} tệp không đổi.")
+
+
+@cli.command()
+@DATA_OPTION
+@click.option("--schema", "schema", is_flag=True,
+              help="In JSON Schema của các tệp dữ liệu (để trình soạn thảo kiểm tra) rồi thoát.")
+def check(data_dir: Path, schema: bool) -> None:
+    """Kiểm tra dữ liệu và mẫu văn bản, liệt kê mọi lỗi; không ghi gì."""
+    if schema:
+        from .docs import json_schemas
+
+        click.echo(json.dumps(json_schemas(), ensure_ascii=False, indent=2))
+        return
+    warnings = pipeline.check(data_dir)
+    _report_problems(warnings)
+    click.echo(f"Dữ liệu hợp lệ ({len(warnings)} cảnh báo).")
+
+
+@cli.command()
+@click.argument("target", type=click.Path(path_type=Path))
+def new(target: Path) -> None:
+    """Tạo thư mục chiến dịch mới TARGET từ chiến dịch mẫu (dữ liệu và mẫu văn bản)."""
+    for made in pipeline.new_campaign(target):
+        click.echo(f"đã tạo {made}")
+    click.echo(f"Sửa dữ liệu trong {target / 'data'}, rồi chạy: cd {target} && vanban build")
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point: run the command and turn every error into a message and an exit code."""
+    try:
+        cli.main(args=argv, prog_name="vanban", standalone_mode=False)
+    except DataError as exc:
+        _report_problems(exc.problems)
+        errors = sum(p.is_error for p in exc.problems)
+        click.echo(f"Có {errors} lỗi trong dữ liệu; chưa ghi tệp nào.", err=True)
+        sys.exit(exc.exit_code)
+    except VanbanError as exc:
+        click.echo(f"Lỗi: {exc}", err=True)
+        sys.exit(exc.exit_code)
+    except click.exceptions.Abort:
+        click.echo(_vi("Aborted!"), err=True)
+        sys.exit(1)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        click.echo("Đã dừng theo yêu cầu; các tệp đã có vẫn nguyên vẹn.", err=True)
+        sys.exit(130)
+    except Exception as exc:  # a bug of ours: say so plainly, keep the traceback for developers
+        if os.environ.get("VANBAN_DEBUG"):
+            traceback.print_exc()
+        click.echo(f"Lỗi không mong đợi trong vanban ({type(exc).__name__}: {exc}). "
+                   "Các tệp đã có vẫn nguyên vẹn. Đặt biến VANBAN_DEBUG=1 để xem chi tiết "
+                   "và gửi cho người phát triển.", err=True)
+        sys.exit(EXIT_UNEXPECTED)

@@ -1,0 +1,55 @@
+"""What several document kinds share: the values prose may refer to, and the prose itself."""
+
+from __future__ import annotations
+
+from ..environment import DateValue, DocValue, Namespace, ProseError, ProseRenderer
+from ..exceptions import Problem
+from ..loader import SourceFile
+from ..validate import CampaignData
+from .. import vnrules
+
+
+def prose_values(data: CampaignData) -> dict:
+    """The values prose in the data may refer to with ``{{ … }}`` (documented in
+    ``docs/du-lieu.md``)."""
+    c, plan, profile = data.campaign, data.plan, data.profile
+    docs = {d.id: DocValue(name=d.name, symbol=d.symbol, d=d.date, issuer=d.issuer,
+                           subject=d.subject, profile=profile) for d in c.reviewed}
+    levels = {lv.id: Namespace({"name": lv.name, "review_deadline": DateValue(lv.review_deadline),
+                                "report_deadline": DateValue(lv.report_deadline)})
+              for lv in c.levels}
+    plan_symbol = vnrules.symbol(plan.number, plan.type, c.issuer.symbol, profile)
+    return {
+        "docs": Namespace(docs),
+        "levels": Namespace(levels),
+        "campaign": Namespace({"final_deadline": DateValue(c.final_deadline),
+                               "period_start": DateValue(c.period.start),
+                               "period_end": DateValue(c.period.end)}),
+        "issuer": Namespace({"name": c.issuer.name, "short_name": c.issuer.short_name,
+                             "place": c.issuer.place}),
+        "plan": Namespace({"symbol": plan_symbol, "date": DateValue(plan.date),
+                           "reference": vnrules.reference(plan.doc_name, plan_symbol, plan.date,
+                                                          profile)}),
+    }
+
+
+class Prose:
+    """Renders the prose of one data file, collecting problems with their line."""
+
+    def __init__(self, renderer: ProseRenderer, source: SourceFile, problems: list[Problem]):
+        self.renderer = renderer
+        self.source = source
+        self.problems = problems
+
+    def __call__(self, text: str, loc: tuple) -> str:
+        try:
+            return self.renderer.render(text)
+        except ProseError as exc:
+            self.problems.append(self.source.problem(loc, str(exc)))
+            return text
+
+
+def signature(data: CampaignData, signer) -> vnrules.Signature:
+    return vnrules.signature(
+        authority=[vnrules.Authority(a.mode, a.of) for a in signer.authority],
+        title=signer.title, name=signer.name, signed=signer.signed, profile=data.profile)

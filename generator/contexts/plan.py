@@ -1,0 +1,73 @@
+"""Context of the plan (kế hoạch): header, title, the numbered body, signature, recipients."""
+
+from __future__ import annotations
+
+from ..renderer import DocProperties
+from ..schema import Node
+from ..validate import CampaignData
+from .. import vnrules
+from .common import Prose, signature
+
+HEADING_STYLES = ("heading1", "heading2", "heading3", "heading4")
+
+
+def body_blocks(nodes: list[Node], prose: Prose, profile, loc: tuple,
+                path: tuple[int, ...] = ()) -> list[dict]:
+    """The numbered tree as a flat list of blocks ``{"style", "text"}`` in reading order.
+
+    A node with a title is a heading of its depth (the top level in capitals); a node with
+    only text is a numbered paragraph; ``lines`` are ``-`` lines, their ``sub`` ``+`` lines.
+    """
+    blocks = []
+    for i, node in enumerate(nodes):
+        here = path + (i + 1,)
+        nloc = loc + (i,)
+        label = vnrules.heading_label(here, profile)
+        if node.title:
+            title = prose(node.title, nloc + ("title",))
+            if len(here) == 1:
+                title = vnrules.upper(title)
+            blocks.append({"style": HEADING_STYLES[len(here) - 1], "text": f"{label} {title}"})
+            if node.text:
+                blocks.append({"style": "body", "text": prose(node.text, nloc + ("text",))})
+        else:
+            blocks.append({"style": "body", "text": f"{label} {prose(node.text, nloc + ('text',))}"})
+        for j, line in enumerate(node.lines):
+            lloc = nloc + ("lines", j)
+            blocks.append({"style": "body", "text": "- " + prose(line.text, lloc + ("text",))})
+            for k, sub in enumerate(line.sub):
+                blocks.append({"style": "body", "text": "+ " + prose(sub, lloc + ("sub", k))})
+        blocks += body_blocks(node.items, prose, profile, nloc + ("items",), here)
+        if node.note:
+            blocks.append({"style": "note", "text": prose(node.note, nloc + ("note",))})
+    return blocks
+
+
+def plan_context(data: CampaignData, prose: Prose) -> tuple[dict, DocProperties]:
+    c, plan, profile = data.campaign, data.plan, data.profile
+    issuer = c.issuer
+    summary = prose(plan.summary, ("summary",))
+    if profile.texts.summary_capitalize:
+        summary = vnrules.capitalize_first(summary)
+    header = vnrules.header(
+        superior=issuer.superior,
+        issuer_lines=issuer.header_lines or [issuer.name],
+        number=vnrules.number_line(plan.number, plan.type, issuer.symbol, profile),
+        place_date=vnrules.full_date(plan.date, issuer.place),
+        profile=profile)
+    body = [{"style": "body", "text": prose(t, ("intro", i))} for i, t in enumerate(plan.intro)]
+    body += body_blocks(plan.sections, prose, profile, ("sections",))
+    context = {
+        "header": header,
+        "doc_type": vnrules.upper(plan.doc_name),
+        "summary": summary,
+        "summary_rule": profile.texts.summary_rule or "",
+        "body": body,
+        "recipients_label": profile.texts.recipients_label,
+        "recipients": vnrules.recipients(plan.recipients, profile),
+        "signature": signature(data, plan.signer),
+    }
+    props = DocProperties(title=f"{plan.doc_name} {summary}", subject=summary,
+                          creator=issuer.name, created=plan.date,
+                          keywords=vnrules.symbol(plan.number, plan.type, issuer.symbol, profile))
+    return context, props

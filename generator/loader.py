@@ -1,0 +1,226 @@
+"""Reading data files: YAML with the line of every key, and text hygiene on every string.
+
+PyYAML composes the file into nodes, which carry their line; we build plain Python values from
+them ourselves so that we can (1) remember the line of every key path, (2) refuse duplicate
+keys, which PyYAML would silently accept, (3) keep dates as text for our own date parser, and
+(4) clean every string on the way in (NFC, the broken ``Ƣ``, control characters).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from yaml.constructor import ConstructorError, SafeConstructor
+
+from .exceptions import ERROR, WARNING, Problem
+
+Path_ = tuple[str | int, ...]
+
+
+@dataclass
+class SourceFile:
+    """A data file read into plain values, with the line of each key path (1-based)."""
+
+    path: Path
+    name: str                      # what users see in messages: "chien-dich.yaml"
+    data: Any = None
+    lines: dict[Path_, int] = field(default_factory=dict)
+
+    def line_of(self, loc: Path_) -> int | None:
+        """Line of ``loc``, or of its nearest parent that has one."""
+        loc = tuple(loc)
+        while loc:
+            if loc in self.lines:
+                return self.lines[loc]
+            loc = loc[:-1]
+        return self.lines.get((), None)
+
+    def problem(self, loc: Path_, message: str, level: str = ERROR) -> Problem:
+        return Problem(self.name, self.line_of(loc), format_loc(loc), message, level)
+
+
+def format_loc(loc: Path_) -> str:
+    """``("levels", 1, "id")`` → ``levels[2].id`` (items counted from 1, as users count)."""
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part + 1}]"
+        else:
+            out += ("." if out else "") + str(part)
+    return out
+
+
+# --- text hygiene -------------------------------------------------------------------------
+
+_BROKEN_LETTERS = {"Ƣ": "Ư", "ƣ": "ư"}
+# C0 controls but \n, C1 controls, the non-characters U+FFFE/U+FFFF, zero-width marks and BOMs.
+_BAD_CHARS = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\ufffe\uffff\u200b\u200c\u200d\u2060\ufeff"
+                        "\ud800-\udfff]")
+_SPACES = re.compile(r"\s+")
+
+
+def _char_name(ch: str) -> str:
+    return f"U+{ord(ch):04X}" + (" (xuống dòng trong ô của Word)" if ch == "\x0b" else "")
+
+
+def clean_text(text: str) -> tuple[str, list[str]]:
+    """The text as it should be: NFC, ``Ƣ``/``ƣ`` repaired, control characters gone, runs
+    of white space (new lines included) made one space. Returns the text and the warnings
+    (Vietnamese) for what was repaired or removed."""
+    notes: list[str] = []
+    text = unicodedata.normalize("NFC", text)
+    broken = sorted({ch for ch in text if ch in _BROKEN_LETTERS})
+    if broken:
+        for ch in broken:
+            text = text.replace(ch, _BROKEN_LETTERS[ch])
+        pairs = ", ".join(f"«{ch}» → «{_BROKEN_LETTERS[ch]}»" for ch in broken)
+        notes.append(f"đã sửa chữ lỗi phông {pairs}")
+    bad = sorted({ch for ch in text if _BAD_CHARS.match(ch)})
+    if bad:
+        # a tab or a Word line break stands between words: keep a space there
+        text = _BAD_CHARS.sub(lambda m: " " if m.group() in "\t\x0b\x0c" else "", text)
+        notes.append("đã bỏ ký tự điều khiển không đưa được vào văn bản: "
+                     + ", ".join(_char_name(ch) for ch in bad))
+    text = _SPACES.sub(" ", text).strip()
+    return text, notes
+
+
+# --- YAML ---------------------------------------------------------------------------------
+
+_PROBLEM_VI = [
+    ("mapping values are not allowed", "dấu «:» không đúng chỗ (thiếu dấu nháy quanh một "
+     "đoạn văn có dấu hai chấm, hoặc thụt lề sai)"),
+    ("could not find expected ':'", "thiếu dấu «:» sau tên mục"),
+    ("expected <block end>, but found", "thụt lề không khớp với các dòng trên"),
+    ("found character '\\t' that cannot start any token", "có ký tự Tab: hãy thụt lề bằng dấu cách"),
+    ("found unexpected end of stream", "tệp kết thúc khi một đoạn trong dấu nháy chưa đóng"),
+    ("found undefined alias", "tham chiếu «*» tới một neo «&» không có"),
+    ("found unknown escape character", "ký tự thoát «\\» không hợp lệ trong dấu nháy kép"),
+    ("expected ',' or ']'", "danh sách trong «[ ]» thiếu dấu phẩy hoặc dấu «]»"),
+    ("expected ',' or '}'", "nhóm trong «{ }» thiếu dấu phẩy hoặc dấu «}»"),
+    ("while scanning a quoted scalar", "đoạn trong dấu nháy chưa được đóng"),
+    ("while scanning a simple key", "thiếu dấu «:» sau tên mục"),
+    ("found a tab character", "có ký tự Tab: hãy thụt lề bằng dấu cách"),
+]
+
+
+def _yaml_message(exc: yaml.MarkedYAMLError) -> str:
+    raw = " ".join(x for x in (exc.context, exc.problem) if x)
+    for needle, vi in _PROBLEM_VI:
+        if needle in raw:
+            return f"lỗi cú pháp YAML: {vi}"
+    return f"lỗi cú pháp YAML ({raw})"
+
+
+class _Builder:
+    """Plain values from composed YAML nodes, recording lines and cleaning text."""
+
+    _constructor = SafeConstructor()
+
+    def __init__(self, source: SourceFile, problems: list[Problem], clean: bool):
+        self.source = source
+        self.problems = problems
+        self.clean = clean
+
+    def build(self, node: yaml.Node, loc: Path_) -> Any:
+        self.source.lines.setdefault(loc, node.start_mark.line + 1)
+        if isinstance(node, yaml.MappingNode):
+            out: dict[str, Any] = {}
+            for key_node, value_node in node.value:
+                key = self.build(key_node, loc + ("<khóa>",))
+                if not isinstance(key, (str, int)) or isinstance(key, bool):
+                    self.problems.append(Problem(self.source.name, key_node.start_mark.line + 1,
+                                                 format_loc(loc), "tên mục phải là chữ"))
+                    continue
+                key = str(key)
+                if key in out:
+                    self.problems.append(Problem(
+                        self.source.name, key_node.start_mark.line + 1, format_loc(loc + (key,)),
+                        f"mục «{key}» được khai báo hai lần (lần đầu ở dòng "
+                        f"{self.source.lines.get(loc + (key,))})"))
+                    continue
+                self.source.lines[loc + (key,)] = key_node.start_mark.line + 1
+                out[key] = self.build(value_node, loc + (key,))
+            self.source.lines.pop(loc + ("<khóa>",), None)
+            return out
+        if isinstance(node, yaml.SequenceNode):
+            return [self.build(item, loc + (i,)) for i, item in enumerate(node.value)]
+        return self.scalar(node, loc)
+
+    def scalar(self, node: yaml.ScalarNode, loc: Path_) -> Any:
+        if node.tag == "tag:yaml.org,2002:timestamp":
+            return node.value  # our own parser reads dates, with Vietnamese messages
+        if node.tag == "tag:yaml.org,2002:str":
+            value = node.value
+        else:
+            try:
+                value = self._constructor.construct_object(node)
+            except ConstructorError as exc:
+                self.problems.append(Problem(self.source.name, node.start_mark.line + 1,
+                                             format_loc(loc), f"giá trị không đọc được ({exc.problem})"))
+                return None
+        if isinstance(value, str) and self.clean:
+            value, notes = clean_text(value)
+            for note in notes:
+                self.problems.append(Problem(self.source.name, node.start_mark.line + 1,
+                                             format_loc(loc), note, WARNING))
+        return value
+
+
+def read_text(path: Path, name: str, problems: list[Problem]) -> str | None:
+    """A text file's content, or ``None`` with a problem if it cannot be read as UTF-8."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        problems.append(Problem(name, None, "", "không tìm thấy tệp"))
+        return None
+    except OSError as exc:
+        problems.append(Problem(name, None, "", f"không đọc được tệp ({exc.strerror})"))
+        return None
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        problems.append(Problem(name, line, "", "tệp không ở mã UTF-8: hãy lưu lại với "
+                                "mã hóa UTF-8 (trong Notepad: Save As → Encoding: UTF-8)"))
+        return None
+
+
+def load_yaml(path: Path, name: str, problems: list[Problem], *, clean: bool = True) -> SourceFile:
+    """Read a YAML data file. Problems go to ``problems``; ``data`` is ``None`` when the file
+    cannot be used at all (missing, not UTF-8, bad syntax, empty)."""
+    source = SourceFile(path=path, name=name)
+    text = read_text(path, name, problems)
+    if text is None:
+        return source
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        problems.append(Problem(name, mark.line + 1 if mark else None, "", _yaml_message(exc)))
+        return source
+    except yaml.YAMLError as exc:
+        problems.append(Problem(name, None, "", f"lỗi cú pháp YAML ({exc})"))
+        return source
+    if node is None:
+        problems.append(Problem(name, None, "", "tệp trống: chưa có dữ liệu nào"))
+        return source
+    source.data = _Builder(source, problems, clean).build(node, ())
+    if not isinstance(source.data, dict):
+        problems.append(Problem(name, 1, "", "tệp phải là một nhóm các mục «tên: giá trị»"))
+        source.data = None
+    return source
+
+
+def read_yaml_plain(path: Path) -> dict:
+    """A trusted YAML file of the package (a profile) as plain values; text kept as written."""
+    problems: list[Problem] = []
+    source = load_yaml(path, path.name, problems, clean=False)
+    if problems or source.data is None:
+        raise ValueError("; ".join(str(p) for p in problems) or f"{path.name}: trống")
+    return source.data

@@ -1,0 +1,162 @@
+"""Format profiles (thể thức): the values of ``spec/the-thuc.md`` as data.
+
+A profile is a YAML file in ``generator/profiles/``. It may ``extends:`` another profile and
+change only what differs, so a new guideline (say Hướng dẫn 05-HD/VPTW of 2026) is a new file,
+not new code. A campaign picks a profile by id and may override any of its values under
+``format_overrides:``; the result is validated with the same models as the bundled profiles.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+PROFILE_DIR = Path(__file__).parent / "profiles"
+
+Align = Literal["left", "center", "right", "justify"]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class PageSetup(_Strict):
+    width_mm: float = Field(description="Khổ giấy: chiều rộng (mm), A4 là 210")
+    height_mm: float = Field(description="Khổ giấy: chiều cao (mm), A4 là 297")
+    margin_top_mm: float = Field(description="Lề trên (mm)")
+    margin_bottom_mm: float = Field(description="Lề dưới (mm)")
+    margin_left_mm: float = Field(description="Lề trái (mm)")
+    margin_right_mm: float = Field(description="Lề phải (mm)")
+    header_distance_mm: float = Field(10, description="Khoảng cách từ mép giấy đến số trang (mm)")
+
+
+class ElementStyle(_Strict):
+    """How one element of a document looks (a named style of the template)."""
+
+    size: float = Field(description="Cỡ chữ (pt)")
+    bold: bool = False
+    italic: bool = False
+    underline: bool = False
+    align: Align = "left"
+    space_before_pt: float = 0
+    space_after_pt: float = 0
+    first_line_indent_cm: float = 0
+    line_spacing_min_pt: float | None = None
+    keep_with_next: bool = False
+    border_bottom_cm: float | None = Field(
+        None, description="Đường kẻ liền dưới đoạn, dài bấy nhiêu cm, căn giữa (null: không kẻ)")
+
+
+class Numbering(_Strict):
+    label: str = Field(description="Chữ đứng trước số: «Số » (Đảng) hoặc «Số: » (Nhà nước)")
+    symbol: str = Field(description="Số và ký hiệu: {number}, {type}, {issuer}")
+    symbol_no_type: str = Field(description="Số và ký hiệu khi văn bản không có tên loại (công văn)")
+    blank_number: str = Field(description="Chỗ trống để ghi số bằng tay trên văn bản mẫu")
+    reference: str = Field(description="Cách dẫn một văn bản trong câu: {name}, {symbol}, {date}")
+    headings: list[str] = Field(
+        description="Cách đánh số từng cấp đề mục: {roman}, {n}, {path} (1.1), {letter}")
+    appendix: Literal["arabic", "roman"] = Field(description="Phụ lục 1 (arabic) / Phụ lục I (roman)")
+
+
+class Texts(_Strict):
+    national_title: str = Field(description="Tên Đảng hoặc Quốc hiệu")
+    motto: str | None = Field(None, description="Tiêu ngữ (văn bản nhà nước)")
+    separator: str | None = Field(None, description="Dấu dưới tên cơ quan (Đảng: «*»)")
+    summary_rule: str | None = Field(
+        None, description="Dòng dưới trích yếu (Đảng: «-----»); null: kẻ đường liền")
+    summary_capitalize: bool = Field(
+        False, description="Viết hoa chữ đầu của trích yếu (Nhà nước); Đảng để chữ thường")
+    recipients_label: str = "Nơi nhận:"
+    signed_mark: str = "(Đã ký)"
+
+
+class Recipients(_Strict):
+    prefix: str = "- "
+    separator: str = Field(description="Dấu cuối mỗi dòng nơi nhận (Đảng «,», Nhà nước «;»)")
+    last: str = Field(".", description="Dấu cuối dòng nơi nhận cuối cùng")
+
+
+class SignatureRules(_Strict):
+    modes: dict[str, str] = Field(
+        description="Các cách ký: tm (thay mặt), kt (ký thay), tl (thừa lệnh), tuq, q …")
+    committee_signs_collectively: bool = Field(
+        description="Cấp ủy ký tập thể: không bao giờ «K/T BÍ THƯ»")
+
+
+STYLE_KEYS = (
+    "superior", "issuer", "separator", "issuer_rule", "number", "national_title", "motto",
+    "place_date", "doc_type", "summary", "summary_rule", "body", "heading1", "heading2",
+    "heading3", "heading4", "note", "recipients_label", "recipients", "authority",
+    "signer_title", "signed_mark", "signer_name", "page_number",
+)
+
+
+class Profile(_Strict):
+    id: str
+    name: str = Field(description="Tên thể thức, đọc được")
+    kind: Literal["dang", "nha-nuoc"] = Field(description="Văn bản của Đảng hay của Nhà nước")
+    font: str = Field(description="Phông chữ của mọi đoạn văn")
+    page: PageSetup
+    numbering: Numbering
+    texts: Texts
+    recipients: Recipients
+    signature: SignatureRules
+    styles: dict[str, ElementStyle] = Field(description="Kiểu chữ của từng thành phần")
+
+    def model_post_init(self, _context: Any) -> None:
+        missing = [k for k in STYLE_KEYS if k not in self.styles]
+        unknown = [k for k in self.styles if k not in STYLE_KEYS]
+        if missing or unknown:
+            parts = []
+            if missing:
+                parts.append("thiếu kiểu " + ", ".join(missing))
+            if unknown:
+                parts.append("kiểu không xác định " + ", ".join(unknown))
+            raise ValueError("; ".join(parts))
+
+
+def deep_merge(base: dict, change: dict) -> dict:
+    """``change`` laid over ``base``: mappings merge key by key, anything else replaces."""
+    out = dict(base)
+    for key, value in change.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = deep_merge(out[key], value)
+        else:
+            out[key] = value
+    return out
+
+
+def available() -> list[str]:
+    """Ids of the bundled profiles."""
+    return sorted(p.stem for p in PROFILE_DIR.glob("*.yaml"))
+
+
+def raw_profile(profile_id: str, _seen: tuple[str, ...] = ()) -> dict:
+    """The profile's values as a plain mapping, with ``extends`` resolved."""
+    from .loader import read_yaml_plain  # the loader knows YAML; profiles only know values
+
+    if profile_id in _seen:
+        raise ValueError("thể thức kế thừa vòng tròn: " + " → ".join(_seen + (profile_id,)))
+    path = PROFILE_DIR / f"{profile_id}.yaml"
+    if not path.is_file():
+        raise KeyError(profile_id)
+    data = read_yaml_plain(path)
+    parent = data.pop("extends", None)
+    if parent:
+        data = deep_merge(raw_profile(parent, _seen + (profile_id,)), data)
+    data["id"] = profile_id
+    return data
+
+
+def build_profile(profile_id: str, overrides: dict | None = None) -> Profile:
+    """The profile ``profile_id`` with a campaign's ``overrides`` laid over it.
+
+    Raises ``KeyError`` for an unknown id and pydantic's ``ValidationError`` for bad values;
+    the validation step turns both into Vietnamese problems with their place.
+    """
+    data = raw_profile(profile_id)
+    if overrides:
+        data = deep_merge(data, overrides)
+    return Profile.model_validate(data)

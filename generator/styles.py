@@ -1,0 +1,188 @@
+"""The named styles of the templates, and how a format profile sets them.
+
+Every template uses the same named paragraph styles (``VB Tên cơ quan``, ``VB Nội dung`` …),
+one per element of ``spec/the-thuc.md``. A user can restyle a template in Word, move things
+around and add text; the values the format rules fix — font, sizes, bold/italic/underline,
+alignment, spacing, margins — are written into these styles from the campaign's profile each
+time a template is prepared, so the rules live in the profile and in this one module.
+"""
+
+from __future__ import annotations
+
+from lxml import etree
+
+from .profiles import ElementStyle, Profile
+
+W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+W = f"{{{W_NS}}}"
+
+# profile style key → (style id, style name a user sees in Word)
+STYLES: dict[str, tuple[str, str]] = {
+    "superior": ("VBCoQuanCapTren", "VB Cơ quan cấp trên"),
+    "issuer": ("VBTenCoQuan", "VB Tên cơ quan"),
+    "separator": ("VBDauSao", "VB Dấu sao"),
+    "issuer_rule": ("VBGachTenCoQuan", "VB Gạch dưới tên cơ quan"),
+    "number": ("VBSoKyHieu", "VB Số, ký hiệu"),
+    "national_title": ("VBQuocHieu", "VB Quốc hiệu, tên Đảng"),
+    "motto": ("VBTieuNgu", "VB Tiêu ngữ"),
+    "place_date": ("VBDiaDanhNgay", "VB Địa danh, ngày tháng"),
+    "doc_type": ("VBTenLoai", "VB Tên loại văn bản"),
+    "summary": ("VBTrichYeu", "VB Trích yếu"),
+    "summary_rule": ("VBGachTrichYeu", "VB Gạch dưới trích yếu"),
+    "body": ("VBNoiDung", "VB Nội dung"),
+    "heading1": ("VBMuc1", "VB Mục cấp 1 (I.)"),
+    "heading2": ("VBMuc2", "VB Mục cấp 2 (1.)"),
+    "heading3": ("VBMuc3", "VB Mục cấp 3 (1.1.)"),
+    "heading4": ("VBMuc4", "VB Mục cấp 4 (a)"),
+    "note": ("VBGhiChu", "VB Ghi chú nghiêng"),
+    "recipients_label": ("VBNoiNhanNhan", "VB Nơi nhận (chữ)"),
+    "recipients": ("VBNoiNhan", "VB Nơi nhận (danh sách)"),
+    "authority": ("VBQuyenHanKy", "VB Quyền hạn ký"),
+    "signer_title": ("VBChucVuKy", "VB Chức vụ người ký"),
+    "signed_mark": ("VBDaKy", "VB Đã ký"),
+    "signer_name": ("VBHoTenKy", "VB Họ tên người ký"),
+    "page_number": ("VBSoTrang", "VB Số trang"),
+}
+
+# Widths the templates are built with (the centred rules are placed against them).
+HEADER_LEFT_CM = 8.0
+
+
+def text_width_cm(profile: Profile) -> float:
+    page = profile.page
+    return (page.width_mm - page.margin_left_mm - page.margin_right_mm) / 10
+
+
+def twips_pt(pt: float) -> str:
+    return str(round(pt * 20))
+
+
+def twips_cm(cm: float) -> str:
+    return str(round(cm / 2.54 * 1440))
+
+
+def twips_mm(mm: float) -> str:
+    return twips_cm(mm / 10)
+
+
+def _el(parent: etree._Element, tag: str, **attrs: str) -> etree._Element:
+    el = etree.SubElement(parent, W + tag)
+    for key, value in attrs.items():
+        el.set(W + key, value)
+    return el
+
+
+def run_properties(style: ElementStyle, font: str) -> etree._Element:
+    """``w:rPr`` for an element style, children in schema order."""
+    rpr = etree.Element(W + "rPr")
+    _el(rpr, "rFonts", ascii=font, hAnsi=font, cs=font, eastAsia=font)
+    for flag, tags in ((style.bold, ("b", "bCs")), (style.italic, ("i", "iCs"))):
+        for tag in tags:
+            _el(rpr, tag, val="1" if flag else "0")
+    half_points = str(round(style.size * 2))
+    _el(rpr, "sz", val=half_points)
+    _el(rpr, "szCs", val=half_points)
+    _el(rpr, "u", val="single" if style.underline else "none")
+    _el(rpr, "lang", val="vi-VN")
+    return rpr
+
+
+def paragraph_properties(style: ElementStyle, container_cm: float) -> etree._Element:
+    """``w:pPr`` for an element style, children in schema order."""
+    ppr = etree.Element(W + "pPr")
+    if style.keep_with_next:
+        _el(ppr, "keepNext")
+    _el(ppr, "widowControl")
+    if style.border_bottom_cm is not None:
+        bdr = _el(ppr, "pBdr")
+        _el(bdr, "bottom", val="single", sz="6", space="1", color="000000")
+    spacing = {"before": twips_pt(style.space_before_pt), "after": twips_pt(style.space_after_pt)}
+    if style.line_spacing_min_pt:
+        spacing |= {"line": twips_pt(style.line_spacing_min_pt), "lineRule": "atLeast"}
+    else:
+        spacing |= {"line": "240", "lineRule": "auto"}
+    _el(ppr, "spacing", **spacing)
+    if style.border_bottom_cm is not None:
+        side = max((container_cm - style.border_bottom_cm) / 2, 0)
+        _el(ppr, "ind", left=twips_cm(side), right=twips_cm(side), firstLine="0")
+    else:
+        _el(ppr, "ind", left="0", right="0", firstLine=twips_cm(style.first_line_indent_cm))
+    _el(ppr, "jc", val={"justify": "both"}.get(style.align, style.align))
+    return ppr
+
+
+def _container_cm(key: str, profile: Profile) -> float:
+    return HEADER_LEFT_CM if key == "issuer_rule" else text_width_cm(profile)
+
+
+def apply_profile(styles_xml: bytes, profile: Profile) -> bytes:
+    """styles.xml with the document defaults and every vanban style set from ``profile``.
+
+    A style missing from the template is added, so a user who deleted one in Word still gets
+    a correct document. Theme fonts are removed everywhere: every run is in the profile's font.
+    """
+    root = etree.fromstring(styles_xml)
+    font = profile.font
+    for el in root.iter(W + "rFonts"):
+        for attr in ("asciiTheme", "hAnsiTheme", "eastAsiaTheme", "cstheme"):
+            el.attrib.pop(W + attr, None)
+        for attr in ("ascii", "hAnsi", "cs", "eastAsia"):
+            el.set(W + attr, font)
+    _set_defaults(root, profile)
+    by_id = {s.get(W + "styleId"): s for s in root.findall(W + "style")}
+    for key, (style_id, name) in STYLES.items():
+        style = by_id.get(style_id)
+        if style is None:
+            style = _el(root, "style", type="paragraph", customStyle="1", styleId=style_id)
+            _el(style, "name", val=name)
+            _el(style, "basedOn", val="Normal")
+            _el(style, "qFormat")
+        for tag in ("pPr", "rPr"):
+            for old in style.findall(W + tag):
+                style.remove(old)
+        element = profile.styles[key]
+        style.append(paragraph_properties(element, _container_cm(key, profile)))
+        style.append(run_properties(element, font))
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+def _set_defaults(root: etree._Element, profile: Profile) -> None:
+    defaults = root.find(W + "docDefaults")
+    if defaults is None:
+        defaults = etree.Element(W + "docDefaults")
+        root.insert(0, defaults)
+    for old in list(defaults):
+        defaults.remove(old)
+    rpr_default = _el(defaults, "rPrDefault")
+    rpr_default.append(run_properties(profile.styles["body"], profile.font))
+    ppr_default = _el(defaults, "pPrDefault")
+    ppr = _el(ppr_default, "pPr")
+    _el(ppr, "spacing", before="0", after="0", line="240", lineRule="auto")
+
+
+def apply_page(document_xml: str, profile: Profile) -> str:
+    """document.xml (still a template) with every section's paper and margins from the
+    profile; a landscape section keeps its orientation."""
+    root = etree.fromstring(document_xml.encode("utf-8"))
+    page = profile.page
+    for sect in root.iter(W + "sectPr"):
+        size = sect.find(W + "pgSz")
+        if size is None:
+            size = _el(sect, "pgSz")
+        landscape = size.get(W + "orient") == "landscape"
+        width, height = twips_mm(page.width_mm), twips_mm(page.height_mm)
+        size.set(W + "w", height if landscape else width)
+        size.set(W + "h", width if landscape else height)
+        margins = sect.find(W + "pgMar")
+        if margins is None:
+            margins = etree.Element(W + "pgMar")
+            size.addnext(margins)
+        top, bottom = twips_mm(page.margin_top_mm), twips_mm(page.margin_bottom_mm)
+        left, right = twips_mm(page.margin_left_mm), twips_mm(page.margin_right_mm)
+        if landscape:  # turned as Word turns it: the binding margin goes to the top
+            top, right, bottom, left = left, top, right, bottom
+        for attr, value in (("top", top), ("bottom", bottom), ("left", left), ("right", right),
+                            ("header", twips_mm(page.header_distance_mm)),
+                            ("footer", twips_mm(page.header_distance_mm)), ("gutter", "0")):
+            margins.set(W + attr, value)
+    return etree.tostring(root, encoding="unicode")

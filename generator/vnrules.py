@@ -1,0 +1,274 @@
+"""The Vietnamese rules of an official document, in one place.
+
+Dates (with the leading-zero rule), document numbers, figures and percentages, Roman numerals,
+the Vietnamese letter sequence, heading labels, the header block, the signature block and the
+recipients block. Everything that differs between the Party format (HD 36) and the state format
+(NĐ 30) is read from the :class:`~generator.profiles.Profile` passed in: this module holds the
+rules, the profile holds the values.
+
+Templates reach these functions as Jinja filters and globals (see ``environment.py``).
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+
+from babel.numbers import format_decimal
+
+from .profiles import Profile
+
+LOCALE = "vi"
+
+# The order Vietnamese documents use for lettered items: đ comes after d; f, j, w, z are not
+# Vietnamese letters and are never used.
+LETTERS = ("a", "b", "c", "d", "đ", "e", "g", "h", "i", "k", "l", "m",
+           "n", "o", "p", "q", "r", "s", "t", "u", "v", "x", "y")
+
+_ROMAN = ((1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"),
+          (50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I"))
+
+
+# --- text ---------------------------------------------------------------------------------
+
+def upper(text: str) -> str:
+    """Capitals of a Vietnamese text, in NFC (``Đảng ủy Khối`` → ``ĐẢNG ỦY KHỐI``)."""
+    return unicodedata.normalize("NFC", text.upper())
+
+
+def capitalize_first(text: str) -> str:
+    """First letter in capitals, the rest untouched (a state summary line)."""
+    return text[:1].upper() + text[1:] if text else text
+
+
+# --- numbers ------------------------------------------------------------------------------
+
+def two_digits(n: int) -> str:
+    """``5`` → ``05``; numbers of two digits and more are unchanged."""
+    return f"{n:02d}"
+
+
+def day_text(day: int) -> str:
+    """A day below 10 gets a leading zero."""
+    return two_digits(day)
+
+
+def month_text(month: int) -> str:
+    """Months 1 and 2 get a leading zero; months 3–12 do not (NĐ 30, HD 36)."""
+    return two_digits(month) if month <= 2 else str(month)
+
+
+def roman(n: int) -> str:
+    """Roman numeral of a positive integer: ``4`` → ``IV``."""
+    if n < 1:
+        raise ValueError(f"số La Mã phải dương: {n}")
+    out = []
+    for value, symbol in _ROMAN:
+        count, n = divmod(n, value)
+        out.append(symbol * count)
+    return "".join(out)
+
+
+def letter(n: int) -> str:
+    """The n-th letter of the Vietnamese sequence (1 → ``a``, 5 → ``đ``, 24 → ``aa``)."""
+    if n < 1:
+        raise ValueError(f"thứ tự chữ cái phải dương: {n}")
+    size = len(LETTERS)
+    out = ""
+    while n > 0:
+        n, rest = divmod(n - 1, size)
+        out = LETTERS[rest] + out
+    return out
+
+
+def figure(value: int | float | Decimal | None, decimals: int = 0) -> str:
+    """A figure the Vietnamese way: ``1234567`` → ``1.234.567``, ``12.5`` → ``12,5``.
+
+    ``decimals`` is the largest number of decimals shown; trailing zeros are dropped.
+    ``None`` (no figure) gives an empty string.
+    """
+    if value is None:
+        return ""
+    pattern = "#,##0" + ("." + "#" * decimals if decimals else "")
+    rounded = Decimal(str(value)).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    return format_decimal(rounded, format=pattern, locale=LOCALE)
+
+
+def percent(value: int | float | Decimal | None, decimals: int = 1) -> str:
+    """A percentage the Vietnamese way: ``85.5`` → ``85,5%`` (the value is already ×100)."""
+    if value is None:
+        return ""
+    return figure(value, decimals) + "%"
+
+
+def share(part: int | float, whole: int | float, decimals: int = 1) -> str:
+    """``part`` as a percentage of ``whole``; empty when the whole is zero."""
+    if not whole:
+        return ""
+    return percent(Decimal(str(part)) * 100 / Decimal(str(whole)), decimals)
+
+
+# --- dates --------------------------------------------------------------------------------
+
+def short_date(d: date) -> str:
+    """Date in running text: ``23/02/2021``, ``10/3/2016``, ``05/5/2021``."""
+    return f"{day_text(d.day)}/{month_text(d.month)}/{d.year}"
+
+
+def full_date(d: date, place: str) -> str:
+    """Place and date line: ``Hà Tĩnh, ngày 23 tháng 02 năm 2021``."""
+    return f"{place}, ngày {day_text(d.day)} tháng {month_text(d.month)} năm {d.year}"
+
+
+BLANK = "    "  # the gap left for a number or a day a unit writes by hand
+
+
+def blank_date(year: int, place: str) -> str:
+    """Date line of a skeleton, filled in by hand but for the year:
+    ``Hà Tĩnh, ngày    tháng    năm 2021``."""
+    return f"{place}, ngày{BLANK}tháng{BLANK}năm {year}"
+
+
+# --- document numbers ---------------------------------------------------------------------
+
+def number_text(number: int | None, profile: Profile) -> str:
+    """The number part: zero-padded below 10, or the blank of a skeleton."""
+    if number is None:
+        return profile.numbering.blank_number
+    return two_digits(number)
+
+
+def symbol(number: int | None, doc_type: str | None, issuer: str, profile: Profile) -> str:
+    """Number and symbol: ``150-KH/ĐUK`` (Party), ``07/KH-UBND`` (state), ``12/UBND-VX``
+    (a state công văn, which has no type symbol)."""
+    pattern = profile.numbering.symbol if doc_type else profile.numbering.symbol_no_type
+    return pattern.format(number=number_text(number, profile), type=doc_type or "",
+                          issuer=issuer)
+
+
+def number_line(number: int | None, doc_type: str | None, issuer: str, profile: Profile) -> str:
+    """The number line of the header: ``Số 150-KH/ĐUK`` or ``Số: 07/KH-UBND``."""
+    return profile.numbering.label + symbol(number, doc_type, issuer, profile)
+
+
+def reference(name: str, symbol_text: str, d: date | None, profile: Profile) -> str:
+    """A reference to a document in running text:
+    ``Nghị quyết số 01-NQ/ĐUK, ngày 10/10/2016`` (Party) or
+    ``Quyết định số 1847/QĐ-TTg ngày 27/12/2018`` (state)."""
+    if d is None:
+        return f"{name} số {symbol_text}"
+    return profile.numbering.reference.format(name=name, symbol=symbol_text,
+                                              date=short_date(d))
+
+
+# --- headings -----------------------------------------------------------------------------
+
+def heading_label(path: tuple[int, ...], profile: Profile) -> str:
+    """Label of a heading from its position in the tree: ``(2,)`` → ``II.``,
+    ``(3, 1)`` → ``1.``, ``(3, 1, 2)`` → ``1.2.``, then ``a)``, ``b)`` … ``đ)``."""
+    formats = profile.numbering.headings
+    depth = len(path) - 1
+    if depth >= len(formats):
+        raise ValueError(f"thể thức {profile.id} chỉ có {len(formats)} cấp đề mục")
+    n = path[-1]
+    nested = ".".join(str(p) for p in path[1:]) if len(path) > 1 else str(n)
+    return formats[depth].format(roman=roman(n), n=n, path=nested, letter=letter(n))
+
+
+# --- header, signature, recipients --------------------------------------------------------
+
+@dataclass(frozen=True)
+class Header:
+    """The header block as the template lays it out (left and right columns)."""
+
+    superior: str           # cơ quan cấp trên, capitals; may be empty
+    issuer: str             # cơ quan ban hành, capitals; lines joined with "\n"
+    separator: str          # "*" under the issuer (Party), or empty
+    issuer_rule: bool       # a short solid line under the issuer (state)
+    number: str             # "Số 150-KH/ĐUK"
+    national_title: str     # "ĐẢNG CỘNG SẢN VIỆT NAM" / "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
+    motto: str              # "Độc lập - Tự do - Hạnh phúc" (state) or empty
+    place_date: str         # "Hà Tĩnh, ngày 23 tháng 02 năm 2021"
+
+
+def header(*, superior: str | None, issuer_lines: list[str], number: str, place_date: str,
+           profile: Profile) -> Header:
+    """The header block of a document issued by ``issuer_lines`` under ``superior``."""
+    texts = profile.texts
+    return Header(
+        superior=upper(superior) if superior else "",
+        issuer="\n".join(upper(line) for line in issuer_lines),
+        separator=texts.separator or "",
+        issuer_rule=profile.styles["issuer_rule"].border_bottom_cm is not None,
+        number=number,
+        national_title=texts.national_title,
+        motto=texts.motto or "",
+        place_date=place_date,
+    )
+
+
+@dataclass(frozen=True)
+class Authority:
+    """One line of authority above the signer's title: ``T/M`` + ``BAN THƯỜNG VỤ``."""
+
+    mode: str   # a key of the profile's signature modes: tm, kt, tl, tuq, q
+    of: str     # the body or title signed for: "Ban Thường vụ", "Chủ tịch"
+
+
+@dataclass(frozen=True)
+class Signature:
+    """The signature block, line by line, as the template lays it out."""
+
+    authority: list[str]   # "T/M BAN THƯỜNG VỤ", then "KT. CHỦ TỊCH" …
+    title: str             # "PHÓ BÍ THƯ"
+    signed_mark: str       # "(Đã ký)" on a published copy, else empty
+    name: str              # "Nguyễn Trọng Vân", or empty on a skeleton
+
+
+def signature(*, authority: list[Authority], title: str, name: str, signed: bool,
+              profile: Profile) -> Signature:
+    """The signature block; ``authority`` modes must be ones the profile knows
+    (validation checks this before rendering)."""
+    modes = profile.signature.modes
+    return Signature(
+        authority=[f"{modes[a.mode]} {upper(a.of)}" for a in authority],
+        title=upper(title),
+        signed_mark=profile.texts.signed_mark if signed else "",
+        name=name,
+    )
+
+
+def signature_problem(authority: list[Authority], title: str, committee: bool,
+                      profile: Profile) -> str | None:
+    """Why this signature is not allowed, in Vietnamese, or ``None`` when it is.
+
+    A Party committee signs collectively (``T/M BAN THƯỜNG VỤ`` / ``PHÓ BÍ THƯ``), never
+    ``K/T BÍ THƯ``; ``K/T`` is for the advisory bodies of a committee.
+    """
+    modes = profile.signature.modes
+    for a in authority:
+        if a.mode not in modes:
+            known = ", ".join(f"{k} ({v})" for k, v in modes.items())
+            return f"thể thức {profile.id} không có cách ký «{a.mode}»; chỉ có: {known}"
+    if committee and profile.signature.committee_signs_collectively:
+        if any(a.mode == "kt" for a in authority):
+            return (f"cấp ủy đảng không ký «{modes['kt']} {upper(authority[0].of)}»: "
+                    f"cấp phó ký «{modes.get('tm', 'T/M')} BAN THƯỜNG VỤ» (hoặc "
+                    f"«{modes.get('tm', 'T/M')} ĐẢNG ỦY», «{modes.get('tm', 'T/M')} CHI BỘ») "
+                    f"rồi ghi chức vụ «{upper(title)}»")
+    return None
+
+
+def recipients(lines: list[str], profile: Profile) -> list[str]:
+    """Recipient lines with the profile's dash and punctuation: every line ends with the
+    separator (``,`` Party, ``;`` state), the last one with ``.``."""
+    rules = profile.recipients
+    cleaned = [line.strip().rstrip(",;.").strip() for line in lines]
+    cleaned = [line.removeprefix("-").strip() for line in cleaned]
+    out = []
+    for i, line in enumerate(cleaned):
+        end = rules.last if i == len(cleaned) - 1 else rules.separator
+        out.append(f"{rules.prefix}{line}{end}")
+    return out
