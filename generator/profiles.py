@@ -30,6 +30,9 @@ class PageSetup(_Strict):
     margin_left_mm: float = Field(description="Lề trái (mm)")
     margin_right_mm: float = Field(description="Lề phải (mm)")
     header_distance_mm: float = Field(10, description="Khoảng cách từ mép giấy đến số trang (mm)")
+    header_left_cm: float = Field(description="Bảng tiêu đề: độ rộng cột trái (tên cơ quan), cm")
+    header_right_cm: float = Field(description="Bảng tiêu đề: độ rộng cột phải (quốc hiệu), cm")
+    header_indent_cm: float = Field(0, description="Bảng tiêu đề lùi vào (âm: lấn ra lề trái), cm")
 
 
 class ElementStyle(_Strict):

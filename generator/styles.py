@@ -44,8 +44,8 @@ STYLES: dict[str, tuple[str, str]] = {
     "page_number": ("VBSoTrang", "VB Số trang"),
 }
 
-# Widths the templates are built with (the centred rules are placed against them).
-HEADER_LEFT_CM = 8.0
+# The header table is found by this caption (Word keeps it: Table Properties → Alt Text).
+HEADER_TABLE = "vanban-header"
 
 
 def text_width_cm(profile: Profile) -> float:
@@ -112,7 +112,7 @@ def paragraph_properties(style: ElementStyle, container_cm: float) -> etree._Ele
 
 
 def _container_cm(key: str, profile: Profile) -> float:
-    return HEADER_LEFT_CM if key == "issuer_rule" else text_width_cm(profile)
+    return profile.page.header_left_cm if key == "issuer_rule" else text_width_cm(profile)
 
 
 def apply_profile(styles_xml: bytes, profile: Profile) -> bytes:
@@ -185,4 +185,28 @@ def apply_page(document_xml: str, profile: Profile) -> str:
                             ("header", twips_mm(page.header_distance_mm)),
                             ("footer", twips_mm(page.header_distance_mm)), ("gutter", "0")):
             margins.set(W + attr, value)
+    for caption in root.iter(W + "tblCaption"):
+        if caption.get(W + "val") == HEADER_TABLE:
+            _size_header_table(caption.getparent().getparent(), profile)
     return etree.tostring(root, encoding="unicode")
+
+
+def _size_header_table(table: etree._Element, profile: Profile) -> None:
+    """The header table's two columns and indent from the profile."""
+    page = profile.page
+    widths = [twips_cm(page.header_left_cm), twips_cm(page.header_right_cm)]
+    tbl_pr = table.find(W + "tblPr")
+    width = tbl_pr.find(W + "tblW")
+    if width is not None:
+        width.set(W + "w", str(sum(int(w) for w in widths)))
+        width.set(W + "type", "dxa")
+    indent = tbl_pr.find(W + "tblInd")
+    if indent is not None:
+        indent.set(W + "w", twips_cm(page.header_indent_cm))
+    for col, value in zip(table.find(W + "tblGrid").findall(W + "gridCol"), widths):
+        col.set(W + "w", value)
+    for row in table.findall(W + "tr"):
+        for cell, value in zip(row.findall(W + "tc"), widths):
+            tc_width = cell.find(f"{W}tcPr/{W}tcW")
+            if tc_width is not None:
+                tc_width.set(W + "w", value)

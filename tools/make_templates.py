@@ -46,8 +46,9 @@ def loop(var: str, items: str, *paragraphs: str) -> str:
     return tag(f"{{%p for {var} in {items} %}}") + "".join(paragraphs) + tag("{%p endfor %}")
 
 
-def table(widths_cm: list[float], cells: list[str]) -> str:
-    """A borderless one-row table with a cell per width (a header or signature block)."""
+def table(widths_cm: list[float], cells: list[str], caption: str = "", top_pt: float = 0) -> str:
+    """A borderless one-row table with a cell per width (a header or signature block).
+    ``caption`` names the table for the renderer; ``top_pt`` is the space above its text."""
     widths = [styles.twips_cm(w) for w in widths_cm]
     borders = "".join(f'<w:{side} w:val="nil"/>' for side in
                       ("top", "left", "bottom", "right", "insideH", "insideV"))
@@ -55,11 +56,13 @@ def table(widths_cm: list[float], cells: list[str]) -> str:
     tcs = "".join(f'<w:tc><w:tcPr><w:tcW w:w="{w}" w:type="dxa"/></w:tcPr>{c}</w:tc>'
                   for w, c in zip(widths, cells))
     total = sum(int(w) for w in widths)
+    name = f'<w:tblCaption w:val="{caption}"/>' if caption else ""
     return (f'<w:tbl><w:tblPr><w:tblW w:w="{total}" w:type="dxa"/><w:tblInd w:w="0" w:type="dxa"/>'
             f'<w:tblBorders>{borders}</w:tblBorders><w:tblLayout w:type="fixed"/>'
-            '<w:tblCellMar><w:left w:w="0" w:type="dxa"/><w:right w:w="0" w:type="dxa"/>'
+            f'<w:tblCellMar><w:top w:w="{styles.twips_pt(top_pt)}" w:type="dxa"/>'
+            '<w:left w:w="0" w:type="dxa"/><w:right w:w="0" w:type="dxa"/>'
             '</w:tblCellMar><w:tblLook w:val="0000" w:firstRow="0" w:lastRow="0" '
-            'w:firstColumn="0" w:lastColumn="0" w:noHBand="1" w:noVBand="1"/></w:tblPr>'
+            f'w:firstColumn="0" w:lastColumn="0" w:noHBand="1" w:noVBand="1"/>{name}</w:tblPr>'
             f'<w:tblGrid>{grid}</w:tblGrid><w:tr><w:trPr><w:cantSplit/></w:trPr>{tcs}</w:tr></w:tbl>')
 
 
@@ -73,8 +76,9 @@ def header_block() -> str:
     right = (p("national_title", "{{ header.national_title }}")
              + when("header.motto", p("motto", "{{ header.motto }}"))
              + p("place_date", "{{ header.place_date }}"))
-    text_width = 16.5
-    return table([styles.HEADER_LEFT_CM, text_width - styles.HEADER_LEFT_CM], [left, right])
+    page = profiles.build_profile("dang-hd36").page  # the renderer resizes it per profile
+    return table([page.header_left_cm, page.header_right_cm], [left, right],
+                 caption=styles.HEADER_TABLE)
 
 
 def title_block() -> str:
@@ -103,7 +107,7 @@ def signature_block() -> str:
              + p("signer_title", "{{ signature.title }}")
              + when("signature.signed_mark", p("signed_mark", "{{ signature.signed_mark }}"))
              + p("signer_name", "{{ signature.name }}"))
-    return table([8.0, 8.5], [left, right])
+    return table([8.0, 8.5], [left, right], top_pt=12)
 
 
 def section_properties(profile: profiles.Profile) -> str:
