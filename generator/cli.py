@@ -45,6 +45,8 @@ _CLICK_VI = {
     "file": "Tệp",
     "path": "Đường dẫn",
     "Aborted!": "Đã dừng.",
+    "Did you mean {possibility}?": "Có phải ý bạn là {possibility}?",
+    "(Did you mean one of: {possibilities}?)": "(Có phải ý bạn là một trong: {possibilities}?)",
 }
 
 

@@ -120,7 +120,8 @@ class ProseRenderer:
                 template = self._cache[text] = self.env.from_string(text)
             return template.render(self.values)
         except jinja2.TemplateSyntaxError as exc:
-            raise ProseError(f"dẫn giá trị sai cú pháp trong «{text}» ({exc.message})") from None
+            raise ProseError(f"dẫn giá trị sai cú pháp trong «{text}»: {_syntax_hint(exc)}; "
+                             "cách ghi đúng: {{ docs.nq01 }}") from None
         except jinja2.UndefinedError as exc:
             raise ProseError(f"dẫn tới giá trị không có: {_undefined_name(exc)}; các giá trị "
                              f"dẫn được: {self.known()}") from None
@@ -137,6 +138,17 @@ class ProseRenderer:
             else:
                 names.append(key)
         return ", ".join(names)
+
+
+def _syntax_hint(exc: jinja2.TemplateSyntaxError) -> str:
+    message = exc.message or ""
+    if "unexpected '}'" in message or "expected token 'end of print statement'" in message:
+        return "dấu ngoặc «{{ … }}» không khớp"
+    if "unexpected end of template" in message:
+        return "thiếu «}}» để đóng"
+    if "unexpected char" in message:
+        return "có ký tự không dùng được trong «{{ … }}»"
+    return "không đọc được phần trong «{{ … }}»"
 
 
 def _undefined_name(exc: jinja2.UndefinedError) -> str:

@@ -129,6 +129,11 @@ class _Builder:
 
     def build(self, node: yaml.Node, loc: Path_) -> Any:
         self.source.lines.setdefault(loc, node.start_mark.line + 1)
+        if not node.tag.startswith("tag:yaml.org,2002:") or "python" in node.tag:
+            self.problems.append(Problem(self.source.name, node.start_mark.line + 1,
+                                         format_loc(loc), f"giá trị không đọc được (thẻ YAML "
+                                         f"«{node.tag}» không được dùng trong dữ liệu)"))
+            return None
         if isinstance(node, yaml.MappingNode):
             out: dict[str, Any] = {}
             for key_node, value_node in node.value:
@@ -201,8 +206,14 @@ def load_yaml(path: Path, name: str, problems: list[Problem], *, clean: bool = T
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        problems.append(Problem(name, mark.line + 1 if mark else None, "", _yaml_message(exc)))
+        # an unclosed bracket or quote is best shown where it opened
+        opened = exc.context and ("flow" in exc.context or "quoted" in exc.context)
+        mark = (exc.context_mark if opened else None) or exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else None
+        message = _yaml_message(exc)
+        if line and "{{" in text.splitlines()[line - 1].split("#")[0]:
+            message += "; một đoạn văn có «{{ … }}» ở đầu phải đặt trong dấu nháy kép"
+        problems.append(Problem(name, line, "", message))
         return source
     except yaml.YAMLError as exc:
         problems.append(Problem(name, None, "", f"lỗi cú pháp YAML ({exc})"))

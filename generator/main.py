@@ -67,14 +67,14 @@ def prepare(data_dir: Path) -> Prepared:
     """Load and validate the data and build every document's context; raise one
     :class:`DataError` with every problem found."""
     data = load_campaign(data_dir)
-    problems: list[Problem] = []
+    problems = list(data.problems)
     renderer = ProseRenderer(prose_values(data))
     prose = Prose(renderer, data.sources["ke-hoach.yaml"], problems)
     context, props = plan_context(data, prose)
     documents = [Document("ke-hoach.docx", "ke-hoach.docx", context, props)]
     if any(p.is_error for p in problems):
-        raise DataError(problems + data.warnings)
-    return Prepared(data, documents, data.warnings + problems)
+        raise DataError(problems)
+    return Prepared(data, documents, problems)
 
 
 def render_all(prepared: Prepared, data_dir: Path) -> dict[str, bytes]:

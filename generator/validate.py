@@ -80,7 +80,7 @@ class CampaignData:
     plan: Plan
     profile: profiles.Profile
     sources: dict[str, SourceFile]
-    warnings: list[Problem] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)  # found so far, errors included
 
 
 def _validate_model(model: type[BaseModel], source: SourceFile, problems: list[Problem]):
@@ -93,10 +93,17 @@ def _validate_model(model: type[BaseModel], source: SourceFile, problems: list[P
         return None
 
 
-def _duplicates(items: list, key: str, source: SourceFile, where: str, problems: list[Problem]):
+def _duplicates(source: SourceFile, where: str, problems: list[Problem], key: str = "id") -> None:
+    """Ids that appear twice in the list ``where`` of the raw data (checked even when other
+    fields of the file are wrong, so that every problem is reported in one run)."""
+    items = source.data.get(where) if isinstance(source.data, dict) else None
+    if not isinstance(items, list):
+        return
     seen: dict[str, int] = {}
     for i, item in enumerate(items):
-        value = getattr(item, key)
+        value = item.get(key) if isinstance(item, dict) else None
+        if not isinstance(value, str):
+            continue
         if value in seen:
             problems.append(source.problem(
                 (where, i, key), f"mã «{value}» trùng với mục thứ {seen[value] + 1} của «{where}»"))
@@ -118,8 +125,6 @@ def _profile(campaign: Campaign, source: SourceFile, problems: list[Problem]):
 
 
 def _check_campaign(c: Campaign, src: SourceFile, problems: list[Problem]) -> None:
-    _duplicates(c.reviewed, "id", src, "reviewed", problems)
-    _duplicates(c.levels, "id", src, "levels", problems)
     if c.period.end < c.period.start:
         problems.append(src.problem(("period", "end"), "ngày kết thúc kỳ số liệu "
                                     f"({vnrules.short_date(c.period.end)}) trước ngày bắt đầu "
@@ -148,10 +153,11 @@ def _check_plan(plan: Plan, c: Campaign, profile: profiles.Profile | None, src: 
                 f"ghi trong chien-dich.yaml, mục levels[{i + 1}]"))
     if profile is None:
         return
-    authority = [vnrules.Authority(a.mode, a.of) for a in plan.signer.authority]
-    why = vnrules.signature_problem(authority, plan.signer.title, c.issuer.committee, profile)
-    if why:
-        problems.append(src.problem(("signer", "authority"), why))
+    for i, a in enumerate(plan.signer.authority):
+        why = vnrules.signature_problem([vnrules.Authority(a.mode, a.of)], plan.signer.title,
+                                        c.issuer.committee, profile)
+        if why:
+            problems.append(src.problem(("signer", "authority", i), why))
     depth = _depth(plan.sections)
     if depth > len(profile.numbering.headings):
         problems.append(src.problem(("sections",), f"nội dung có {depth} cấp mục lồng nhau; thể "
@@ -164,12 +170,18 @@ def _depth(nodes) -> int:
 
 
 def load_campaign(folder: Path) -> CampaignData:
-    """Read and validate every data file of ``folder``; raise one :class:`DataError` with all
-    the problems if any is an error."""
+    """Read and validate every data file of ``folder``.
+
+    Raises one :class:`DataError` with all the problems when the data cannot even be modelled
+    (a file missing or unreadable, a field of the wrong shape); otherwise returns the campaign
+    with the problems found so far in ``problems``, so that the next steps (prose, templates)
+    can add theirs before the caller reports them all."""
     problems: list[Problem] = []
     if not folder.is_dir():
         raise DataError([Problem(str(folder), None, "", "không có thư mục dữ liệu này")])
     sources = {name: load_yaml(folder / name, name, problems) for name in DATA_FILES}
+    for where in ("reviewed", "levels"):
+        _duplicates(sources["chien-dich.yaml"], where, problems)
     campaign = _validate_model(Campaign, sources["chien-dich.yaml"], problems)
     plan = _validate_model(Plan, sources["ke-hoach.yaml"], problems)
     profile = None
@@ -178,10 +190,9 @@ def load_campaign(folder: Path) -> CampaignData:
         _check_campaign(campaign, sources["chien-dich.yaml"], problems)
         if plan:
             _check_plan(plan, campaign, profile, sources["ke-hoach.yaml"], problems)
-    if any(p.is_error for p in problems) or not (campaign and plan and profile):
+    if not (campaign and plan and profile):
         raise DataError(problems)
-    return CampaignData(folder, campaign, plan, profile, sources,
-                        [p for p in problems if not p.is_error])
+    return CampaignData(folder, campaign, plan, profile, sources, problems)
 
 
 __all__ = ["CampaignData", "load_campaign", "format_loc"]

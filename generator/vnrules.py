@@ -167,11 +167,12 @@ def reference(name: str, symbol_text: str, d: date | None, profile: Profile) -> 
 
 def heading_label(path: tuple[int, ...], profile: Profile) -> str:
     """Label of a heading from its position in the tree: ``(2,)`` → ``II.``,
-    ``(3, 1)`` → ``1.``, ``(3, 1, 2)`` → ``1.2.``, then ``a)``, ``b)`` … ``đ)``."""
+    ``(3, 1)`` → ``1.``, ``(3, 1, 2)`` → ``1.2.``, then ``a)``, ``b)`` … ``đ)``.
+
+    A level deeper than the profile has reuses its last format (validation reports such a
+    tree as an error before any document is written)."""
     formats = profile.numbering.headings
-    depth = len(path) - 1
-    if depth >= len(formats):
-        raise ValueError(f"thể thức {profile.id} chỉ có {len(formats)} cấp đề mục")
+    depth = min(len(path) - 1, len(formats) - 1)
     n = path[-1]
     nested = ".".join(str(p) for p in path[1:]) if len(path) > 1 else str(n)
     return formats[depth].format(roman=roman(n), n=n, path=nested, letter=letter(n))
@@ -229,11 +230,11 @@ class Signature:
 
 def signature(*, authority: list[Authority], title: str, name: str, signed: bool,
               profile: Profile) -> Signature:
-    """The signature block; ``authority`` modes must be ones the profile knows
-    (validation checks this before rendering)."""
+    """The signature block; a mode the profile does not know is written as typed
+    (``signature_problem`` reports it, so such a block is never written to a file)."""
     modes = profile.signature.modes
     return Signature(
-        authority=[f"{modes[a.mode]} {upper(a.of)}" for a in authority],
+        authority=[f"{modes.get(a.mode, a.mode)} {upper(a.of)}" for a in authority],
         title=upper(title),
         signed_mark=profile.texts.signed_mark if signed else "",
         name=name,

@@ -127,9 +127,9 @@ def test_heading_label(profile, path, expected):
     assert vnrules.heading_label(path, profile) == expected
 
 
-def test_heading_deeper_than_the_profile_is_refused():
-    with pytest.raises(ValueError):
-        vnrules.heading_label((1, 1, 1, 1), STATE)
+def test_heading_deeper_than_the_profile_reuses_its_last_format():
+    # validation refuses such a tree; the label itself never fails
+    assert vnrules.heading_label((1, 1, 1, 2), STATE) == "b)"
 
 
 def test_upper_vietnamese():
