@@ -38,7 +38,7 @@ class PageSetup(_Strict):
 class ElementStyle(_Strict):
     """How one element of a document looks (a named style of the template)."""
 
-    size: float = Field(description="Cỡ chữ (pt)")
+    size: float | None = Field(None, description="Cỡ chữ (pt); bỏ trống: cỡ chữ nội dung (body_size)")
     bold: bool = False
     italic: bool = False
     underline: bool = False
@@ -101,12 +101,18 @@ class Profile(_Strict):
     name: str = Field(description="Tên thể thức, đọc được")
     kind: Literal["dang", "nha-nuoc"] = Field(description="Văn bản của Đảng hay của Nhà nước")
     font: str = Field(description="Phông chữ của mọi đoạn văn")
+    body_size: float = Field(description="Cỡ chữ nội dung (pt); các đề mục, ghi chú, số trang "
+                                         "dùng cỡ này trừ khi ghi cỡ riêng")
     page: PageSetup
     numbering: Numbering
     texts: Texts
     recipients: Recipients
     signature: SignatureRules
     styles: dict[str, ElementStyle] = Field(description="Kiểu chữ của từng thành phần")
+
+    def size(self, key: str) -> float:
+        """Font size of the element ``key``: its own, else the body size."""
+        return self.styles[key].size or self.body_size
 
     def model_post_init(self, _context: Any) -> None:
         missing = [k for k in STYLE_KEYS if k not in self.styles]

@@ -99,7 +99,7 @@ class Campaign(_Model):
     format_overrides: dict[str, Any] = Field(
         default_factory=dict,
         description="Đổi giá trị của thể thức (cỡ chữ, lề, …), cùng cấu trúc với tệp thể thức",
-        examples=[{"styles": {"body": {"size": 15}}}])
+        examples=[{"body_size": 15}])
     issuer: Issuer = Field(description="Cơ quan ban hành kế hoạch")
     reviewed: list[ReviewedDoc] = Field(min_length=1, description="Các văn bản được sơ kết")
     period: Period = Field(description="Kỳ số liệu của báo cáo")

@@ -72,14 +72,14 @@ def _el(parent: etree._Element, tag: str, **attrs: str) -> etree._Element:
     return el
 
 
-def run_properties(style: ElementStyle, font: str) -> etree._Element:
-    """``w:rPr`` for an element style, children in schema order."""
+def run_properties(style: ElementStyle, font: str, size: float) -> etree._Element:
+    """``w:rPr`` for an element style of ``size`` points, children in schema order."""
     rpr = etree.Element(W + "rPr")
     _el(rpr, "rFonts", ascii=font, hAnsi=font, cs=font, eastAsia=font)
     for flag, tags in ((style.bold, ("b", "bCs")), (style.italic, ("i", "iCs"))):
         for tag in tags:
             _el(rpr, tag, val="1" if flag else "0")
-    half_points = str(round(style.size * 2))
+    half_points = str(round(size * 2))
     _el(rpr, "sz", val=half_points)
     _el(rpr, "szCs", val=half_points)
     _el(rpr, "u", val="single" if style.underline else "none")
@@ -142,7 +142,7 @@ def apply_profile(styles_xml: bytes, profile: Profile) -> bytes:
                 style.remove(old)
         element = profile.styles[key]
         style.append(paragraph_properties(element, _container_cm(key, profile)))
-        style.append(run_properties(element, font))
+        style.append(run_properties(element, font, profile.size(key)))
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
@@ -154,7 +154,7 @@ def _set_defaults(root: etree._Element, profile: Profile) -> None:
     for old in list(defaults):
         defaults.remove(old)
     rpr_default = _el(defaults, "rPrDefault")
-    rpr_default.append(run_properties(profile.styles["body"], profile.font))
+    rpr_default.append(run_properties(profile.styles["body"], profile.font, profile.body_size))
     ppr_default = _el(defaults, "pPrDefault")
     ppr = _el(ppr_default, "pPr")
     _el(ppr, "spacing", before="0", after="0", line="240", lineRule="auto")

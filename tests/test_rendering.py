@@ -1,0 +1,75 @@
+"""The documents as LibreOffice lays them out (Liberation Serif has the metrics of Times New
+Roman, so the lines break as in Word): page numbers from page 2, the header lines, the
+signature block on the page. Skipped where LibreOffice is missing, unless
+VANBAN_REQUIRE_SOFFICE is set (CI sets it, so there these tests always run)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
+PDFTOTEXT = shutil.which("pdftotext")
+
+if not (SOFFICE and PDFTOTEXT):
+    if os.environ.get("VANBAN_REQUIRE_SOFFICE"):
+        raise RuntimeError("LibreOffice (soffice) và pdftotext là bắt buộc trong CI")
+    pytest.skip("cần LibreOffice và poppler-utils", allow_module_level=True)
+
+
+@pytest.fixture(scope="module")
+def pdf_pages(party_plan, state_plan, tmp_path_factory) -> dict[str, list[str]]:
+    work = tmp_path_factory.mktemp("pdf")
+    shutil.copy(party_plan, work / "party.docx")
+    shutil.copy(state_plan, work / "state.docx")
+    profile = work / "lo-profile"
+    subprocess.run([SOFFICE, f"-env:UserInstallation=file://{profile}", "--headless",
+                    "--convert-to", "pdf", "--outdir", str(work), str(work / "party.docx"),
+                    str(work / "state.docx")], check=True, capture_output=True, timeout=240)
+    pages = {}
+    for name in ("party", "state"):
+        text = subprocess.run([PDFTOTEXT, "-layout", str(work / f"{name}.pdf"), "-"],
+                              check=True, capture_output=True, text=True).stdout
+        pages[name] = [p for p in text.split("\f") if p.strip()]
+    return pages
+
+
+def first_line(page: str) -> str:
+    return next(line.strip() for line in page.splitlines() if line.strip())
+
+
+@pytest.mark.parametrize("name", ["party", "state"])
+def test_page_numbers_start_on_page_two(pdf_pages, name):
+    pages = pdf_pages[name]
+    assert len(pages) >= 2
+    assert not first_line(pages[0]).isdigit()
+    for number, page in enumerate(pages[1:], start=2):
+        assert first_line(page) == str(number)
+
+
+def test_party_first_page_layout(pdf_pages):
+    lines = [line.strip() for line in pdf_pages["party"][0].splitlines() if line.strip()]
+    assert lines[0].startswith("ĐẢNG BỘ TỈNH HÀ TĨNH") and lines[0].endswith("ĐẢNG CỘNG SẢN VIỆT NAM")
+    # the issuing body breaks into two lines in its column, and the * and number follow
+    assert lines[1].startswith("ĐẢNG ỦY KHỐI CÁC CƠ QUAN")
+    assert lines[2].startswith("VÀ DOANH NGHIỆP TỈNH") and lines[2].endswith("năm 2021")
+    assert lines[3] == "*" and lines[4] == "Số 150-KH/ĐUK"
+    assert lines[5] == "KẾ HOẠCH"
+
+
+def test_party_signature_block_side_by_side(pdf_pages):
+    last = pdf_pages["party"][-1]
+    row = next(line for line in last.splitlines() if "Nơi nhận:" in line)
+    assert row.strip().startswith("Nơi nhận:") and row.strip().endswith("T/M BAN THƯỜNG VỤ")
+    assert "Nguyễn Trọng Vân" in last
+
+
+def test_state_header_fits_its_columns(pdf_pages):
+    lines = [line.strip() for line in pdf_pages["state"][0].splitlines() if line.strip()]
+    assert lines[0].startswith("ỦY BAN NHÂN DÂN") and lines[0].endswith(
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM")
+    assert lines[1].startswith("TỈNH HÀ TĨNH") and lines[1].endswith("Độc lập - Tự do - Hạnh phúc")
