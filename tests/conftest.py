@@ -15,7 +15,7 @@ from generator.cli import main as cli_main
 REPO = Path(__file__).resolve().parent.parent
 DATA = REPO / "data"
 STATE = REPO / "examples" / "ubnd-van-hoa-cong-vu"
-SEED = REPO.parent / "shared" / "seed" / "ke-hoach-so-ket-2021.txt"
+SEED = REPO / "tests" / "fixtures" / "ke-hoach-so-ket-2021.txt"  # copy of shared/seed
 
 
 @pytest.fixture(scope="session")
