@@ -40,6 +40,25 @@ def campaign(tmp_path) -> Path:
     return target
 
 
+def edited_template(target: Path, replacements: dict[str, str], name: str = "ke-hoach.docx") -> Path:
+    """A copy of a bundled template at ``target`` with text of its body replaced, as a user
+    editing it in Word would leave it."""
+    import zipfile
+
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with zipfile.ZipFile(REPO / "templates" / name) as src, zipfile.ZipFile(target, "w") as dst:
+        for item in src.infolist():
+            data = src.read(item)
+            if item.filename == "word/document.xml":
+                text = data.decode("utf-8")
+                for old, new in replacements.items():
+                    assert old in text, old
+                    text = text.replace(old, new)
+                data = text.encode("utf-8")
+            dst.writestr(item, data)
+    return target
+
+
 def run_cli(args: list[str], capsys) -> tuple[int, str, str]:
     """Run ``vanban`` in-process; return (exit code, stdout, stderr)."""
     code = 0

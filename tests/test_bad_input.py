@@ -4,13 +4,12 @@ is non-zero, there is no traceback, and what was built before is left as it was.
 from __future__ import annotations
 
 import re
-import zipfile
 from pathlib import Path
 
 import docx
 import pytest
 
-from conftest import find, run_cli, texts
+from conftest import edited_template, find, run_cli, texts
 
 
 def edit(path: Path, old: str, new: str, count: int = 1) -> None:
@@ -217,36 +216,18 @@ def test_markup_in_names_comes_out_literally(campaign, tmp_path, capsys):
 
 # --- templates ----------------------------------------------------------------------------
 
-def test_broken_template_is_reported(campaign, tmp_path, capsys):
-    from conftest import REPO
-    templates = campaign / "templates"
-    templates.mkdir()
-    with zipfile.ZipFile(REPO / "templates" / "ke-hoach.docx") as src, \
-            zipfile.ZipFile(templates / "ke-hoach.docx", "w") as dst:
-        for item in src.infolist():
-            data = src.read(item)
-            if item.filename == "word/document.xml":
-                data = data.replace(b"{{ doc_type }}", b"{{ doc_type }").replace(
-                    b"{{ summary }}", b"{{ tom_tat }}")
-            dst.writestr(item, data)
+def test_broken_template_is_reported(campaign, capsys):
+    template = edited_template(campaign / "templates" / "ke-hoach.docx",
+                               {"{{ doc_type }}": "{{ doc_type }"})
     code, _, err = run_cli(["check", "--data", campaign], capsys)
     assert code == 3 and "Traceback" not in err
     assert "ke-hoach.docx" in err and "thẻ mẫu sai cú pháp" in err
-    (templates / "ke-hoach.docx").write_bytes(b"not a zip")
+    template.write_bytes(b"not a zip")
     code, _, err = run_cli(["check", "--data", campaign], capsys)
     assert code == 3 and "không phải tệp .docx đọc được" in err
 
 
 def test_template_using_an_undefined_variable_is_an_error(campaign, capsys):
-    from conftest import REPO
-    templates = campaign / "templates"
-    templates.mkdir()
-    with zipfile.ZipFile(REPO / "templates" / "ke-hoach.docx") as src, \
-            zipfile.ZipFile(templates / "ke-hoach.docx", "w") as dst:
-        for item in src.infolist():
-            data = src.read(item)
-            if item.filename == "word/document.xml":
-                data = data.replace(b"{{ summary }}", b"{{ tom_tat }}")
-            dst.writestr(item, data)
+    edited_template(campaign / "templates" / "ke-hoach.docx", {"{{ summary }}": "{{ tom_tat }}"})
     code, _, err = run_cli(["check", "--data", campaign], capsys)
     assert code == 3 and "tom_tat" in err and "giá trị không có" in err

@@ -11,7 +11,7 @@ import docx
 import jinja2
 import pytest
 
-from conftest import DATA, REPO, STATE, effective, find, run_cli, texts
+from conftest import DATA, REPO, STATE, edited_template, effective, find, run_cli, texts
 from generator import docs, main as pipeline, profiles
 from generator.environment import template_environment
 from generator.renderer import CompiledTemplate, DocProperties
@@ -117,14 +117,8 @@ def test_new_campaign_builds_as_it_is(tmp_path, capsys, monkeypatch):
 def test_new_campaign_uses_its_own_templates(tmp_path, capsys):
     target = tmp_path / "c"
     run_cli(["new", target], capsys)
-    template = target / "templates" / "ke-hoach.docx"
-    with zipfile.ZipFile(REPO / "templates" / "ke-hoach.docx") as src, \
-            zipfile.ZipFile(template, "w") as dst:
-        for item in src.infolist():
-            data = src.read(item)
-            if item.filename == "word/document.xml":
-                data = data.replace(b"{{ doc_type }}", "{{ doc_type }} (DỰ THẢO)".encode())
-            dst.writestr(item, data)
+    edited_template(target / "templates" / "ke-hoach.docx",
+                    {"{{ doc_type }}": "{{ doc_type }} (DỰ THẢO)"})
     pipeline.build(target / "data", target / "out")
     find(docx.Document(target / "out" / "ke-hoach.docx"), "KẾ HOẠCH (DỰ THẢO)")
 
