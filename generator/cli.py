@@ -88,13 +88,18 @@ def cli() -> None:
 @DATA_OPTION
 @click.option("--out", "out_dir", type=click.Path(path_type=Path), default="out",
               show_default=True, help="Thư mục ghi các văn bản sinh ra.")
-def build(data_dir: Path, out_dir: Path) -> None:
+@click.option("--unit", "unit_id", metavar="MÃ", default=None,
+              help="Chỉ sinh báo cáo mẫu của một đơn vị (mã trong don-vi.csv).")
+def build(data_dir: Path, out_dir: Path, unit_id: str | None) -> None:
     """Sinh mọi văn bản của chiến dịch vào thư mục kết quả."""
-    report = pipeline.build(data_dir, out_dir)
+    report = pipeline.build(data_dir, out_dir, unit_id)
     _report_problems(report.warnings)
     for name in report.written:
         click.echo(f"đã ghi {out_dir / name}")
-    click.echo(f"Xong: {len(report.written)} tệp đã ghi, {len(report.unchanged)} tệp không đổi.")
+    for name in report.removed:
+        click.echo(f"đã xóa {out_dir / name} (đơn vị không còn trong dữ liệu)")
+    click.echo(f"Xong: {len(report.written)} tệp đã ghi, {len(report.unchanged)} tệp không đổi, "
+               f"{len(report.removed)} tệp đã xóa.")
 
 
 @cli.command()

@@ -127,7 +127,7 @@ def write() -> list[Path]:
     written = []
     (DOCS / "schema").mkdir(parents=True, exist_ok=True)
     for name, schema in json_schemas().items():
-        path = DOCS / "schema" / (name.removesuffix(".yaml") + ".schema.json")
+        path = DOCS / "schema" / (name.rsplit(".", 1)[0] + ".schema.json")
         path.write_text(json.dumps(schema, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
         written.append(path)
     page = DOCS / "du-lieu.md"

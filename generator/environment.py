@@ -111,14 +111,15 @@ class ProseRenderer:
         self.values = values
         self._cache: dict[str, jinja2.Template] = {}
 
-    def render(self, text: str) -> str:
+    def render(self, text: str, extra: dict | None = None) -> str:
+        """``text`` with its references filled; ``extra`` adds values (a unit's own)."""
         if "{" not in text:
             return text
         try:
             template = self._cache.get(text)
             if template is None:
                 template = self._cache[text] = self.env.from_string(text)
-            return template.render(self.values)
+            return template.render({**self.values, **extra} if extra else self.values)
         except jinja2.TemplateSyntaxError as exc:
             raise ProseError(f"dẫn giá trị sai cú pháp trong «{text}»: {_syntax_hint(exc)}; "
                              "cách ghi đúng: {{ docs.nq01 }}") from None

@@ -8,6 +8,8 @@ keys, which PyYAML would silently accept, (3) keep dates as text for our own dat
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -30,6 +32,7 @@ class SourceFile:
     name: str                      # what users see in messages: "chien-dich.yaml"
     data: Any = None
     lines: dict[Path_, int] = field(default_factory=dict)
+    table: bool = False            # a CSV table: places are columns, lines are rows
 
     def line_of(self, loc: Path_) -> int | None:
         """Line of ``loc``, or of its nearest parent that has one."""
@@ -41,6 +44,9 @@ class SourceFile:
         return self.lines.get((), None)
 
     def problem(self, loc: Path_, message: str, level: str = ERROR) -> Problem:
+        if self.table:
+            place = f"cột «{loc[1]}»" if len(loc) > 1 else ""
+            return Problem(self.name, self.line_of(loc), place, message, level)
         return Problem(self.name, self.line_of(loc), format_loc(loc), message, level)
 
 
@@ -235,3 +241,58 @@ def read_yaml_plain(path: Path) -> dict:
     if problems or source.data is None:
         raise ValueError("; ".join(str(p) for p in problems) or f"{path.name}: trống")
     return source.data
+
+
+# --- CSV ----------------------------------------------------------------------------------
+
+def load_csv(path: Path, name: str, problems: list[Problem], columns: dict[str, bool]) -> SourceFile:
+    """Read a CSV table saved by Excel (UTF-8, with or without BOM; «,» or «;» between
+    cells) into a list of rows, each a mapping of the header's names to cleaned cell text.
+
+    ``columns`` maps each known column to whether it is required. Row ``i`` of the data is
+    line ``i + 2`` of the file (the header is line 1); that is the line reported.
+    """
+    source = SourceFile(path=path, name=name, table=True)
+    text = read_text(path, name, problems)
+    if text is None:
+        return source
+    if not text.strip():
+        problems.append(Problem(name, None, "", "tệp trống: chưa có dữ liệu nào"))
+        return source
+    first = text.splitlines()[0]
+    delimiter = ";" if first.count(";") > first.count(",") else ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    header = [clean_text(h)[0].lower() for h in next(reader)]
+    source.lines[()] = 1
+    unknown = [h for h in header if h and h not in columns]
+    missing = [c for c, required in columns.items() if required and c not in header]
+    for h in unknown:
+        problems.append(Problem(name, 1, f"cột «{h}»", "cột không xác định; các cột dùng được: "
+                                + ", ".join(columns)))
+    for c in missing:
+        problems.append(Problem(name, 1, f"cột «{c}»", "thiếu cột bắt buộc ở dòng tiêu đề"))
+    seen = [h for h in header]
+    for h in {h for h in seen if h and seen.count(h) > 1}:
+        problems.append(Problem(name, 1, f"cột «{h}»", "cột có hai lần ở dòng tiêu đề"))
+    rows: list[dict[str, str | None]] = []
+    for cells in reader:
+        line = reader.line_num
+        if not any(c.strip() for c in cells):
+            continue  # a blank line Excel left at the end
+        if len(cells) > len(header) and any(c.strip() for c in cells[len(header):]):
+            problems.append(Problem(name, line, "", f"dòng có {len(cells)} ô, nhiều hơn "
+                                    f"{len(header)} cột của dòng tiêu đề"))
+        row: dict[str, str | None] = {}
+        index = len(rows)
+        for h, cell in zip(header, cells):
+            if not h or h not in columns:
+                continue
+            value, notes = clean_text(cell)
+            for note in notes:
+                problems.append(Problem(name, line, f"cột «{h}»", note, WARNING))
+            row[h] = value or None
+            source.lines[(index, h)] = line
+        source.lines[(index,)] = line
+        rows.append({k: v for k, v in row.items() if v is not None})
+    source.data = rows
+    return source

@@ -12,7 +12,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .contexts.common import Prose, prose_values
+from .contexts.forms import forms_context
+from .contexts.outline import outline_context
 from .contexts.plan import plan_context
+from .contexts.unit import UnitContexts
 from .environment import ProseRenderer, template_environment
 from .exceptions import DataError, Problem, UsageError
 from .renderer import CompiledTemplate, DocProperties
@@ -47,7 +50,11 @@ class Prepared:
 class BuildReport:
     written: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
+
+
+UNITS_DIR = "don-vi"
 
 
 def template_dirs(data_dir: Path) -> list[Path]:
@@ -63,15 +70,35 @@ def find_template(data_dir: Path, name: str) -> Path:
     return BUNDLED_TEMPLATES / name
 
 
-def prepare(data_dir: Path) -> Prepared:
-    """Load and validate the data and build every document's context; raise one
-    :class:`DataError` with every problem found."""
+def prepare(data_dir: Path, unit_id: str | None = None) -> Prepared:
+    """Load and validate the data and build every document's context (or only the skeleton
+    of ``unit_id``); raise one :class:`DataError` with every problem found."""
     data = load_campaign(data_dir)
     problems = list(data.problems)
     renderer = ProseRenderer(prose_values(data))
     prose = Prose(renderer, data.sources["ke-hoach.yaml"], problems)
-    context, props = plan_context(data, prose)
-    documents = [Document("ke-hoach.docx", "ke-hoach.docx", context, props)]
+    outline_prose = (Prose(renderer, data.sources["de-cuong.yaml"], problems)
+                     if data.outline else None)
+    documents = []
+    if unit_id is None:
+        context, props = plan_context(data, prose, outline_prose)
+        documents.append(Document("ke-hoach.docx", "ke-hoach.docx", context, props))
+        if data.outline:
+            context, props = outline_context(data, outline_prose)
+            documents.append(Document("de-cuong.docx", "de-cuong.docx", context, props))
+        if data.appendix:
+            context, props = forms_context(data)
+            documents.append(Document("phu-luc.docx", "phu-luc.docx", context, props))
+    units = data.units
+    if unit_id is not None:
+        units = [u for u in units if u.id == unit_id]
+        if not units:
+            raise UsageError(f"Không có đơn vị mã «{unit_id}» trong don-vi.csv.")
+    if data.outline and data.appendix:
+        builder = UnitContexts(data, outline_prose)
+        for unit in units:
+            context, props = builder.context(unit)
+            documents.append(Document(f"{UNITS_DIR}/{unit.id}.docx", "don-vi.docx", context, props))
     if any(p.is_error for p in problems):
         raise DataError(problems)
     return Prepared(data, documents, problems)
@@ -97,16 +124,31 @@ def check(data_dir: Path) -> list[Problem]:
     return prepared.warnings
 
 
-def build(data_dir: Path, out_dir: Path) -> BuildReport:
-    """Generate every document into ``out_dir``; only files whose bytes changed are written."""
-    prepared = prepare(data_dir)
+def build(data_dir: Path, out_dir: Path, unit_id: str | None = None) -> BuildReport:
+    """Generate every document into ``out_dir`` (or one unit's skeleton); only files whose
+    bytes changed are written, and skeletons of units no longer in the data are removed."""
+    prepared = prepare(data_dir, unit_id)
     files = render_all(prepared, data_dir)
     if out_dir.exists() and not out_dir.is_dir():
         raise UsageError(f"«{out_dir}» là một tệp, không phải thư mục để ghi kết quả")
     report = BuildReport(warnings=prepared.warnings)
     for name, content in files.items():
         (report.written if write_atomic(out_dir / name, content) else report.unchanged).append(name)
+    if unit_id is None:
+        report.removed = remove_stale(out_dir / UNITS_DIR, {n for n in files if n.startswith(UNITS_DIR)})
     return report
+
+
+def remove_stale(folder: Path, keep: set[str]) -> list[str]:
+    """Delete the skeletons in ``folder`` whose unit is no longer in the data."""
+    removed = []
+    if folder.is_dir():
+        for path in sorted(folder.glob("*.docx")):
+            name = f"{UNITS_DIR}/{path.name}"
+            if name not in keep:
+                path.unlink()
+                removed.append(name)
+    return removed
 
 
 def new_campaign(target: Path) -> list[Path]:

@@ -48,6 +48,7 @@ class ElementStyle(_Strict):
     first_line_indent_cm: float = 0
     line_spacing_min_pt: float | None = None
     keep_with_next: bool = False
+    color: str | None = Field(None, description="Màu chữ (mã RRGGBB), ví dụ 595959 cho chữ gợi ý")
     border_bottom_cm: float | None = Field(
         None, description="Đường kẻ liền dưới đoạn, dài bấy nhiêu cm, căn giữa (null: không kẻ)")
 
@@ -93,6 +94,8 @@ STYLE_KEYS = (
     "place_date", "doc_type", "summary", "summary_rule", "body", "heading1", "heading2",
     "heading3", "heading4", "note", "recipients_label", "recipients", "authority",
     "signer_title", "signed_mark", "signer_name", "page_number",
+    "doc_title", "attachment_ref", "for_whom", "guidance", "deadline_note", "unit_line",
+    "appendix_label", "appendix_title", "table_header", "table_cell", "table_number", "table_hint",
 )
 
 

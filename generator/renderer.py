@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from xml.sax.saxutils import escape
@@ -29,6 +29,7 @@ from .profiles import Profile
 _RENDERED = re.compile(r"^word/(document|header\d*|footer\d*|footnotes|endnotes)\.xml$")
 _DECL = re.compile(r"^<\?xml[^>]*\?>\s*")
 _DECLARATION = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+_BODY_SECT = re.compile(r"<w:sectPr[ >](?:(?!<w:sectPr[ >]).)*?</w:sectPr>(?=\s*</w:body>)", re.S)
 MAX_TEMPLATE_BYTES = 50 * 1024 * 1024
 
 
@@ -41,6 +42,7 @@ class DocProperties:
     creator: str
     created: date
     keywords: str = ""
+    custom: dict[str, str] = field(default_factory=dict)  # File → Properties → Custom
 
 
 def core_xml(props: DocProperties) -> bytes:
@@ -60,6 +62,25 @@ def core_xml(props: DocProperties) -> bytes:
     ).encode("utf-8")
 
 
+CUSTOM_PART = "docProps/custom.xml"
+_CUSTOM_TYPE = ('<Override PartName="/docProps/custom.xml" ContentType="application/'
+                'vnd.openxmlformats-officedocument.custom-properties+xml"/>')
+_CUSTOM_REL = ('<Relationship Id="rIdVanbanCustom" Type="http://schemas.openxmlformats.org/'
+               'officeDocument/2006/relationships/custom-properties" Target="docProps/custom.xml"/>')
+
+
+def custom_xml(values: dict[str, str]) -> bytes:
+    """Custom document properties: what Word shows under File → Properties → Custom, and
+    keeps when a user saves."""
+    props = "".join(
+        f'<property fmtid="{{D5CDD505-2E9C-101B-9397-08002B2CF9AE}}" pid="{i}" '
+        f'name="{escape(name)}"><vt:lpwstr>{escape(value)}</vt:lpwstr></property>'
+        for i, (name, value) in enumerate(sorted(values.items()), start=2))
+    return (f'{_DECLARATION}<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/'
+            '2006/custom-properties" xmlns:vt="http://schemas.openxmlformats.org/officeDocument/'
+            f'2006/docPropsVTypes">{props}</Properties>').encode("utf-8")
+
+
 class CompiledTemplate:
     """One .docx template, prepared for a profile and compiled once."""
 
@@ -70,6 +91,8 @@ class CompiledTemplate:
         self._compiled: dict[str, jinja2.Template] = {}
         self._sources: dict[str, str] = {}
         self._fix_tables: set[str] = set()
+        self._profile = profile
+        self._sect: dict[tuple[str, bool], str] = {}
         self._read(profile, env)
 
     def _read(self, profile: Profile, env: jinja2.Environment) -> None:
@@ -86,16 +109,22 @@ class CompiledTemplate:
         names = [n for n, _ in self._entries]
         if "word/document.xml" not in names:
             raise TemplateError(self.path, "không phải tệp .docx (thiếu word/document.xml)")
+        renamed: dict[str, str] = {}
         entries = []
         for name, data in self._entries:
             if name == "word/styles.xml":
-                data = self._guard(name, lambda: styles.apply_profile(data, profile))
-            elif _RENDERED.match(name):
-                text = data.decode("utf-8")
-                if name == "word/document.xml":
-                    text = self._guard(name, lambda: styles.apply_page(_DECL.sub("", text), profile))
-                self._compile(name, _DECL.sub("", text), env)
+                data, renamed = self._guard(name, lambda: styles.apply_profile(data, profile))
             entries.append((name, data))
+        for i, (name, data) in enumerate(entries):
+            if _RENDERED.match(name):
+                text = styles.rename_style_uses(_DECL.sub("", data.decode("utf-8")), renamed)
+                if name == "word/document.xml":
+                    text = self._guard(name, lambda: styles.apply_page(text, profile))
+                    self._section_props(text)
+                if "{" in text:
+                    self._compile(name, text, env)
+                else:
+                    entries[i] = (name, (_DECLARATION + text).encode("utf-8"))
         self._entries = entries
 
     def _guard(self, part: str, work):
@@ -105,8 +134,6 @@ class CompiledTemplate:
             raise TemplateError(self.path, f"phần {part} hỏng ({exc})") from None
 
     def _compile(self, name: str, xml: str, env: jinja2.Environment) -> None:
-        if "{" not in xml:
-            return
         patched = self._docxtpl.patch_xml(xml)
         patched = re.sub(r"<w:p([ >])", r"\n<w:p\1", patched)  # lines for error messages
         self._sources[name] = patched
@@ -132,13 +159,22 @@ class CompiledTemplate:
     def render(self, context: dict, props: DocProperties) -> list[tuple[str, bytes]]:
         """The entries of the document for ``context``."""
         out = []
+        has_custom = any(name == CUSTOM_PART for name, _ in self._entries)
         for name, data in self._entries:
             template = self._compiled.get(name)
             if template is not None:
                 data = self._render_part(name, template, context)
             elif name == "docProps/core.xml":
                 data = core_xml(props)
+            elif name == CUSTOM_PART:
+                data = custom_xml(props.custom)
+            elif props.custom and not has_custom and name == "[Content_Types].xml":
+                data = data.replace(b"</Types>", _CUSTOM_TYPE.encode() + b"</Types>")
+            elif props.custom and not has_custom and name == "_rels/.rels":
+                data = data.replace(b"</Relationships>", _CUSTOM_REL.encode() + b"</Relationships>")
             out.append((name, data))
+        if props.custom and not has_custom:
+            out.append((CUSTOM_PART, custom_xml(props.custom)))
         return out
 
     def _render_part(self, name: str, template: jinja2.Template, context: dict) -> bytes:
@@ -154,7 +190,45 @@ class CompiledTemplate:
             xml = self._docxtpl.resolve_listing(xml)
         if name in self._fix_tables:
             xml = etree.tostring(self._docxtpl.fix_tables(xml), encoding="unicode")
+        if name == "word/document.xml" and "<!--vanban-" in xml:
+            xml = self._sections(xml)
         return (_DECLARATION + xml).encode("utf-8")
+
+    def _section_props(self, xml: str) -> None:
+        """The template's own section properties (page, margins, headers, page numbers), in
+        portrait and landscape, with and without a first page of its own."""
+        match = _BODY_SECT.search(xml)
+        self._sect = {}
+        if not match:
+            return
+        sect = etree.fromstring(match.group(0).replace("<w:sectPr", f'<w:sectPr xmlns:w="{styles.W_NS}" '
+                                                       'xmlns:r="http://schemas.openxmlformats.org/'
+                                                       'officeDocument/2006/relationships"', 1))
+        for orientation in ("portrait", "landscape"):
+            for first in (True, False):
+                el = styles.oriented_section(sect, self._profile, orientation == "landscape")
+                if not first:
+                    for title_page in el.findall(styles.W + "titlePg"):
+                        el.remove(title_page)
+                text = etree.tostring(el, encoding="unicode")
+                text = re.sub(r' xmlns:\w+="[^"]*"', "", text)
+                self._sect[(orientation, first)] = text
+
+    def _sections(self, xml: str) -> str:
+        """Section marks left by the appendix tables turned into real section breaks."""
+        count = 0
+
+        def section(m: re.Match) -> str:
+            nonlocal count
+            count += 1
+            return f"<w:p><w:pPr>{self._sect[(m.group(1), count == 1)]}</w:pPr></w:p>"
+
+        xml = re.sub(r"<w:p><!--vanban-section:(\w+)--></w:p>", section, xml)
+        final = re.search(r"<!--vanban-final:(\w+)-->", xml)
+        orientation = final.group(1) if final else "portrait"
+        xml = re.sub(r"<!--vanban-final:\w+-->", "", xml)
+        last = list(_BODY_SECT.finditer(xml))[-1]
+        return xml[:last.start()] + self._sect[(orientation, count == 0)] + xml[last.end():]
 
 
 def _nearby(xml: str, lineno: int | None) -> str:

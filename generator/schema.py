@@ -56,6 +56,13 @@ class _Model(BaseModel):
 
 # --- chien-dich.yaml ----------------------------------------------------------------------
 
+class Authority(_Model):
+    mode: str = Field(description="Cách ký: tm (thay mặt), kt (ký thay), tl (thừa lệnh), "
+                                  "tuq (thừa ủy quyền), q (quyền)", examples=["tm"])
+    of: str = Field(description="Thay mặt / ký thay ai", examples=["Ban Thường vụ"])
+
+
+
 class Issuer(_Model):
     superior: str | None = Field(None, description="Cơ quan cấp trên (dòng trên cùng bên trái)",
                                  examples=["Đảng bộ tỉnh Hà Tĩnh"])
@@ -89,11 +96,31 @@ class Level(_Model):
     name: str = Field(description="Tên cấp đơn vị", examples=["Chi bộ cơ sở"])
     review_deadline: VnDate = Field(description="Hạn hoàn thành hội nghị sơ kết của cấp này")
     report_deadline: VnDate = Field(description="Hạn gửi báo cáo và phụ lục về cơ quan ban hành")
+    unit_prefix: str | None = Field(
+        None, description="Tên đơn vị cấp này bắt đầu bằng (để suy ra tên cấp ủy)",
+        examples=["Đảng bộ"])
+    committee_prefix: str | None = Field(
+        None, description="… và cấp ủy của nó ký bằng tên bắt đầu bằng", examples=["Đảng ủy"])
+    report_type: str = Field("BC", description="Ký hiệu tên loại báo cáo của đơn vị", examples=["BC"])
+    report_symbol: str | None = Field(
+        None, description="Chữ viết tắt cơ quan ban hành báo cáo (ĐU, CB); đơn vị có thể ghi riêng",
+        examples=["ĐU"])
+    authority: list[Authority] = Field(default_factory=list,
+                                       description="Thẩm quyền ký báo cáo của đơn vị cấp này")
+    signer_title: str = Field(description="Chức vụ người ký", examples=["Bí thư"])
+    recipients: list[str] = Field(min_length=1, description="Nơi nhận báo cáo của đơn vị")
+
+
+class UnitKind(_Model):
+    id: Id = Field(description="Mã loại đơn vị", examples=["cq"])
+    name: str = Field(description="Tên loại đơn vị", examples=["Cơ quan, đơn vị"])
 
 
 class Campaign(_Model):
     """chien-dich.yaml — thông tin chung của đợt sơ kết, tổng kết."""
 
+    id: Id = Field(description="Mã chiến dịch; được ghi vào báo cáo mẫu của đơn vị để nhận lại",
+                   examples=["so-ket-nq01-ct01-2021"])
     format: str = Field(description="Thể thức văn bản: dang-hd36, dang-hd05-2026, nha-nuoc-nd30",
                         examples=["dang-hd36"])
     format_overrides: dict[str, Any] = Field(
@@ -104,6 +131,13 @@ class Campaign(_Model):
     reviewed: list[ReviewedDoc] = Field(min_length=1, description="Các văn bản được sơ kết")
     period: Period = Field(description="Kỳ số liệu của báo cáo")
     levels: list[Level] = Field(min_length=1, description="Các cấp đơn vị và hạn của từng cấp")
+    unit_kinds: list[UnitKind] = Field(default_factory=list,
+                                       description="Các loại đơn vị (cơ quan, doanh nghiệp …)")
+    units_superior: str | None = Field(
+        None, description="Dòng cơ quan cấp trên ở tiêu đề báo cáo của đơn vị",
+        examples=["Đảng bộ Khối các cơ quan và doanh nghiệp tỉnh"])
+    report_to: str | None = Field(None, description="Đơn vị gửi báo cáo về đâu (dùng trong câu)",
+                                  examples=["Đảng ủy Khối (qua Văn phòng Đảng ủy Khối)"])
     final_deadline: VnDate = Field(description="Hạn hoàn thành của cơ quan ban hành (hội nghị "
                                                "sơ kết của cấp mình)")
 
@@ -128,18 +162,14 @@ class Node(_Model):
     lines: list[LineIn] = Field(default_factory=list, description="Các dòng «-» (và «+»)")
     items: list[Node] = Field(default_factory=list, description="Các mục con, đánh số tự động")
     note: Prose | None = Field(None, description="Dòng ghi chú in nghiêng cuối mục")
+    outline: bool = Field(False, description="Các mục con là các phần của đề cương "
+                                             "(câu «plan_text» của từng phần trong de-cuong.yaml)")
 
     @model_validator(mode="after")
     def _has_content(self) -> Node:
         if not (self.title or self.text):
             raise PydanticCustomError("node_empty", "mục phải có «title» (tên mục) hoặc «text» (nội dung)")
         return self
-
-
-class Authority(_Model):
-    mode: str = Field(description="Cách ký: tm (thay mặt), kt (ký thay), tl (thừa lệnh), "
-                                  "tuq (thừa ủy quyền), q (quyền)", examples=["tm"])
-    of: str = Field(description="Thay mặt / ký thay ai", examples=["Ban Thường vụ"])
 
 
 class Signer(_Model):
@@ -166,7 +196,108 @@ class Plan(_Model):
                                   "(dấu «-» và dấu cuối dòng tự thêm)")
 
 
+# --- de-cuong.yaml -------------------------------------------------------------------------
+
+class AppliesTo(_Model):
+    kinds: list[str] = Field(default_factory=list, description="Chỉ cho các loại đơn vị này")
+    levels: list[str] = Field(default_factory=list, description="Chỉ cho các cấp đơn vị này")
+
+
+class OutlineNode(_Model):
+    title: Prose = Field(description="Tên phần, mục")
+    guidance: list[Prose] = Field(default_factory=list,
+                                  description="Gợi ý nội dung (in nghiêng; đơn vị thay bằng nội dung)")
+    plan_text: Prose | None = Field(
+        None, description="Câu nêu phần này trong mục «Nội dung» của kế hoạch (chỉ phần cấp 1)")
+    applies_to: AppliesTo | None = Field(None, description="Phần chỉ dành cho một số loại/cấp đơn vị")
+    items: list[OutlineNode] = Field(default_factory=list, description="Các mục con")
+
+
+class Outline(_Model):
+    """de-cuong.yaml — đề cương báo cáo: một cây các phần, dùng chung cho kế hoạch, đề cương,
+    báo cáo mẫu của đơn vị và báo cáo tổng hợp."""
+
+    report_summary: Prose = Field(description="Trích yếu báo cáo của đơn vị (chữ thường)")
+    for_whom: str = Field(description="Đề cương dùng cho ai", examples=["(Dùng cho các chi bộ, đảng bộ cơ sở)"])
+    numbering: list[str] | None = Field(
+        None, description="Cách đánh số các cấp của đề cương (mặc định theo thể thức)",
+        examples=[["{roman}.", "{n}.", "{letter})"]])
+    opening: OutlineNode | None = Field(None, description="Phần mở đầu không đánh số")
+    parts: list[OutlineNode] = Field(min_length=1, description="Các phần I, II, III …")
+    closing_title: str = Field("Một số lưu ý", description="Tên phần lưu ý cuối đề cương")
+    closing_notes: list[Prose] = Field(default_factory=list, description="Các lưu ý cuối đề cương")
+    deadline_note: Prose = Field(
+        description="Dòng nhắc hạn trên báo cáo mẫu của đơn vị (đơn vị xóa trước khi ký); "
+                    "dẫn được {{ unit.committee }}, {{ unit.level.review_deadline }} …")
+
+
+# --- phu-luc.yaml -------------------------------------------------------------------------
+
+CELL_TYPES = ("count", "yesno", "percent", "text")
+
+
+class Column(_Model):
+    id: Id = Field(description="Mã cột")
+    title: str = Field(description="Tiêu đề cột")
+    total: bool = Field(False, description="Cột cộng các cột số liệu khác (tự tính)")
+
+
+class Years(_Model):
+    start: int = Field(description="Từ năm", examples=[2016])
+    end: int = Field(description="Đến năm", examples=[2020])
+    total: bool = Field(True, description="Thêm cột «Tổng cộng»")
+
+
+class Row(_Model):
+    id: Id = Field(description="Mã dòng (dùng trong công thức)")
+    label: str = Field(description="Nội dung dòng")
+    unit: str | None = Field(None, description="Đơn vị tính", examples=["người"])
+    type: str = Field("count", description="Kiểu ô: count (số), yesno (Có/Không), "
+                                           "percent (tỷ lệ, tự tính), text (chữ)")
+    formula: str | None = Field(None, description="Tỷ lệ tự tính: «tử / mẫu» bằng mã dòng",
+                                examples=["r5 / r1"])
+    total: bool = Field(False, description="Dòng «Tổng cộng» của các dòng số liệu (tự tính)")
+    applies_to: AppliesTo | None = Field(None, description="Dòng chỉ dành cho một số loại/cấp đơn vị")
+
+
+class Table(_Model):
+    id: Id = Field(description="Mã phụ lục", examples=["pl1"])
+    title: str = Field(description="Tên phụ lục (viết hoa khi in)")
+    label_title: str = Field("Nội dung", description="Tiêu đề cột nội dung")
+    columns: list[Column] = Field(default_factory=list, description="Các cột số liệu")
+    years: Years | None = Field(None, description="Một cột cho mỗi năm (thay cho «columns»)")
+    rows: list[Row] = Field(min_length=1, description="Các dòng")
+    landscape: bool | None = Field(None, description="In trang ngang (mặc định: tự chọn khi bảng rộng)")
+    applies_to: AppliesTo | None = Field(None, description="Phụ lục chỉ dành cho một số loại/cấp đơn vị")
+
+
+class Appendix(_Model):
+    """phu-luc.yaml — các phụ lục (bảng số liệu) đơn vị điền; định nghĩa một lần, dùng cho
+    mẫu trắng, báo cáo mẫu của từng đơn vị và báo cáo tổng hợp."""
+
+    tables: list[Table] = Field(min_length=1, description="Các phụ lục theo thứ tự")
+
+
+# --- don-vi.csv ---------------------------------------------------------------------------
+
+class Unit(_Model):
+    """don-vi.csv — danh sách đơn vị, mỗi dòng một đơn vị (giữ được trong Excel)."""
+
+    id: Id = Field(description="Mã đơn vị: chữ thường không dấu, số, gạch nối; là tên tệp báo cáo mẫu",
+                   examples=["dang-bo-so-tai-chinh"])
+    name: str = Field(description="Tên đơn vị", examples=["Đảng bộ Sở Tài chính"])
+    level: str = Field(description="Mã cấp đơn vị (khai trong chien-dich.yaml)", examples=["db"])
+    kind: str = Field(description="Mã loại đơn vị (khai trong chien-dich.yaml)", examples=["cq"])
+    committee_name: str | None = Field(
+        None, description="Tên cấp ủy ký báo cáo, nếu không suy ra được từ tên đơn vị",
+        examples=["Đảng ủy Sở Tài chính"])
+    symbol: str | None = Field(None, description="Chữ viết tắt riêng trong số ký hiệu (nếu có)")
+
+
 DATA_FILES: dict[str, type[_Model]] = {
     "chien-dich.yaml": Campaign,
     "ke-hoach.yaml": Plan,
+    "de-cuong.yaml": Outline,
+    "phu-luc.yaml": Appendix,
+    "don-vi.csv": Unit,
 }

@@ -42,6 +42,18 @@ STYLES: dict[str, tuple[str, str]] = {
     "signed_mark": ("VBDaKy", "VB Đã ký"),
     "signer_name": ("VBHoTenKy", "VB Họ tên người ký"),
     "page_number": ("VBSoTrang", "VB Số trang"),
+    "doc_title": ("VBTieuDe", "VB Tiêu đề văn bản kèm theo"),
+    "attachment_ref": ("VBKemTheo", "VB Kèm theo"),
+    "for_whom": ("VBDungCho", "VB Dùng cho"),
+    "guidance": ("VBGoiY", "VB Gợi ý (thay bằng nội dung)"),
+    "deadline_note": ("VBNhacHan", "VB Nhắc hạn (xóa trước khi ký)"),
+    "unit_line": ("VBTenDonVi", "VB Tên đơn vị"),
+    "appendix_label": ("VBPhuLuc", "VB Phụ lục"),
+    "appendix_title": ("VBTenPhuLuc", "VB Tên phụ lục"),
+    "table_header": ("VBBangTieuDe", "VB Bảng: tiêu đề cột"),
+    "table_cell": ("VBBangO", "VB Bảng: ô"),
+    "table_number": ("VBBangSo", "VB Bảng: ô số"),
+    "table_hint": ("VBBangTuTinh", "VB Bảng: ô tự tính"),
 }
 
 # The header table is found by this caption (Word keeps it: Table Properties → Alt Text).
@@ -80,6 +92,8 @@ def run_properties(style: ElementStyle, font: str, size: float) -> etree._Elemen
         for tag in tags:
             _el(rpr, tag, val="1" if flag else "0")
     half_points = str(round(size * 2))
+    if style.color:
+        _el(rpr, "color", val=style.color)
     _el(rpr, "sz", val=half_points)
     _el(rpr, "szCs", val=half_points)
     _el(rpr, "u", val="single" if style.underline else "none")
@@ -115,11 +129,14 @@ def _container_cm(key: str, profile: Profile) -> float:
     return profile.page.header_left_cm if key == "issuer_rule" else text_width_cm(profile)
 
 
-def apply_profile(styles_xml: bytes, profile: Profile) -> bytes:
-    """styles.xml with the document defaults and every vanban style set from ``profile``.
+def apply_profile(styles_xml: bytes, profile: Profile) -> tuple[bytes, dict[str, str]]:
+    """styles.xml with the document defaults and every vanban style set from ``profile``,
+    and the style ids that were put back to ours (old id → our id).
 
     A style missing from the template is added, so a user who deleted one in Word still gets
-    a correct document. Theme fonts are removed everywhere: every run is in the profile's font.
+    a correct document. A style LibreOffice renamed is found by its name and gets our id back;
+    the caller renames its uses in the document parts. Theme fonts are removed everywhere:
+    every run is in the profile's font.
     """
     root = etree.fromstring(styles_xml)
     font = profile.font
@@ -130,8 +147,19 @@ def apply_profile(styles_xml: bytes, profile: Profile) -> bytes:
             el.set(W + attr, font)
     _set_defaults(root, profile)
     by_id = {s.get(W + "styleId"): s for s in root.findall(W + "style")}
+    # LibreOffice renames style ids when it saves (from the names, without the accents); the
+    # names survive both Word and LibreOffice, so a style is found by its name first
+    by_name = {}
+    for s in root.findall(W + "style"):
+        name_el = s.find(W + "name")
+        if name_el is not None:
+            by_name[name_el.get(W + "val")] = s
+    renamed: dict[str, str] = {}
     for key, (style_id, name) in STYLES.items():
-        style = by_id.get(style_id)
+        style = by_name.get(name, by_id.get(style_id))
+        if style is not None and style.get(W + "styleId") != style_id:
+            renamed[style.get(W + "styleId")] = style_id
+            style.set(W + "styleId", style_id)
         if style is None:
             style = _el(root, "style", type="paragraph", customStyle="1", styleId=style_id)
             _el(style, "name", val=name)
@@ -143,7 +171,17 @@ def apply_profile(styles_xml: bytes, profile: Profile) -> bytes:
         element = profile.styles[key]
         style.append(paragraph_properties(element, _container_cm(key, profile)))
         style.append(run_properties(element, font, profile.size(key)))
-    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+    for ref in root.iter(W + "basedOn", W + "next", W + "link"):
+        if ref.get(W + "val") in renamed:
+            ref.set(W + "val", renamed[ref.get(W + "val")])
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True), renamed
+
+
+def rename_style_uses(xml: str, renamed: dict[str, str]) -> str:
+    """Paragraph and run style references in a document part, with renamed ids put back."""
+    for old, new in renamed.items():
+        xml = xml.replace(f'w:val="{old}"/>', f'w:val="{new}"/>')  # pStyle, rStyle, tblStyle
+    return xml
 
 
 def _set_defaults(root: etree._Element, profile: Profile) -> None:
@@ -162,33 +200,56 @@ def _set_defaults(root: etree._Element, profile: Profile) -> None:
 
 def apply_page(document_xml: str, profile: Profile) -> str:
     """document.xml (still a template) with every section's paper and margins from the
-    profile; a landscape section keeps its orientation."""
+    profile, and the header table's columns."""
     root = etree.fromstring(document_xml.encode("utf-8"))
-    page = profile.page
     for sect in root.iter(W + "sectPr"):
-        size = sect.find(W + "pgSz")
-        if size is None:
-            size = _el(sect, "pgSz")
-        landscape = size.get(W + "orient") == "landscape"
-        width, height = twips_mm(page.width_mm), twips_mm(page.height_mm)
-        size.set(W + "w", height if landscape else width)
-        size.set(W + "h", width if landscape else height)
-        margins = sect.find(W + "pgMar")
-        if margins is None:
-            margins = etree.Element(W + "pgMar")
-            size.addnext(margins)
-        top, bottom = twips_mm(page.margin_top_mm), twips_mm(page.margin_bottom_mm)
-        left, right = twips_mm(page.margin_left_mm), twips_mm(page.margin_right_mm)
-        if landscape:  # turned as Word turns it: the binding margin goes to the top
-            top, right, bottom, left = left, top, right, bottom
-        for attr, value in (("top", top), ("bottom", bottom), ("left", left), ("right", right),
-                            ("header", twips_mm(page.header_distance_mm)),
-                            ("footer", twips_mm(page.header_distance_mm)), ("gutter", "0")):
-            margins.set(W + attr, value)
+        _set_page(sect, profile)
     for caption in root.iter(W + "tblCaption"):
         if caption.get(W + "val") == HEADER_TABLE:
             _size_header_table(caption.getparent().getparent(), profile)
     return etree.tostring(root, encoding="unicode")
+
+
+def oriented_section(sect: etree._Element, profile: Profile, landscape: bool) -> etree._Element:
+    """A copy of section properties ``sect`` turned portrait or landscape, with the profile's
+    paper and margins."""
+    import copy
+
+    new = copy.deepcopy(sect)
+    size = new.find(W + "pgSz")
+    if size is None:
+        size = _el(new, "pgSz")
+    if landscape:
+        size.set(W + "orient", "landscape")
+    else:
+        size.attrib.pop(W + "orient", None)
+    _set_page(new, profile)
+    return new
+
+
+def _set_page(sect: etree._Element, profile: Profile) -> None:
+    """Paper and margins of one section from the profile; a landscape section keeps its
+    orientation, its margins turned as Word turns them (the binding margin to the top)."""
+    page = profile.page
+    size = sect.find(W + "pgSz")
+    if size is None:
+        size = _el(sect, "pgSz")
+    landscape = size.get(W + "orient") == "landscape"
+    width, height = twips_mm(page.width_mm), twips_mm(page.height_mm)
+    size.set(W + "w", height if landscape else width)
+    size.set(W + "h", width if landscape else height)
+    margins = sect.find(W + "pgMar")
+    if margins is None:
+        margins = etree.Element(W + "pgMar")
+        size.addnext(margins)
+    top, bottom = twips_mm(page.margin_top_mm), twips_mm(page.margin_bottom_mm)
+    left, right = twips_mm(page.margin_left_mm), twips_mm(page.margin_right_mm)
+    if landscape:
+        top, right, bottom, left = left, top, right, bottom
+    for attr, value in (("top", top), ("bottom", bottom), ("left", left), ("right", right),
+                        ("header", twips_mm(page.header_distance_mm)),
+                        ("footer", twips_mm(page.header_distance_mm)), ("gutter", "0")):
+        margins.set(W + attr, value)
 
 
 def _size_header_table(table: etree._Element, profile: Profile) -> None:

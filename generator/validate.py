@@ -13,12 +13,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ValidationError
+import re
+
+from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from . import profiles, vnrules
 from .exceptions import DataError, Problem
-from .loader import SourceFile, format_loc, load_yaml
-from .schema import DATA_FILES, Campaign, Plan
+from .exceptions import WARNING
+from .loader import SourceFile, format_loc, load_csv, load_yaml
+from .schema import (CELL_TYPES, DATA_FILES, AppliesTo, Appendix, Campaign, Outline,
+                     OutlineNode, Plan, Unit)
+
+REQUIRED_FILES = ("chien-dich.yaml", "ke-hoach.yaml")
+FORMULA = re.compile(r"^\s*([a-z0-9-]+)\s*/\s*([a-z0-9-]+)\s*$")
 
 _TYPE_NAMES = {
     "string_type": "phải là chữ (đặt trong dấu nháy nếu cần)",
@@ -80,7 +87,13 @@ class CampaignData:
     plan: Plan
     profile: profiles.Profile
     sources: dict[str, SourceFile]
+    outline: Outline | None = None
+    appendix: Appendix | None = None
+    units: list[Unit] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)  # found so far, errors included
+
+    def level(self, level_id: str):
+        return next(lv for lv in self.campaign.levels if lv.id == level_id)
 
 
 def _validate_model(model: type[BaseModel], source: SourceFile, problems: list[Problem]):
@@ -165,6 +178,139 @@ def _check_plan(plan: Plan, c: Campaign, profile: profiles.Profile | None, src: 
                                     f"{len(profile.numbering.headings)} cấp"))
 
 
+def _check_applies(applies: AppliesTo | None, c: Campaign, src: SourceFile, loc: tuple,
+                   problems: list[Problem]) -> None:
+    if applies is None:
+        return
+    kinds = {k.id for k in c.unit_kinds}
+    levels = {lv.id for lv in c.levels}
+    for i, kind in enumerate(applies.kinds):
+        if kind not in kinds:
+            problems.append(src.problem(loc + ("applies_to", "kinds", i),
+                                        f"loại đơn vị «{kind}» không có trong «unit_kinds» của "
+                                        f"chien-dich.yaml (có: {', '.join(sorted(kinds)) or 'không có'})"))
+    for i, level in enumerate(applies.levels):
+        if level not in levels:
+            problems.append(src.problem(loc + ("applies_to", "levels", i),
+                                        f"cấp đơn vị «{level}» không có trong «levels» của "
+                                        f"chien-dich.yaml (có: {', '.join(sorted(levels))})"))
+
+
+def _check_outline(o: Outline, c: Campaign, profile, src: SourceFile, problems: list[Problem]) -> None:
+    formats = o.numbering or (profile.numbering.headings if profile else [])
+    for i, fmt in enumerate(o.numbering or []):
+        try:
+            fmt.format(roman="I", n=1, path="1.1", letter="a")
+        except (KeyError, IndexError, ValueError):
+            problems.append(src.problem(("numbering", i), f"cách đánh số «{fmt}» không hợp lệ; "
+                                        "dùng {roman}, {n}, {path}, {letter}"))
+
+    def walk(nodes: list[OutlineNode], loc: tuple, depth: int) -> None:
+        for i, node in enumerate(nodes):
+            here = loc + (i,)
+            _check_applies(node.applies_to, c, src, here, problems)
+            if node.plan_text and depth > 0:
+                problems.append(src.problem(here + ("plan_text",), "«plan_text» chỉ dùng cho "
+                                            "phần cấp 1 của đề cương"))
+            if formats and depth >= len(formats):
+                problems.append(src.problem(here, f"đề cương có {depth + 1} cấp lồng nhau; cách "
+                                            f"đánh số chỉ có {len(formats)} cấp"))
+            walk(node.items, here + ("items",), depth + 1)
+
+    walk(o.parts, ("parts",), 0)
+    if o.opening:
+        _check_applies(o.opening.applies_to, c, src, ("opening",), problems)
+
+
+def _check_appendix(a: Appendix, c: Campaign, src: SourceFile, problems: list[Problem]) -> None:
+    _duplicates(src, "tables", problems)
+    for t, table in enumerate(a.tables):
+        loc = ("tables", t)
+        _check_applies(table.applies_to, c, src, loc, problems)
+        if bool(table.columns) == bool(table.years):
+            problems.append(src.problem(loc, "phụ lục phải có «columns» (các cột) hoặc «years» "
+                                        "(một cột mỗi năm), không cả hai"))
+        if table.years and table.years.end < table.years.start:
+            problems.append(src.problem(loc + ("years", "end"), "năm kết thúc trước năm bắt đầu"))
+        for where, items in (("rows", table.rows), ("columns", table.columns)):
+            seen: dict[str, int] = {}
+            for i, item in enumerate(items):
+                if item.id in seen:
+                    problems.append(src.problem(loc + (where, i, "id"), f"mã «{item.id}» trùng "
+                                                f"với mục thứ {seen[item.id] + 1} trong phụ lục"))
+                seen.setdefault(item.id, i)
+        rows = {r.id: r for r in table.rows}
+        for i, row in enumerate(table.rows):
+            rloc = loc + ("rows", i)
+            _check_applies(row.applies_to, c, src, rloc, problems)
+            if row.type not in CELL_TYPES:
+                problems.append(src.problem(rloc + ("type",), f"kiểu ô «{row.type}» không có; "
+                                            f"dùng: {', '.join(CELL_TYPES)}"))
+            if row.type == "percent" and not row.formula:
+                problems.append(src.problem(rloc, "dòng tỷ lệ cần «formula: tử / mẫu» để tự tính"))
+            if row.formula:
+                if row.type != "percent":
+                    problems.append(src.problem(rloc + ("formula",), "chỉ dòng kiểu «percent» có "
+                                                "công thức"))
+                m = FORMULA.match(row.formula)
+                if not m:
+                    problems.append(src.problem(rloc + ("formula",), f"công thức «{row.formula}» "
+                                                "không hợp lệ; ghi dạng «mã dòng / mã dòng», ví dụ "
+                                                "«r5 / r1»"))
+                    continue
+                for name in m.groups():
+                    target = rows.get(name)
+                    if target is None:
+                        problems.append(src.problem(rloc + ("formula",), f"công thức «{row.formula}» "
+                                                    f"dẫn tới dòng «{name}» không có trong phụ lục "
+                                                    f"«{table.id}»"))
+                    elif target.type != "count":
+                        problems.append(src.problem(rloc + ("formula",), f"công thức dẫn tới dòng "
+                                                    f"«{name}» không phải dòng số liệu"))
+
+
+UNIT_COLUMNS = {name: field.is_required() for name, field in Unit.model_fields.items()}
+
+
+def _units(source: SourceFile, c: Campaign | None, problems: list[Problem]) -> list[Unit]:
+    if source.data is None:
+        return []
+    units = []
+    adapter = TypeAdapter(Unit)
+    seen: dict[str, int] = {}
+    for i, row in enumerate(source.data):
+        try:
+            unit = adapter.validate_python(row)
+        except ValidationError as exc:
+            problems.extend(pydantic_problems(exc, source, (i,)))
+            continue
+        line = source.line_of((i,))
+        if unit.id in seen:
+            problems.append(source.problem((i, "id"), f"mã đơn vị «{unit.id}» trùng với dòng {seen[unit.id]}"))
+            continue
+        seen[unit.id] = line
+        if c is None:
+            continue
+        found = len(problems)
+        levels = {lv.id: lv for lv in c.levels}
+        level = levels.get(unit.level)
+        if level is None:
+            problems.append(source.problem((i, "level"), f"cấp «{unit.level}» không có trong «levels» "
+                                           f"của chien-dich.yaml (có: {', '.join(levels)})"))
+        kinds = {k.id for k in c.unit_kinds}
+        if unit.kind not in kinds:
+            problems.append(source.problem((i, "kind"), f"loại «{unit.kind}» không có trong «unit_kinds» "
+                                           f"của chien-dich.yaml (có: {', '.join(sorted(kinds)) or 'không có'})"))
+        if level is not None and unit.committee_name is None and vnrules.committee_name(
+                unit.name, level.unit_prefix, level.committee_prefix) is None:
+            problems.append(source.problem((i, "name"), f"không suy ra được tên cấp ủy của «{unit.name}» "
+                                           f"(tên không bắt đầu bằng «{level.unit_prefix}»); ghi vào "
+                                           "cột «committee_name»"))
+        if len(problems) == found:  # only units that can be drawn go on
+            units.append(unit)
+    return units
+
+
 def _depth(nodes) -> int:
     return max((1 + _depth(n.items) for n in nodes), default=0)
 
@@ -179,20 +325,51 @@ def load_campaign(folder: Path) -> CampaignData:
     problems: list[Problem] = []
     if not folder.is_dir():
         raise DataError([Problem(str(folder), None, "", "không có thư mục dữ liệu này")])
-    sources = {name: load_yaml(folder / name, name, problems) for name in DATA_FILES}
-    for where in ("reviewed", "levels"):
+    sources: dict[str, SourceFile] = {}
+    for name in DATA_FILES:
+        if name not in REQUIRED_FILES and not (folder / name).exists():
+            problems.append(Problem(name, None, "", "không có tệp này: các văn bản dùng nó "
+                                    "(đề cương, phụ lục, báo cáo mẫu của đơn vị) không được sinh",
+                                    WARNING))
+            continue
+        if name.endswith(".csv"):
+            sources[name] = load_csv(folder / name, name, problems, UNIT_COLUMNS)
+        else:
+            sources[name] = load_yaml(folder / name, name, problems)
+    for where in ("reviewed", "levels", "unit_kinds"):
         _duplicates(sources["chien-dich.yaml"], where, problems)
     campaign = _validate_model(Campaign, sources["chien-dich.yaml"], problems)
     plan = _validate_model(Plan, sources["ke-hoach.yaml"], problems)
+    outline = appendix = None
+    if "de-cuong.yaml" in sources:
+        outline = _validate_model(Outline, sources["de-cuong.yaml"], problems)
+    if "phu-luc.yaml" in sources:
+        appendix = _validate_model(Appendix, sources["phu-luc.yaml"], problems)
+    units = _units(sources["don-vi.csv"], campaign, problems) if "don-vi.csv" in sources else []
     profile = None
     if campaign:
         profile = _profile(campaign, sources["chien-dich.yaml"], problems)
         _check_campaign(campaign, sources["chien-dich.yaml"], problems)
         if plan:
             _check_plan(plan, campaign, profile, sources["ke-hoach.yaml"], problems)
-    if not (campaign and plan and profile):
+            if _uses_outline(plan.sections) and "de-cuong.yaml" not in sources:
+                problems.append(sources["ke-hoach.yaml"].problem(
+                    ("sections",), "một mục lấy nội dung từ đề cương («outline: true») nhưng "
+                    "không có tệp de-cuong.yaml"))
+        if outline:
+            _check_outline(outline, campaign, profile, sources["de-cuong.yaml"], problems)
+        if appendix:
+            _check_appendix(appendix, campaign, sources["phu-luc.yaml"], problems)
+    broken = [n for n in ("de-cuong.yaml", "phu-luc.yaml")
+              if n in sources and {"de-cuong.yaml": outline, "phu-luc.yaml": appendix}[n] is None]
+    if not (campaign and plan and profile) or broken:
         raise DataError(problems)
-    return CampaignData(folder, campaign, plan, profile, sources, problems)
+    return CampaignData(folder, campaign, plan, profile, sources, outline, appendix, units,
+                        problems)
+
+
+def _uses_outline(nodes) -> bool:
+    return any(n.outline or _uses_outline(n.items) for n in nodes)
 
 
 __all__ = ["CampaignData", "load_campaign", "format_loc"]

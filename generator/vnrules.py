@@ -125,6 +125,12 @@ def full_date(d: date, place: str) -> str:
 BLANK = "    "  # the gap left for a number or a day a unit writes by hand
 
 
+def blank_day(year: int) -> str:
+    """The date of a reference a unit completes by hand: ``   tháng    năm 2021`` (follows
+    «ngày »)."""
+    return f"{BLANK[1:]}tháng{BLANK}năm {year}"
+
+
 def blank_date(year: int, place: str) -> str:
     """Date line of a skeleton, filled in by hand but for the year:
     ``Hà Tĩnh, ngày    tháng    năm 2021``."""
@@ -163,15 +169,42 @@ def reference(name: str, symbol_text: str, d: date | None, profile: Profile) -> 
                                               date=short_date(d))
 
 
+# --- units --------------------------------------------------------------------------------
+
+def committee_name(unit_name: str, unit_prefix: str | None, committee_prefix: str | None) -> str | None:
+    """The name a unit's committee signs with: ``Đảng bộ Sở Tài chính`` → ``Đảng ủy Sở Tài
+    chính``; ``Chi bộ Ban Dân tộc`` stays. ``None`` when the name does not start with the
+    level's prefix (the data must then say it)."""
+    if not unit_prefix or not committee_prefix:
+        return unit_name
+    if not unit_name.lower().startswith(unit_prefix.lower() + " "):
+        return None
+    return committee_prefix + unit_name[len(unit_prefix):]
+
+
+def attached_to(doc_name: str, symbol_text: str, date_text: str, issuer: str,
+                profile: Profile) -> str:
+    """The line under an attachment's title:
+    ``(Kèm theo Kế hoạch số 150-KH/ĐUK, ngày 23/02/2021 của Ban Thường vụ Đảng ủy Khối)``."""
+    ref = profile.numbering.reference.format(name=doc_name, symbol=symbol_text, date=date_text)
+    return f"(Kèm theo {ref} của {issuer})"
+
+
+def appendix_label(n: int, profile: Profile) -> str:
+    """``Phụ lục 1`` (Party) or ``Phụ lục I`` (state)."""
+    return "Phụ lục " + (roman(n) if profile.numbering.appendix == "roman" else str(n))
+
+
 # --- headings -----------------------------------------------------------------------------
 
-def heading_label(path: tuple[int, ...], profile: Profile) -> str:
+def heading_label(path: tuple[int, ...], profile: Profile,
+                  formats: list[str] | None = None) -> str:
     """Label of a heading from its position in the tree: ``(2,)`` → ``II.``,
     ``(3, 1)`` → ``1.``, ``(3, 1, 2)`` → ``1.2.``, then ``a)``, ``b)`` … ``đ)``.
 
     A level deeper than the profile has reuses its last format (validation reports such a
     tree as an error before any document is written)."""
-    formats = profile.numbering.headings
+    formats = formats or profile.numbering.headings
     depth = min(len(path) - 1, len(formats) - 1)
     n = path[-1]
     nested = ".".join(str(p) for p in path[1:]) if len(path) > 1 else str(n)

@@ -204,3 +204,33 @@ def test_recipients_punctuation(profile, expected):
 def test_state_last_recipient_keeps_inner_commas():
     assert vnrules.recipients(["Bộ Nội vụ (b/c)", "Lưu: VT, NC"], STATE) == \
         ["- Bộ Nội vụ (b/c);", "- Lưu: VT, NC."]
+
+
+def test_attachment_lines():
+    assert vnrules.attached_to("Kế hoạch", "150-KH/ĐUK", "23/02/2021", "Ban Thường vụ Đảng ủy Khối",
+                               PARTY) == \
+        "(Kèm theo Kế hoạch số 150-KH/ĐUK, ngày 23/02/2021 của Ban Thường vụ Đảng ủy Khối)"
+    blank = vnrules.symbol(None, "BC", "ĐU", PARTY)
+    assert vnrules.attached_to("Báo cáo", blank, vnrules.blank_day(2021), "Đảng ủy Sở Tài chính",
+                               PARTY) == \
+        "(Kèm theo Báo cáo số    -BC/ĐU, ngày    tháng    năm 2021 của Đảng ủy Sở Tài chính)"
+    assert vnrules.attached_to("Kế hoạch", "12/KH-UBND", "08/01/2024", "UBND tỉnh", STATE) == \
+        "(Kèm theo Kế hoạch số 12/KH-UBND ngày 08/01/2024 của UBND tỉnh)"
+
+
+@pytest.mark.parametrize("profile, n, expected", [
+    (PARTY, 1, "Phụ lục 1"), (PARTY, 4, "Phụ lục 4"), (STATE, 1, "Phụ lục I"), (STATE, 4, "Phụ lục IV"),
+])
+def test_appendix_label(profile, n, expected):
+    assert vnrules.appendix_label(n, profile) == expected
+
+
+@pytest.mark.parametrize("name, unit_prefix, committee_prefix, expected", [
+    ("Đảng bộ Sở Tài chính", "Đảng bộ", "Đảng ủy", "Đảng ủy Sở Tài chính"),
+    ("Chi bộ Ban Dân tộc", "Chi bộ", "Chi bộ", "Chi bộ Ban Dân tộc"),
+    ("Đảng bộ Cục Thuế tỉnh", "Đảng bộ", "Đảng ủy", "Đảng ủy Cục Thuế tỉnh"),
+    ("Sở Tài chính", "Đảng bộ", "Đảng ủy", None),
+    ("Sở Nội vụ", None, None, "Sở Nội vụ"),
+])
+def test_committee_name(name, unit_prefix, committee_prefix, expected):
+    assert vnrules.committee_name(name, unit_prefix, committee_prefix) == expected

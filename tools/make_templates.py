@@ -88,7 +88,7 @@ def title_block() -> str:
 
 def body_blocks(items: str = "body") -> str:
     """The body: a list of blocks, each drawn in the style it names."""
-    kinds = ["heading1", "heading2", "heading3", "heading4", "note"]
+    kinds = ["heading1", "heading2", "heading3", "heading4", "note", "guidance"]
     parts = [tag(f"{{%p for b in {items} %}}")]
     for i, kind in enumerate(kinds):
         keyword = "if" if i == 0 else "elif"
@@ -145,7 +145,7 @@ def styles_xml(profile: profiles.Profile) -> bytes:
             '<w:style w:type="numbering" w:default="1" w:styleId="NoList"><w:name w:val="No List"/>'
             '<w:uiPriority w:val="99"/><w:semiHidden/><w:unhideWhenUsed/></w:style>'
             '</w:styles>').encode("utf-8")
-    return styles.apply_profile(base, profile)
+    return styles.apply_profile(base, profile)[0]
 
 
 def page_number_header() -> bytes:
@@ -246,7 +246,29 @@ def ke_hoach(profile: profiles.Profile) -> bytes:
     return package(document(body, profile), profile, "Kế hoạch")
 
 
-TEMPLATES = {"ke-hoach.docx": ke_hoach}
+def de_cuong(profile: profiles.Profile) -> bytes:
+    """The outline: an attachment, so no header table, no number and no signature."""
+    body = (p("doc_type", "{{ doc_type }}") + p("doc_title", "{{ title }}")
+            + p("attachment_ref", "{{ reference }}") + p("summary_rule", "{{ summary_rule }}")
+            + p("for_whom", "{{ for_whom }}") + body_blocks())
+    return package(document(body, profile), profile, "Đề cương")
+
+
+def phu_luc(profile: profiles.Profile) -> bytes:
+    """The blank appendix forms: each table on its page, wide ones in landscape."""
+    body = p(None, "{{p appendices }}") + p(None)
+    return package(document(body, profile), profile, "Phụ lục")
+
+
+def don_vi(profile: profiles.Profile) -> bytes:
+    """A unit's report skeleton, its appendix tables after the signature."""
+    body = (header_block() + title_block() + p("deadline_note", "{{ deadline_note }}")
+            + body_blocks() + signature_block() + p(None, "{{p appendices }}") + p(None))
+    return package(document(body, profile), profile, "Báo cáo")
+
+
+TEMPLATES = {"ke-hoach.docx": ke_hoach, "de-cuong.docx": de_cuong, "phu-luc.docx": phu_luc,
+             "don-vi.docx": don_vi}
 
 
 def main() -> None:

@@ -18,19 +18,37 @@ def prose_values(data: CampaignData) -> dict:
     levels = {lv.id: Namespace({"name": lv.name, "review_deadline": DateValue(lv.review_deadline),
                                 "report_deadline": DateValue(lv.report_deadline)})
               for lv in c.levels}
-    plan_symbol = vnrules.symbol(plan.number, plan.type, c.issuer.symbol, profile)
+    symbol = plan_symbol(data)
     return {
         "docs": Namespace(docs),
         "levels": Namespace(levels),
         "campaign": Namespace({"final_deadline": DateValue(c.final_deadline),
                                "period_start": DateValue(c.period.start),
-                               "period_end": DateValue(c.period.end)}),
+                               "period_end": DateValue(c.period.end),
+                               "report_to": c.report_to or c.issuer.short_name}),
         "issuer": Namespace({"name": c.issuer.name, "short_name": c.issuer.short_name,
                              "place": c.issuer.place}),
-        "plan": Namespace({"symbol": plan_symbol, "date": DateValue(plan.date),
-                           "reference": vnrules.reference(plan.doc_name, plan_symbol, plan.date,
+        "plan": Namespace({"symbol": symbol, "date": DateValue(plan.date),
+                           "reference": vnrules.reference(plan.doc_name, symbol, plan.date,
                                                           profile)}),
     }
+
+
+def plan_symbol(data: CampaignData) -> str:
+    """``150-KH/ĐUK``."""
+    plan = data.plan
+    return vnrules.symbol(plan.number, plan.type, data.campaign.issuer.symbol, data.profile)
+
+
+def unit_values(data: CampaignData, unit, committee: str) -> dict:
+    """What the prose about one unit may refer to: ``{{ unit.committee }}``,
+    ``{{ unit.level.report_deadline }}`` …"""
+    level = data.level(unit.level)
+    return {"unit": Namespace({
+        "name": unit.name, "committee": committee, "id": unit.id,
+        "level": Namespace({"name": level.name, "review_deadline": DateValue(level.review_deadline),
+                            "report_deadline": DateValue(level.report_deadline)}),
+    })}
 
 
 class Prose:
@@ -41,9 +59,9 @@ class Prose:
         self.source = source
         self.problems = problems
 
-    def __call__(self, text: str, loc: tuple) -> str:
+    def __call__(self, text: str, loc: tuple, extra: dict | None = None) -> str:
         try:
-            return self.renderer.render(text)
+            return self.renderer.render(text, extra)
         except ProseError as exc:
             self.problems.append(self.source.problem(loc, str(exc)))
             return text

@@ -12,11 +12,13 @@ HEADING_STYLES = ("heading1", "heading2", "heading3", "heading4")
 
 
 def body_blocks(nodes: list[Node], prose: Prose, profile, loc: tuple,
-                path: tuple[int, ...] = ()) -> list[dict]:
+                path: tuple[int, ...] = (), outline_texts: list[str] = ()) -> list[dict]:
     """The numbered tree as a flat list of blocks ``{"style", "text"}`` in reading order.
 
     A node with a title is a heading of its depth (the top level in capitals); a node with
     only text is a numbered paragraph; ``lines`` are ``-`` lines, their ``sub`` ``+`` lines.
+    A node marked ``outline`` gets one numbered paragraph per part of the outline
+    (``outline_texts``, its ``plan_text`` sentences).
     """
     blocks = []
     for i, node in enumerate(nodes):
@@ -37,13 +39,27 @@ def body_blocks(nodes: list[Node], prose: Prose, profile, loc: tuple,
             blocks.append({"style": "body", "text": "- " + prose(line.text, lloc + ("text",))})
             for k, sub in enumerate(line.sub):
                 blocks.append({"style": "body", "text": "+ " + prose(sub, lloc + ("sub", k))})
-        blocks += body_blocks(node.items, prose, profile, nloc + ("items",), here)
+        blocks += body_blocks(node.items, prose, profile, nloc + ("items",), here, outline_texts)
+        if node.outline:
+            start = len(node.items)
+            blocks += [{"style": "body",
+                        "text": f"{vnrules.heading_label(here + (start + k,), profile)} {text}"}
+                       for k, text in enumerate(outline_texts, 1)]
         if node.note:
             blocks.append({"style": "note", "text": prose(node.note, nloc + ("note",))})
     return blocks
 
 
-def plan_context(data: CampaignData, prose: Prose) -> tuple[dict, DocProperties]:
+def outline_plan_texts(data: CampaignData, outline_prose: Prose | None) -> list[str]:
+    """The plan's sentences for the outline's parts (``plan_text``), in order."""
+    if data.outline is None or outline_prose is None:
+        return []
+    return [outline_prose(part.plan_text, ("parts", i, "plan_text"))
+            for i, part in enumerate(data.outline.parts) if part.plan_text]
+
+
+def plan_context(data: CampaignData, prose: Prose,
+                 outline_prose: Prose | None = None) -> tuple[dict, DocProperties]:
     c, plan, profile = data.campaign, data.plan, data.profile
     issuer = c.issuer
     summary = prose(plan.summary, ("summary",))
@@ -56,7 +72,8 @@ def plan_context(data: CampaignData, prose: Prose) -> tuple[dict, DocProperties]
         place_date=vnrules.full_date(plan.date, issuer.place),
         profile=profile)
     body = [{"style": "body", "text": prose(t, ("intro", i))} for i, t in enumerate(plan.intro)]
-    body += body_blocks(plan.sections, prose, profile, ("sections",))
+    body += body_blocks(plan.sections, prose, profile, ("sections",),
+                        outline_texts=outline_plan_texts(data, outline_prose))
     context = {
         "header": header,
         "doc_type": vnrules.upper(plan.doc_name),

@@ -1,0 +1,80 @@
+"""The outline (đề cương): its blocks for the outline document and for each unit's skeleton,
+and the outline document's context."""
+
+from __future__ import annotations
+
+from ..renderer import DocProperties
+from ..schema import Outline, OutlineNode
+from ..tables import applies
+from ..validate import CampaignData
+from .. import vnrules
+from .common import Prose, plan_symbol
+
+HEADING_STYLES = ("heading1", "heading2", "heading3", "heading4")
+
+
+def outline_blocks(outline: Outline, prose: Prose, profile, *, unit=None,
+                   guidance_style: str = "note") -> list[dict]:
+    """The outline as blocks in reading order: the unnumbered opening, then the parts that
+    apply to ``unit`` (all of them when ``None``), numbered in order as they stand for it."""
+    formats = outline.numbering or profile.numbering.headings
+    blocks: list[dict] = []
+
+    def guidance(node: OutlineNode, loc: tuple) -> None:
+        for k, text in enumerate(node.guidance):
+            blocks.append({"style": guidance_style, "text": prose(text, loc + ("guidance", k))})
+
+    if outline.opening and applies(outline.opening.applies_to, unit):
+        blocks.append({"style": "heading1",
+                       "text": vnrules.upper(prose(outline.opening.title, ("opening", "title")))})
+        guidance(outline.opening, ("opening",))
+
+    def walk(nodes: list[OutlineNode], loc: tuple, path: tuple[int, ...]) -> None:
+        shown = [(i, n) for i, n in enumerate(nodes) if applies(n.applies_to, unit)]
+        for number, (i, node) in enumerate(shown, 1):
+            here = path + (number,)
+            nloc = loc + (i,)
+            title = prose(node.title, nloc + ("title",))
+            if len(here) == 1:
+                title = vnrules.upper(title)
+            label = vnrules.heading_label(here, profile, formats)
+            style = HEADING_STYLES[min(len(here), len(HEADING_STYLES)) - 1]
+            blocks.append({"style": style, "text": f"{label} {title}"})
+            guidance(node, nloc)
+            walk(node.items, nloc + ("items",), here)
+
+    walk(outline.parts, ("parts",), ())
+    return blocks
+
+
+def report_title(data: CampaignData, prose: Prose) -> str:
+    """``sơ kết 05 năm thực hiện …`` — the summary line of every unit's report."""
+    return prose(data.outline.report_summary, ("report_summary",))
+
+
+def plan_reference(data: CampaignData) -> str:
+    """``(Kèm theo Kế hoạch số 150-KH/ĐUK, ngày 23/02/2021 của Ban Thường vụ Đảng ủy Khối)``."""
+    plan = data.plan
+    return vnrules.attached_to(plan.doc_name, plan_symbol(data), vnrules.short_date(plan.date),
+                               plan.issued_by, data.profile)
+
+
+def outline_context(data: CampaignData, prose: Prose) -> tuple[dict, DocProperties]:
+    outline, profile = data.outline, data.profile
+    summary = report_title(data, prose)
+    body = outline_blocks(outline, prose, profile)
+    if outline.closing_notes:
+        body.append({"style": "heading1", "text": vnrules.upper(outline.closing_title)})
+        body += [{"style": "body", "text": "- " + prose(t, ("closing_notes", i))}
+                 for i, t in enumerate(outline.closing_notes)]
+    context = {
+        "doc_type": "ĐỀ CƯƠNG",
+        "title": vnrules.upper("Báo cáo " + summary),
+        "reference": plan_reference(data),
+        "summary_rule": profile.texts.summary_rule or "",
+        "for_whom": outline.for_whom,
+        "body": body,
+    }
+    props = DocProperties(title=f"Đề cương báo cáo {summary}", subject=summary,
+                          creator=data.campaign.issuer.name, created=data.plan.date)
+    return context, props

@@ -1,0 +1,90 @@
+"""A unit's report skeleton: its header, the outline parts that apply to it with guidance to
+replace, its deadlines, its signature block and recipients, its appendix tables — and the
+marks (document properties, cell bookmarks and content controls) that let a returned copy be
+read back with certainty."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+from ..renderer import DocProperties
+from ..tables import appendices
+from ..validate import CampaignData
+from .. import vnrules
+from .common import Prose, unit_values
+from .outline import outline_blocks, report_title
+
+REPORT_NAME = "Báo cáo"
+
+
+def form_version(data: CampaignData) -> str:
+    """A short fingerprint of the appendix definition: a returned copy made from other forms
+    is told apart."""
+    canonical = json.dumps(data.appendix.model_dump(mode="json"), ensure_ascii=False,
+                           sort_keys=True)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:12]
+
+
+def committee(unit, level) -> str:
+    """The name the unit's committee signs with (``Đảng ủy Sở Tài chính``)."""
+    return unit.committee_name or vnrules.committee_name(unit.name, level.unit_prefix,
+                                                         level.committee_prefix)
+
+
+class UnitContexts:
+    """Builds every unit's context; what units share (the summary, the outline blocks of each
+    kind and level, the form version) is built once."""
+
+    def __init__(self, data: CampaignData, outline_prose: Prose):
+        self.data = data
+        self.prose = outline_prose
+        self.summary = report_title(data, outline_prose)
+        self.version = form_version(data)
+        self._blocks: dict[tuple[str, str], list[dict]] = {}
+
+    def blocks(self, unit) -> list[dict]:
+        key = (unit.kind, unit.level)
+        if key not in self._blocks:
+            self._blocks[key] = outline_blocks(self.data.outline, self.prose, self.data.profile,
+                                               unit=unit, guidance_style="guidance")
+        return self._blocks[key]
+
+    def context(self, unit) -> tuple[dict, DocProperties]:
+        data, profile, c = self.data, self.data.profile, self.data.campaign
+        level = data.level(unit.level)
+        name = committee(unit, level)
+        year = level.report_deadline.year
+        issuer_symbol = unit.symbol or level.report_symbol or ""
+        blank_symbol = vnrules.symbol(None, level.report_type, issuer_symbol, profile)
+        header = vnrules.header(
+            superior=c.units_superior, issuer_lines=[name],
+            number=vnrules.number_line(None, level.report_type, issuer_symbol, profile),
+            place_date=vnrules.blank_date(year, c.issuer.place), profile=profile)
+        summary = self.summary
+        if profile.texts.summary_capitalize:
+            summary = vnrules.capitalize_first(summary)
+        reference = vnrules.attached_to(REPORT_NAME, blank_symbol, vnrules.blank_day(year), name,
+                                        profile)
+        signature = vnrules.signature(
+            authority=[vnrules.Authority(a.mode, a.of) for a in level.authority],
+            title=level.signer_title, name="", signed=False, profile=profile)
+        context = {
+            "header": header,
+            "doc_type": vnrules.upper(REPORT_NAME),
+            "summary": summary,
+            "summary_rule": profile.texts.summary_rule or "",
+            "deadline_note": self.prose(data.outline.deadline_note, ("deadline_note",),
+                                        unit_values(data, unit, name)),
+            "body": self.blocks(unit),
+            "recipients_label": profile.texts.recipients_label,
+            "recipients": vnrules.recipients(level.recipients, profile),
+            "signature": signature,
+            "appendices": appendices(data.appendix.tables, unit, reference, profile, marked=True),
+        }
+        props = DocProperties(
+            title=f"{REPORT_NAME} {summary}", subject=unit.name, creator=name,
+            created=data.plan.date, keywords=c.id,
+            custom={"vanban_campaign": c.id, "vanban_unit": unit.id,
+                    "vanban_form_version": self.version, "vanban_unit_name": unit.name})
+        return context, props
