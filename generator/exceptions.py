@@ -27,7 +27,9 @@ class Problem:
         where = self.file
         if self.line is not None:
             where += f", dòng {self.line}"
-        if self.place:
+        if self.place.startswith("cột "):
+            where += f", {self.place}"  # a column of a table file (CSV)
+        elif self.place:
             where += f", mục «{self.place}»"
         return f"{where}: {self.level}: {self.message}"
 

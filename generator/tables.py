@@ -169,7 +169,10 @@ def _hint(row: Row, column: FormColumn, numbers: dict[str, int]) -> str | None:
     """What a computed cell shows on a form (never typed by hand), or ``None`` for a cell the
     unit fills."""
     if row.type == "percent":
-        top, bottom = (part.strip() for part in row.formula.split("/"))
+        parts = [part.strip() for part in (row.formula or "").split("/")]
+        if len(parts) != 2:  # validation has reported it; nothing is written
+            return "="
+        top, bottom = parts
         return f"=({numbers.get(top, top)})/({numbers.get(bottom, bottom)})"
     if row.total or column.total:
         return "" if row.type == "yesno" else "=tổng"

@@ -24,7 +24,7 @@ def line_of(path: Path, needle: str) -> int:
     lines = path.read_text(encoding="utf-8").splitlines()
     for i, line in enumerate(lines):
         if needle in line and not line.lstrip().startswith("#"):
-            while i > 0 and not re.match(r"^\s*(- |[\w-]+:)", lines[i]):
+            while path.suffix == ".yaml" and i > 0 and not re.match(r"^\s*(- |[\w-]+:)", lines[i]):
                 i -= 1
             return i + 1
     raise AssertionError(needle)
@@ -97,6 +97,29 @@ CASES = [
      "   items:", "lỗi: lỗi cú pháp YAML"),
     ("ke-hoach.yaml", "title: Mục đích, yêu cầu", "title: {{ docs.nq01 }} yêu cầu", "title: {{",
      "một đoạn văn có «{{ … }}» ở đầu phải đặt trong dấu nháy kép"),
+    # units, outline and appendix (issue 3)
+    ("don-vi.csv", "dang-bo-so-noi-vu,Đảng bộ Sở Nội vụ,db,", "dang-bo-so-noi-vu,Đảng bộ Sở Nội vụ,dbx,",
+     "dang-bo-so-noi-vu,", "cột «level»: lỗi: cấp «dbx» không có trong «levels» của chien-dich.yaml"),
+    ("don-vi.csv", "dang-bo-so-noi-vu,", "dang-bo-so-tai-chinh,", "Đảng bộ Sở Nội vụ",
+     "cột «id»: lỗi: mã đơn vị «dang-bo-so-tai-chinh» trùng với dòng 3"),
+    ("don-vi.csv", "dang-bo-so-noi-vu,", "đảng-bộ-sở-nội-vụ,", "Đảng bộ Sở Nội vụ",
+     "cột «id»: lỗi: «đảng-bộ-sở-nội-vụ» không hợp lệ: mã chỉ gồm chữ thường không dấu"),
+    ("don-vi.csv", "dang-bo-so-noi-vu,", "Dang Bo Noi Vu,", "Đảng bộ Sở Nội vụ",
+     "cột «id»: lỗi: «Dang Bo Noi Vu» không hợp lệ"),
+    ("don-vi.csv", ",Chi bộ Ban Dân tộc,cb,cq,", ",Ban Dân tộc,cb,cq,", "Ban Dân tộc",
+     "cột «name»: lỗi: không suy ra được tên cấp ủy của «Ban Dân tộc»"),
+    ("don-vi.csv", "Chi bộ Tỉnh đoàn,cb,cq", "Chi bộ Tỉnh đoàn,cb,xyz", "Tỉnh đoàn",
+     "cột «kind»: lỗi: loại «xyz» không có trong «unit_kinds»"),
+    ("phu-luc.yaml", "formula: r5 / r1", "formula: r5 / r9", "formula: r5 / r9",
+     "«tables[1].rows[6].formula»: lỗi: công thức «r5 / r9» dẫn tới dòng «r9» không có trong phụ lục «pl1»"),
+    ("phu-luc.yaml", "formula: r5 / r1", "formula: r5 * r1", "formula: r5 * r1",
+     "công thức «r5 * r1» không hợp lệ"),
+    ("phu-luc.yaml", "type: percent, formula: r5 / r1}", "type: percent}", "Tỷ lệ đảng viên",
+     "dòng tỷ lệ cần «formula: tử / mẫu»"),
+    ("de-cuong.yaml", "        applies_to: {kinds: [dn]}", "        applies_to: {kinds: [doanh-nghiep]}",
+     "doanh-nghiep", "loại đơn vị «doanh-nghiep» không có trong «unit_kinds»"),
+    ("de-cuong.yaml", "        applies_to: {kinds: [cq]}", "        applies_to: {levels: [huyen]}", "huyen",
+     "cấp đơn vị «huyen» không có trong «levels»"),
 ]
 
 
