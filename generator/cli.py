@@ -127,6 +127,74 @@ def new(target: Path) -> None:
     click.echo(f"Sửa dữ liệu trong {target / 'data'}, rồi chạy: cd {target} && vanban build")
 
 
+def _date_option(value: str | None):
+    if value is None:
+        return None
+    from .schema import parse_date
+    from pydantic_core import PydanticCustomError
+
+    try:
+        return parse_date(value)
+    except PydanticCustomError as exc:
+        raise click.BadParameter(str(exc)) from None
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@DATA_OPTION
+@click.option("--replace", is_flag=True,
+              help="Lấy bản mới khi đơn vị đã có số liệu (bản cũ được giữ trong lịch sử).")
+@click.option("--received", metavar="NGÀY", default=None,
+              help="Ngày nhận các tệp này (mặc định: hôm nay), để tính gửi đúng hạn hay muộn.")
+def collect(paths: tuple[Path, ...], data_dir: Path, replace: bool, received: str | None) -> None:
+    """Đọc số liệu từ các báo cáo đơn vị gửi về (tệp hoặc thư mục) vào dữ liệu."""
+    from .collect import collect as run
+
+    report = run(list(paths), data_dir, replace=replace, received=_date_option(received))
+    for path, unit in report.stored:
+        click.echo(f"đã nhận {path} → {unit}")
+    for path, unit in report.replaced:
+        click.echo(f"đã thay số liệu của {unit} bằng {path} (bản cũ giữ trong lịch sử)")
+    for path, unit in report.unchanged:
+        click.echo(f"không đổi {path} ({unit}: đã nhận đúng tệp này)")
+    for path, note in report.notes:
+        click.echo(f"{path}: cảnh báo: {note}", err=True)
+    for path, unit, kept in report.conflicts:
+        click.echo(f"{path}: xung đột: {unit} đã có số liệu từ tệp khác; bản mới để riêng ở "
+                   f"{kept}. Dùng --replace để lấy bản mới.", err=True)
+    for path, why in report.refused:
+        click.echo(f"{path}: không nhận: {why}", err=True)
+    for unit, finding in report.findings:
+        click.echo(f"{unit}: cần xem lại: {finding}", err=True)
+    click.echo(f"Xong: {len(report.stored)} nhận mới, {len(report.replaced)} thay, "
+               f"{len(report.unchanged)} không đổi, {len(report.conflicts)} xung đột, "
+               f"{len(report.refused)} không nhận.")
+    if report.refused or report.conflicts:
+        sys.exit(1)
+
+
+@cli.command()
+@DATA_OPTION
+@click.option("--csv", "csv_path", type=click.Path(path_type=Path), default=None,
+              help="Ghi thêm bảng tình trạng ra tệp CSV (mở bằng Excel).")
+@click.option("--today", metavar="NGÀY", default=None, help="Tính quá hạn theo ngày này (mặc định: hôm nay).")
+def status(data_dir: Path, csv_path: Path | None, today: str | None) -> None:
+    """Đơn vị nào đã gửi báo cáo, gửi muộn, chưa gửi."""
+    from . import store
+    from .status import as_csv, statuses, summary, table
+    from .validate import load_campaign
+    from .writer import write_atomic
+
+    data = load_campaign(data_dir)
+    lines = statuses(data, _date_option(today) or store.today())
+    click.echo(table(lines))
+    click.echo()
+    click.echo(summary(lines))
+    if csv_path:
+        write_atomic(csv_path, as_csv(lines))
+        click.echo(f"đã ghi {csv_path}")
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point: run the command and turn every error into a message and an exit code."""
     try:

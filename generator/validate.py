@@ -91,6 +91,7 @@ class CampaignData:
     appendix: Appendix | None = None
     units: list[Unit] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)  # found so far, errors included
+    returns: dict = field(default_factory=dict)  # unit id → store.Record (figures sent back)
 
     def level(self, level_id: str):
         return next(lv for lv in self.campaign.levels if lv.id == level_id)
@@ -360,12 +361,37 @@ def load_campaign(folder: Path) -> CampaignData:
             _check_outline(outline, campaign, profile, sources["de-cuong.yaml"], problems)
         if appendix:
             _check_appendix(appendix, campaign, sources["phu-luc.yaml"], problems)
+    returns = _returns(folder, campaign, units, problems)
     broken = [n for n in ("de-cuong.yaml", "phu-luc.yaml")
               if n in sources and {"de-cuong.yaml": outline, "phu-luc.yaml": appendix}[n] is None]
     if not (campaign and plan and profile) or broken:
         raise DataError(problems)
     return CampaignData(folder, campaign, plan, profile, sources, outline, appendix, units,
-                        problems)
+                        problems, returns)
+
+
+def _returns(folder: Path, campaign: Campaign | None, units: list[Unit],
+             problems: list[Problem]) -> dict:
+    """The figures units sent back (``bao-cao/*.yaml``), by unit id."""
+    from . import store
+
+    out = {}
+    known = {u.id for u in units}
+    for path in sorted(store.folder(folder).glob("*.yaml")):
+        name = f"{store.FOLDER}/{path.name}"
+        source = load_yaml(path, name, problems)
+        record = _validate_model(store.Record, source, problems)
+        if record is None:
+            continue
+        if campaign and record.campaign != campaign.id:
+            problems.append(source.problem(("campaign",), f"số liệu của chiến dịch khác "
+                                           f"(«{record.campaign}»)"))
+        elif record.unit not in known:
+            problems.append(source.problem(("unit",), f"đơn vị «{record.unit}» không còn trong "
+                                           "don-vi.csv: số liệu này không được tổng hợp", WARNING))
+        else:
+            out[record.unit] = record
+    return out
 
 
 def _uses_outline(nodes) -> bool:

@@ -1,0 +1,90 @@
+"""``vanban collect``: read the units' returned files into ``data/bao-cao/``.
+
+Every file is read before anything is written, and one bad file never stops the others:
+each is refused with its reason, the rest of the batch goes on. Then, per unit: the same
+file again changes nothing; a first return is stored; a different return for a unit that
+already has figures is a conflict, kept aside unless ``replace`` is asked, in which case the
+old figures go to the history first.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from . import store
+from .exceptions import UsageError
+from .returns import Reader, Refused, Returned, files_in
+from .validate import load_campaign
+
+
+@dataclass
+class CollectReport:
+    stored: list[tuple[Path, str]] = field(default_factory=list)       # (file, unit id)
+    unchanged: list[tuple[Path, str]] = field(default_factory=list)
+    replaced: list[tuple[Path, str]] = field(default_factory=list)
+    conflicts: list[tuple[Path, str, Path]] = field(default_factory=list)  # (file, unit, kept at)
+    refused: list[tuple[Path, str]] = field(default_factory=list)     # (file, why)
+    notes: list[tuple[Path, str]] = field(default_factory=list)       # (file, note)
+    findings: list[tuple[str, str]] = field(default_factory=list)     # (unit id, finding)
+
+
+def _record(data, got: Returned, received: date) -> store.Record:
+    unit = next(u for u in data.units if u.id == got.unit_id)
+    return store.Record(
+        campaign=data.campaign.id, unit=unit.id, unit_name=unit.name, received=received,
+        form_version=got.form_version,
+        source=store.Source(file=got.path.name, sha256=got.sha256, collected=store.now_iso(),
+                            identified_by=got.identified_by),
+        figures=got.figures, findings=got.findings)
+
+
+def collect(paths: list[Path], data_dir: Path, *, replace: bool = False,
+            received: date | None = None) -> CollectReport:
+    data = load_campaign(data_dir)
+    if not (data.appendix and data.units):
+        raise UsageError("Chiến dịch chưa có phụ lục (phu-luc.yaml) hoặc danh sách đơn vị "
+                         "(don-vi.csv): không có gì để nhận.")
+    missing = [p for p in paths if not p.exists()]
+    if missing:
+        raise UsageError("Không có: " + ", ".join(str(p) for p in missing))
+    reader = Reader(data)
+    report = CollectReport()
+    received = received or store.today()
+    read: list[Returned] = []
+    for path in files_in(paths):
+        try:
+            got = reader.read(path)
+        except Refused as exc:
+            report.refused.append((path, str(exc)))
+            continue
+        except Exception as exc:  # one file must never stop the batch
+            report.refused.append((path, f"không đọc được tệp ({type(exc).__name__}: {exc})"))
+            continue
+        read.append(got)
+        report.notes += [(path, n) for n in got.notes]
+    current = {unit: rec.source.sha256 for unit, rec in data.returns.items()}
+    for got in read:
+        record = _record(data, got, received)
+        previous = current.get(got.unit_id)
+        if previous == got.sha256:
+            report.unchanged.append((got.path, got.unit_id))
+            continue
+        if previous is None:
+            store.write(data_dir, record)
+            report.stored.append((got.path, got.unit_id))
+        elif replace:
+            old = data.returns.get(got.unit_id)
+            if old is not None:
+                store.put_aside(data_dir, store.HISTORY, old)
+            store.write(data_dir, record)
+            report.replaced.append((got.path, got.unit_id))
+        else:
+            kept = store.put_aside(data_dir, store.CONFLICTS, record)
+            report.conflicts.append((got.path, got.unit_id, kept))
+            continue
+        current[got.unit_id] = got.sha256
+        data.returns[got.unit_id] = record
+        report.findings += [(got.unit_id, f) for f in got.findings]
+    return report

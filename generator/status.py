@@ -1,0 +1,84 @@
+"""``vanban status``: which units have reported, which are late, which are missing."""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from datetime import date
+
+from . import vnrules
+from .validate import CampaignData
+
+REPORTED = "đã gửi"
+LATE = "gửi muộn"
+MISSING = "chưa gửi"
+OVERDUE = "quá hạn, chưa gửi"
+
+
+@dataclass(frozen=True)
+class UnitStatus:
+    unit_id: str
+    name: str
+    level: str
+    deadline: date
+    state: str
+    received: date | None
+
+
+def statuses(data: CampaignData, today: date) -> list[UnitStatus]:
+    """One line per unit, in the order of don-vi.csv."""
+    out = []
+    for unit in data.units:
+        level = data.level(unit.level)
+        record = data.returns.get(unit.id)
+        if record is not None:
+            state = LATE if record.received > level.report_deadline else REPORTED
+            received = record.received
+        else:
+            state = OVERDUE if today > level.report_deadline else MISSING
+            received = None
+        out.append(UnitStatus(unit.id, unit.name, level.name, level.report_deadline, state, received))
+    return out
+
+
+def counts_by_level(lines: list[UnitStatus]) -> list[tuple[str, dict[str, int]]]:
+    levels: dict[str, dict[str, int]] = {}
+    for line in lines:
+        counts = levels.setdefault(line.level, {REPORTED: 0, LATE: 0, MISSING: 0, OVERDUE: 0})
+        counts[line.state] += 1
+    return list(levels.items())
+
+
+def table(lines: list[UnitStatus]) -> str:
+    """A table for the terminal: TT, unit, level, deadline, state, date received."""
+    head = ["TT", "Đơn vị", "Cấp", "Hạn", "Tình trạng", "Ngày nhận"]
+    rows = [[str(i), s.name, s.level, vnrules.short_date(s.deadline), s.state,
+             vnrules.short_date(s.received) if s.received else ""] for i, s in enumerate(lines, 1)]
+    widths = [max(len(r[k]) for r in rows + [head]) for k in range(len(head))]
+    fmt = "  ".join(f"{{:{'>' if k == 0 else '<'}{w}}}" for k, w in enumerate(widths))
+    out = [fmt.format(*head), "  ".join("-" * w for w in widths)]
+    out += [fmt.format(*r) for r in rows]
+    return "\n".join(line.rstrip() for line in out)
+
+
+def summary(lines: list[UnitStatus]) -> str:
+    out = []
+    for level, counts in counts_by_level(lines):
+        total = sum(counts.values())
+        out.append(f"{level}: {total} đơn vị — {counts[REPORTED]} {REPORTED}, {counts[LATE]} {LATE}, "
+                   f"{counts[MISSING]} {MISSING}, {counts[OVERDUE]} quá hạn chưa gửi")
+    sent = sum(1 for s in lines if s.received)
+    out.append(f"Cộng: {sent}/{len(lines)} đơn vị đã gửi báo cáo ({vnrules.share(sent, len(lines))}).")
+    return "\n".join(out)
+
+
+def as_csv(lines: list[UnitStatus]) -> bytes:
+    """The same lines for Excel: UTF-8 with BOM so Excel shows Vietnamese letters."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(["tt", "ma_don_vi", "don_vi", "cap", "han", "tinh_trang", "ngay_nhan"])
+    for i, s in enumerate(lines, 1):
+        writer.writerow([i, s.unit_id, s.name, s.level, vnrules.short_date(s.deadline), s.state,
+                         vnrules.short_date(s.received) if s.received else ""])
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")

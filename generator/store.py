@@ -1,0 +1,88 @@
+"""The figures units sent back, kept under ``data/bao-cao/`` — one readable YAML file per unit.
+
+Nothing is lost or silently overwritten: the same file collected again changes nothing; a
+different return for a unit that already has figures is kept aside in ``xung-dot/`` (a
+conflict) unless ``--replace`` is given, and then the replaced figures go to ``lich-su/``.
+Every file is written atomically.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field
+
+from . import vnrules
+from .schema import VnDate
+from .writer import write_atomic
+
+FOLDER = "bao-cao"
+CONFLICTS = "xung-dot"
+HISTORY = "lich-su"
+
+HEADER = ("# Số liệu đơn vị gửi về — do «vanban collect» ghi từ tệp báo cáo của đơn vị.\n"
+          "# Sửa tay được (ví dụ khi đơn vị báo đính chính); «vanban build» dùng các số này\n"
+          "# để lập báo cáo tổng hợp. Ô để trống ghi là null; Có/Không ghi là true/false.\n")
+
+
+class Source(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    file: str = Field(description="Tên tệp đơn vị gửi")
+    sha256: str = Field(description="Dấu vân tay SHA-256 của tệp")
+    collected: str = Field(description="Thời điểm đọc (ISO 8601)")
+    identified_by: str = Field(description="Nhận ra đơn vị theo «dấu» hay «tiêu đề»")
+
+
+class Record(BaseModel):
+    """bao-cao/<mã đơn vị>.yaml — số liệu một đơn vị gửi về."""
+
+    model_config = ConfigDict(extra="forbid")
+    campaign: str
+    unit: str
+    unit_name: str
+    received: VnDate = Field(description="Ngày nhận báo cáo (tính đúng hạn hay muộn)")
+    form_version: str | None = None
+    source: Source
+    figures: dict[str, dict[str, dict[str, Any]]]
+    findings: list[str] = Field(default_factory=list, description="Những chỗ số liệu cần xem lại")
+
+    def dump(self) -> bytes:
+        data = self.model_dump(mode="json")
+        data["received"] = vnrules.short_date(self.received)
+        text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100,
+                              default_flow_style=None)
+        return (HEADER + text).encode("utf-8")
+
+
+def folder(data_dir: Path) -> Path:
+    return data_dir / FOLDER
+
+
+def path_of(data_dir: Path, unit_id: str) -> Path:
+    return folder(data_dir) / f"{unit_id}.yaml"
+
+
+def aside_path(data_dir: Path, kind: str, record: Record) -> Path:
+    stamp = record.source.collected.replace(":", "").replace("-", "")[:15]
+    return folder(data_dir) / kind / f"{record.unit}-{stamp}-{record.source.sha256[:12]}.yaml"
+
+
+def write(data_dir: Path, record: Record) -> None:
+    write_atomic(path_of(data_dir, record.unit), record.dump())
+
+
+def put_aside(data_dir: Path, kind: str, record: Record) -> Path:
+    target = aside_path(data_dir, kind, record)
+    write_atomic(target, record.dump())
+    return target
+
+
+def now_iso() -> str:
+    return datetime.now().astimezone().replace(microsecond=0).isoformat()
+
+
+def today() -> date:
+    return date.today()
