@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .contexts.common import Prose, prose_values
+from .contexts.consolidated import consolidated_context
 from .contexts.forms import forms_context
 from .contexts.outline import outline_context
 from .contexts.plan import plan_context
@@ -89,6 +90,12 @@ def prepare(data_dir: Path, unit_id: str | None = None) -> Prepared:
         if data.appendix:
             context, props = forms_context(data)
             documents.append(Document("phu-luc.docx", "phu-luc.docx", context, props))
+        if data.outline and data.appendix and data.units:
+            report_prose = (Prose(renderer, data.sources["bao-cao-tong-hop.yaml"], problems)
+                            if data.consolidated else None)
+            context, props = consolidated_context(data, outline_prose, report_prose)
+            documents.append(Document("bao-cao-tong-hop.docx", "bao-cao-tong-hop.docx", context,
+                                      props))
     units = data.units
     if unit_id is not None:
         units = [u for u in units if u.id == unit_id]

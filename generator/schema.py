@@ -210,6 +210,10 @@ class OutlineNode(_Model):
     plan_text: Prose | None = Field(
         None, description="Câu nêu phần này trong mục «Nội dung» của kế hoạch (chỉ phần cấp 1)")
     applies_to: AppliesTo | None = Field(None, description="Phần chỉ dành cho một số loại/cấp đơn vị")
+    consolidated: list[Prose] = Field(
+        default_factory=list,
+        description="Câu có số liệu tổng hợp trong báo cáo tổng hợp; dẫn được {{ total('pl1', 'r3') }}, "
+                    "{{ yes('pl3', 'quy-che') }}, {{ asked(…) }}, {{ yes_share(…) }}, {{ share(…) }}")
     items: list[OutlineNode] = Field(default_factory=list, description="Các mục con")
 
 
@@ -271,11 +275,42 @@ class Table(_Model):
     applies_to: AppliesTo | None = Field(None, description="Phụ lục chỉ dành cho một số loại/cấp đơn vị")
 
 
+class KeyFigures(_Model):
+    title: str = Field(description="Tên bảng số liệu chủ yếu theo từng đơn vị (báo cáo tổng hợp)")
+    table: str = Field(description="Mã phụ lục lấy số liệu", examples=["pl1"])
+    rows: list[str] = Field(min_length=1, description="Các dòng của phụ lục đó, mỗi dòng thành một cột")
+
+
 class Appendix(_Model):
     """phu-luc.yaml — các phụ lục (bảng số liệu) đơn vị điền; định nghĩa một lần, dùng cho
     mẫu trắng, báo cáo mẫu của từng đơn vị và báo cáo tổng hợp."""
 
     tables: list[Table] = Field(min_length=1, description="Các phụ lục theo thứ tự")
+    key_figures: KeyFigures | None = Field(
+        None, description="Bảng một dòng cho mỗi đơn vị, cuối bảng là «Tổng cộng» (báo cáo tổng hợp)")
+
+
+# --- bao-cao-tong-hop.yaml ----------------------------------------------------------------
+
+class Consolidated(_Model):
+    """bao-cao-tong-hop.yaml — báo cáo tổng hợp của cơ quan ban hành: số, ngày, phần văn
+    Văn phòng tự viết cho từng phần của đề cương, người ký, nơi nhận."""
+
+    number: int | None = Field(None, ge=1, description="Số báo cáo; bỏ trống để ghi tay")
+    type: str = Field("BC", description="Ký hiệu tên loại")
+    date: VnDate | None = Field(None, description="Ngày báo cáo; bỏ trống để ghi tay")
+    issued_by: str = Field(description="Ai ban hành, như được nhắc trong «(Kèm theo Báo cáo số …)»",
+                           examples=["Ban Thường vụ Đảng ủy Khối"])
+    intro: list[Prose] = Field(
+        default_factory=list,
+        description="Các đoạn mở đầu; dẫn được {{ reported }}, {{ units }}, {{ late }}, {{ missing }}")
+    narrative: dict[str, list[Prose]] = Field(
+        default_factory=dict,
+        description="Nội dung tự viết cho từng phần, theo số của phần trong đề cương: "
+                    "«opening», «I», «I.1», «II.1.a» …; phần chưa viết hiện một dòng nhắc",
+        examples=[{"I.1": ["Các cấp ủy đã tổ chức quán triệt …"]}])
+    signer: Signer = Field(description="Người ký")
+    recipients: list[str] = Field(min_length=1, description="Nơi nhận")
 
 
 # --- don-vi.csv ---------------------------------------------------------------------------
@@ -300,4 +335,5 @@ DATA_FILES: dict[str, type[_Model]] = {
     "de-cuong.yaml": Outline,
     "phu-luc.yaml": Appendix,
     "don-vi.csv": Unit,
+    "bao-cao-tong-hop.yaml": Consolidated,
 }

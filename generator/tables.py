@@ -122,14 +122,9 @@ def table_xml(table_pos: int, table: Table, unit, profile: Profile, ids: _Ids,
     cols = columns(table)
     rows = [(i, r) for i, r in enumerate(table.rows, 1) if applies(r.applies_to, unit)]
     with_unit = any(r.unit for _, r in rows)
-    page_width = text_width_cm(profile)
-    if landscape(table):
-        page = profile.page
-        page_width = (page.height_mm - page.margin_top_mm - page.margin_bottom_mm) / 10
     value_cm = 1.9 if len(cols) >= 5 else 2.4
-    fixed = [1.0] + ([1.9] if with_unit else []) + [value_cm] * len(cols)
-    label_cm = max(page_width - sum(fixed), 4.0)
-    widths_cm = [fixed[0], label_cm] + fixed[1:]
+    widths_cm = fit_widths(4.0, ([1.9] if with_unit else []) + [value_cm] * len(cols),
+                           page_width_cm(profile, landscape(table)))
     widths = [int(twips_cm(w)) for w in widths_cm]
     borders = "".join(f'<w:{side} w:val="single" w:sz="4" w:space="0" w:color="000000"/>'
                       for side in ("top", "left", "bottom", "right", "insideH", "insideV"))
@@ -179,16 +174,33 @@ def _hint(row: Row, column: FormColumn, numbers: dict[str, int]) -> str | None:
     return None
 
 
+@dataclass(frozen=True)
+class Item:
+    """One appendix: its title and its table, and whether the table needs a landscape page."""
+
+    title: str
+    xml: str
+    landscape: bool
+
+
 def appendices(tables: list[Table], unit, reference_line: str, profile: Profile, *,
                marked: bool, unit_line: bool = False, new_page_first: bool = True) -> Markup:
-    """Every appendix that applies to ``unit``: label, title, reference line and table, each
-    starting a page, landscape tables in sections of their own. The block ends the document."""
+    """Every appendix form that applies to ``unit`` (``None``: the blank forms)."""
     ids = _Ids(1000)
+    items = [Item(t.title, table_xml(pos, t, unit, profile, ids, marked), landscape(t))
+             for pos, t in enumerate(tables, 1) if applies(t.applies_to, unit)]
+    return appendix_block(items, reference_line, profile, unit_line=unit_line,
+                          new_page_first=new_page_first)
+
+
+def appendix_block(items: list[Item], reference_line: str, profile: Profile, *,
+                   unit_line: bool = False, new_page_first: bool = True) -> Markup:
+    """Label, title, reference line and table of each appendix, each starting a page,
+    landscape tables in sections of their own. The block ends the document."""
     parts = []
     orientation = "portrait"  # of what stands before the appendices
-    shown = [(pos, t) for pos, t in enumerate(tables, 1) if applies(t.applies_to, unit)]
-    for n, (pos, table) in enumerate(shown, 1):
-        wanted = "landscape" if landscape(table) else "portrait"
+    for n, item in enumerate(items, 1):
+        wanted = "landscape" if item.landscape else "portrait"
         first_on_page = n > 1 or new_page_first
         if wanted != orientation:
             if n > 1 or new_page_first:
@@ -197,11 +209,51 @@ def appendices(tables: list[Table], unit, reference_line: str, profile: Profile,
             orientation = wanted
         page_break = "<w:pageBreakBefore/>" if first_on_page else ""
         parts.append(_para("appendix_label", vnrules.appendix_label(n, profile), page_break))
-        parts.append(_para("appendix_title", vnrules.upper(table.title)))
+        parts.append(_para("appendix_title", vnrules.upper(item.title)))
         parts.append(_para("attachment_ref", reference_line))
         if unit_line:
             parts.append(_para("unit_line", "Tên đơn vị: " + "." * 60))
-        parts.append(table_xml(pos, table, unit, profile, ids, marked))
+        parts.append(item.xml)
     if orientation == "landscape":
         parts.append(FINAL_MARK.format(orientation="landscape"))
     return Markup("".join(parts))
+
+
+def grid_xml(headers: list[str], rows: list[list[str]], widths_cm: list[float], *,
+             total_last: bool = False, caption: str = "") -> str:
+    """A plain table of text (the consolidated report's tables): a repeated header row, rows
+    never split, the figures centred, the last row bold when it is a total."""
+    widths = [int(twips_cm(w)) for w in widths_cm]
+    borders = "".join(f'<w:{side} w:val="single" w:sz="4" w:space="0" w:color="000000"/>'
+                      for side in ("top", "left", "bottom", "right", "insideH", "insideV"))
+    name = f'<w:tblCaption w:val="{escape(caption)}"/>' if caption else ""
+    out = [f'<w:tbl><w:tblPr><w:tblW w:w="{sum(widths)}" w:type="dxa"/><w:jc w:val="center"/>'
+           f'<w:tblBorders>{borders}</w:tblBorders><w:tblLayout w:type="fixed"/>'
+           '<w:tblCellMar><w:left w:w="57" w:type="dxa"/><w:right w:w="57" w:type="dxa"/>'
+           f"</w:tblCellMar>{name}</w:tblPr><w:tblGrid>"]
+    out += [f'<w:gridCol w:w="{w}"/>' for w in widths]
+    out.append('</w:tblGrid><w:tr><w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>')
+    out += [_cell(w, _para("table_header", h)) for w, h in zip(widths, headers)]
+    out.append("</w:tr>")
+    for i, row in enumerate(rows):
+        total = total_last and i == len(rows) - 1
+        cells = []
+        for k, (w, text) in enumerate(zip(widths, row)):
+            style = "table_header" if total else ("table_cell" if k == 1 else "table_number")
+            cells.append(_cell(w, _para(style, text)))
+        out.append(f'<w:tr><w:trPr><w:cantSplit/></w:trPr>{"".join(cells)}</w:tr>')
+    out.append("</w:tbl>")
+    return "".join(out)
+
+
+def page_width_cm(profile: Profile, wide: bool) -> float:
+    if wide:
+        page = profile.page
+        return (page.height_mm - page.margin_top_mm - page.margin_bottom_mm) / 10
+    return text_width_cm(profile)
+
+
+def fit_widths(label_min: float, fixed: list[float], page_cm: float) -> list[float]:
+    """Column widths: TT, a label column taking what is left, then the fixed columns."""
+    label = max(page_cm - 1.0 - sum(fixed), label_min)
+    return [1.0, label] + fixed

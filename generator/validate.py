@@ -21,8 +21,8 @@ from . import profiles, vnrules
 from .exceptions import DataError, Problem
 from .exceptions import WARNING
 from .loader import SourceFile, format_loc, load_csv, load_yaml
-from .schema import (CELL_TYPES, DATA_FILES, AppliesTo, Appendix, Campaign, Outline,
-                     OutlineNode, Plan, Unit)
+from .schema import (CELL_TYPES, DATA_FILES, AppliesTo, Appendix, Campaign, Consolidated,
+                     Outline, OutlineNode, Plan, Unit)
 
 REQUIRED_FILES = ("chien-dich.yaml", "ke-hoach.yaml")
 FORMULA = re.compile(r"^\s*([a-z0-9-]+)\s*/\s*([a-z0-9-]+)\s*$")
@@ -92,6 +92,7 @@ class CampaignData:
     units: list[Unit] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)  # found so far, errors included
     returns: dict = field(default_factory=dict)  # unit id → store.Record (figures sent back)
+    consolidated: Consolidated | None = None
 
     def level(self, level_id: str):
         return next(lv for lv in self.campaign.levels if lv.id == level_id)
@@ -225,6 +226,16 @@ def _check_outline(o: Outline, c: Campaign, profile, src: SourceFile, problems: 
 
 def _check_appendix(a: Appendix, c: Campaign, src: SourceFile, problems: list[Problem]) -> None:
     _duplicates(src, "tables", problems)
+    if a.key_figures:
+        table = next((t for t in a.tables if t.id == a.key_figures.table), None)
+        if table is None:
+            problems.append(src.problem(("key_figures", "table"), f"không có phụ lục «{a.key_figures.table}»"))
+        else:
+            ids = {r.id: r for r in table.rows}
+            for i, row in enumerate(a.key_figures.rows):
+                if row not in ids or ids[row].type not in ("count", "percent"):
+                    problems.append(src.problem(("key_figures", "rows", i), f"phụ lục «{table.id}» "
+                                                f"không có dòng số liệu «{row}»"))
     for t, table in enumerate(a.tables):
         loc = ("tables", t)
         _check_applies(table.applies_to, c, src, loc, problems)
@@ -268,6 +279,31 @@ def _check_appendix(a: Appendix, c: Campaign, src: SourceFile, problems: list[Pr
                     elif target.type != "count":
                         problems.append(src.problem(rloc + ("formula",), f"công thức dẫn tới dòng "
                                                     f"«{name}» không phải dòng số liệu"))
+
+
+def outline_keys(outline: Outline | None, profile) -> list[str]:
+    """The keys of the outline's parts as the consolidated report's narrative names them:
+    ``opening``, ``I``, ``I.1``, ``II.1.a`` …"""
+    from .contexts.outline import node_keys
+
+    if outline is None or profile is None:
+        return []
+    return node_keys(outline, profile)
+
+
+def _check_consolidated(rep: Consolidated, c: Campaign, outline: Outline | None, profile,
+                        src: SourceFile, problems: list[Problem]) -> None:
+    keys = outline_keys(outline, profile)
+    for key in rep.narrative:
+        if key not in keys:
+            problems.append(src.problem(("narrative", key), f"không có phần «{key}» trong đề cương; "
+                                        f"có: {', '.join(keys)}"))
+    if profile is not None:
+        for i, a in enumerate(rep.signer.authority):
+            why = vnrules.signature_problem([vnrules.Authority(a.mode, a.of)], rep.signer.title,
+                                            c.issuer.committee, profile)
+            if why:
+                problems.append(src.problem(("signer", "authority", i), why))
 
 
 UNIT_COLUMNS = {name: field.is_required() for name, field in Unit.model_fields.items()}
@@ -330,8 +366,7 @@ def load_campaign(folder: Path) -> CampaignData:
     for name in DATA_FILES:
         if name not in REQUIRED_FILES and not (folder / name).exists():
             problems.append(Problem(name, None, "", "không có tệp này: các văn bản dùng nó "
-                                    "(đề cương, phụ lục, báo cáo mẫu của đơn vị) không được sinh",
-                                    WARNING))
+                                    "không được sinh", WARNING))
             continue
         if name.endswith(".csv"):
             sources[name] = load_csv(folder / name, name, problems, UNIT_COLUMNS)
@@ -347,6 +382,9 @@ def load_campaign(folder: Path) -> CampaignData:
     if "phu-luc.yaml" in sources:
         appendix = _validate_model(Appendix, sources["phu-luc.yaml"], problems)
     units = _units(sources["don-vi.csv"], campaign, problems) if "don-vi.csv" in sources else []
+    consolidated = None
+    if "bao-cao-tong-hop.yaml" in sources:
+        consolidated = _validate_model(Consolidated, sources["bao-cao-tong-hop.yaml"], problems)
     profile = None
     if campaign:
         profile = _profile(campaign, sources["chien-dich.yaml"], problems)
@@ -361,13 +399,17 @@ def load_campaign(folder: Path) -> CampaignData:
             _check_outline(outline, campaign, profile, sources["de-cuong.yaml"], problems)
         if appendix:
             _check_appendix(appendix, campaign, sources["phu-luc.yaml"], problems)
+        if consolidated:
+            _check_consolidated(consolidated, campaign, outline, profile,
+                                sources["bao-cao-tong-hop.yaml"], problems)
     returns = _returns(folder, campaign, units, problems)
-    broken = [n for n in ("de-cuong.yaml", "phu-luc.yaml")
-              if n in sources and {"de-cuong.yaml": outline, "phu-luc.yaml": appendix}[n] is None]
+    broken = [n for n, model in (("de-cuong.yaml", outline), ("phu-luc.yaml", appendix),
+                                 ("bao-cao-tong-hop.yaml", consolidated))
+              if n in sources and model is None]
     if not (campaign and plan and profile) or broken:
         raise DataError(problems)
     return CampaignData(folder, campaign, plan, profile, sources, outline, appendix, units,
-                        problems, returns)
+                        problems, returns, consolidated)
 
 
 def _returns(folder: Path, campaign: Campaign | None, units: list[Unit],

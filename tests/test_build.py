@@ -40,7 +40,7 @@ def test_rebuild_rewrites_nothing_when_nothing_changed(tmp_path, capsys):
     code, stdout, _ = run_cli(["build", "--data", DATA, "--out", out], capsys)
     files = sorted(p for p in out.rglob("*") if p.is_file())
     assert code == 0 and f"{len(files)} tệp đã ghi, 0 tệp không đổi" in stdout
-    assert len(files) == 3 + 49
+    assert len(files) == 4 + 49  # plan, outline, forms, consolidated report, skeletons
     before = {p: p.stat().st_mtime_ns for p in files}
     code, stdout, _ = run_cli(["build", "--data", DATA, "--out", out], capsys)
     assert code == 0 and f"0 tệp đã ghi, {len(files)} tệp không đổi, 0 tệp đã xóa" in stdout
@@ -140,7 +140,7 @@ def test_schema_is_printed_and_describes_every_field(capsys):
     assert code == 0
     schemas = json.loads(out)
     assert set(schemas) == {"chien-dich.yaml", "ke-hoach.yaml", "de-cuong.yaml", "phu-luc.yaml",
-                            "don-vi.csv"}
+                            "don-vi.csv", "bao-cao-tong-hop.yaml"}
     plan = schemas["ke-hoach.yaml"]
     assert plan["additionalProperties"] is False
     assert {"number", "date", "summary", "sections", "signer", "recipients"} <= set(plan["required"])

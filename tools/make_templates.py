@@ -267,8 +267,15 @@ def don_vi(profile: profiles.Profile) -> bytes:
     return package(document(body, profile), profile, "Báo cáo")
 
 
+def bao_cao_tong_hop(profile: profiles.Profile) -> bytes:
+    """The issuer's consolidated report, its consolidated tables after the signature."""
+    body = (header_block() + title_block() + body_blocks() + signature_block()
+            + p(None, "{{p appendices }}") + p(None))
+    return package(document(body, profile), profile, "Báo cáo tổng hợp")
+
+
 TEMPLATES = {"ke-hoach.docx": ke_hoach, "de-cuong.docx": de_cuong, "phu-luc.docx": phu_luc,
-             "don-vi.docx": don_vi}
+             "don-vi.docx": don_vi, "bao-cao-tong-hop.docx": bao_cao_tong_hop}
 
 
 def main() -> None:

@@ -13,23 +13,53 @@ from .common import Prose, plan_symbol
 HEADING_STYLES = ("heading1", "heading2", "heading3", "heading4")
 
 
+OPENING = "opening"
+
+
+def _key(label: str, parent: str) -> str:
+    """``II.`` under nothing → ``II``; ``a)`` under ``II.1`` → ``II.1.a``."""
+    own = label.rstrip(".)").split(".")[-1]
+    return f"{parent}.{own}" if parent else own
+
+
+def node_keys(outline: Outline, profile) -> list[str]:
+    """Every part's key, in order: ``opening``, ``I``, ``I.1``, ``II.1.a`` …"""
+    formats = outline.numbering or profile.numbering.headings
+    keys = [OPENING] if outline.opening else []
+
+    def walk(nodes, path, parent):
+        for number, node in enumerate(nodes, 1):
+            here = path + (number,)
+            key = _key(vnrules.heading_label(here, profile, formats), parent)
+            keys.append(key)
+            walk(node.items, here, key)
+
+    walk(outline.parts, (), "")
+    return keys
+
+
 def outline_blocks(outline: Outline, prose: Prose, profile, *, unit=None,
-                   guidance_style: str = "note") -> list[dict]:
+                   guidance_style: str = "note", after=None) -> list[dict]:
     """The outline as blocks in reading order: the unnumbered opening, then the parts that
-    apply to ``unit`` (all of them when ``None``), numbered in order as they stand for it."""
+    apply to ``unit`` (all of them when ``None``), numbered in order as they stand for it.
+    ``after(key, node, loc)``, when given, returns blocks to put under each part's heading
+    (the consolidated report's figures and text) instead of its guidance."""
     formats = outline.numbering or profile.numbering.headings
     blocks: list[dict] = []
 
-    def guidance(node: OutlineNode, loc: tuple) -> None:
+    def guidance(node: OutlineNode, loc: tuple, key: str) -> None:
+        if after is not None:
+            blocks.extend(after(key, node, loc))
+            return
         for k, text in enumerate(node.guidance):
             blocks.append({"style": guidance_style, "text": prose(text, loc + ("guidance", k))})
 
     if outline.opening and applies(outline.opening.applies_to, unit):
         blocks.append({"style": "heading1",
                        "text": vnrules.upper(prose(outline.opening.title, ("opening", "title")))})
-        guidance(outline.opening, ("opening",))
+        guidance(outline.opening, ("opening",), OPENING)
 
-    def walk(nodes: list[OutlineNode], loc: tuple, path: tuple[int, ...]) -> None:
+    def walk(nodes: list[OutlineNode], loc: tuple, path: tuple[int, ...], parent: str) -> None:
         shown = [(i, n) for i, n in enumerate(nodes) if applies(n.applies_to, unit)]
         for number, (i, node) in enumerate(shown, 1):
             here = path + (number,)
@@ -40,10 +70,11 @@ def outline_blocks(outline: Outline, prose: Prose, profile, *, unit=None,
             label = vnrules.heading_label(here, profile, formats)
             style = HEADING_STYLES[min(len(here), len(HEADING_STYLES)) - 1]
             blocks.append({"style": style, "text": f"{label} {title}"})
-            guidance(node, nloc)
-            walk(node.items, nloc + ("items",), here)
+            key = _key(label, parent)
+            guidance(node, nloc, key)
+            walk(node.items, nloc + ("items",), here, key)
 
-    walk(outline.parts, ("parts",), ())
+    walk(outline.parts, ("parts",), (), "")
     return blocks
 
 

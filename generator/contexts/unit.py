@@ -21,8 +21,8 @@ REPORT_NAME = "Báo cáo"
 def form_version(data: CampaignData) -> str:
     """A short fingerprint of the appendix definition: a returned copy made from other forms
     is told apart."""
-    canonical = json.dumps(data.appendix.model_dump(mode="json"), ensure_ascii=False,
-                           sort_keys=True)
+    tables = [t.model_dump(mode="json") for t in data.appendix.tables]
+    canonical = json.dumps(tables, ensure_ascii=False, sort_keys=True)
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:12]
 
 

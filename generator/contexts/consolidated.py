@@ -1,0 +1,205 @@
+"""The consolidated report (báo cáo tổng hợp): the issuer's report built from the figures the
+units sent back, following the same outline, with every total computed."""
+
+from __future__ import annotations
+
+from markupsafe import Markup
+
+from .. import figures as fig
+from .. import vnrules
+from ..renderer import DocProperties
+from ..schema import Consolidated, Signer, Table
+from ..tables import (Item, appendix_block, columns, fit_widths, grid_xml, landscape,
+                      page_width_cm)
+from ..validate import CampaignData
+from .common import Prose, signature
+from .outline import outline_blocks, report_title
+
+REPORT_NAME = "Báo cáo"
+
+
+def default_report(data: CampaignData) -> Consolidated:
+    """The report's settings when the data has no bao-cao-tong-hop.yaml: the plan's issuer
+    and signer, unsigned."""
+    plan = data.plan
+    return Consolidated(issued_by=plan.issued_by,
+                        signer=Signer(authority=plan.signer.authority, title=plan.signer.title,
+                                      name=plan.signer.name, signed=False),
+                        recipients=plan.recipients)
+
+
+def _num(value, decimals: int = 0) -> str:
+    if value is None or isinstance(value, bool):
+        return ""
+    return vnrules.figure(value, decimals)
+
+
+class Totals:
+    """The sums over the units that reported, and the functions prose uses to state them."""
+
+    def __init__(self, data: CampaignData):
+        self.data = data
+        units = {u.id: u for u in data.units}
+        self.returns = [(units[uid], rec.figures) for uid, rec in data.returns.items() if uid in units]
+        self.tables = {t.id: t for t in data.appendix.tables}
+        self.sums = {t.id: fig.consolidate(t, self.returns) for t in data.appendix.tables}
+
+    def _value(self, table: str, row: str, column: str | None):
+        result = self.sums[table]["values"].get(row, {})
+        if column is None:
+            cols = columns(self.tables[table])
+            column = next((c.id for c in cols if c.total), cols[0].id)
+        return result.get(column)
+
+    def functions(self) -> dict:
+        """``total('pl1', 'r3')`` → ``1.234``; ``share('pl1', 'r6')`` → ``85,5%``;
+        ``yes('pl3', 'quy-che')`` → ``30``; ``asked(…)`` → ``39``; ``yes_share(…)`` → ``76,9%``."""
+        return {
+            "total": lambda t, r, c=None: _num(self._value(t, r, c)),
+            "share": lambda t, r, c=None: vnrules.percent(self._value(t, r, c)),
+            "yes": lambda t, r: _num(self.sums[t]["yes"].get(r, 0)),
+            "asked": lambda t, r: _num(self.sums[t]["asked"].get(r, 0)),
+            "yes_share": lambda t, r: vnrules.share(self.sums[t]["yes"].get(r, 0),
+                                                    self.sums[t]["asked"].get(r, 0)),
+        }
+
+    def table_item(self, table: Table, profile) -> Item:
+        """A table summed over every unit, in its own shape (yes/no tables: how many «Có», of
+        how many, and the share)."""
+        result = self.sums[table.id]
+        cols = columns(table)
+        rows = table.rows
+        wide = landscape(table)
+        if all(r.type == "yesno" for r in rows):
+            headers = ["TT", table.label_title, "Số đơn vị «Có»", "Số đơn vị", "Tỷ lệ (%)"]
+            body = [[str(i), r.label, _num(result["yes"][r.id]), _num(result["asked"][r.id]),
+                     _num(fig.ratio(result["yes"][r.id], result["asked"][r.id]), 1)]
+                    for i, r in enumerate(rows, 1)]
+            widths = fit_widths(5.0, [2.6, 2.2, 2.2], page_width_cm(profile, False))
+            return Item(table.title, grid_xml(headers, body, widths, caption=f"vanban:{table.id}"), False)
+        with_unit = any(r.unit for r in rows)
+        headers = ["TT", table.label_title] + (["Đơn vị tính"] if with_unit else []) + [c.title for c in cols]
+        body, number = [], 0
+        for row in rows:
+            if not row.total:
+                number += 1
+            cells = ["" if row.total else str(number), row.label] + ([row.unit or ""] if with_unit else [])
+            for col in cols:
+                if row.type == "yesno":
+                    cells.append(f"{result['yes'][row.id]}/{result['asked'][row.id]}")
+                else:
+                    value = result["values"].get(row.id, {}).get(col.id)
+                    cells.append(_num(value, 1 if row.type == "percent" else 0))
+            body.append(cells)
+        value_cm = 1.9 if len(cols) >= 5 else 2.4
+        widths = fit_widths(4.0, ([1.9] if with_unit else []) + [value_cm] * len(cols),
+                            page_width_cm(profile, wide))
+        total_last = bool(rows) and rows[-1].total
+        return Item(table.title, grid_xml(headers, body, widths, total_last=total_last,
+                                          caption=f"vanban:{table.id}"), wide)
+
+    def key_figures_item(self, profile) -> Item | None:
+        """One row per unit that reported, for the key figures, ending with «Tổng cộng»
+        (percentages recomputed from the summed figures, never averaged)."""
+        spec = self.data.appendix.key_figures
+        if spec is None:
+            return None
+        table = self.tables[spec.table]
+        rows = {r.id: r for r in table.rows}
+        col = columns(table)[0].id
+        headers = ["TT", "Đơn vị"] + [rows[r].label + (f" ({rows[r].unit})" if rows[r].unit else "")
+                                      for r in spec.rows]
+        body = []
+        for i, (unit, figures) in enumerate(self._in_unit_order(), 1):
+            full = fig.computed(table, figures.get(table.id, {}), unit)
+            body.append([str(i), unit.name] + [
+                _num(full.get(r, {}).get(col), 1 if rows[r].type == "percent" else 0) for r in spec.rows])
+        totals = self.sums[table.id]["values"]
+        body.append(["", "Tổng cộng"] + [
+            _num(totals.get(r, {}).get(col), 1 if rows[r].type == "percent" else 0) for r in spec.rows])
+        wide = len(spec.rows) >= 5
+        widths = fit_widths(5.0, [2.3] * len(spec.rows), page_width_cm(profile, wide))
+        return Item(spec.title, grid_xml(headers, body, widths, total_last=True,
+                                         caption="vanban:key-figures"), wide)
+
+    def _in_unit_order(self):
+        order = {u.id: i for i, u in enumerate(self.data.units)}
+        return sorted(self.returns, key=lambda pair: order[pair[0].id])
+
+    def missing_item(self, profile) -> Item:
+        """The units that have not sent their report."""
+        rows = []
+        for unit in self.data.units:
+            if unit.id in self.data.returns:
+                continue
+            level = self.data.level(unit.level)
+            rows.append([str(len(rows) + 1), unit.name, level.name, vnrules.short_date(level.report_deadline)])
+        if not rows:
+            rows = [["", "Tất cả các đơn vị đã gửi báo cáo", "", ""]]
+        widths = fit_widths(6.0, [3.5, 2.5], page_width_cm(profile, False))
+        return Item("Danh sách đơn vị chưa gửi báo cáo",
+                    grid_xml(["TT", "Đơn vị", "Cấp", "Hạn gửi"], rows, widths,
+                             caption="vanban:missing"), False)
+
+
+def consolidated_context(data: CampaignData, outline_prose: Prose,
+                         report_prose: Prose | None) -> tuple[dict, DocProperties]:
+    c, profile = data.campaign, data.profile
+    report = data.consolidated or default_report(data)
+    prose = report_prose or outline_prose
+    totals = Totals(data)
+    units = {u.id: u for u in data.units}
+    late = sum(1 for uid, rec in data.returns.items()
+               if uid in units and rec.received > data.level(units[uid].level).report_deadline)
+    counts = {"reported": _num(len(totals.returns)), "units": _num(len(data.units)),
+              "late": _num(late), "missing": _num(len(data.units) - len(totals.returns))}
+    values = {**totals.functions(), **counts}
+
+    def after(key: str, node, loc: tuple) -> list[dict]:
+        blocks = [{"style": "body", "text": outline_prose(text, loc + ("consolidated", k), values)}
+                  for k, text in enumerate(node.consolidated)]
+        written = report.narrative.get(key)
+        if written:
+            blocks += [{"style": "body", "text": prose(t, ("narrative", key, k), values)}
+                       for k, t in enumerate(written)]
+        elif not node.items:
+            hint = " ".join(outline_prose(g, loc + ("guidance", k)) for k, g in enumerate(node.guidance))
+            blocks.append({"style": "guidance",
+                           "text": f"[Nội dung phần «{key}» — viết trong bao-cao-tong-hop.yaml, mục "
+                                   f"narrative.{key}]" + (f" {hint}" if hint else "")})
+        return blocks
+
+    year = (report.date or c.final_deadline).year
+    issuer = c.issuer
+    number = vnrules.number_line(report.number, report.type, issuer.symbol, profile)
+    place_date = (vnrules.full_date(report.date, issuer.place) if report.date
+                  else vnrules.blank_date(year, issuer.place))
+    header = vnrules.header(superior=issuer.superior, issuer_lines=issuer.header_lines or [issuer.name],
+                            number=number, place_date=place_date, profile=profile)
+    summary = report_title(data, outline_prose)
+    if profile.texts.summary_capitalize:
+        summary = vnrules.capitalize_first(summary)
+    body = [{"style": "body", "text": prose(t, ("intro", i), values)} for i, t in enumerate(report.intro)]
+    body += outline_blocks(data.outline, outline_prose, profile, after=after)
+    symbol = vnrules.symbol(report.number, report.type, issuer.symbol, profile)
+    date_text = vnrules.short_date(report.date) if report.date else vnrules.blank_day(year)
+    reference = vnrules.attached_to(REPORT_NAME, symbol, date_text, report.issued_by, profile)
+    items = [totals.table_item(t, profile) for t in data.appendix.tables]
+    key = totals.key_figures_item(profile)
+    if key:
+        items.append(key)
+    items.append(totals.missing_item(profile))
+    context = {
+        "header": header,
+        "doc_type": vnrules.upper(REPORT_NAME),
+        "summary": summary,
+        "summary_rule": profile.texts.summary_rule or "",
+        "body": body,
+        "recipients_label": profile.texts.recipients_label,
+        "recipients": vnrules.recipients(report.recipients, profile),
+        "signature": signature(data, report.signer),
+        "appendices": Markup(appendix_block(items, reference, profile)),
+    }
+    props = DocProperties(title=f"{REPORT_NAME} {summary}", subject="Báo cáo tổng hợp",
+                          creator=issuer.name, created=report.date or data.plan.date, keywords=c.id)
+    return context, props
