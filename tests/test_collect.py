@@ -1,0 +1,308 @@
+"""Reading the units' returned reports back, tracking who reported, and the consolidated
+report built from what they typed."""
+
+from __future__ import annotations
+
+import io
+import random
+import shutil
+import sys
+import zipfile
+from pathlib import Path
+
+import docx
+import pytest
+import yaml
+
+from conftest import REPO, all_paragraphs, effective, run_cli, texts
+from generator import main as pipeline
+
+sys.path.insert(0, str(REPO / "tools"))
+import fill_returns  # noqa: E402
+
+SKIPPED = 5  # the first units (in file-name order) do not send anything back
+
+
+@pytest.fixture(scope="module")
+def returned(tmp_path_factory):
+    """The example built, every skeleton but the first five filled as a user would, saved."""
+    root = tmp_path_factory.mktemp("returned")
+    data = root / "data"
+    shutil.copytree(REPO / "data", data)
+    out = root / "out"
+    pipeline.build(data, out)
+    rng = random.Random(7)
+    typed, files = {}, {}
+    skeletons = sorted((out / "don-vi").glob("*.docx"))
+    for path in skeletons[SKIPPED:]:
+        target = root / "returns" / f"Báo cáo {path.stem}.docx"
+        target.parent.mkdir(exist_ok=True)
+        typed[path.stem] = fill_returns.fill(path, target, rng)
+        files[path.stem] = target
+    return {"root": root, "data": data, "out": out, "typed": typed, "files": files,
+            "missing": [p.stem for p in skeletons[:SKIPPED]]}
+
+
+@pytest.fixture(scope="module")
+def collected(returned):
+    code = 0
+    from generator.cli import main
+    try:
+        main(["collect", str(returned["root"] / "returns"), "--data", str(returned["data"]),
+              "--received", "04/5/2021"])
+    except SystemExit as exc:
+        code = exc.code
+    assert code in (0, None)
+    pipeline.build(returned["data"], returned["out"])
+    return returned
+
+
+def typed_sum(typed: dict, tag: str) -> int:
+    return sum(v for unit in typed.values() for t, v in unit.items() if t == tag and v is not None)
+
+
+def test_every_return_is_stored_with_its_source(collected):
+    folder = collected["data"] / "bao-cao"
+    stored = sorted(p.stem for p in folder.glob("*.yaml"))
+    assert stored == sorted(collected["typed"])
+    record = yaml.safe_load((folder / "dang-bo-so-tai-chinh.yaml").read_text(encoding="utf-8"))
+    import hashlib
+    source = collected["files"]["dang-bo-so-tai-chinh"]
+    assert record["source"]["file"] == source.name
+    assert record["source"]["sha256"] == hashlib.sha256(source.read_bytes()).hexdigest()
+    assert record["source"]["identified_by"] == "dấu"
+    assert record["received"] == "04/5/2021"
+    typed = collected["typed"]["dang-bo-so-tai-chinh"]
+    assert record["figures"]["pl1"]["r1"]["so-luong"] == typed["vanban:pl1:r1:so-luong"]
+
+
+def test_consolidated_totals_equal_the_sums_of_what_was_typed(collected):
+    document = docx.Document(collected["out"] / "bao-cao-tong-hop.docx")
+    tables = {t._tbl.tblPr.find("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}tblCaption")
+              .get("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}val"): t
+              for t in document.tables[2:]}
+    typed = collected["typed"]
+
+    def vn(n: int) -> str:
+        return f"{n:,}".replace(",", ".")
+
+    pl1 = tables["vanban:pl1"]
+    by_label = {row.cells[1].text: row.cells[-1].text for row in pl1.rows[1:]}
+    members = typed_sum(typed, "vanban:pl1:r1:so-luong")
+    studied = typed_sum(typed, "vanban:pl1:r5:so-luong")
+    assert by_label["Tổng số đảng viên của đơn vị"] == vn(members)
+    assert by_label["Số lượt cán bộ, đảng viên tham gia"] == vn(typed_sum(typed, "vanban:pl1:r4:so-luong"))
+    # the share is recomputed from the sums, never averaged
+    share = round(studied * 100 / members, 1)
+    assert by_label["Tỷ lệ đảng viên được học tập, quán triệt"] == f"{share:g}".replace(".", ",")
+    # a per-year matrix: each year and the total column
+    pl2 = tables["vanban:pl2"]
+    header = [c.text for c in pl2.rows[0].cells]
+    registered = pl2.rows[1].cells
+    for year in range(2016, 2021):
+        col = header.index(f"Năm {year}")
+        assert registered[col].text == vn(typed_sum(typed, f"vanban:pl2:dang-ky:y{year}"))
+    assert registered[header.index("Tổng cộng")].text == vn(
+        sum(typed_sum(typed, f"vanban:pl2:dang-ky:y{y}") for y in range(2016, 2021)))
+    # yes/no: how many «Có», of how many units it was asked of
+    pl3 = tables["vanban:pl3"]
+    row = next(r for r in pl3.rows if r.cells[1].text == "Sổ tay văn hóa doanh nghiệp")
+    yes = sum(1 for u in typed.values() if u.get("vanban:pl3:so-tay:tra-loi") is True)
+    asked = sum(1 for u in typed.values() if "vanban:pl3:so-tay:tra-loi" in u)
+    assert [row.cells[2].text, row.cells[3].text] == [str(yes), str(asked)]
+    # a total row
+    pl4 = tables["vanban:pl4"]
+    total = pl4.rows[-1].cells
+    assert total[1].text == "Tổng cộng"
+    assert total[2].text == vn(sum(typed_sum(typed, f"vanban:pl4:{r}:tap-the") for r in
+                                   ("huan-chuong", "bang-khen-tinh", "giay-khen-khoi", "giay-khen-co-so")))
+    # one row per unit that reported, then Tổng cộng
+    key = tables["vanban:key-figures"]
+    assert len(key.rows) == 1 + len(typed) + 1
+    assert key.rows[-1].cells[1].text == "Tổng cộng" and key.rows[-1].cells[2].text == vn(members)
+    # the body states the figures too
+    body = " ".join(texts(document))
+    assert f"{vn(studied)}/{vn(members)} đảng viên được học tập" in body
+
+
+def test_missing_units_are_listed(collected):
+    document = docx.Document(collected["out"] / "bao-cao-tong-hop.docx")
+    missing_table = document.tables[-1]
+    names = [r.cells[1].text for r in missing_table.rows[1:]]
+    import csv
+    units = {row["id"]: row["name"] for row in csv.DictReader(open(collected["data"] / "don-vi.csv", encoding="utf-8"))}
+    assert sorted(names) == sorted(units[u] for u in collected["missing"])
+    body = " ".join(texts(document))
+    assert f"{len(collected['typed'])}/49 tổ chức cơ sở đảng gửi báo cáo" in body
+
+
+def test_consolidated_report_format(collected):
+    document = docx.Document(collected["out"] / "bao-cao-tong-hop.docx")
+    header = document.tables[0].rows[0].cells
+    assert [p.text for p in header[0].paragraphs] == [
+        "ĐẢNG BỘ TỈNH HÀ TĨNH", "ĐẢNG ỦY KHỐI CÁC CƠ QUAN VÀ DOANH NGHIỆP TỈNH", "*", "Số    -BC/ĐUK"]
+    found = texts(document)
+    assert found[found.index("BÁO CÁO") + 1].startswith("sơ kết 05 năm thực hiện")
+    signature = [p.text for p in document.tables[1].rows[0].cells[1].paragraphs]
+    assert signature == ["T/M BAN THƯỜNG VỤ", "PHÓ BÍ THƯ", "Nguyễn Trọng Vân"]
+    placeholder = next(p for p in all_paragraphs(document) if p.text.startswith("[Nội dung phần «IV»"))
+    assert effective(placeholder, "italic")
+    assert "Đảng bộ Khối các cơ quan và doanh nghiệp tỉnh có các tổ chức cơ sở đảng" in " ".join(found)
+
+
+def test_collecting_twice_changes_nothing(collected, capsys):
+    folder = collected["data"] / "bao-cao"
+    before = {p: p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+    code, out, err = run_cli(["collect", collected["root"] / "returns", "--data", collected["data"]], capsys)
+    assert code == 0, err
+    assert f"0 nhận mới, 0 thay, {len(collected['typed'])} không đổi, 0 xung đột" in out
+    assert {p: p.read_bytes() for p in folder.rglob("*") if p.is_file()} == before
+
+
+def test_a_different_return_is_a_conflict_until_replaced(collected, tmp_path, capsys):
+    data = tmp_path / "data"
+    shutil.copytree(collected["data"], data)
+    unit = "dang-bo-so-tai-chinh"
+    first = (data / "bao-cao" / f"{unit}.yaml").read_bytes()
+    skeleton = collected["out"] / "don-vi" / f"{unit}.docx"
+    second = tmp_path / "ban-sua.docx"
+    typed = fill_returns.fill(skeleton, second, random.Random(99))
+    code, out, err = run_cli(["collect", second, "--data", data], capsys)
+    assert code == 1 and "xung đột" in err and "--replace" in err
+    assert (data / "bao-cao" / f"{unit}.yaml").read_bytes() == first      # not overwritten
+    kept = list((data / "bao-cao" / "xung-dot").glob(f"{unit}-*.yaml"))
+    assert len(kept) == 1
+    code, out, err = run_cli(["collect", second, "--data", data, "--replace"], capsys)
+    assert code == 0, err
+    now = yaml.safe_load((data / "bao-cao" / f"{unit}.yaml").read_text(encoding="utf-8"))
+    assert now["figures"]["pl1"]["r1"]["so-luong"] == typed["vanban:pl1:r1:so-luong"]
+    history = list((data / "bao-cao" / "lich-su").glob(f"{unit}-*.yaml"))
+    assert len(history) == 1
+    assert yaml.safe_load(history[0].read_text(encoding="utf-8"))["figures"] == \
+        yaml.safe_load(first.decode("utf-8"))["figures"]
+
+
+# --- untrusted files ----------------------------------------------------------------------
+
+def hostile_files(folder: Path, good: Path) -> dict[str, str]:
+    """Files that must be refused, with a part of the message each must get."""
+    folder.mkdir(parents=True, exist_ok=True)
+    made = {}
+    (folder / "ghi-chu.docx").write_text("đây không phải tệp Word", encoding="utf-8")
+    made["ghi-chu.docx"] = "không phải tệp .docx"
+    ole = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 2048
+    (folder / "bao-cao-cu.doc").write_bytes(ole)
+    made["bao-cao-cu.doc"] = "tệp .doc cũ"
+    (folder / "co-mat-khau.docx").write_bytes(ole + "EncryptedPackage".encode("utf-16-le") + b"\0" * 512)
+    made["co-mat-khau.docx"] = "đặt mật khẩu"
+    bomb = io.BytesIO()
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("word/document.xml", b"<w:document/>")
+        zf.writestr("word/media/big.bin", b"\0" * (80 * 1024 * 1024))
+    (folder / "bom-zip.docx").write_bytes(bomb.getvalue())
+    made["bom-zip.docx"] = "bom zip"
+    laughs = ('<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 '
+              '"&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">]><w:document '
+              'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
+              '<w:body><w:p><w:r><w:t>&lol2;</w:t></w:r></w:p></w:body></w:document>')
+    _rewrite(good, folder / "thuc-the-xml.docx", {"word/document.xml": laughs.encode()})
+    made["thuc-the-xml.docx"] = "DOCTYPE"
+    with zipfile.ZipFile(good) as zf:
+        custom = zf.read("docProps/custom.xml").decode()
+    _rewrite(good, folder / "chien-dich-khac.docx",
+             {"docProps/custom.xml": custom.replace("so-ket-nq01-ct01-2021", "tong-ket-2025").encode()})
+    made["chien-dich-khac.docx"] = "chiến dịch khác («tong-ket-2025»)"
+    return made
+
+
+def _rewrite(source: Path, target: Path, parts: dict[str, bytes]) -> None:
+    with zipfile.ZipFile(source) as src, zipfile.ZipFile(target, "w") as dst:
+        for item in src.infolist():
+            dst.writestr(item, parts.get(item.filename, src.read(item)))
+
+
+def test_hostile_files_are_refused_and_the_good_ones_collected(collected, tmp_path, capsys):
+    data = tmp_path / "data"
+    shutil.copytree(REPO / "data", data)
+    batch = tmp_path / "batch"
+    good = collected["files"]["dang-bo-so-tai-chinh"]
+    expected = hostile_files(batch, good)
+    shutil.copy(good, batch / "tot-1.docx")
+    shutil.copy(collected["files"]["chi-bo-thanh-tra-tinh"], batch / "tot-2.docx")
+    code, out, err = run_cli(["collect", batch, "--data", data], capsys)
+    assert code == 1 and "Traceback" not in err
+    for name, part in expected.items():
+        line = next((l for l in err.splitlines() if l.startswith(str(batch / name))), "")
+        assert "không nhận" in line and part in line, (name, err)
+    assert "2 nhận mới" in out and f"{len(expected)} không nhận" in out
+    assert sorted(p.stem for p in (data / "bao-cao").glob("*.yaml")) == [
+        "chi-bo-thanh-tra-tinh", "dang-bo-so-tai-chinh"]
+    pipeline.build(data, tmp_path / "out")   # nothing of the refused files reached the report
+    body = " ".join(texts(docx.Document(tmp_path / "out" / "bao-cao-tong-hop.docx")))
+    assert "lol" not in body and "2/49 tổ chức cơ sở đảng" in body
+
+
+def test_a_copy_without_marks_is_matched_by_its_header(collected, tmp_path, capsys):
+    data = tmp_path / "data"
+    shutil.copytree(REPO / "data", data)
+    source = collected["files"]["chi-bo-thanh-tra-tinh"]
+    stripped = tmp_path / "khong-dau.docx"
+    with zipfile.ZipFile(source) as src, zipfile.ZipFile(stripped, "w") as dst:
+        for item in src.infolist():
+            if item.filename != "docProps/custom.xml":
+                dst.writestr(item, src.read(item))
+    code, out, err = run_cli(["collect", stripped, "--data", data], capsys)
+    assert code == 0, err
+    assert "không thấy dấu của vanban" in err and "tiêu đề" in err
+    record = yaml.safe_load((data / "bao-cao" / "chi-bo-thanh-tra-tinh.yaml").read_text(encoding="utf-8"))
+    assert record["source"]["identified_by"] == "tiêu đề"
+
+
+def test_figures_are_checked_by_unit_table_and_row(collected, tmp_path, capsys):
+    data = tmp_path / "data"
+    shutil.copytree(REPO / "data", data)
+    document = docx.Document(collected["out"] / "don-vi" / "chi-bo-ban-dan-toc.docx")
+    cells = fill_returns.marked_cells(document)
+    for tag, text in {"vanban:pl1:r1:so-luong": "30", "vanban:pl1:r5:so-luong": "34",
+                      "vanban:pl1:r3:so-luong": "mười hai", "vanban:pl2:dang-ky:y2016": "-2"}.items():
+        fill_returns.type_into(cells[tag], text)
+    share = next(r for r in document.tables[2].rows if r.cells[1].text.startswith("Tỷ lệ"))
+    share.cells[3].paragraphs[0].runs[0].text = "12,5%"   # typed over the computed cell
+    path = tmp_path / "sai.docx"
+    document.save(path)
+    code, out, err = run_cli(["collect", path, "--data", data], capsys)
+    assert code == 0, err
+    lines = [l for l in err.splitlines() if l.startswith("chi-bo-ban-dan-toc: cần xem lại:")]
+    text = "\n".join(lines)
+    assert "phụ lục 1 (pl1), dòng «Số hội nghị, buổi sinh hoạt học tập, quán triệt», cột «Số lượng»: «mười hai» không phải là số" in text
+    assert "«Số đảng viên đã được học tập, quán triệt» (34) lớn hơn «Tổng số đảng viên của đơn vị» (30)" in text
+    assert "số âm (-2) ở cột «Năm 2016»" in text
+    assert "tỷ lệ ghi tay 12,5% khác tỷ lệ tính từ số liệu 113,3%" in text
+    assert "ô «Có / Không» còn để trống" in text
+    assert "đoạn gợi ý của đề cương chưa được thay" in text
+
+
+def test_status(collected, capsys, tmp_path):
+    code, out, err = run_cli(["status", "--data", collected["data"], "--today", "10/5/2021",
+                              "--csv", tmp_path / "tinh-trang.csv"], capsys)
+    assert code == 0, err
+    lines = out.splitlines()
+    assert lines[0].split() [:3] == ["TT", "Đơn", "vị"]
+    assert sum(1 for l in lines if "quá hạn, chưa gửi" in l) == len(collected["missing"])
+    assert sum(1 for l in lines if l.rstrip().endswith("04/5/2021")) == len(collected["typed"])
+    assert f"Cộng: {len(collected['typed'])}/49 đơn vị đã gửi báo cáo" in out
+    assert "Đảng bộ cơ sở: 32 đơn vị" in out and "Chi bộ cơ sở: 17 đơn vị" in out
+    raw = (tmp_path / "tinh-trang.csv").read_bytes()
+    assert raw.startswith("\ufeff".encode())
+    assert len(raw.decode("utf-8-sig").strip().splitlines()) == 50
+
+
+def test_late_return(collected, tmp_path, capsys):
+    data = tmp_path / "data"
+    shutil.copytree(REPO / "data", data)
+    run_cli(["collect", collected["files"]["chi-bo-tinh-doan"], "--data", data, "--received", "07/5/2021"], capsys)
+    code, out, _ = run_cli(["status", "--data", data, "--today", "04/5/2021"], capsys)
+    row = next(l for l in out.splitlines() if "Chi bộ Tỉnh đoàn" in l)
+    assert "gửi muộn" in row and "07/5/2021" in row
+    others = [l for l in out.splitlines() if "Chi bộ Ban Dân tộc" in l]
+    assert "chưa gửi" in others[0] and "quá hạn" not in others[0]
