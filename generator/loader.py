@@ -22,6 +22,7 @@ from yaml.constructor import ConstructorError, SafeConstructor
 from .exceptions import ERROR, WARNING, Problem
 
 Path_ = tuple[str | int, ...]
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when PyYAML has it
 
 
 @dataclass
@@ -210,7 +211,7 @@ def load_yaml(path: Path, name: str, problems: list[Problem], *, clean: bool = T
     if text is None:
         return source
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = yaml.compose(text, Loader=_LOADER)
     except yaml.MarkedYAMLError as exc:
         # an unclosed bracket or quote is best shown where it opened
         opened = exc.context and ("flow" in exc.context or "quoted" in exc.context)

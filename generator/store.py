@@ -19,6 +19,8 @@ from . import vnrules
 from .schema import VnDate
 from .writer import write_atomic
 
+_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)  # libyaml when PyYAML has it: 10× faster
+
 FOLDER = "bao-cao"
 CONFLICTS = "xung-dot"
 HISTORY = "lich-su"
@@ -52,8 +54,8 @@ class Record(BaseModel):
     def dump(self) -> bytes:
         data = self.model_dump(mode="json")
         data["received"] = vnrules.short_date(self.received)
-        text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100,
-                              default_flow_style=None)
+        text = yaml.dump(data, Dumper=_DUMPER, allow_unicode=True, sort_keys=False, width=100,
+                         default_flow_style=None)
         return (HEADER + text).encode("utf-8")
 
 
@@ -66,8 +68,8 @@ def path_of(data_dir: Path, unit_id: str) -> Path:
 
 
 def aside_path(data_dir: Path, kind: str, record: Record) -> Path:
-    stamp = record.source.collected.replace(":", "").replace("-", "")[:15]
-    return folder(data_dir) / kind / f"{record.unit}-{stamp}-{record.source.sha256[:12]}.yaml"
+    """One file per unit and returned file: the same file put aside twice is kept once."""
+    return folder(data_dir) / kind / f"{record.unit}-{record.source.sha256[:16]}.yaml"
 
 
 def write(data_dir: Path, record: Record) -> None:
@@ -76,7 +78,8 @@ def write(data_dir: Path, record: Record) -> None:
 
 def put_aside(data_dir: Path, kind: str, record: Record) -> Path:
     target = aside_path(data_dir, kind, record)
-    write_atomic(target, record.dump())
+    if not target.exists():
+        write_atomic(target, record.dump())
     return target
 
 

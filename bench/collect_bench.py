@@ -1,0 +1,64 @@
+"""Benchmark: collecting N returned reports (default 1,000).
+
+    python bench/collect_bench.py [N]
+
+Builds the bundled example, fills its 49 skeletons as a user would (tools/fill_returns.py),
+makes N returned files from them (each unit's copy repeated under new names, each with its own
+figures so no two files are the same), then times `vanban collect` over the folder: reading,
+identifying, checking and storing. Prints the figures; asserts nothing.
+"""
+
+from __future__ import annotations
+
+import random
+import shutil
+import sys
+import tempfile
+import time
+import resource
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tools"))
+
+import fill_returns  # noqa: E402
+from generator import main as pipeline  # noqa: E402
+from generator.collect import collect  # noqa: E402
+
+
+def main() -> None:
+    n = int(sys.argv[1]) if len(sys.argv) > 1 else 1000
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        shutil.copytree(ROOT / "data", root / "data")
+        pipeline.build(root / "data", root / "out")
+        skeletons = sorted((root / "out" / "don-vi").glob("*.docx"))
+        rng = random.Random(1)
+        batch = root / "returns"
+        batch.mkdir()
+        started = time.perf_counter()
+        for i in range(n):
+            source = skeletons[i % len(skeletons)]
+            fill_returns.fill(source, batch / f"{i:05d}-{source.stem}.docx", rng)
+        made = time.perf_counter() - started
+        size = sum(p.stat().st_size for p in batch.iterdir())
+        started = time.perf_counter()
+        report = collect([batch], root / "data", replace=True)
+        elapsed = time.perf_counter() - started
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+        print(f"tệp trả về: {n} ({size / 1024 / 1024:.1f} MB), tạo trong {made:.1f} s")
+        print(f"vanban collect: {elapsed:.2f} s — {elapsed / n * 1000:.1f} ms/tệp, "
+              f"{n / elapsed:.0f} tệp/s")
+        print(f"  nhận mới {len(report.stored)}, thay {len(report.replaced)}, "
+              f"không nhận {len(report.refused)}")
+        print(f"  bộ nhớ cao nhất của tiến trình (cả bước tạo tệp): {peak / 1024 / 1024:.0f} MB")
+        started = time.perf_counter()
+        again = collect([batch], root / "data")
+        print(f"thu lại cùng {n} tệp: {time.perf_counter() - started:.2f} s — không đổi "
+              f"{len(again.unchanged)}, xung đột {len(again.conflicts)} (mỗi đơn vị có nhiều bản "
+              "khác nhau trong lô; bản đang dùng là bản cuối)")
+
+
+if __name__ == "__main__":
+    main()
