@@ -108,7 +108,9 @@ def reference_page() -> str:
         "trình soạn thảo (VS Code …) gợi ý và kiểm tra khi gõ.",
         "",
     ]
-    for file_name, model in DATA_FILES.items():
+    from .store import Record
+
+    for file_name, model in list(DATA_FILES.items()) + [("bao-cao/<mã đơn vị>.yaml", Record)]:
         out += [f"## `{file_name}`", "", (model.__doc__ or "").strip(), "",
                 "| mục | kiểu | bắt buộc | ý nghĩa | ví dụ |", "|---|---|---|---|---|"]
         out += _rows(model, "", set())
