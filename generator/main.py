@@ -21,7 +21,7 @@ from .environment import ProseRenderer, template_environment
 from .exceptions import DataError, Problem, UsageError
 from .renderer import CompiledTemplate, DocProperties
 from .validate import CampaignData, load_campaign
-from .writer import docx_bytes, write_atomic
+from .writer import write_atomic, zip_bytes
 
 REPO = Path(__file__).resolve().parent.parent
 BUNDLED_DATA = REPO / "data"
@@ -120,7 +120,7 @@ def render_all(prepared: Prepared, data_dir: Path) -> dict[str, bytes]:
         if doc.template not in compiled:
             compiled[doc.template] = CompiledTemplate(find_template(data_dir, doc.template), env,
                                                       prepared.data.profile)
-        out[doc.output] = docx_bytes(compiled[doc.template].render(doc.context, doc.props))
+        out[doc.output] = zip_bytes(compiled[doc.template].render(doc.context, doc.props))
     return out
 
 

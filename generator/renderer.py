@@ -25,6 +25,7 @@ from lxml import etree
 from . import styles
 from .exceptions import TemplateError
 from .profiles import Profile
+from .writer import Packed, pack
 
 _RENDERED = re.compile(r"^word/(document|header\d*|footer\d*|footnotes|endnotes)\.xml$")
 _DECL = re.compile(r"^<\?xml[^>]*\?>\s*")
@@ -63,6 +64,7 @@ def core_xml(props: DocProperties) -> bytes:
 
 
 CUSTOM_PART = "docProps/custom.xml"
+_PER_DOCUMENT = {"docProps/core.xml", CUSTOM_PART}
 _CUSTOM_TYPE = ('<Override PartName="/docProps/custom.xml" ContentType="application/'
                 'vnd.openxmlformats-officedocument.custom-properties+xml"/>')
 _CUSTOM_REL = ('<Relationship Id="rIdVanbanCustom" Type="http://schemas.openxmlformats.org/'
@@ -93,6 +95,7 @@ class CompiledTemplate:
         self._fix_tables: set[str] = set()
         self._profile = profile
         self._sect: dict[tuple[str, bool], str] = {}
+        self._packed: dict[str, Packed] | None = None
         self._read(profile, env)
 
     def _read(self, profile: Profile, env: jinja2.Environment) -> None:
@@ -156,15 +159,20 @@ class CompiledTemplate:
             found |= meta.find_undeclared_variables(env.parse(source))
         return found
 
-    def render(self, context: dict, props: DocProperties) -> list[tuple[str, bytes]]:
-        """The entries of the document for ``context``."""
+    def render(self, context: dict, props: DocProperties) -> list[Packed]:
+        """The entries of the document for ``context``, packed; the parts that do not change
+        from one document to the next were packed once, when the template was compiled."""
+        if self._packed is None:
+            self._packed = {name: pack(name, data) for name, data in self._entries
+                            if name not in self._compiled and name not in _PER_DOCUMENT}
         out = []
         has_custom = any(name == CUSTOM_PART for name, _ in self._entries)
         for name, data in self._entries:
             template = self._compiled.get(name)
             if template is not None:
-                data = self._render_part(name, template, context)
-            elif name == "docProps/core.xml":
+                out.append(pack(name, self._render_part(name, template, context)))
+                continue
+            if name == "docProps/core.xml":
                 data = core_xml(props)
             elif name == CUSTOM_PART:
                 data = custom_xml(props.custom)
@@ -172,9 +180,12 @@ class CompiledTemplate:
                 data = data.replace(b"</Types>", _CUSTOM_TYPE.encode() + b"</Types>")
             elif props.custom and not has_custom and name == "_rels/.rels":
                 data = data.replace(b"</Relationships>", _CUSTOM_REL.encode() + b"</Relationships>")
-            out.append((name, data))
+            else:
+                out.append(self._packed[name])
+                continue
+            out.append(pack(name, data))
         if props.custom and not has_custom:
-            out.append((CUSTOM_PART, custom_xml(props.custom)))
+            out.append(pack(CUSTOM_PART, custom_xml(props.custom)))
         return out
 
     def _render_part(self, name: str, template: jinja2.Template, context: dict) -> bytes:
@@ -227,8 +238,9 @@ class CompiledTemplate:
         final = re.search(r"<!--vanban-final:(\w+)-->", xml)
         orientation = final.group(1) if final else "portrait"
         xml = re.sub(r"<!--vanban-final:\w+-->", "", xml)
-        last = list(_BODY_SECT.finditer(xml))[-1]
-        return xml[:last.start()] + self._sect[(orientation, count == 0)] + xml[last.end():]
+        start = xml.rfind("<w:sectPr")                 # the body's own, the last one
+        end = xml.find("</w:sectPr>", start) + len("</w:sectPr>")
+        return xml[:start] + self._sect[(orientation, count == 0)] + xml[end:]
 
 
 def _nearby(xml: str, lineno: int | None) -> str:

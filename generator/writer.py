@@ -8,28 +8,63 @@ the old file or the new one, never half of one.
 
 from __future__ import annotations
 
-import io
 import os
+import struct
 import tempfile
-import zipfile
+import zlib
+from dataclasses import dataclass
 from pathlib import Path
 
 from .exceptions import OutputError
 
 FIXED_TIME = (1980, 1, 1, 0, 0, 0)
+_DOS_TIME, _DOS_DATE = 0, (1 << 5) | 1     # 1980-01-01 00:00
+_UTF8 = 0x0800                            # the entry name is UTF-8
+_MODE = 0o644 << 16
+
+
+@dataclass(frozen=True)
+class Packed:
+    """One zip entry, compressed once: a template's unchanged parts are packed when it is
+    compiled and reused for every document."""
+
+    name: str
+    crc: int
+    size: int
+    data: bytes  # raw deflate
+
+
+def pack(name: str, data: bytes, level: int = 6) -> Packed:
+    compressor = zlib.compressobj(level, zlib.DEFLATED, -15)
+    return Packed(name, zlib.crc32(data), len(data), compressor.compress(data) + compressor.flush())
+
+
+def zip_bytes(entries: list[Packed]) -> bytes:
+    """A zip of already packed entries, with a fixed time stamp and attributes: the same
+    entries always give the same bytes."""
+    out = bytearray()
+    central = bytearray()
+    for entry in entries:
+        name = entry.name.encode("utf-8")
+        flags = _UTF8 if not entry.name.isascii() else 0
+        offset = len(out)
+        out += struct.pack("<IHHHHHIIIHH", 0x04034B50, 20, flags, 8, _DOS_TIME, _DOS_DATE,
+                           entry.crc, len(entry.data), entry.size, len(name), 0)
+        out += name + entry.data
+        central += struct.pack("<IHHHHHHIIIHHHHHII", 0x02014B50, 20, 20, flags, 8, _DOS_TIME,
+                               _DOS_DATE, entry.crc, len(entry.data), entry.size, len(name), 0,
+                               0, 0, 0, _MODE, offset)
+        central += name
+    start = len(out)
+    out += central
+    out += struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, len(entries), len(entries), len(central),
+                       start, 0)
+    return bytes(out)
 
 
 def docx_bytes(entries: list[tuple[str, bytes]]) -> bytes:
     """A zip of ``entries`` (name, content) that depends on nothing else."""
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as zf:
-        for name, data in entries:
-            info = zipfile.ZipInfo(name, date_time=FIXED_TIME)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.create_system = 0
-            info.external_attr = 0o644 << 16
-            zf.writestr(info, data, compress_type=zipfile.ZIP_DEFLATED, compresslevel=6)
-    return buffer.getvalue()
+    return zip_bytes([pack(name, data) for name, data in entries])
 
 
 def _file_mode() -> int:

@@ -182,10 +182,12 @@ def test_template_is_compiled_once_and_rendered_many_times(monkeypatch):
     props = prepared.documents[0].props
     outputs = []
     for name in ("A", "B", "C"):
-        outputs.append(dict(template.render({**context, "doc_type": name}, props)))
+        outputs.append({e.name: e for e in template.render({**context, "doc_type": name}, props)})
     assert len(compiled) == parts  # no compiling per document
-    bodies = [o["word/document.xml"] for o in outputs]
+    bodies = [o["word/document.xml"].data for o in outputs]
     assert len(set(bodies)) == 3
+    # the parts that do not change were packed once and are shared
+    assert outputs[0]["word/styles.xml"] is outputs[2]["word/styles.xml"]
 
 
 def test_templates_are_strict_and_escape():
