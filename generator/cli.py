@@ -90,16 +90,73 @@ def cli() -> None:
               show_default=True, help="Thư mục ghi các văn bản sinh ra.")
 @click.option("--unit", "unit_id", metavar="MÃ", default=None,
               help="Chỉ sinh báo cáo mẫu của một đơn vị (mã trong don-vi.csv).")
-def build(data_dir: Path, out_dir: Path, unit_id: str | None) -> None:
-    """Sinh mọi văn bản của chiến dịch vào thư mục kết quả."""
-    report = pipeline.build(data_dir, out_dir, unit_id)
+@click.option("--force", is_flag=True, help="Sinh lại mọi văn bản, kể cả văn bản không đổi.")
+@click.option("--watch", is_flag=True,
+              help="Theo dõi thư mục dữ liệu và mẫu; sinh lại mỗi khi có tệp được lưu.")
+@click.option("--pdf", is_flag=True,
+              help="Ghi thêm bản PDF của các văn bản vừa sinh (cần LibreOffice).")
+def build(data_dir: Path, out_dir: Path, unit_id: str | None, force: bool, watch: bool,
+          pdf: bool) -> None:
+    """Sinh mọi văn bản của chiến dịch vào thư mục kết quả (chỉ những văn bản có thay đổi)."""
+    _build_once(data_dir, out_dir, unit_id, force, pdf)
+    if watch:
+        from .watch import watch as run_watch
+
+        click.echo(f"Đang theo dõi {data_dir} và các mẫu; nhấn Ctrl+C để dừng.")
+
+        def rebuild() -> None:
+            try:
+                _build_once(data_dir, out_dir, unit_id, False, pdf, quiet_unchanged=True)
+            except DataError as exc:
+                _report_problems(exc.problems)
+                click.echo("Dữ liệu có lỗi; chưa ghi tệp nào. Sửa rồi lưu lại để sinh tiếp.", err=True)
+            except VanbanError as exc:
+                click.echo(f"Lỗi: {exc}", err=True)
+
+        run_watch([data_dir] + pipeline.template_dirs(data_dir)[:2], rebuild)
+
+
+class _Bar:
+    """A progress bar on a terminal, for runs of more than 50 documents; nothing otherwise."""
+
+    def __init__(self):
+        self.bar = None
+
+    def start(self, total: int):
+        if total < 50 or not sys.stderr.isatty():
+            return None
+        self.bar = click.progressbar(length=total, label="Đang sinh văn bản", file=sys.stderr)
+        return self.bar.update
+
+    def finish(self) -> None:
+        if self.bar is not None:
+            self.bar.render_finish()
+            self.bar = None
+
+
+def _build_once(data_dir: Path, out_dir: Path, unit_id: str | None, force: bool, pdf: bool,
+                quiet_unchanged: bool = False) -> None:
+    bar = _Bar()
+    try:
+        report = pipeline.build(data_dir, out_dir, unit_id, force=force, progress=bar.start)
+    finally:
+        bar.finish()
     _report_problems(report.warnings)
     for name in report.written:
         click.echo(f"đã ghi {out_dir / name}")
     for name in report.removed:
-        click.echo(f"đã xóa {out_dir / name} (đơn vị không còn trong dữ liệu)")
-    click.echo(f"Xong: {len(report.written)} tệp đã ghi, {len(report.unchanged)} tệp không đổi, "
-               f"{len(report.removed)} tệp đã xóa.")
+        click.echo(f"đã xóa {out_dir / name} (không còn trong dữ liệu)")
+    if pdf:
+        from .pdf import PdfError, convert
+
+        try:
+            for name in convert(out_dir, report.written):
+                click.echo(f"đã ghi {out_dir / name}")
+        except PdfError as exc:
+            click.echo(f"Lỗi PDF: {exc}", err=True)
+    if not (quiet_unchanged and not report.written and not report.removed):
+        click.echo(f"Xong: {len(report.written)} tệp đã ghi, {len(report.unchanged)} tệp không đổi, "
+                   f"{len(report.removed)} tệp đã xóa.")
 
 
 @cli.command()

@@ -7,10 +7,14 @@ the previous outputs as they were.
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
+from . import manifest, store
 from .contexts.common import Prose, prose_values
 from .contexts.consolidated import consolidated_context
 from .contexts.forms import forms_context
@@ -39,6 +43,16 @@ class Document:
 
 
 @dataclass
+class Spec:
+    """An output before its context is built: what it depends on, and how to build it."""
+
+    output: str
+    template: str
+    depends: list[str]                                  # names of the inputs it reads
+    make: Callable[[], tuple[dict, DocProperties]]
+
+
+@dataclass
 class Prepared:
     """A validated campaign and the documents it makes, ready to render."""
 
@@ -56,6 +70,9 @@ class BuildReport:
 
 
 UNITS_DIR = "don-vi"
+CAMPAIGN, PLAN, OUTLINE, FORMS, REPORT, UNITS = ("chien-dich.yaml", "ke-hoach.yaml", "de-cuong.yaml",
+                                                 "phu-luc.yaml", "bao-cao-tong-hop.yaml", "don-vi.csv")
+RETURNS = "bao-cao/"
 
 
 def template_dirs(data_dir: Path) -> list[Path]:
@@ -71,91 +88,196 @@ def find_template(data_dir: Path, name: str) -> Path:
     return BUNDLED_TEMPLATES / name
 
 
+def specs(data: CampaignData, problems: list[Problem]) -> list[Spec]:
+    """Every output of the campaign, each with what it depends on. Contexts are built only
+    when ``make`` is called; prose problems go to ``problems``."""
+    renderer = ProseRenderer(prose_values(data))
+    prose = Prose(renderer, data.sources[PLAN], problems)
+    outline_prose = Prose(renderer, data.sources[OUTLINE], problems) if data.outline else None
+    report_prose = Prose(renderer, data.sources[REPORT], problems) if data.consolidated else None
+    out = [Spec("ke-hoach.docx", "ke-hoach.docx", [CAMPAIGN, PLAN, OUTLINE],
+                lambda: plan_context(data, prose, outline_prose))]
+    if data.outline:
+        out.append(Spec("de-cuong.docx", "de-cuong.docx", [CAMPAIGN, PLAN, OUTLINE],
+                        lambda: outline_context(data, outline_prose)))
+    if data.appendix:
+        out.append(Spec("phu-luc.docx", "phu-luc.docx", [CAMPAIGN, PLAN, FORMS],
+                        lambda: forms_context(data)))
+    if data.outline and data.appendix and data.units:
+        out.append(Spec("bao-cao-tong-hop.docx", "bao-cao-tong-hop.docx",
+                        [CAMPAIGN, PLAN, OUTLINE, FORMS, REPORT, UNITS, RETURNS],
+                        lambda: consolidated_context(data, outline_prose, report_prose)))
+        builder = UnitContexts(data, outline_prose)
+        for unit in data.units:
+            out.append(Spec(f"{UNITS_DIR}/{unit.id}.docx", "don-vi.docx",
+                            [CAMPAIGN, PLAN, OUTLINE, FORMS, f"unit:{unit.id}"],
+                            lambda unit=unit: builder.context(unit)))
+    return out
+
+
+def input_hashes(data: CampaignData, data_dir: Path) -> dict[str, str]:
+    """A hash of each input an output may depend on."""
+    hashes = {name: manifest.file_hash(data_dir / name)
+              for name in (CAMPAIGN, PLAN, OUTLINE, FORMS, REPORT, UNITS)}
+    for unit in data.units:
+        hashes[f"unit:{unit.id}"] = manifest._sha(unit.model_dump_json())
+    records = sorted(store.folder(data_dir).glob("*.yaml"))
+    hashes[RETURNS] = manifest._sha(*[p.name.encode() + p.read_bytes() for p in records])
+    return hashes
+
+
+def _documents(chosen: list[Spec], problems: list[Problem]) -> list[Document]:
+    documents = []
+    for spec in chosen:
+        context, props = spec.make()
+        documents.append(Document(spec.output, spec.template, context, props))
+    if any(p.is_error for p in problems):
+        raise DataError(problems)
+    return documents
+
+
 def prepare(data_dir: Path, unit_id: str | None = None) -> Prepared:
     """Load and validate the data and build every document's context (or only the skeleton
     of ``unit_id``); raise one :class:`DataError` with every problem found."""
     data = load_campaign(data_dir)
     problems = list(data.problems)
-    renderer = ProseRenderer(prose_values(data))
-    prose = Prose(renderer, data.sources["ke-hoach.yaml"], problems)
-    outline_prose = (Prose(renderer, data.sources["de-cuong.yaml"], problems)
-                     if data.outline else None)
-    documents = []
+    chosen = _choose(specs(data, problems), unit_id)
+    return Prepared(data, _documents(chosen, problems), problems)
+
+
+def _choose(all_specs: list[Spec], unit_id: str | None) -> list[Spec]:
     if unit_id is None:
-        context, props = plan_context(data, prose, outline_prose)
-        documents.append(Document("ke-hoach.docx", "ke-hoach.docx", context, props))
-        if data.outline:
-            context, props = outline_context(data, outline_prose)
-            documents.append(Document("de-cuong.docx", "de-cuong.docx", context, props))
-        if data.appendix:
-            context, props = forms_context(data)
-            documents.append(Document("phu-luc.docx", "phu-luc.docx", context, props))
-        if data.outline and data.appendix and data.units:
-            report_prose = (Prose(renderer, data.sources["bao-cao-tong-hop.yaml"], problems)
-                            if data.consolidated else None)
-            context, props = consolidated_context(data, outline_prose, report_prose)
-            documents.append(Document("bao-cao-tong-hop.docx", "bao-cao-tong-hop.docx", context,
-                                      props))
-    units = data.units
-    if unit_id is not None:
-        units = [u for u in units if u.id == unit_id]
-        if not units:
-            raise UsageError(f"Không có đơn vị mã «{unit_id}» trong don-vi.csv.")
-    if data.outline and data.appendix:
-        builder = UnitContexts(data, outline_prose)
-        for unit in units:
-            context, props = builder.context(unit)
-            documents.append(Document(f"{UNITS_DIR}/{unit.id}.docx", "don-vi.docx", context, props))
-    if any(p.is_error for p in problems):
-        raise DataError(problems)
-    return Prepared(data, documents, problems)
+        return all_specs
+    chosen = [s for s in all_specs if s.output == f"{UNITS_DIR}/{unit_id}.docx"]
+    if not chosen:
+        raise UsageError(f"Không có đơn vị mã «{unit_id}» trong don-vi.csv.")
+    return chosen
+
+
+def compile_templates(documents: list[Document], data: CampaignData,
+                      data_dir: Path) -> dict[str, CompiledTemplate]:
+    """Each template the documents use, compiled once for the run."""
+    env = template_environment(data.profile)
+    compiled: dict[str, CompiledTemplate] = {}
+    for doc in documents:
+        if doc.template not in compiled:
+            compiled[doc.template] = CompiledTemplate(find_template(data_dir, doc.template), env,
+                                                      data.profile)
+    return compiled
 
 
 def render_all(prepared: Prepared, data_dir: Path) -> dict[str, bytes]:
     """Every output's bytes, each template compiled once for the run."""
-    env = template_environment(prepared.data.profile)
-    compiled: dict[str, CompiledTemplate] = {}
-    out: dict[str, bytes] = {}
-    for doc in prepared.documents:
-        if doc.template not in compiled:
-            compiled[doc.template] = CompiledTemplate(find_template(data_dir, doc.template), env,
-                                                      prepared.data.profile)
-        out[doc.output] = zip_bytes(compiled[doc.template].render(doc.context, doc.props))
-    return out
+    compiled = compile_templates(prepared.documents, prepared.data, data_dir)
+    return {doc.output: zip_bytes(compiled[doc.template].render(doc.context, doc.props))
+            for doc in prepared.documents}
 
 
 def check(data_dir: Path) -> list[Problem]:
-    """Validate data and templates without writing; return the warnings."""
+    """Validate data and templates, building and rendering every document in memory without
+    writing; return the warnings."""
     prepared = prepare(data_dir)
     render_all(prepared, data_dir)
     return prepared.warnings
 
 
-def build(data_dir: Path, out_dir: Path, unit_id: str | None = None) -> BuildReport:
-    """Generate every document into ``out_dir`` (or one unit's skeleton); only files whose
-    bytes changed are written, and skeletons of units no longer in the data are removed."""
-    prepared = prepare(data_dir, unit_id)
-    files = render_all(prepared, data_dir)
+def build(data_dir: Path, out_dir: Path, unit_id: str | None = None, *, force: bool = False,
+          progress: Callable[[int], Callable[[int], None] | None] | None = None) -> BuildReport:
+    """Generate the documents into ``out_dir``, redoing only those whose inputs changed
+    (all of them with ``force``); remove the outputs that no longer correspond to the data.
+    ``progress(total)`` may return a function told how many documents were done.
+
+    Every context is built and every template compiled before the first file is written, so
+    bad data or a broken template leaves the previous outputs as they were; each file is
+    written atomically, and the manifest last.
+    """
+    data = load_campaign(data_dir)
+    problems = list(data.problems)
+    every = specs(data, problems)
+    if any(p.is_error for p in problems):
+        _documents(every, problems)  # adds the problems of the prose, then raises them all
     if out_dir.exists() and not out_dir.is_dir():
         raise UsageError(f"«{out_dir}» là một tệp, không phải thư mục để ghi kết quả")
-    report = BuildReport(warnings=prepared.warnings)
-    for name, content in files.items():
-        (report.written if write_atomic(out_dir / name, content) else report.unchanged).append(name)
+    chosen = _choose(every, unit_id)
+    hashes = input_hashes(data, data_dir)
+    keys = {s.output: manifest.key([f"{d}:{hashes[d]}" for d in s.depends],
+                                   find_template(data_dir, s.template)) for s in chosen}
+    book = manifest.Manifest(out_dir)
+    todo = [s for s in chosen if force or not book.fresh(s.output, keys[s.output])]
+    documents = _documents(todo, problems)
+    compiled = compile_templates(documents, data, data_dir)
+    probe(documents, compiled)
+    report = BuildReport(warnings=problems)
+    redone = {s.output for s in todo}
+    report.unchanged = [s.output for s in chosen if s.output not in redone]
+    step = progress(len(documents)) if progress else None
+    for name, wrote in render_and_write(documents, compiled, out_dir, step):
+        (report.written if wrote else report.unchanged).append(name)
+        book.record(name, keys[name])
     if unit_id is None:
-        report.removed = remove_stale(out_dir / UNITS_DIR, {n for n in files if n.startswith(UNITS_DIR)})
+        current = {s.output for s in every}
+        stale = {n for n in book.entries if n not in current}
+        stale |= {f"{UNITS_DIR}/{p.name}" for p in (out_dir / UNITS_DIR).glob("*.docx")
+                  if f"{UNITS_DIR}/{p.name}" not in current}
+        for name in sorted(stale):
+            (out_dir / name).unlink(missing_ok=True)
+            book.forget(name)
+            report.removed.append(name)
+    if todo or report.removed or not book.path.exists():
+        book.save()
     return report
 
 
-def remove_stale(folder: Path, keep: set[str]) -> list[str]:
-    """Delete the skeletons in ``folder`` whose unit is no longer in the data."""
-    removed = []
-    if folder.is_dir():
-        for path in sorted(folder.glob("*.docx")):
-            name = f"{UNITS_DIR}/{path.name}"
-            if name not in keep:
-                path.unlink()
-                removed.append(name)
-    return removed
+def probe(documents: list[Document], compiled: dict[str, CompiledTemplate]) -> None:
+    """Render the first document of each template in memory before anything is written: a
+    template that cannot be filled fails here, with every output still as it was."""
+    seen = set()
+    for doc in documents:
+        if doc.template not in seen:
+            seen.add(doc.template)
+            compiled[doc.template].render(doc.context, doc.props)
+
+
+PARALLEL_FROM = 64  # documents; fewer are not worth a second process
+
+
+def render_and_write(documents: list[Document], compiled: dict[str, CompiledTemplate],
+                     out_dir: Path, progress=None) -> list[tuple[str, bool]]:
+    """Render and write each document; a large batch is shared between the cores."""
+    workers = min(os.cpu_count() or 1, 2 if len(documents) >= PARALLEL_FROM else 1)
+    if workers > 1 and "fork" in multiprocessing.get_all_start_methods():
+        for template in compiled.values():
+            template.warm()  # pack the shared parts once, before the processes part ways
+        global _JOB
+        _JOB = (documents, compiled, out_dir)
+        chunks = [range(i, min(i + 16, len(documents))) for i in range(0, len(documents), 16)]
+        results: list[tuple[str, bool]] = []
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            for part in pool.imap(_render_chunk, chunks):
+                results += part
+                if progress:
+                    progress(len(part))
+        _JOB = None
+        return results
+    results = []
+    for doc in documents:
+        results.append(_render_one(doc, compiled, out_dir))
+        if progress:
+            progress(1)
+    return results
+
+
+_JOB = None
+
+
+def _render_chunk(indexes: range) -> list[tuple[str, bool]]:
+    documents, compiled, out_dir = _JOB
+    return [_render_one(documents[i], compiled, out_dir) for i in indexes]
+
+
+def _render_one(doc: Document, compiled: dict[str, CompiledTemplate], out_dir: Path) -> tuple[str, bool]:
+    data = zip_bytes(compiled[doc.template].render(doc.context, doc.props))
+    return doc.output, write_atomic(out_dir / doc.output, data)
 
 
 def new_campaign(target: Path) -> list[Path]:

@@ -159,12 +159,16 @@ class CompiledTemplate:
             found |= meta.find_undeclared_variables(env.parse(source))
         return found
 
-    def render(self, context: dict, props: DocProperties) -> list[Packed]:
-        """The entries of the document for ``context``, packed; the parts that do not change
-        from one document to the next were packed once, when the template was compiled."""
+    def warm(self) -> None:
+        """Pack the parts every document shares (done once, on the first render)."""
         if self._packed is None:
             self._packed = {name: pack(name, data) for name, data in self._entries
                             if name not in self._compiled and name not in _PER_DOCUMENT}
+
+    def render(self, context: dict, props: DocProperties) -> list[Packed]:
+        """The entries of the document for ``context``, packed; the parts that do not change
+        from one document to the next are packed once per run."""
+        self.warm()
         out = []
         has_custom = any(name == CUSTOM_PART for name, _ in self._entries)
         for name, data in self._entries:

@@ -1,0 +1,90 @@
+"""The build manifest: what each output was made from, so a rebuild redoes only what changed.
+
+For every output the manifest records a key — a hash of everything it depends on: its part
+of the data (the data files it reads, its own unit's row), the template, the vanban code and
+format profiles — and the size and time of the file written. A rebuild skips an output whose
+key is the same and whose file is still the one written. The manifest is written last,
+atomically; a build stopped midway leaves a manifest that still describes the old files, so
+the next build redoes whatever it is unsure of.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from . import __version__
+from .writer import write_atomic
+
+MANIFEST = Path(".vanban") / "manifest.json"
+PACKAGE = Path(__file__).resolve().parent
+
+
+def _sha(*parts: bytes | str) -> str:
+    digest = hashlib.sha256()
+    for part in parts:
+        digest.update(part.encode("utf-8") if isinstance(part, str) else part)
+        digest.update(b"\0")
+    return digest.hexdigest()
+
+
+@lru_cache(maxsize=1)
+def engine() -> str:
+    """The vanban version and the code and profiles that draw documents: a change to any of
+    them rebuilds everything."""
+    files = sorted(p for p in PACKAGE.rglob("*") if p.suffix in (".py", ".yaml") and p.is_file())
+    return _sha(__version__, *[f"{p.relative_to(PACKAGE)}:{_sha(p.read_bytes())}" for p in files])
+
+
+def file_hash(path: Path) -> str:
+    return _sha(path.read_bytes()) if path.is_file() else "-"
+
+
+def key(depends: list[str], template: Path) -> str:
+    """The key of an output made from ``depends`` (hashes of its inputs) with ``template``."""
+    return _sha(engine(), file_hash(template), *depends)
+
+
+@dataclass
+class Entry:
+    key: str
+    size: int
+    mtime_ns: int
+
+
+class Manifest:
+    def __init__(self, out_dir: Path):
+        self.path = out_dir / MANIFEST
+        self.out_dir = out_dir
+        self.entries: dict[str, Entry] = {}
+        try:
+            raw = json.loads(self.path.read_text(encoding="utf-8"))
+            self.entries = {name: Entry(**e) for name, e in raw.get("outputs", {}).items()}
+        except (OSError, ValueError, TypeError):
+            self.entries = {}  # none yet, or unreadable: everything is rebuilt
+
+    def fresh(self, output: str, new_key: str) -> bool:
+        """Whether ``output`` was made from the same inputs and is still the file written."""
+        entry = self.entries.get(output)
+        if entry is None or entry.key != new_key:
+            return False
+        try:
+            stat = (self.out_dir / output).stat()
+        except OSError:
+            return False
+        return stat.st_size == entry.size and stat.st_mtime_ns == entry.mtime_ns
+
+    def record(self, output: str, new_key: str) -> None:
+        stat = (self.out_dir / output).stat()
+        self.entries[output] = Entry(new_key, stat.st_size, stat.st_mtime_ns)
+
+    def forget(self, output: str) -> None:
+        self.entries.pop(output, None)
+
+    def save(self) -> None:
+        data = {"vanban": __version__,
+                "outputs": {name: vars(e) for name, e in sorted(self.entries.items())}}
+        write_atomic(self.path, (json.dumps(data, ensure_ascii=False, indent=1) + "\n").encode())

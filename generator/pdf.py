@@ -1,0 +1,63 @@
+"""``vanban build --pdf``: PDF copies of the documents just written, through LibreOffice.
+
+One ``soffice --headless`` call converts every changed document of a run (LibreOffice starts
+once); each PDF lands beside its .docx. Without LibreOffice the .docx files are still written
+and a Vietnamese message says how to install it.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+INSTALL = ("chưa cài LibreOffice nên không ghi được PDF (các tệp .docx vẫn đã được ghi). "
+           "Cài bằng: sudo apt-get install libreoffice-writer-nogui fonts-liberation "
+           "(Debian/Ubuntu) hoặc tải LibreOffice cho Windows tại libreoffice.org, rồi chạy lại "
+           "«vanban build --pdf».")
+
+
+class PdfError(Exception):
+    """PDFs could not be made; ``str()`` says why, in Vietnamese."""
+
+
+def soffice() -> str | None:
+    return shutil.which("soffice") or shutil.which("libreoffice")
+
+
+def convert(out_dir: Path, written: list[str], timeout: float = 600) -> list[str]:
+    """PDFs of the ``written`` documents (paths under ``out_dir``), plus those whose PDF is
+    missing or older than its .docx; returns the PDFs written."""
+    program = soffice()
+    docs = sorted(set(written) | {str(p.relative_to(out_dir)) for p in out_dir.rglob("*.docx")
+                                  if not p.with_suffix(".pdf").exists()
+                                  or p.with_suffix(".pdf").stat().st_mtime_ns < p.stat().st_mtime_ns})
+    if not docs:
+        return []
+    if program is None:
+        raise PdfError(INSTALL)
+    with tempfile.TemporaryDirectory(prefix="vanban-pdf-") as tmp:
+        work = Path(tmp)
+        # every file gets a unique flat name, so one call converts them all
+        names = {f"{i:05d}.docx": doc for i, doc in enumerate(docs)}
+        for flat, doc in names.items():
+            shutil.copyfile(out_dir / doc, work / flat)
+        try:
+            subprocess.run([program, f"-env:UserInstallation=file://{work / 'profile'}",
+                            "--headless", "--convert-to", "pdf", "--outdir", str(work / "pdf"),
+                            *sorted(str(work / f) for f in names)],
+                           check=True, capture_output=True, timeout=timeout)
+        except subprocess.TimeoutExpired:
+            raise PdfError("LibreOffice chạy quá lâu; các tệp .docx vẫn đã được ghi") from None
+        except (subprocess.CalledProcessError, OSError) as exc:
+            raise PdfError(f"LibreOffice không chuyển được sang PDF ({exc}); các tệp .docx vẫn "
+                           "đã được ghi") from None
+        made = []
+        for flat, doc in names.items():
+            pdf = work / "pdf" / (Path(flat).stem + ".pdf")
+            if pdf.is_file():
+                target = (out_dir / doc).with_suffix(".pdf")
+                shutil.move(str(pdf), target)
+                made.append(str(Path(doc).with_suffix(".pdf")))
+        return made

@@ -1,0 +1,179 @@
+"""Deterministic, incremental builds: byte-identical files, a no-op rebuild that rewrites
+nothing, a change that rewrites only what depends on it, an interrupted build that leaves
+every file whole, --watch and --pdf."""
+
+from __future__ import annotations
+
+import shutil
+import threading
+import time
+import zipfile
+from pathlib import Path
+
+import docx
+import pytest
+
+from conftest import DATA, run_cli, texts
+from generator import main as pipeline, renderer, writer
+
+
+def outputs(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*.docx"))}
+
+
+def mtimes(folder: Path) -> dict[str, int]:
+    return {str(p.relative_to(folder)): p.stat().st_mtime_ns for p in sorted(folder.rglob("*.docx"))}
+
+
+@pytest.fixture
+def built(campaign, tmp_path):
+    out = tmp_path / "out"
+    pipeline.build(campaign, out)
+    return campaign, out
+
+
+def test_two_builds_in_two_folders_are_byte_identical(tmp_path):
+    pipeline.build(DATA, tmp_path / "a")
+    pipeline.build(DATA, tmp_path / "b")
+    a, b = outputs(tmp_path / "a"), outputs(tmp_path / "b")
+    assert len(a) == 53 and a == b
+
+
+def test_noop_rebuild_renders_and_rewrites_nothing(built, monkeypatch, capsys):
+    data, out = built
+    before = mtimes(out)
+    rendered = []
+    original = renderer.CompiledTemplate.render
+    monkeypatch.setattr(renderer.CompiledTemplate, "render",
+                        lambda self, *a: rendered.append(1) or original(self, *a))
+    code, stdout, err = run_cli(["build", "--data", data, "--out", out], capsys)
+    assert code == 0, err
+    assert stdout.strip().splitlines()[-1] == "Xong: 0 tệp đã ghi, 53 tệp không đổi, 0 tệp đã xóa."
+    assert rendered == [] and mtimes(out) == before
+
+
+def test_renaming_one_unit_rewrites_only_what_names_it(built):
+    data, out = built
+    before = outputs(out)
+    csv = (data / "don-vi.csv").read_text(encoding="utf-8")
+    (data / "don-vi.csv").write_text(csv.replace("Chi bộ Ban Dân tộc", "Chi bộ Ban Dân tộc tỉnh"),
+                                     encoding="utf-8")
+    report = pipeline.build(data, out)
+    assert sorted(report.written) == ["bao-cao-tong-hop.docx", "don-vi/chi-bo-ban-dan-toc.docx"]
+    assert len(report.unchanged) == 51
+    after = outputs(out)
+    assert [n for n in after if after[n] != before[n]] == sorted(report.written)
+    assert "CHI BỘ BAN DÂN TỘC TỈNH" in texts(docx.Document(out / "don-vi" / "chi-bo-ban-dan-toc.docx"))
+
+
+def test_changing_the_plan_date_rewrites_everything(built):
+    data, out = built
+    plan = (data / "ke-hoach.yaml").read_text(encoding="utf-8")
+    (data / "ke-hoach.yaml").write_text(plan.replace("date: 23/02/2021", "date: 24/02/2021"),
+                                        encoding="utf-8")
+    report = pipeline.build(data, out)
+    assert len(report.written) == 53 and not report.unchanged
+
+
+def test_force_rebuilds_everything_and_a_deleted_output_comes_back(built, monkeypatch):
+    data, out = built
+    (out / "de-cuong.docx").unlink()
+    report = pipeline.build(data, out)
+    assert report.written == ["de-cuong.docx"]
+    rendered = []
+    original = renderer.CompiledTemplate.render
+    monkeypatch.setattr(renderer.CompiledTemplate, "render",
+                        lambda self, *a: rendered.append(1) or original(self, *a))
+    report = pipeline.build(data, out, force=True)
+    assert len(rendered) >= 53 and report.written == []  # same bytes: nothing to rewrite
+
+
+def test_removed_unit_is_removed_with_the_manifest(built):
+    data, out = built
+    csv = (data / "don-vi.csv").read_text(encoding="utf-8").splitlines()
+    (data / "don-vi.csv").write_text("\n".join(l for l in csv if not l.startswith("chi-bo-bao-ha-tinh,")) + "\n",
+                                     encoding="utf-8")
+    report = pipeline.build(data, out)
+    assert report.removed == ["don-vi/chi-bo-bao-ha-tinh.docx"]
+    assert report.written == ["bao-cao-tong-hop.docx"]
+    assert not (out / "don-vi" / "chi-bo-bao-ha-tinh.docx").exists()
+
+
+def test_an_interrupted_build_leaves_every_file_old_or_new(built, monkeypatch):
+    data, out = built
+    old = outputs(out)
+    plan = (data / "ke-hoach.yaml").read_text(encoding="utf-8")
+    (data / "ke-hoach.yaml").write_text(plan.replace("date: 23/02/2021", "date: 24/02/2021"),
+                                        encoding="utf-8")
+    calls = {"n": 0}
+    original = writer.os.replace
+
+    def crash_midway(src, dst):
+        calls["n"] += 1
+        if calls["n"] == 20:
+            raise KeyboardInterrupt  # the power goes off here
+        return original(src, dst)
+
+    monkeypatch.setattr(writer.os, "replace", crash_midway)
+    monkeypatch.setattr(pipeline, "PARALLEL_FROM", 10_000)  # one process, to stop it midway
+    with pytest.raises(KeyboardInterrupt):
+        pipeline.build(data, out)
+    monkeypatch.setattr(writer.os, "replace", original)
+    now = outputs(out)
+    assert set(now) == set(old)
+    changed = [n for n in now if now[n] != old[n]]
+    assert 0 < len(changed) < len(old)
+    for name, content in now.items():
+        with zipfile.ZipFile(out / name) as zf:
+            assert zf.testzip() is None  # whole, old or new
+    assert not [p for p in out.rglob("*.tmp")]
+    report = pipeline.build(data, out)   # the next build finishes the job
+    assert len(report.written) + len(changed) == 53
+    fresh = tmp = out.parent / "fresh"
+    pipeline.build(data, fresh)
+    assert outputs(out) == outputs(tmp)
+
+
+def test_watch_rebuilds_when_a_data_file_is_saved(built):
+    from generator.watch import watch
+    data, out = built
+    rebuilt = []
+    stop = threading.Event()
+
+    def on_change():
+        rebuilt.append(pipeline.build(data, out))
+        stop.set()
+
+    thread = threading.Thread(target=watch, args=([data], on_change),
+                              kwargs={"interval": 0.05, "should_stop": stop.is_set})
+    thread.start()
+    time.sleep(0.2)
+    plan = (data / "ke-hoach.yaml").read_text(encoding="utf-8")
+    (data / "ke-hoach.yaml").write_text(plan.replace("Nguyễn Trọng Vân", "Nguyễn Văn B"), encoding="utf-8")
+    thread.join(timeout=20)
+    assert not thread.is_alive() and len(rebuilt) == 1
+    assert rebuilt[0].written == ["ke-hoach.docx"]
+
+
+def test_pdf_without_libreoffice_says_how_to_install_it(built, monkeypatch, capsys):
+    data, out = built
+    monkeypatch.setattr("generator.pdf.soffice", lambda: None)
+    (out / "ke-hoach.docx").unlink()
+    code, stdout, err = run_cli(["build", "--data", data, "--out", out, "--pdf"], capsys)
+    assert code == 0
+    assert "chưa cài LibreOffice" in err and "apt-get install libreoffice-writer-nogui" in err
+    assert (out / "ke-hoach.docx").is_file()
+
+
+@pytest.mark.skipif(not shutil.which("soffice"), reason="cần LibreOffice")
+def test_pdf_of_changed_documents_in_one_batch(tmp_path, campaign, capsys):
+    out = tmp_path / "out"
+    csv = (campaign / "don-vi.csv").read_text(encoding="utf-8").splitlines()
+    (campaign / "don-vi.csv").write_text("\n".join(csv[:3]) + "\n", encoding="utf-8")  # 2 units
+    code, stdout, err = run_cli(["build", "--data", campaign, "--out", out, "--pdf"], capsys)
+    assert code == 0, err
+    pdfs = sorted(str(p.relative_to(out)) for p in out.rglob("*.pdf"))
+    assert len(pdfs) == 6 and "ke-hoach.pdf" in pdfs
+    assert (out / "ke-hoach.pdf").read_bytes().startswith(b"%PDF")
+    code, stdout, err = run_cli(["build", "--data", campaign, "--out", out, "--pdf"], capsys)
+    assert ".pdf" not in stdout  # nothing changed: no PDF made again
