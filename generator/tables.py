@@ -174,6 +174,19 @@ def _hint(row: Row, column: FormColumn, numbers: dict[str, int]) -> str | None:
     return None
 
 
+class Deferred:
+    """XML made only when a template prints it (Jinja calls ``__html__``): a unit's tables are
+    not kept in memory between building its context and rendering its document."""
+
+    def __init__(self, make):
+        self._make = make
+
+    def __html__(self) -> str:
+        return str(self._make())
+
+    __str__ = __html__
+
+
 @dataclass(frozen=True)
 class Item:
     """One appendix: its title and its table, and whether the table needs a landscape page."""

@@ -9,7 +9,7 @@ import hashlib
 import json
 
 from ..renderer import DocProperties
-from ..tables import appendices
+from ..tables import Deferred, appendices
 from ..validate import CampaignData
 from .. import vnrules
 from .common import Prose, unit_values
@@ -80,7 +80,8 @@ class UnitContexts:
             "recipients_label": profile.texts.recipients_label,
             "recipients": vnrules.recipients(level.recipients, profile),
             "signature": signature,
-            "appendices": appendices(data.appendix.tables, unit, reference, profile, marked=True),
+            "appendices": Deferred(lambda: appendices(data.appendix.tables, unit, reference, profile,
+                                                      marked=True)),
         }
         props = DocProperties(
             title=f"{REPORT_NAME} {summary}", subject=unit.name, creator=name,
