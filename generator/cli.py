@@ -142,8 +142,9 @@ def _build_once(data_dir: Path, out_dir: Path, unit_id: str | None, force: bool,
     finally:
         bar.finish()
     _report_problems(report.warnings)
-    for name in report.written:
-        click.echo(f"đã ghi {out_dir / name}")
+    if len(report.written) <= 50:
+        for name in report.written:
+            click.echo(f"đã ghi {out_dir / name}")
     for name in report.removed:
         click.echo(f"đã xóa {out_dir / name} (không còn trong dữ liệu)")
     if pdf:
