@@ -83,7 +83,7 @@ def skeletons_only(data: Path, work: Path, plain_count: int) -> None:
         tpl.save(work / "plain" / Path(doc.output).name)
     plain = time.perf_counter() - started
     per_plain = plain / len(sample)
-    print(f"sinh báo cáo mẫu (cùng ngữ cảnh, trong một tiến trình):")
+    print("sinh báo cáo mẫu (cùng ngữ cảnh, trong một tiến trình):")
     print(f"  vanban: {len(units)} tệp trong {ours:.2f} s — {per_ours * 1000:.2f} ms/tệp")
     print(f"  docxtpl thuần (DocxTemplate/render/save mỗi đơn vị): {len(sample)} tệp trong "
           f"{plain:.2f} s — {per_plain * 1000:.1f} ms/tệp")

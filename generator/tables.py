@@ -89,6 +89,20 @@ def _cell(width: int, content: str, shaded: bool = False, span: int = 1) -> str:
     return f"<w:tc><w:tcPr>{props}</w:tcPr>{content}</w:tc>"
 
 
+def _table_start(widths: list[int], headers: list[str], caption: str) -> str:
+    """A bordered table's properties, grid and header row (repeated on every page)."""
+    borders = "".join(f'<w:{side} w:val="single" w:sz="4" w:space="0" w:color="000000"/>'
+                      for side in ("top", "left", "bottom", "right", "insideH", "insideV"))
+    name = f'<w:tblCaption w:val="{escape(caption)}"/>' if caption else ""
+    grid = "".join(f'<w:gridCol w:w="{w}"/>' for w in widths)
+    head = "".join(_cell(w, _para("table_header", h)) for w, h in zip(widths, headers))
+    return (f'<w:tbl><w:tblPr><w:tblW w:w="{sum(widths)}" w:type="dxa"/><w:jc w:val="center"/>'
+            f'<w:tblBorders>{borders}</w:tblBorders><w:tblLayout w:type="fixed"/>'
+            '<w:tblCellMar><w:left w:w="57" w:type="dxa"/><w:right w:w="57" w:type="dxa"/>'
+            f"</w:tblCellMar>{name}</w:tblPr><w:tblGrid>{grid}</w:tblGrid>"
+            f"<w:tr><w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>{head}</w:tr>")
+
+
 class _Ids:
     """Ids for bookmarks and content controls, unique within one document."""
 
@@ -126,18 +140,8 @@ def table_xml(table_pos: int, table: Table, unit, profile: Profile, ids: _Ids,
     widths_cm = fit_widths(4.0, ([1.9] if with_unit else []) + [value_cm] * len(cols),
                            page_width_cm(profile, landscape(table)))
     widths = [int(twips_cm(w)) for w in widths_cm]
-    borders = "".join(f'<w:{side} w:val="single" w:sz="4" w:space="0" w:color="000000"/>'
-                      for side in ("top", "left", "bottom", "right", "insideH", "insideV"))
-    out = [f'<w:tbl><w:tblPr><w:tblW w:w="{sum(widths)}" w:type="dxa"/><w:jc w:val="center"/>'
-           f"<w:tblBorders>{borders}</w:tblBorders><w:tblLayout w:type=\"fixed\"/>"
-           '<w:tblCellMar><w:left w:w="57" w:type="dxa"/><w:right w:w="57" w:type="dxa"/>'
-           f'</w:tblCellMar><w:tblCaption w:val="vanban:{escape(table.id)}"/></w:tblPr><w:tblGrid>']
-    out += [f'<w:gridCol w:w="{w}"/>' for w in widths]
-    out.append("</w:tblGrid>")
     heads = ["TT", table.label_title] + (["Đơn vị tính"] if with_unit else []) + [c.title for c in cols]
-    out.append('<w:tr><w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>')
-    out += [_cell(w, _para("table_header", h)) for w, h in zip(widths, heads)]
-    out.append("</w:tr>")
+    out = [_table_start(widths, heads, f"vanban:{table.id}")]
     numbers: dict[str, int] = {}
     for _, row in rows:
         if not row.total:
@@ -237,17 +241,7 @@ def grid_xml(headers: list[str], rows: list[list[str]], widths_cm: list[float], 
     """A plain table of text (the consolidated report's tables): a repeated header row, rows
     never split, the figures centred, the last row bold when it is a total."""
     widths = [int(twips_cm(w)) for w in widths_cm]
-    borders = "".join(f'<w:{side} w:val="single" w:sz="4" w:space="0" w:color="000000"/>'
-                      for side in ("top", "left", "bottom", "right", "insideH", "insideV"))
-    name = f'<w:tblCaption w:val="{escape(caption)}"/>' if caption else ""
-    out = [f'<w:tbl><w:tblPr><w:tblW w:w="{sum(widths)}" w:type="dxa"/><w:jc w:val="center"/>'
-           f'<w:tblBorders>{borders}</w:tblBorders><w:tblLayout w:type="fixed"/>'
-           '<w:tblCellMar><w:left w:w="57" w:type="dxa"/><w:right w:w="57" w:type="dxa"/>'
-           f"</w:tblCellMar>{name}</w:tblPr><w:tblGrid>"]
-    out += [f'<w:gridCol w:w="{w}"/>' for w in widths]
-    out.append('</w:tblGrid><w:tr><w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>')
-    out += [_cell(w, _para("table_header", h)) for w, h in zip(widths, headers)]
-    out.append("</w:tr>")
+    out = [_table_start(widths, headers, caption)]
     for i, row in enumerate(rows):
         total = total_last and i == len(rows) - 1
         cells = []

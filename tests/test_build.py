@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import zipfile
-from pathlib import Path
 
 import docx
 import jinja2
@@ -14,7 +13,7 @@ import pytest
 from conftest import DATA, REPO, STATE, edited_template, effective, find, run_cli, texts
 from generator import docs, main as pipeline, profiles
 from generator.environment import template_environment
-from generator.renderer import CompiledTemplate, DocProperties
+from generator.renderer import CompiledTemplate
 
 
 def test_two_builds_in_two_folders_are_byte_identical(tmp_path):

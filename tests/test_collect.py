@@ -287,7 +287,7 @@ def test_status(collected, capsys, tmp_path):
                               "--csv", tmp_path / "tinh-trang.csv"], capsys)
     assert code == 0, err
     lines = out.splitlines()
-    assert lines[0].split() [:3] == ["TT", "Đơn", "vị"]
+    assert lines[0].split()[:3] == ["TT", "Đơn", "vị"]
     assert sum(1 for l in lines if "quá hạn, chưa gửi" in l) == len(collected["missing"])
     assert sum(1 for l in lines if l.rstrip().endswith("04/5/2021")) == len(collected["typed"])
     assert f"Cộng: {len(collected['typed'])}/49 đơn vị đã gửi báo cáo" in out

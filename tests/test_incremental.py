@@ -129,9 +129,9 @@ def test_an_interrupted_build_leaves_every_file_old_or_new(built, monkeypatch):
     assert not [p for p in out.rglob("*.tmp")]
     report = pipeline.build(data, out)   # the next build finishes the job
     assert len(report.written) + len(changed) == 53
-    fresh = tmp = out.parent / "fresh"
+    fresh = out.parent / "fresh"
     pipeline.build(data, fresh)
-    assert outputs(out) == outputs(tmp)
+    assert outputs(out) == outputs(fresh)  # and the result is what a clean build makes
 
 
 def test_watch_rebuilds_when_a_data_file_is_saved(built):
