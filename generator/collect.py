@@ -1,6 +1,7 @@
 """``vanban collect``: read the units' returned files into ``data/bao-cao/``.
 
-Every file is read before anything is written, and one bad file never stops the others:
+Every file is read before anything is written, and then everything is written together (see
+``writer.write_all_atomic``); one bad file never stops the others:
 each is refused with its reason, the rest of the batch goes on. Then, per unit: the same
 file again changes nothing; a first return is stored; a different return for a unit that
 already has figures is a conflict, kept aside unless ``replace`` is asked, in which case the
@@ -65,6 +66,7 @@ def collect(paths: list[Path], data_dir: Path, *, replace: bool = False,
         read.append(got)
         report.notes += [(path, n) for n in got.notes]
     current = {unit: rec.source.sha256 for unit, rec in data.returns.items()}
+    changes = store.Changes(data_dir)
     for got in read:
         record = _record(data, got, received)
         previous = current.get(got.unit_id)
@@ -72,19 +74,20 @@ def collect(paths: list[Path], data_dir: Path, *, replace: bool = False,
             report.unchanged.append((got.path, got.unit_id))
             continue
         if previous is None:
-            store.write(data_dir, record)
+            changes.write(record)
             report.stored.append((got.path, got.unit_id))
         elif replace:
             old = data.returns.get(got.unit_id)
             if old is not None:
-                store.put_aside(data_dir, store.HISTORY, old)
-            store.write(data_dir, record)
+                changes.put_aside(store.HISTORY, old)
+            changes.write(record)
             report.replaced.append((got.path, got.unit_id))
         else:
-            kept = store.put_aside(data_dir, store.CONFLICTS, record)
+            kept = changes.put_aside(store.CONFLICTS, record)
             report.conflicts.append((got.path, got.unit_id, kept))
             continue
         current[got.unit_id] = got.sha256
         data.returns[got.unit_id] = record
         report.findings += [(got.unit_id, f) for f in got.findings]
+    changes.commit()  # everything read first; then all files written together
     return report

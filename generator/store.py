@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from . import vnrules
 from .schema import VnDate
-from .writer import write_atomic
+from .writer import write_all_atomic
 
 _DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)  # libyaml when PyYAML has it: 10× faster
 
@@ -72,15 +72,24 @@ def aside_path(data_dir: Path, kind: str, record: Record) -> Path:
     return folder(data_dir) / kind / f"{record.unit}-{record.source.sha256[:16]}.yaml"
 
 
-def write(data_dir: Path, record: Record) -> None:
-    write_atomic(path_of(data_dir, record.unit), record.dump())
+class Changes:
+    """The files a collection will write, written together at the end (``commit``)."""
 
+    def __init__(self, data_dir: Path):
+        self.data_dir = data_dir
+        self.files: dict[Path, bytes] = {}
 
-def put_aside(data_dir: Path, kind: str, record: Record) -> Path:
-    target = aside_path(data_dir, kind, record)
-    if not target.exists():
-        write_atomic(target, record.dump())
-    return target
+    def write(self, record: Record) -> None:
+        self.files[path_of(self.data_dir, record.unit)] = record.dump()
+
+    def put_aside(self, kind: str, record: Record) -> Path:
+        target = aside_path(self.data_dir, kind, record)
+        if not target.exists() and target not in self.files:
+            self.files[target] = record.dump()
+        return target
+
+    def commit(self) -> None:
+        write_all_atomic(list(self.files.items()))
 
 
 def now_iso() -> str:

@@ -306,3 +306,22 @@ def test_late_return(collected, tmp_path, capsys):
     assert "gửi muộn" in row and "07/5/2021" in row
     others = [l for l in out.splitlines() if "Chi bộ Ban Dân tộc" in l]
     assert "chưa gửi" in others[0] and "quá hạn" not in others[0]
+
+
+def test_a_crash_midway_leaves_the_data_as_it_was(collected, tmp_path, monkeypatch, capsys):
+    data = tmp_path / "data"
+    shutil.copytree(REPO / "data", data)
+    from generator import writer
+    calls = {"n": 0}
+    original = writer.os.fsync
+
+    def disk_fails(fd):
+        calls["n"] += 1
+        if calls["n"] == 3:
+            raise OSError(28, "No space left on device")
+        return original(fd)
+
+    monkeypatch.setattr(writer.os, "fsync", disk_fails)
+    code, out, err = run_cli(["collect", collected["root"] / "returns", "--data", data], capsys)
+    assert code == 4 and "Không ghi được dữ liệu" in err and "Traceback" not in err
+    assert not (data / "bao-cao").exists() or not any((data / "bao-cao").rglob("*"))

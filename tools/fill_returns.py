@@ -74,6 +74,14 @@ def fill(path: Path, target: Path, rng: random.Random) -> dict[str, object]:
             text = f"{value:,}".replace(",", ".")      # 1.234 the Vietnamese way
             typed[tag] = value
         type_into(cell, text)
+    if rng.random() < 0.2:  # some type a share over the computed cell, the Vietnamese way
+        for table in document.tables:
+            for row in table.rows:
+                if row.cells[1].text.startswith("Tỷ lệ đảng viên"):
+                    cell = row.cells[-1].paragraphs[0]
+                    for run in cell.runs:
+                        run.text = ""
+                    cell.add_run("12,5%")
     for p in document.paragraphs:
         if p.text.startswith("Khái quát chức năng"):
             for run in p.runs:
