@@ -55,6 +55,7 @@ def fill(path: Path, target: Path, rng: random.Random) -> dict[str, object]:
     document = docx.Document(path)
     typed: dict[str, object] = {}
     members = rng.randint(20, 1500)
+    registered: dict[str, int] = {}
     for tag, cell in marked_cells(document).items():
         _, table, row, column = tag.split(":")
         if rng.random() < 0.05:          # left blank
@@ -69,6 +70,10 @@ def fill(path: Path, target: Path, rng: random.Random) -> dict[str, object]:
                 value = members
             elif (table, row) == ("pl1", "r5"):
                 value = rng.randint(0, members)
+            elif (table, row) == ("pl2", "dang-ky"):
+                value = registered[column] = rng.randint(0, 40)
+            elif (table, row) == ("pl2", "cong-nhan"):
+                value = rng.randint(0, registered.get(column) or 0)
             else:
                 value = rng.randint(0, 1500)
             text = f"{value:,}".replace(",", ".")      # 1.234 the Vietnamese way
