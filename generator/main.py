@@ -287,6 +287,8 @@ def new_campaign(target: Path) -> list[Path]:
         raise UsageError(f"Thư mục «{target}» đã có nội dung; hãy chọn một thư mục mới hoặc trống.")
     made = []
     for src, name in ((BUNDLED_DATA, "data"), (BUNDLED_TEMPLATES, "templates")):
-        shutil.copytree(src, target / name, dirs_exist_ok=True)
+        # the example's own returned figures, if any were collected, do not start a campaign
+        shutil.copytree(src, target / name, dirs_exist_ok=True,
+                        ignore=shutil.ignore_patterns(store.FOLDER, ".*"))
         made.append(target / name)
     return made

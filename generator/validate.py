@@ -25,6 +25,10 @@ from .schema import (CELL_TYPES, DATA_FILES, AppliesTo, Appendix, Campaign, Cons
                      Outline, OutlineNode, Plan, Unit)
 
 REQUIRED_FILES = ("chien-dich.yaml", "ke-hoach.yaml")
+MISSING_OPTIONAL = {
+    "bao-cao-tong-hop.yaml": "không có tệp này: báo cáo tổng hợp dùng người ký, nơi nhận của kế "
+                             "hoạch và để trống số, ngày, phần tự viết",
+}
 FORMULA = re.compile(r"^\s*([a-z0-9-]+)\s*/\s*([a-z0-9-]+)\s*$")
 
 _TYPE_NAMES = {
@@ -365,8 +369,8 @@ def load_campaign(folder: Path) -> CampaignData:
     sources: dict[str, SourceFile] = {}
     for name in DATA_FILES:
         if name not in REQUIRED_FILES and not (folder / name).exists():
-            problems.append(Problem(name, None, "", "không có tệp này: các văn bản dùng nó "
-                                    "không được sinh", WARNING))
+            problems.append(Problem(name, None, "", MISSING_OPTIONAL.get(
+                name, "không có tệp này: các văn bản dùng nó không được sinh"), WARNING))
             continue
         if name.endswith(".csv"):
             sources[name] = load_csv(folder / name, name, problems, UNIT_COLUMNS)
