@@ -124,6 +124,14 @@ def _yaml_message(exc: yaml.MarkedYAMLError) -> str:
     return f"lỗi cú pháp YAML ({raw})"
 
 
+MAX_NODES = 200_000   # values in one data file, aliases expanded: far above any real campaign
+MAX_DEPTH = 50
+
+
+class TooLarge(Exception):
+    """A data file whose values, with its aliases (``*``) expanded, are too many or too deep."""
+
+
 class _Builder:
     """Plain values from composed YAML nodes, recording lines and cleaning text."""
 
@@ -133,8 +141,12 @@ class _Builder:
         self.source = source
         self.problems = problems
         self.clean = clean
+        self.count = 0
 
     def build(self, node: yaml.Node, loc: Path_) -> Any:
+        self.count += 1
+        if self.count > MAX_NODES or len(loc) > MAX_DEPTH:
+            raise TooLarge(node.start_mark.line + 1)
         self.source.lines.setdefault(loc, node.start_mark.line + 1)
         if not node.tag.startswith("tag:yaml.org,2002:") or "python" in node.tag:
             self.problems.append(Problem(self.source.name, node.start_mark.line + 1,
@@ -228,7 +240,13 @@ def load_yaml(path: Path, name: str, problems: list[Problem], *, clean: bool = T
     if node is None:
         problems.append(Problem(name, None, "", "tệp trống: chưa có dữ liệu nào"))
         return source
-    source.data = _Builder(source, problems, clean).build(node, ())
+    try:
+        source.data = _Builder(source, problems, clean).build(node, ())
+    except TooLarge as exc:
+        problems.append(Problem(name, exc.args[0], "", f"tệp có quá nhiều giá trị hoặc lồng quá "
+                                f"{MAX_DEPTH} cấp (kể cả các tham chiếu «*» tới «&»): không đọc"))
+        source.data = None
+        return source
     if not isinstance(source.data, dict):
         problems.append(Problem(name, 1, "", "tệp phải là một nhóm các mục «tên: giá trị»"))
         source.data = None

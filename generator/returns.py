@@ -191,6 +191,10 @@ class Reader:
                          "các ô được đọc theo dấu của chúng")
         unit = self.units[unit_id]
         values, typed, findings = self._figures(root, unit)
+        if not any(v is not None for table in values.values() for row in table.values()
+                   for v in row.values()):
+            raise Refused("chưa điền số liệu nào vào các phụ lục (có phải báo cáo mẫu chưa "
+                          "điền?)")
         findings += [f"{f.where(self.data.appendix)}: {f.message}"
                      for f in fig.check(self.data.appendix, values, typed, unit)]
         left = self._placeholders(root)

@@ -258,3 +258,31 @@ def test_template_using_an_undefined_variable_is_an_error(campaign, capsys):
     edited_template(campaign / "templates" / "ke-hoach.docx", {"{{ summary }}": "{{ tom_tat }}"})
     code, _, err = run_cli(["check", "--data", campaign], capsys)
     assert code == 3 and "tom_tat" in err and "giá trị không có" in err
+
+
+def test_yaml_alias_bomb_and_deep_nesting_are_refused(built, capsys):
+    bomb = "a: &a [x, x, x, x, x, x, x, x, x, x]\n"
+    for i, name in enumerate("bcdefghij"):
+        prev = "abcdefghij"[i]
+        bomb += f"{name}: &{name} [*{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}]\n"
+    (built[0] / "ke-hoach.yaml").write_text(bomb, encoding="utf-8")
+    err = failing_build(built, capsys)
+    assert "ke-hoach.yaml, dòng" in err and "quá nhiều giá trị" in err
+    (built[0] / "ke-hoach.yaml").write_text("a: " + "[" * 200 + "]" * 200 + "\n", encoding="utf-8")
+    err = failing_build(built, capsys)
+    assert "ke-hoach.yaml, dòng 1" in err and "lồng quá" in err
+
+
+def test_units_saved_by_excel_with_bom_and_semicolons(campaign, tmp_path, capsys):
+    text = (campaign / "don-vi.csv").read_text(encoding="utf-8")
+    rows = [line.split(",") for line in text.splitlines()]
+    import csv as csvmod, io
+    buffer = io.StringIO()
+    writer = csvmod.writer(buffer, delimiter=";", lineterminator="\r\n")
+    for row in csvmod.reader(io.StringIO(text)):
+        writer.writerow(row)
+    (campaign / "don-vi.csv").write_bytes("\ufeff".encode() + buffer.getvalue().encode("utf-8"))
+    code, out, err = run_cli(["build", "--data", campaign, "--out", tmp_path / "out"], capsys)
+    assert code == 0, err
+    assert len(list((tmp_path / "out" / "don-vi").glob("*.docx"))) == 49
+    assert rows  # the file had rows

@@ -325,3 +325,12 @@ def test_a_crash_midway_leaves_the_data_as_it_was(collected, tmp_path, monkeypat
     code, out, err = run_cli(["collect", collected["root"] / "returns", "--data", data], capsys)
     assert code == 4 and "Không ghi được dữ liệu" in err and "Traceback" not in err
     assert not (data / "bao-cao").exists() or not any((data / "bao-cao").rglob("*"))
+
+
+def test_an_unfilled_skeleton_is_not_taken_as_a_return(collected, tmp_path, capsys):
+    data = tmp_path / "data"
+    shutil.copytree(REPO / "data", data)
+    code, out, err = run_cli(["collect", collected["out"] / "don-vi" / "chi-bo-tinh-doan.docx",
+                              "--data", data], capsys)
+    assert code == 1 and "chưa điền số liệu nào" in err
+    assert not (data / "bao-cao").exists() or not list((data / "bao-cao").glob("*.yaml"))
