@@ -264,12 +264,14 @@ def read_yaml_plain(path: Path) -> dict:
 
 # --- CSV ----------------------------------------------------------------------------------
 
-def load_csv(path: Path, name: str, problems: list[Problem], columns: dict[str, bool]) -> SourceFile:
+def load_csv(path: Path, name: str, problems: list[Problem], columns: dict[str, bool],
+             aliases: dict[str, str] | None = None) -> SourceFile:
     """Read a CSV table saved by Excel (UTF-8, with or without BOM; «,» or «;» between
     cells) into a list of rows, each a mapping of the header's names to cleaned cell text.
 
-    ``columns`` maps each known column to whether it is required. Row ``i`` of the data is
-    line ``i + 2`` of the file (the header is line 1); that is the line reported.
+    ``columns`` maps each known column to whether it is required; ``aliases`` maps other
+    header names (Vietnamese ones an office may type) to them. Row ``i`` of the data is line
+    ``i + 2`` of the file (the header is line 1); that is the line reported.
     """
     source = SourceFile(path=path, name=name, table=True)
     text = read_text(path, name, problems)
@@ -282,6 +284,7 @@ def load_csv(path: Path, name: str, problems: list[Problem], columns: dict[str, 
     delimiter = ";" if first.count(";") > first.count(",") else ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     header = [clean_text(h)[0].lower() for h in next(reader)]
+    header = [(aliases or {}).get(h, h) for h in header]
     source.lines[()] = 1
     unknown = [h for h in header if h and h not in columns]
     missing = [c for c, required in columns.items() if required and c not in header]

@@ -311,6 +311,10 @@ def _check_consolidated(rep: Consolidated, c: Campaign, outline: Outline | None,
 
 
 UNIT_COLUMNS = {name: field.is_required() for name, field in Unit.model_fields.items()}
+# the same columns under the Vietnamese names an office may give them in Excel
+UNIT_COLUMN_NAMES = {"mã": "id", "mã đơn vị": "id", "tên": "name", "tên đơn vị": "name",
+                     "cấp": "level", "loại": "kind", "loại đơn vị": "kind",
+                     "tên cấp ủy": "committee_name", "ký hiệu": "symbol"}
 
 
 def _units(source: SourceFile, c: Campaign | None, problems: list[Problem]) -> list[Unit]:
@@ -373,7 +377,7 @@ def load_campaign(folder: Path) -> CampaignData:
                 name, "không có tệp này: các văn bản dùng nó không được sinh"), WARNING))
             continue
         if name.endswith(".csv"):
-            sources[name] = load_csv(folder / name, name, problems, UNIT_COLUMNS)
+            sources[name] = load_csv(folder / name, name, problems, UNIT_COLUMNS, UNIT_COLUMN_NAMES)
         else:
             sources[name] = load_yaml(folder / name, name, problems)
     for where in ("reviewed", "levels", "unit_kinds"):

@@ -273,14 +273,16 @@ def test_yaml_alias_bomb_and_deep_nesting_are_refused(built, capsys):
     assert "ke-hoach.yaml, dòng 1" in err and "lồng quá" in err
 
 
-def test_units_saved_by_excel_with_bom_and_semicolons(campaign, tmp_path, capsys):
+def test_units_saved_by_excel_with_bom_semicolons_and_vietnamese_headers(campaign, tmp_path, capsys):
     text = (campaign / "don-vi.csv").read_text(encoding="utf-8")
     rows = [line.split(",") for line in text.splitlines()]
     import csv as csvmod, io
     buffer = io.StringIO()
     writer = csvmod.writer(buffer, delimiter=";", lineterminator="\r\n")
-    for row in csvmod.reader(io.StringIO(text)):
-        writer.writerow(row)
+    vietnamese = {"id": "Mã", "name": "Tên đơn vị", "level": "Cấp", "kind": "Loại",
+                  "committee_name": "Tên cấp ủy"}
+    for i, row in enumerate(csvmod.reader(io.StringIO(text))):
+        writer.writerow([vietnamese[c] for c in row] if i == 0 else row)
     (campaign / "don-vi.csv").write_bytes("\ufeff".encode() + buffer.getvalue().encode("utf-8"))
     code, out, err = run_cli(["build", "--data", campaign, "--out", tmp_path / "out"], capsys)
     assert code == 0, err
