@@ -47,9 +47,9 @@ class Spec:
     """An output before its context is built: what it depends on, and how to build it."""
 
     output: str
-    template: str
+    template: str | None                                # None: ``make`` gives the bytes
     depends: list[str]                                  # names of the inputs it reads
-    make: Callable[[], tuple[dict, DocProperties]]
+    make: Callable[[], tuple[dict, DocProperties]] | Callable[[], bytes]
 
 
 @dataclass
@@ -109,9 +109,12 @@ def specs(data: CampaignData, problems: list[Problem]) -> list[Spec]:
                         lambda: consolidated_context(data, outline_prose, report_prose)))
         builder = UnitContexts(data, outline_prose)
         for unit in data.units:
-            out.append(Spec(f"{UNITS_DIR}/{unit.id}.docx", "don-vi.docx",
-                            [CAMPAIGN, PLAN, OUTLINE, FORMS, f"unit:{unit.id}"],
+            depends = [CAMPAIGN, PLAN, OUTLINE, FORMS, f"unit:{unit.id}"]
+            out.append(Spec(f"{UNITS_DIR}/{unit.id}.docx", "don-vi.docx", depends,
                             lambda unit=unit: builder.context(unit)))
+            if data.campaign.unit_workbooks:
+                out.append(Spec(f"{UNITS_DIR}/{unit.id}.xlsx", None, depends,
+                                lambda unit=unit: builder.workbook(unit)))
     return out
 
 
@@ -129,6 +132,8 @@ def input_hashes(data: CampaignData, data_dir: Path) -> dict[str, str]:
 def _documents(chosen: list[Spec], problems: list[Problem]) -> list[Document]:
     documents = []
     for spec in chosen:
+        if spec.template is None:
+            continue
         context, props = spec.make()
         documents.append(Document(spec.output, spec.template, context, props))
     if any(p.is_error for p in problems):
@@ -148,7 +153,7 @@ def prepare(data_dir: Path, unit_id: str | None = None) -> Prepared:
 def _choose(all_specs: list[Spec], unit_id: str | None) -> list[Spec]:
     if unit_id is None:
         return all_specs
-    chosen = [s for s in all_specs if s.output == f"{UNITS_DIR}/{unit_id}.docx"]
+    chosen = [s for s in all_specs if s.output.startswith(f"{UNITS_DIR}/{unit_id}.")]
     if not chosen:
         raise UsageError(f"Không có đơn vị mã «{unit_id}» trong don-vi.csv.")
     return chosen
@@ -201,7 +206,8 @@ def build(data_dir: Path, out_dir: Path, unit_id: str | None = None, *, force: b
     chosen = _choose(every, unit_id)
     hashes = input_hashes(data, data_dir)
     keys = {s.output: manifest.key([f"{d}:{hashes[d]}" for d in s.depends],
-                                   find_template(data_dir, s.template)) for s in chosen}
+                                   find_template(data_dir, s.template) if s.template else None)
+            for s in chosen}
     book = manifest.Manifest(out_dir)
     todo = [s for s in chosen if force or not book.fresh(s.output, keys[s.output])]
     documents = _documents(todo, problems)
@@ -214,11 +220,16 @@ def build(data_dir: Path, out_dir: Path, unit_id: str | None = None, *, force: b
     for name, wrote in render_and_write(documents, compiled, out_dir, step):
         (report.written if wrote else report.unchanged).append(name)
         book.record(name, keys[name])
+    for spec in todo:
+        if spec.template is None:  # a workbook: made whole in code
+            wrote = write_atomic(out_dir / spec.output, spec.make())
+            (report.written if wrote else report.unchanged).append(spec.output)
+            book.record(spec.output, keys[spec.output])
     if unit_id is None:
         current = {s.output for s in every}
         stale = {n for n in book.entries if n not in current}
-        stale |= {f"{UNITS_DIR}/{p.name}" for p in (out_dir / UNITS_DIR).glob("*.docx")
-                  if f"{UNITS_DIR}/{p.name}" not in current}
+        stale |= {f"{UNITS_DIR}/{p.name}" for p in (out_dir / UNITS_DIR).glob("*.*")
+                  if p.suffix in (".docx", ".xlsx") and f"{UNITS_DIR}/{p.name}" not in current}
         for name in sorted(stale):
             (out_dir / name).unlink(missing_ok=True)
             book.forget(name)

@@ -43,9 +43,10 @@ def file_hash(path: Path) -> str:
     return _sha(path.read_bytes()) if path.is_file() else "-"
 
 
-def key(depends: list[str], template: Path) -> str:
-    """The key of an output made from ``depends`` (hashes of its inputs) with ``template``."""
-    return _sha(engine(), file_hash(template), *depends)
+def key(depends: list[str], template: Path | None) -> str:
+    """The key of an output made from ``depends`` (hashes of its inputs) with ``template``
+    (``None`` for an output made in code, such as a workbook)."""
+    return _sha(engine(), file_hash(template) if template else "-", *depends)
 
 
 @dataclass

@@ -30,9 +30,10 @@ def convert(out_dir: Path, written: list[str], timeout: float = 600) -> list[str
     """PDFs of the ``written`` documents (paths under ``out_dir``), plus those whose PDF is
     missing or older than its .docx; returns the PDFs written."""
     program = soffice()
-    docs = sorted(set(written) | {str(p.relative_to(out_dir)) for p in out_dir.rglob("*.docx")
-                                  if not p.with_suffix(".pdf").exists()
-                                  or p.with_suffix(".pdf").stat().st_mtime_ns < p.stat().st_mtime_ns})
+    stale = {str(p.relative_to(out_dir)) for p in out_dir.rglob("*.docx")
+             if not p.with_suffix(".pdf").exists()
+             or p.with_suffix(".pdf").stat().st_mtime_ns < p.stat().st_mtime_ns}
+    docs = sorted({w for w in written if w.endswith(".docx")} | stale)
     if not docs:
         return []
     if program is None:

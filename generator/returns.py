@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import re
 import unicodedata
 import zipfile
 from dataclasses import dataclass, field
@@ -59,7 +60,7 @@ class Returned:
 def _safe_xml(data: bytes, part: str) -> etree._Element:
     head = data[:4096].lower()
     if b"<!doctype" in head or b"<!entity" in data.lower():
-        raise Refused(f"phần {part} có khai báo DOCTYPE/ENTITY — tệp .docx của Word không có, "
+        raise Refused(f"phần {part} có khai báo DOCTYPE/ENTITY — tệp Word, Excel thật không có, "
                       "tệp có thể bị làm giả để tấn công")
     try:
         return etree.fromstring(data, _PARSER)
@@ -67,52 +68,64 @@ def _safe_xml(data: bytes, part: str) -> etree._Element:
         raise Refused(f"phần {part} hỏng ({exc.msg})") from None
 
 
-def open_package(path: Path) -> tuple[bytes, dict[str, bytes]]:
-    """The file's bytes and the XML parts we read, after every safety check."""
-    try:
-        size = path.stat().st_size
-    except OSError as exc:
-        raise Refused(f"không đọc được tệp ({exc.strerror})") from None
-    if size > MAX_FILE:
-        raise Refused(f"tệp quá lớn ({size // (1024 * 1024)} MB); báo cáo của đơn vị thường dưới 1 MB")
-    raw = path.read_bytes()
-    if raw.startswith(_OLE):
-        if _ENCRYPTED in raw:
-            raise Refused("tệp được đặt mật khẩu: hãy mở, bỏ mật khẩu (File → Info → Protect "
-                          "Document) rồi lưu và gửi lại")
-        raise Refused("tệp .doc cũ (Word 97-2003): hãy mở bằng Word, chọn Save As → Word "
-                      "Document (.docx) rồi gửi lại")
-    if not raw.startswith(b"PK\x03\x04"):
-        raise Refused("không phải tệp .docx (Word)")
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(raw))
-        infos = archive.infolist()
-    except (zipfile.BadZipFile, ValueError) as exc:
-        raise Refused(f"tệp .docx hỏng ({exc})") from None
-    if len(infos) > MAX_ENTRIES:
-        raise Refused(f"tệp có {len(infos)} phần, quá nhiều cho một văn bản Word")
-    unpacked = sum(i.file_size for i in infos)
-    if unpacked > MAX_UNPACKED:
-        raise Refused(f"tệp giải nén ra {unpacked // (1024 * 1024)} MB, vượt giới hạn "
-                      f"{MAX_UNPACKED // (1024 * 1024)} MB (có thể là «bom zip»)")
-    for info in infos:
-        if info.file_size > 1024 * 1024 and info.file_size > MAX_RATIO * max(info.compress_size, 1):
-            raise Refused(f"phần {info.filename} nén bất thường (có thể là «bom zip»)")
-    names = {i.filename for i in infos}
-    if "word/document.xml" not in names:
-        raise Refused("không phải tệp .docx của Word (thiếu word/document.xml)")
-    parts = {}
-    for name in ("word/document.xml", "docProps/custom.xml"):
-        if name in names:
-            try:
-                with archive.open(name) as fh:
-                    data = fh.read(MAX_UNPACKED + 1)
-            except (zipfile.BadZipFile, RuntimeError, NotImplementedError, OSError) as exc:
-                raise Refused(f"không đọc được phần {name} ({exc})") from None
-            if len(data) > MAX_UNPACKED:
-                raise Refused(f"phần {name} giải nén quá lớn (có thể là «bom zip»)")
-            parts[name] = data
-    return raw, parts
+class Package:
+    """A returned Office file, opened after every safety check; parts are read on demand,
+    each within the size limit."""
+
+    def __init__(self, path: Path):
+        try:
+            size = path.stat().st_size
+        except OSError as exc:
+            raise Refused(f"không đọc được tệp ({exc.strerror})") from None
+        if size > MAX_FILE:
+            raise Refused(f"tệp quá lớn ({size // (1024 * 1024)} MB); báo cáo của đơn vị thường "
+                          "dưới 1 MB")
+        self.raw = path.read_bytes()
+        if self.raw.startswith(_OLE):
+            if _ENCRYPTED in self.raw:
+                raise Refused("tệp được đặt mật khẩu: hãy mở, bỏ mật khẩu (File → Info → Protect "
+                              "Document) rồi lưu và gửi lại")
+            raise Refused("tệp .doc cũ (Word 97-2003): hãy mở bằng Word, chọn Save As → Word "
+                          "Document (.docx) rồi gửi lại")
+        if not self.raw.startswith(b"PK\x03\x04"):
+            raise Refused("không phải tệp .docx (Word) hay .xlsx (Excel)")
+        try:
+            self.archive = zipfile.ZipFile(io.BytesIO(self.raw))
+            infos = self.archive.infolist()
+        except (zipfile.BadZipFile, ValueError) as exc:
+            raise Refused(f"tệp hỏng ({exc})") from None
+        if len(infos) > MAX_ENTRIES:
+            raise Refused(f"tệp có {len(infos)} phần, quá nhiều cho một văn bản")
+        unpacked = sum(i.file_size for i in infos)
+        if unpacked > MAX_UNPACKED:
+            raise Refused(f"tệp giải nén ra {unpacked // (1024 * 1024)} MB, vượt giới hạn "
+                          f"{MAX_UNPACKED // (1024 * 1024)} MB (có thể là «bom zip»)")
+        for info in infos:
+            if info.file_size > 1024 * 1024 and info.file_size > MAX_RATIO * max(info.compress_size, 1):
+                raise Refused(f"phần {info.filename} nén bất thường (có thể là «bom zip»)")
+        self.names = {i.filename for i in infos}
+        if "word/document.xml" in self.names:
+            self.kind = "docx"
+        elif "xl/workbook.xml" in self.names:
+            self.kind = "xlsx"
+        else:
+            raise Refused("không phải tệp .docx của Word hay .xlsx của Excel")
+
+    def read(self, name: str) -> bytes | None:
+        if name not in self.names:
+            return None
+        try:
+            with self.archive.open(name) as fh:
+                data = fh.read(MAX_UNPACKED + 1)
+        except (zipfile.BadZipFile, RuntimeError, NotImplementedError, OSError) as exc:
+            raise Refused(f"không đọc được phần {name} ({exc})") from None
+        if len(data) > MAX_UNPACKED:
+            raise Refused(f"phần {name} giải nén quá lớn (có thể là «bom zip»)")
+        return data
+
+    def xml(self, name: str) -> etree._Element | None:
+        data = self.read(name)
+        return None if data is None else _safe_xml(data, name)
 
 
 def custom_properties(xml: bytes | None) -> dict[str, str]:
@@ -166,41 +179,55 @@ class Reader:
             self._collect_guidance(node.items, out)
 
     def read(self, path: Path) -> Returned:
-        raw, parts = open_package(path)
-        digest = hashlib.sha256(raw).hexdigest()
-        root = _safe_xml(parts["word/document.xml"], "word/document.xml")
-        props = custom_properties(parts.get("docProps/custom.xml"))
+        package = Package(path)
+        digest = hashlib.sha256(package.raw).hexdigest()
+        props = custom_properties(package.read("docProps/custom.xml"))
         notes: list[str] = []
         campaign = props.get("vanban_campaign")
         if campaign and campaign != self.data.campaign.id:
             raise Refused(f"tệp của chiến dịch khác («{campaign}»), không phải "
                           f"«{self.data.campaign.id}»")
+        if package.kind == "docx":
+            root = package.xml("word/document.xml")
+            lookup = _docx_cells(root)
+            by_header, what = self._by_header(root), "dòng tên cấp ủy ở tiêu đề"
+        else:
+            sheets = _Workbook(package)
+            lookup = sheets.lookup
+            by_header, what = self._by_unit_line(sheets.first_text("A4")), "dòng «Tên đơn vị»"
         unit_id = props.get("vanban_unit")
         identified_by = "dấu"
         if unit_id not in self.units:
-            unit_id = self._by_header(root)
+            unit_id = by_header
             identified_by = "tiêu đề"
             if unit_id is None:
-                raise Refused("không nhận ra đơn vị: tệp không mang dấu của vanban và dòng tên "
-                              "cấp ủy ở tiêu đề không khớp đơn vị nào trong don-vi.csv")
-            notes.append("không thấy dấu của vanban trong tệp; đã nhận ra đơn vị theo dòng tên "
-                         "cấp ủy ở tiêu đề")
+                raise Refused(f"không nhận ra đơn vị: tệp không mang dấu của vanban và {what} "
+                              "không khớp đơn vị nào trong don-vi.csv")
+            notes.append(f"không thấy dấu của vanban trong tệp; đã nhận ra đơn vị theo {what}")
         version = props.get("vanban_form_version")
         if version and self.version and version != self.version:
             notes.append(f"tệp làm từ phụ lục phiên bản khác ({version}, hiện là {self.version}); "
                          "các ô được đọc theo dấu của chúng")
         unit = self.units[unit_id]
-        values, typed, findings = self._figures(root, unit)
+        values, cells, findings = self._figures(lookup, unit)
         if not any(v is not None for table in values.values() for row in table.values()
                    for v in row.values()):
             raise Refused("chưa điền số liệu nào vào các phụ lục (có phải báo cáo mẫu chưa "
                           "điền?)")
+        typed = self._typed_computed(cells, unit, findings) if package.kind == "docx" else {}
+        if package.kind == "docx":
+            left = self._placeholders(root)
+            if left:
+                findings.append(f"còn {left} đoạn gợi ý của đề cương chưa được thay bằng nội dung")
         findings += [f"{f.where(self.data.appendix)}: {f.message}"
                      for f in fig.check(self.data.appendix, values, typed, unit)]
-        left = self._placeholders(root)
-        if left:
-            findings.append(f"còn {left} đoạn gợi ý của đề cương chưa được thay bằng nội dung")
         return Returned(path, digest, unit_id, identified_by, version, values, typed, findings, notes)
+
+    def _by_unit_line(self, text: str | None) -> str | None:
+        if not text or ":" not in text:
+            return None
+        name = _normal(text.split(":", 1)[1])
+        return next((u.id for u in self.data.units if _normal(u.name) == name), None)
 
     def _by_header(self, root: etree._Element) -> str | None:
         body = root.find(W + "body")
@@ -220,20 +247,11 @@ class Reader:
                 count += 1
         return count
 
-    def _figures(self, root: etree._Element, unit) -> tuple[fig.Figures, dict, list[str]]:
-        marks = {}
-        for start in root.iter(W + "bookmarkStart"):
-            name = start.get(W + "name")
-            if name and name.startswith("vb_"):
-                marks[name] = _ancestor(start, "tc")
-        tagged = {}
-        for sdt in root.iter(W + "sdt"):
-            for key in ("tag", "alias"):
-                el = sdt.find(f"{W}sdtPr/{W}{key}")
-                if el is not None and (el.get(W + "val") or "").startswith("vanban:"):
-                    tagged.setdefault(el.get(W + "val"), _ancestor(sdt, "tc"))
+    def _figures(self, lookup, unit) -> tuple[fig.Figures, dict, list[str]]:
+        """The unit's figures, read cell by cell through ``lookup(mark, tag)``, which gives
+        the cell's text or value, or ``MISSING`` when the file has no such cell."""
         values: fig.Figures = {}
-        typed: dict = {}
+        found_cells: dict = {}
         findings: list[str] = []
         for t_pos, table in enumerate(self.data.appendix.tables, 1):
             if not fig.applies(table.applies_to, unit):
@@ -241,54 +259,163 @@ class Reader:
             cols = columns(table)
             rows = fig.visible_rows(table, unit)
             values[table.id] = {}
-            found_tbl = None
             for r_pos, row in ((i, r) for i, r in enumerate(table.rows, 1) if r in rows):
                 for col in cols:
                     if not fig.is_input(row, col):
                         continue
-                    tc = marks.get(mark_name(t_pos, r_pos, col.index))
-                    if tc is None:
-                        tc = tagged.get(mark_tag(table, row, col))
+                    raw, where_found = lookup(mark_name(t_pos, r_pos, col.index),
+                                              mark_tag(table, row, col))
                     where = f"phụ lục {t_pos} ({table.id}), dòng «{row.label}», cột «{col.title}»"
-                    if tc is None:
+                    if raw is MISSING:
                         findings.append(f"{where}: không tìm thấy ô (dấu của ô đã bị xóa?)")
                         continue
-                    found_tbl = found_tbl if found_tbl is not None else _ancestor(tc, "tbl")
+                    found_cells.setdefault(table.id, where_found)
                     try:
-                        value = fig.parse_cell(row.type, cell_text(tc))
+                        value = _value(row.type, raw)
                     except fig.FigureError as exc:
                         findings.append(f"{where}: {exc}")
                         value = None
                     values[table.id].setdefault(row.id, {})[col.id] = value
-            if found_tbl is not None:
-                typed[table.id] = self._typed_computed(found_tbl, table, rows, cols, findings, t_pos)
-        return values, typed, findings
+        return values, found_cells, findings
 
-    def _typed_computed(self, tbl, table, rows, cols, findings, t_pos) -> dict:
-        """Percentages a unit typed into the computed cells (they should be left as they are)."""
+    def _typed_computed(self, cells: dict, unit, findings: list[str]) -> dict:
+        """Percentages a unit typed into the computed cells of the Word tables."""
         out: dict = {}
-        trs = tbl.findall(W + "tr")
-        with_unit = any(r.unit for r in rows)
-        first_value = 3 if with_unit else 2
-        for offset, row in enumerate(rows, start=1):
-            if row.type != "percent" or offset >= len(trs):
+        for t_pos, table in enumerate(self.data.appendix.tables, 1):
+            tc = cells.get(table.id)
+            tbl = _ancestor(tc, "tbl") if tc is not None else None
+            if tbl is None:
                 continue
-            tcs = trs[offset].findall(W + "tc")
-            for k, col in enumerate(cols):
-                if first_value + k >= len(tcs):
+            rows = fig.visible_rows(table, unit)
+            cols = columns(table)
+            trs = tbl.findall(W + "tr")
+            first_value = 3 if any(r.unit for r in rows) else 2
+            for offset, row in enumerate(rows, start=1):
+                if row.type != "percent" or offset >= len(trs):
                     continue
-                text = cell_text(tcs[first_value + k])
-                if not text or text.startswith("="):
-                    continue
-                try:
-                    value = fig.parse_number(text)
-                except fig.FigureError as exc:
-                    findings.append(f"phụ lục {t_pos} ({table.id}), dòng «{row.label}»: ô tự tính "
-                                    f"có chữ lạ: {exc}")
-                    continue
-                if value is not None:
-                    out.setdefault(row.id, {})[col.id] = value
+                tcs = trs[offset].findall(W + "tc")
+                for k, col in enumerate(cols):
+                    if first_value + k >= len(tcs):
+                        continue
+                    text = cell_text(tcs[first_value + k])
+                    if not text or text.startswith("="):
+                        continue
+                    try:
+                        value = fig.parse_number(text)
+                    except fig.FigureError as exc:
+                        findings.append(f"phụ lục {t_pos} ({table.id}), dòng «{row.label}»: ô tự "
+                                        f"tính có chữ lạ: {exc}")
+                        continue
+                    if value is not None:
+                        out.setdefault(table.id, {}).setdefault(row.id, {})[col.id] = value
         return out
+
+
+MISSING = object()
+
+
+def _value(kind: str, raw):
+    """A cell's value: text is read the Vietnamese way; an Excel number or boolean as it is."""
+    if isinstance(raw, str):
+        return fig.parse_cell(kind, raw)
+    if isinstance(raw, bool):
+        if kind == "yesno":
+            return raw
+        raise fig.FigureError(f"«{'TRUE' if raw else 'FALSE'}» không phải là số")
+    if kind == "yesno":
+        raise fig.FigureError(f"«{raw}» không phải «Có» hoặc «Không»")
+    return int(raw) if float(raw).is_integer() else raw
+
+
+def _docx_cells(root: etree._Element):
+    """A lookup of a Word file's marked cells: by bookmark, else by content control."""
+    marks = {}
+    for start in root.iter(W + "bookmarkStart"):
+        name = start.get(W + "name")
+        if name and name.startswith("vb_"):
+            marks[name] = _ancestor(start, "tc")
+    tagged = {}
+    for sdt in root.iter(W + "sdt"):
+        for key in ("tag", "alias"):
+            el = sdt.find(f"{W}sdtPr/{W}{key}")
+            if el is not None and (el.get(W + "val") or "").startswith("vanban:"):
+                tagged.setdefault(el.get(W + "val"), _ancestor(sdt, "tc"))
+
+    def lookup(mark: str, tag: str):
+        tc = marks.get(mark)
+        if tc is None:
+            tc = tagged.get(tag)
+        return (MISSING, None) if tc is None else (cell_text(tc), tc)
+    return lookup
+
+
+X = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_REF = re.compile(r"^'?(.*?)'?!\$?([A-Z]+)\$?(\d+)$")
+
+
+class _Workbook:
+    """An Excel file's cells, found through the workbook's defined names."""
+
+    def __init__(self, package: Package):
+        self.package = package
+        book = package.xml("xl/workbook.xml")
+        rels = package.xml("xl/_rels/workbook.xml.rels")
+        targets = {}
+        if rels is not None:
+            for rel in rels:
+                target = rel.get("Target", "")
+                targets[rel.get("Id")] = target.lstrip("/") if target.startswith("/") else "xl/" + target
+        rid = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+        self.sheets = {sh.get("name"): targets.get(sh.get(rid)) for sh in book.iter(X + "sheet")}
+        self.order = [sh.get("name") for sh in book.iter(X + "sheet")]
+        self.names = {d.get("name"): (d.text or "") for d in book.iter(X + "definedName")}
+        strings = package.xml("xl/sharedStrings.xml")
+        self.shared = ["".join(t.text or "" for t in si.iter(X + "t")) for si in strings] \
+            if strings is not None else []
+        self._cells: dict[str, dict[str, object]] = {}
+
+    def _sheet(self, name: str) -> dict[str, object]:
+        if name not in self._cells:
+            cells: dict[str, object] = {}
+            part = self.sheets.get(name)
+            root = self.package.xml(part) if part else None
+            for c in root.iter(X + "c") if root is not None else ():
+                cells[c.get("r")] = self._cell_value(c)
+            self._cells[name] = cells
+        return self._cells[name]
+
+    def _cell_value(self, c) -> object:
+        kind = c.get("t")
+        v = c.find(X + "v")
+        if kind == "inlineStr":
+            return "".join(t.text or "" for t in c.iter(X + "t"))
+        if v is None or v.text is None:
+            return ""
+        if kind == "s":
+            index = int(v.text)
+            return self.shared[index] if 0 <= index < len(self.shared) else ""
+        if kind == "b":
+            return v.text.strip() == "1"
+        if kind in ("str", "e"):
+            return v.text
+        try:
+            return float(v.text)
+        except ValueError:
+            return v.text
+
+    def first_text(self, ref: str) -> str | None:
+        if not self.order:
+            return None
+        value = self._sheet(self.order[0]).get(ref)
+        return value if isinstance(value, str) else None
+
+    def lookup(self, mark: str, tag: str):
+        target = self.names.get(mark)
+        m = _REF.match(target.strip()) if target else None
+        if not m or m.group(1).replace("''", "'") not in self.sheets:
+            return MISSING, None
+        sheet, col, row = m.group(1).replace("''", "'"), m.group(2), m.group(3)
+        return self._sheet(sheet).get(f"{col}{row}", ""), (sheet, f"{col}{row}")
 
 
 def files_in(paths: list[Path]) -> list[Path]:

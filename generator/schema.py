@@ -138,6 +138,8 @@ class Campaign(_Model):
         examples=["Đảng bộ Khối các cơ quan và doanh nghiệp tỉnh"])
     report_to: str | None = Field(None, description="Đơn vị gửi báo cáo về đâu (dùng trong câu)",
                                   examples=["Đảng ủy Khối (qua Văn phòng Đảng ủy Khối)"])
+    unit_workbooks: bool = Field(False, description="Sinh thêm cho mỗi đơn vị một tệp Excel chỉ "
+                                                    "gồm các phụ lục (đơn vị điền, gửi lại như báo cáo)")
     final_deadline: VnDate = Field(description="Hạn hoàn thành của cơ quan ban hành (hội nghị "
                                                "sơ kết của cấp mình)")
 

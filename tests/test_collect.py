@@ -334,3 +334,51 @@ def test_an_unfilled_skeleton_is_not_taken_as_a_return(collected, tmp_path, caps
                               "--data", data], capsys)
     assert code == 1 and "chưa điền số liệu nào" in err
     assert not (data / "bao-cao").exists() or not list((data / "bao-cao").glob("*.yaml"))
+
+
+# --- the Excel form -----------------------------------------------------------------------
+
+def test_workbook_form_is_filled_in_excel_and_collected(collected, tmp_path, capsys):
+    openpyxl = pytest.importorskip("openpyxl")
+    source = collected["out"] / "don-vi" / "dang-bo-cong-ty-dien-luc-ha-tinh.xlsx"
+    book = openpyxl.load_workbook(source)
+    assert book.sheetnames == ["Phụ lục 1", "Phụ lục 2", "Phụ lục 3", "Phụ lục 4"]
+    sheet = book["Phụ lục 1"]
+    assert sheet["B7"].value == "Tổng số đảng viên của đơn vị"
+    assert sheet["D12"].value.startswith("=IF(")          # the share is a formula
+    assert sheet.protection.sheet is True
+    assert sheet["D7"].protection.locked is False and sheet["D12"].protection.locked is True
+    names = {n: book.defined_names[n].attr_text for n in book.defined_names}
+    assert names["vb_1_1_1"] == "'Phụ lục 1'!$D$7"
+    # typed as in Excel: numbers, a number typed as text the Vietnamese way, answers as text
+    sheet["D7"] = 120
+    sheet["D11"] = "1.234"
+    book["Phụ lục 3"]["C7"] = "Có"
+    filled = tmp_path / "Dien luc.xlsx"
+    book.save(filled)
+    data = tmp_path / "data"
+    shutil.copytree(REPO / "data", data)
+    code, out, err = run_cli(["collect", filled, "--data", data], capsys)
+    assert code == 0, err
+    record = yaml.safe_load((data / "bao-cao" / "dang-bo-cong-ty-dien-luc-ha-tinh.yaml").read_text(encoding="utf-8"))
+    assert record["source"]["identified_by"] == "dấu"
+    assert record["figures"]["pl1"]["r1"]["so-luong"] == 120
+    assert record["figures"]["pl1"]["r5"]["so-luong"] == 1234
+    first_row = book["Phụ lục 3"]["B7"].value
+    row_id = {"Bộ quy tắc ứng xử": "quy-tac"}[first_row]
+    assert record["figures"]["pl3"][row_id]["tra-loi"] is True
+    assert any("lớn hơn" in f for f in record["findings"])  # 1.234 studied of 120 members
+
+
+@pytest.mark.skipif(not shutil.which("soffice"), reason="cần LibreOffice")
+def test_workbook_marks_survive_libreoffice(collected, tmp_path):
+    source = tmp_path / "wb.xlsx"
+    shutil.copy(collected["out"] / "don-vi" / "chi-bo-tinh-doan.xlsx", source)
+    import subprocess
+    subprocess.run(["soffice", f"-env:UserInstallation=file://{tmp_path / 'p'}", "--headless",
+                    "--convert-to", "xlsx", "--outdir", str(tmp_path / "lo"), str(source)],
+                   check=True, capture_output=True, timeout=240)
+    with zipfile.ZipFile(tmp_path / "lo" / "wb.xlsx") as zf:
+        book = zf.read("xl/workbook.xml").decode()
+        custom = zf.read("docProps/custom.xml").decode()
+    assert "vb_1_1_1" in book and "chi-bo-tinh-doan" in custom

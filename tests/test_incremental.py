@@ -17,12 +17,19 @@ from conftest import DATA, run_cli, texts
 from generator import main as pipeline, renderer, writer
 
 
+ALL = 4 + 2 * 49  # plan, outline, forms, consolidated report; a skeleton and a workbook per unit
+
+
+def made(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.rglob("*.*") if p.suffix in (".docx", ".xlsx"))
+
+
 def outputs(folder: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*.docx"))}
+    return {str(p.relative_to(folder)): p.read_bytes() for p in made(folder)}
 
 
 def mtimes(folder: Path) -> dict[str, int]:
-    return {str(p.relative_to(folder)): p.stat().st_mtime_ns for p in sorted(folder.rglob("*.docx"))}
+    return {str(p.relative_to(folder)): p.stat().st_mtime_ns for p in made(folder)}
 
 
 @pytest.fixture
@@ -36,7 +43,7 @@ def test_two_builds_in_two_folders_are_byte_identical(tmp_path):
     pipeline.build(DATA, tmp_path / "a")
     pipeline.build(DATA, tmp_path / "b")
     a, b = outputs(tmp_path / "a"), outputs(tmp_path / "b")
-    assert len(a) == 53 and a == b
+    assert len(a) == ALL and a == b
 
 
 def test_noop_rebuild_renders_and_rewrites_nothing(built, monkeypatch, capsys):
@@ -48,7 +55,7 @@ def test_noop_rebuild_renders_and_rewrites_nothing(built, monkeypatch, capsys):
                         lambda self, *a: rendered.append(1) or original(self, *a))
     code, stdout, err = run_cli(["build", "--data", data, "--out", out], capsys)
     assert code == 0, err
-    assert stdout.strip().splitlines()[-1] == "Xong: 0 tệp đã ghi, 53 tệp không đổi, 0 tệp đã xóa."
+    assert stdout.strip().splitlines()[-1] == f"Xong: 0 tệp đã ghi, {ALL} tệp không đổi, 0 tệp đã xóa."
     assert rendered == [] and mtimes(out) == before
 
 
@@ -59,8 +66,9 @@ def test_renaming_one_unit_rewrites_only_what_names_it(built):
     (data / "don-vi.csv").write_text(csv.replace("Chi bộ Ban Dân tộc", "Chi bộ Ban Dân tộc tỉnh"),
                                      encoding="utf-8")
     report = pipeline.build(data, out)
-    assert sorted(report.written) == ["bao-cao-tong-hop.docx", "don-vi/chi-bo-ban-dan-toc.docx"]
-    assert len(report.unchanged) == 51
+    assert sorted(report.written) == ["bao-cao-tong-hop.docx", "don-vi/chi-bo-ban-dan-toc.docx",
+                                      "don-vi/chi-bo-ban-dan-toc.xlsx"]
+    assert len(report.unchanged) == ALL - 3
     after = outputs(out)
     assert [n for n in after if after[n] != before[n]] == sorted(report.written)
     assert "CHI BỘ BAN DÂN TỘC TỈNH" in texts(docx.Document(out / "don-vi" / "chi-bo-ban-dan-toc.docx"))
@@ -72,7 +80,7 @@ def test_changing_the_plan_date_rewrites_everything(built):
     (data / "ke-hoach.yaml").write_text(plan.replace("date: 23/02/2021", "date: 24/02/2021"),
                                         encoding="utf-8")
     report = pipeline.build(data, out)
-    assert len(report.written) == 53 and not report.unchanged
+    assert len(report.written) == ALL and not report.unchanged
 
 
 def test_force_rebuilds_everything_and_a_deleted_output_comes_back(built, monkeypatch):
@@ -94,7 +102,7 @@ def test_removed_unit_is_removed_with_the_manifest(built):
     (data / "don-vi.csv").write_text("\n".join(l for l in csv if not l.startswith("chi-bo-bao-ha-tinh,")) + "\n",
                                      encoding="utf-8")
     report = pipeline.build(data, out)
-    assert report.removed == ["don-vi/chi-bo-bao-ha-tinh.docx"]
+    assert report.removed == ["don-vi/chi-bo-bao-ha-tinh.docx", "don-vi/chi-bo-bao-ha-tinh.xlsx"]
     assert report.written == ["bao-cao-tong-hop.docx"]
     assert not (out / "don-vi" / "chi-bo-bao-ha-tinh.docx").exists()
 
@@ -123,12 +131,12 @@ def test_an_interrupted_build_leaves_every_file_old_or_new(built, monkeypatch):
     assert set(now) == set(old)
     changed = [n for n in now if now[n] != old[n]]
     assert 0 < len(changed) < len(old)
-    for name, content in now.items():
+    for name in now:
         with zipfile.ZipFile(out / name) as zf:
             assert zf.testzip() is None  # whole, old or new
     assert not [p for p in out.rglob("*.tmp")]
     report = pipeline.build(data, out)   # the next build finishes the job
-    assert len(report.written) + len(changed) == 53
+    assert len(report.written) + len(changed) == ALL
     fresh = out.parent / "fresh"
     pipeline.build(data, fresh)
     assert outputs(out) == outputs(fresh)  # and the result is what a clean build makes

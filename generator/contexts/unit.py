@@ -50,7 +50,15 @@ class UnitContexts:
                                                unit=unit, guidance_style="guidance")
         return self._blocks[key]
 
-    def context(self, unit) -> tuple[dict, DocProperties]:
+    def workbook(self, unit) -> bytes:
+        """The unit's appendix tables as an Excel workbook, with the same marks."""
+        from ..xlsx import workbook
+
+        context, props = self.context(unit, with_tables=False)
+        return workbook(self.data.appendix.tables, unit, context["reference"], props,
+                        self.data.profile)
+
+    def context(self, unit, with_tables: bool = True) -> tuple[dict, DocProperties]:
         data, profile, c = self.data, self.data.profile, self.data.campaign
         level = data.level(unit.level)
         name = committee(unit, level)
@@ -82,6 +90,7 @@ class UnitContexts:
             "signature": signature,
             "appendices": Deferred(lambda: appendices(data.appendix.tables, unit, reference, profile,
                                                       marked=True)),
+            "reference": reference,
         }
         props = DocProperties(
             title=f"{REPORT_NAME} {summary}", subject=unit.name, creator=name,

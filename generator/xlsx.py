@@ -1,0 +1,220 @@
+"""A unit's figures as an Excel workbook (``don-vi/<id>.xlsx``), beside its Word skeleton.
+
+One sheet per appendix table that applies to the unit, laid out like the Word table: the
+cells the unit fills are unlocked and tinted, the computed ones hold Excel formulas (shares,
+totals) and are locked — the sheets are protected without a password, so nobody types over a
+formula by mistake, yet anyone can lift the protection. Each fillable cell carries a defined
+name ``vb_<table>_<row>_<column>`` (the same positions as the Word skeleton's bookmarks), and
+the workbook carries the same custom properties, so ``vanban collect`` reads a returned
+workbook the same way as a returned skeleton. Written by hand (SpreadsheetML), so the bytes
+are reproducible.
+"""
+
+from __future__ import annotations
+
+from xml.sax.saxutils import escape, quoteattr
+
+from . import figures as fig
+from . import vnrules
+from .renderer import DocProperties, core_xml, custom_xml
+from .tables import applies, columns, mark_name
+from .writer import docx_bytes
+
+DECL = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+FIRST_ROW = 6  # the header row of every sheet
+
+# cell styles (indexes into cellXfs below)
+PLAIN, TITLE, NOTE, HEAD, TEXT, CENTER, INPUT, COMPUTED, TOTAL = range(9)
+
+STYLES = (
+    f'{DECL}<styleSheet xmlns="{MAIN}">'
+    '<numFmts count="1"><numFmt numFmtId="164" formatCode="0.0"/></numFmts>'
+    '<fonts count="3"><font><sz val="13"/><name val="Times New Roman"/></font>'
+    '<font><b/><sz val="13"/><name val="Times New Roman"/></font>'
+    '<font><i/><sz val="13"/><name val="Times New Roman"/></font></fonts>'
+    '<fills count="4"><fill><patternFill patternType="none"/></fill>'
+    '<fill><patternFill patternType="gray125"/></fill>'
+    '<fill><patternFill patternType="solid"><fgColor rgb="FFFFF2CC"/></patternFill></fill>'
+    '<fill><patternFill patternType="solid"><fgColor rgb="FFE7E6E6"/></patternFill></fill></fills>'
+    '<borders count="2"><border/><border><left style="thin"/><right style="thin"/>'
+    '<top style="thin"/><bottom style="thin"/><diagonal/></border></borders>'
+    '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
+    '<cellXfs count="9">'
+    '<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
+    '<xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1" applyAlignment="1">'
+    '<alignment horizontal="center" wrapText="1"/></xf>'
+    '<xf numFmtId="0" fontId="2" fillId="0" borderId="0" xfId="0" applyFont="1" applyAlignment="1">'
+    '<alignment horizontal="center" wrapText="1"/></xf>'
+    '<xf numFmtId="0" fontId="1" fillId="0" borderId="1" xfId="0" applyFont="1" applyBorder="1" '
+    'applyAlignment="1"><alignment horizontal="center" vertical="center" wrapText="1"/></xf>'
+    '<xf numFmtId="0" fontId="0" fillId="0" borderId="1" xfId="0" applyBorder="1" applyAlignment="1">'
+    '<alignment vertical="center" wrapText="1"/></xf>'
+    '<xf numFmtId="0" fontId="0" fillId="0" borderId="1" xfId="0" applyBorder="1" applyAlignment="1">'
+    '<alignment horizontal="center" vertical="center"/></xf>'
+    '<xf numFmtId="3" fontId="0" fillId="2" borderId="1" xfId="0" applyNumberFormat="1" '
+    'applyFill="1" applyBorder="1" applyAlignment="1" applyProtection="1">'
+    '<alignment horizontal="center" vertical="center"/><protection locked="0"/></xf>'
+    '<xf numFmtId="164" fontId="2" fillId="3" borderId="1" xfId="0" applyNumberFormat="1" '
+    'applyFont="1" applyFill="1" applyBorder="1" applyAlignment="1">'
+    '<alignment horizontal="center" vertical="center"/></xf>'
+    '<xf numFmtId="3" fontId="1" fillId="3" borderId="1" xfId="0" applyNumberFormat="1" '
+    'applyFont="1" applyFill="1" applyBorder="1" applyAlignment="1">'
+    '<alignment horizontal="center" vertical="center"/></xf>'
+    '</cellXfs><cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>'
+    '</styleSheet>')
+
+
+def col_letter(n: int) -> str:
+    """1 → A, 27 → AA."""
+    out = ""
+    while n:
+        n, rest = divmod(n - 1, 26)
+        out = chr(65 + rest) + out
+    return out
+
+
+def _text(ref: str, text: str, style: int) -> str:
+    return (f'<c r="{ref}" s="{style}" t="inlineStr"><is><t xml:space="preserve">'
+            f"{escape(text)}</t></is></c>")
+
+
+def _formula(ref: str, formula: str, style: int) -> str:
+    return f'<c r="{ref}" s="{style}"><f>{escape(formula)}</f></c>'
+
+
+def _sheet(table_pos: int, table, unit, label: str, reference: str,
+           unit_name: str) -> tuple[str, dict[str, str]]:
+    """The sheet's XML and its fillable cells (mark name → cell reference); ``table_pos`` is
+    the table's place in the definition, as in the marks."""
+    cols = columns(table)
+    rows = [(i, r) for i, r in enumerate(table.rows, 1) if applies(r.applies_to, unit)]
+    with_unit = any(r.unit for _, r in rows)
+    first_value = 4 if with_unit else 3
+    last = first_value + len(cols) - 1
+    end = col_letter(last)
+    cells_of: dict[str, int] = {}
+    number = 0
+    for offset, (_, row) in enumerate(rows, start=1):
+        cells_of[row.id] = FIRST_ROW + offset
+    sheet_rows = [
+        f'<row r="1">{_text("A1", label, TITLE)}</row>',
+        f'<row r="2" ht="36" customHeight="1">{_text("A2", vnrules.upper(table.title), TITLE)}</row>',
+        f'<row r="3" ht="36" customHeight="1">{_text("A3", reference, NOTE)}</row>',
+        f'<row r="4">{_text("A4", "Tên đơn vị: " + unit_name, PLAIN)}</row>',
+    ]
+    heads = ["TT", table.label_title] + (["Đơn vị tính"] if with_unit else []) + [c.title for c in cols]
+    sheet_rows.append(f'<row r="{FIRST_ROW}">' + "".join(
+        _text(f"{col_letter(k)}{FIRST_ROW}", h, HEAD) for k, h in enumerate(heads, 1)) + "</row>")
+    marks: dict[str, str] = {}
+    count_rows = [r for _, r in rows if r.type == "count" and not r.total]
+    for pos, row in rows:
+        r = cells_of[row.id]
+        if not row.total:
+            number += 1
+        cells = [_text(f"A{r}", "" if row.total else str(number), CENTER),
+                 _text(f"B{r}", row.label, TOTAL if row.total else TEXT)]
+        if with_unit:
+            cells.append(_text(f"C{r}", row.unit or "", CENTER))
+        plain_cols = [c for c in cols if not c.total]
+        for k, col in enumerate(cols):
+            ref = f"{col_letter(first_value + k)}{r}"
+            letter = col_letter(first_value + k)
+            parts = fig.formula_parts(row)
+            if row.type == "percent" and parts and parts[0] in cells_of and parts[1] in cells_of:
+                top, bottom = f"{letter}{cells_of[parts[0]]}", f"{letter}{cells_of[parts[1]]}"
+                cells.append(_formula(ref, f'IF(N({bottom})=0,"",ROUND({top}/{bottom}*100,1))', COMPUTED))
+            elif row.total and row.type == "count":
+                refs = ",".join(f"{letter}{cells_of[c.id]}" for c in count_rows)
+                cells.append(_formula(ref, f"SUM({refs})", TOTAL))
+            elif col.total and row.type == "count":
+                span = ",".join(f"{col_letter(first_value + cols.index(c))}{r}" for c in plain_cols)
+                cells.append(_formula(ref, f"SUM({span})", TOTAL))
+            elif fig.is_input(row, col):
+                cells.append(f'<c r="{ref}" s="{INPUT}"/>')
+                marks[mark_name(table_pos, pos, col.index)] = ref
+            else:
+                cells.append(f'<c r="{ref}" s="{COMPUTED}"/>')
+        lines = max(1, -(-len(row.label) // 44))  # the label column holds about 44 characters a line
+        sheet_rows.append(f'<row r="{r}" ht="{6 + 17 * lines}" customHeight="1">{"".join(cells)}</row>')
+    widths = [6, 45] + ([12] if with_unit else []) + [13] * len(cols)
+    cols_xml = "".join(f'<col min="{i}" max="{i}" width="{w}" customWidth="1"/>'
+                       for i, w in enumerate(widths, 1))
+    merges = "".join(f'<mergeCell ref="A{i}:{end}{i}"/>' for i in (1, 2, 3, 4))
+    xml = (f'{DECL}<worksheet xmlns="{MAIN}" xmlns:r="{REL}"><sheetPr><pageSetUpPr fitToPage="1"/>'
+           f'</sheetPr><dimension ref="A1:{end}{FIRST_ROW + len(rows)}"/><sheetViews><sheetView '
+           f'workbookViewId="0"><pane ySplit="{FIRST_ROW}" topLeftCell="A{FIRST_ROW + 1}" '
+           'activePane="bottomLeft" state="frozen"/></sheetView></sheetViews>'
+           f'<sheetFormatPr defaultRowHeight="18"/><cols>{cols_xml}</cols>'
+           f'<sheetData>{"".join(sheet_rows)}</sheetData>'
+           '<sheetProtection sheet="1" objects="1" scenarios="1" formatColumns="0" formatRows="0"/>'
+           f'<mergeCells count="4">{merges}</mergeCells>'
+           '<pageMargins left="0.6" right="0.4" top="0.6" bottom="0.6" header="0.3" footer="0.3"/>'
+           f'<pageSetup paperSize="9" orientation="{"landscape" if len(cols) >= 5 else "portrait"}" '
+           'fitToWidth="1" fitToHeight="0"/></worksheet>')
+    return xml, marks
+
+
+def workbook(tables, unit, reference: str, props: DocProperties, profile) -> bytes:
+    """The unit's workbook: one protected sheet per appendix that applies to it."""
+    shown = [(pos, t) for pos, t in enumerate(tables, 1) if applies(t.applies_to, unit)]
+    sheets, names = [], []
+    for n, (pos, table) in enumerate(shown, 1):
+        label = vnrules.appendix_label(n, profile)
+        xml, marks = _sheet(pos, table, unit, label, reference, unit.name)
+        sheets.append((label, xml))
+        for mark, ref in marks.items():
+            col = "".join(ch for ch in ref if ch.isalpha())
+            row = ref[len(col):]
+            names.append((mark, f"'{label}'!${col}${row}"))
+    defined = "".join(f"<definedName name={quoteattr(name)}>{escape(ref)}</definedName>"
+                      for name, ref in sorted(names))
+    sheet_list = "".join(f'<sheet name={quoteattr(label)} sheetId="{i}" r:id="rId{i}"/>'
+                         for i, (label, _) in enumerate(sheets, 1))
+    entries = [
+        ("[Content_Types].xml", _content_types(len(sheets))),
+        ("_rels/.rels", (f'{DECL}<Relationships xmlns="http://schemas.openxmlformats.org/package/'
+                         '2006/relationships"><Relationship Id="rId1" Type="http://schemas.'
+                         'openxmlformats.org/officeDocument/2006/relationships/officeDocument" '
+                         'Target="xl/workbook.xml"/><Relationship Id="rId2" Type="http://schemas.'
+                         'openxmlformats.org/package/2006/relationships/metadata/core-properties" '
+                         'Target="docProps/core.xml"/><Relationship Id="rId3" Type="http://schemas.'
+                         'openxmlformats.org/officeDocument/2006/relationships/custom-properties" '
+                         'Target="docProps/custom.xml"/></Relationships>').encode()),
+        ("docProps/core.xml", core_xml(props)),
+        ("docProps/custom.xml", custom_xml(props.custom)),
+        ("xl/workbook.xml", (f'{DECL}<workbook xmlns="{MAIN}" xmlns:r="{REL}"><bookViews>'
+                             '<workbookView/></bookViews>'
+                             f"<sheets>{sheet_list}</sheets><definedNames>{defined}</definedNames>"
+                             '<calcPr calcId="191029" fullCalcOnLoad="1"/></workbook>').encode()),
+        ("xl/_rels/workbook.xml.rels", _workbook_rels(len(sheets))),
+        ("xl/styles.xml", STYLES.encode()),
+    ]
+    entries += [(f"xl/worksheets/sheet{i}.xml", xml.encode()) for i, (_, xml) in enumerate(sheets, 1)]
+    return docx_bytes(entries)
+
+
+def _content_types(n: int) -> bytes:
+    sheets = "".join(f'<Override PartName="/xl/worksheets/sheet{i}.xml" ContentType="application/'
+                     'vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+                     for i in range(1, n + 1))
+    return (f'{DECL}<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+            '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.'
+            'relationships+xml"/><Default Extension="xml" ContentType="application/xml"/>'
+            '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-'
+            'officedocument.spreadsheetml.sheet.main+xml"/>'
+            '<Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-'
+            'officedocument.spreadsheetml.styles+xml"/>'
+            '<Override PartName="/docProps/core.xml" ContentType="application/vnd.openxmlformats-'
+            'package.core-properties+xml"/>'
+            '<Override PartName="/docProps/custom.xml" ContentType="application/vnd.openxmlformats-'
+            f'officedocument.custom-properties+xml"/>{sheets}</Types>').encode()
+
+
+def _workbook_rels(n: int) -> bytes:
+    rels = "".join(f'<Relationship Id="rId{i}" Type="{REL}/worksheet" Target="worksheets/sheet{i}.xml"/>'
+                   for i in range(1, n + 1))
+    rels += f'<Relationship Id="rId{n + 1}" Type="{REL}/styles" Target="styles.xml"/>'
+    return (f'{DECL}<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/'
+            f'relationships">{rels}</Relationships>').encode()
