@@ -64,7 +64,7 @@ def skeletons_only(data: Path, work: Path, plain_count: int) -> None:
     from generator.environment import template_environment
 
     prepared = pipeline.prepare(data)
-    units = [d for d in prepared.documents if d.output.startswith("don-vi/")]
+    units = [d for d in prepared.documents if d.output.startswith("don-vi/") and d.template]
     template = pipeline.find_template(data, "don-vi.docx")
 
     started = time.perf_counter()
@@ -98,7 +98,7 @@ def main() -> None:
         work = Path(tmp)
         data, out = work / "data", work / "out"
         make_campaign(data, n)
-        print(f"chiến dịch tổng hợp: {n} đơn vị ({n + 4} văn bản), máy có "
+        print(f"chiến dịch tổng hợp: {n} đơn vị ({n + 4} văn bản Word và {n} tệp Excel), máy có "
               f"{__import__('os').cpu_count()} lõi")
         seconds, line = vanban("--data", str(data), "--out", str(out))
         print(f"sinh lần đầu (thư mục trống): {seconds:.2f} s — {line}")

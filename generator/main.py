@@ -37,9 +37,10 @@ class Document:
     """One output: where it goes, which template draws it, and what it is filled with."""
 
     output: str             # path under the out folder: "ke-hoach.docx"
-    template: str           # template file name: "ke-hoach.docx"
+    template: str | None    # template file name: "ke-hoach.docx"; None: made whole by ``produce``
     context: dict
-    props: DocProperties
+    props: DocProperties | None
+    produce: Callable[[], bytes] | None = None
 
 
 @dataclass
@@ -132,7 +133,8 @@ def input_hashes(data: CampaignData, data_dir: Path) -> dict[str, str]:
 def _documents(chosen: list[Spec], problems: list[Problem]) -> list[Document]:
     documents = []
     for spec in chosen:
-        if spec.template is None:
+        if spec.template is None:  # a workbook: made whole when it is written
+            documents.append(Document(spec.output, None, {}, None, spec.make))
             continue
         context, props = spec.make()
         documents.append(Document(spec.output, spec.template, context, props))
@@ -165,7 +167,7 @@ def compile_templates(documents: list[Document], data: CampaignData,
     env = template_environment(data.profile)
     compiled: dict[str, CompiledTemplate] = {}
     for doc in documents:
-        if doc.template not in compiled:
+        if doc.template is not None and doc.template not in compiled:
             compiled[doc.template] = CompiledTemplate(find_template(data_dir, doc.template), env,
                                                       data.profile)
     return compiled
@@ -174,8 +176,7 @@ def compile_templates(documents: list[Document], data: CampaignData,
 def render_all(prepared: Prepared, data_dir: Path) -> dict[str, bytes]:
     """Every output's bytes, each template compiled once for the run."""
     compiled = compile_templates(prepared.documents, prepared.data, data_dir)
-    return {doc.output: zip_bytes(compiled[doc.template].render(doc.context, doc.props))
-            for doc in prepared.documents}
+    return {doc.output: _bytes(doc, compiled) for doc in prepared.documents}
 
 
 def check(data_dir: Path) -> list[Problem]:
@@ -220,11 +221,6 @@ def build(data_dir: Path, out_dir: Path, unit_id: str | None = None, *, force: b
     for name, wrote in render_and_write(documents, compiled, out_dir, step):
         (report.written if wrote else report.unchanged).append(name)
         book.record(name, keys[name])
-    for spec in todo:
-        if spec.template is None:  # a workbook: made whole in code
-            wrote = write_atomic(out_dir / spec.output, spec.make())
-            (report.written if wrote else report.unchanged).append(spec.output)
-            book.record(spec.output, keys[spec.output])
     if unit_id is None:
         current = {s.output for s in every}
         stale = {n for n in book.entries if n not in current}
@@ -242,7 +238,7 @@ def build(data_dir: Path, out_dir: Path, unit_id: str | None = None, *, force: b
 def probe(documents: list[Document], compiled: dict[str, CompiledTemplate]) -> None:
     """Render the first document of each template in memory before anything is written: a
     template that cannot be filled fails here, with every output still as it was."""
-    seen = set()
+    seen = {None}
     for doc in documents:
         if doc.template not in seen:
             seen.add(doc.template)
@@ -286,9 +282,14 @@ def _render_chunk(indexes: range) -> list[tuple[str, bool]]:
     return [_render_one(documents[i], compiled, out_dir) for i in indexes]
 
 
+def _bytes(doc: Document, compiled: dict[str, CompiledTemplate]) -> bytes:
+    if doc.produce is not None:
+        return doc.produce()
+    return zip_bytes(compiled[doc.template].render(doc.context, doc.props))
+
+
 def _render_one(doc: Document, compiled: dict[str, CompiledTemplate], out_dir: Path) -> tuple[str, bool]:
-    data = zip_bytes(compiled[doc.template].render(doc.context, doc.props))
-    return doc.output, write_atomic(out_dir / doc.output, data)
+    return doc.output, write_atomic(out_dir / doc.output, _bytes(doc, compiled))
 
 
 def new_campaign(target: Path) -> list[Path]:

@@ -18,7 +18,9 @@ from . import figures as fig
 from . import vnrules
 from .renderer import DocProperties, core_xml, custom_xml
 from .tables import applies, columns, mark_name
-from .writer import docx_bytes
+from .writer import pack, zip_bytes
+
+_STYLES_PACKED = None
 
 DECL = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -189,10 +191,13 @@ def workbook(tables, unit, reference: str, props: DocProperties, profile) -> byt
                              f"<sheets>{sheet_list}</sheets><definedNames>{defined}</definedNames>"
                              '<calcPr calcId="191029" fullCalcOnLoad="1"/></workbook>').encode()),
         ("xl/_rels/workbook.xml.rels", _workbook_rels(len(sheets))),
-        ("xl/styles.xml", STYLES.encode()),
     ]
     entries += [(f"xl/worksheets/sheet{i}.xml", xml.encode()) for i, (_, xml) in enumerate(sheets, 1)]
-    return docx_bytes(entries)
+    global _STYLES_PACKED
+    if _STYLES_PACKED is None:  # the same in every workbook: packed once
+        _STYLES_PACKED = pack("xl/styles.xml", STYLES.encode())
+    packed = [pack(name, data) for name, data in entries]
+    return zip_bytes(packed[:6] + [_STYLES_PACKED] + packed[6:])
 
 
 def _content_types(n: int) -> bytes:

@@ -92,8 +92,16 @@ def test_force_rebuilds_everything_and_a_deleted_output_comes_back(built, monkey
     original = renderer.CompiledTemplate.render
     monkeypatch.setattr(renderer.CompiledTemplate, "render",
                         lambda self, *a: rendered.append(1) or original(self, *a))
+    monkeypatch.setattr(pipeline, "PARALLEL_FROM", 10_000)  # count the renders in this process
     report = pipeline.build(data, out, force=True)
     assert len(rendered) >= 53 and report.written == []  # same bytes: nothing to rewrite
+
+
+def test_two_processes_make_the_same_files_as_one(tmp_path, monkeypatch):
+    pipeline.build(DATA, tmp_path / "two")        # ≥ 64 documents: shared between the cores
+    monkeypatch.setattr(pipeline, "PARALLEL_FROM", 10_000)
+    pipeline.build(DATA, tmp_path / "one")
+    assert outputs(tmp_path / "two") == outputs(tmp_path / "one")
 
 
 def test_removed_unit_is_removed_with_the_manifest(built):
