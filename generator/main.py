@@ -206,9 +206,10 @@ def build(data_dir: Path, out_dir: Path, unit_id: str | None = None, *, force: b
         raise UsageError(f"«{out_dir}» là một tệp, không phải thư mục để ghi kết quả")
     chosen = _choose(every, unit_id)
     hashes = input_hashes(data, data_dir)
+    templates = {t: manifest.file_hash(find_template(data_dir, t))
+                 for t in {s.template for s in chosen if s.template}}
     keys = {s.output: manifest.key([f"{d}:{hashes[d]}" for d in s.depends],
-                                   find_template(data_dir, s.template) if s.template else None)
-            for s in chosen}
+                                   templates.get(s.template, "-")) for s in chosen}
     book = manifest.Manifest(out_dir)
     todo = [s for s in chosen if force or not book.fresh(s.output, keys[s.output])]
     documents = _documents(todo, problems)

@@ -43,10 +43,10 @@ def file_hash(path: Path) -> str:
     return _sha(path.read_bytes()) if path.is_file() else "-"
 
 
-def key(depends: list[str], template: Path | None) -> str:
-    """The key of an output made from ``depends`` (hashes of its inputs) with ``template``
-    (``None`` for an output made in code, such as a workbook)."""
-    return _sha(engine(), file_hash(template) if template else "-", *depends)
+def key(depends: list[str], template_hash: str) -> str:
+    """The key of an output made from ``depends`` (hashes of its inputs) with the template
+    whose hash is ``template_hash`` ("-" for an output made in code, such as a workbook)."""
+    return _sha(engine(), template_hash, *depends)
 
 
 @dataclass

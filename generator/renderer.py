@@ -19,7 +19,6 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 import jinja2
-from docxtpl import DocxTemplate
 from lxml import etree
 
 from . import styles
@@ -87,6 +86,8 @@ class CompiledTemplate:
     """One .docx template, prepared for a profile and compiled once."""
 
     def __init__(self, path: Path, env: jinja2.Environment, profile: Profile):
+        from docxtpl import DocxTemplate  # imported when a template is compiled, not on a no-op run
+
         self.path = path
         self._docxtpl = DocxTemplate(path)  # used only for its XML patching helpers
         self._entries: list[tuple[str, bytes]] = []
