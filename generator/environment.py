@@ -128,6 +128,8 @@ class ProseRenderer:
                              f"dẫn được: {self.known()}") from None
         except jinja2.exceptions.SecurityError:
             raise ProseError("cách dẫn giá trị này không được phép") from None
+        except ValueError as exc:  # a reference our functions refuse, said in Vietnamese
+            raise ProseError(f"trong «{text}»: {exc}") from None
         except Exception as exc:
             raise ProseError(f"không dẫn được giá trị trong «{text}» ({exc})") from None
 

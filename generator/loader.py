@@ -230,7 +230,8 @@ def load_yaml(path: Path, name: str, problems: list[Problem], *, clean: bool = T
         mark = (exc.context_mark if opened else None) or exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
         message = _yaml_message(exc)
-        if line and "{{" in text.splitlines()[line - 1].split("#")[0]:
+        lines = text.splitlines()
+        if line and line <= len(lines) and "{{" in lines[line - 1].split("#")[0]:
             message += "; một đoạn văn có «{{ … }}» ở đầu phải đặt trong dấu nháy kép"
         problems.append(Problem(name, line, "", message))
         return source

@@ -131,12 +131,23 @@ def input_hashes(data: CampaignData, data_dir: Path) -> dict[str, str]:
 
 
 def _documents(chosen: list[Spec], problems: list[Problem]) -> list[Document]:
+    """The contexts of ``chosen``; raises one :class:`DataError` with every problem found.
+
+    When the data already has errors, contexts are still built to find the problems of the
+    prose too; one that cannot be built because of those errors is passed over (its cause is
+    among the problems reported)."""
     documents = []
+    broken = any(p.is_error for p in problems)
     for spec in chosen:
         if spec.template is None:  # a workbook: made whole when it is written
             documents.append(Document(spec.output, None, {}, None, spec.make))
             continue
-        context, props = spec.make()
+        try:
+            context, props = spec.make()
+        except (KeyError, ValueError, TypeError, AttributeError, IndexError, StopIteration):
+            if not broken:
+                raise
+            continue
         documents.append(Document(spec.output, spec.template, context, props))
     if any(p.is_error for p in problems):
         raise DataError(problems)

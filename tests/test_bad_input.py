@@ -288,3 +288,11 @@ def test_units_saved_by_excel_with_bom_semicolons_and_vietnamese_headers(campaig
     assert code == 0, err
     assert len(list((tmp_path / "out" / "don-vi").glob("*.docx"))) == 49
     assert rows  # the file had rows
+
+
+def test_a_row_the_report_refers_to_is_removed(built, capsys):
+    data = built[0]
+    edit(data / "phu-luc.yaml", '      - {id: r3, label: "Số hội nghị, buổi sinh hoạt học tập, quán triệt", unit: cuộc}\n', "")
+    err = failing_build(built, capsys)
+    assert "phu-luc.yaml" in err and "không có dòng số liệu «r3»" in err       # key_figures
+    assert "de-cuong.yaml" in err and "phụ lục «pl1» không có dòng «r3»" in err  # a sentence

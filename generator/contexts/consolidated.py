@@ -44,12 +44,28 @@ class Totals:
         self.tables = {t.id: t for t in data.appendix.tables}
         self.sums = {t.id: fig.consolidate(t, self.returns) for t in data.appendix.tables}
 
+    def _check(self, table: str, row: str, column: str | None = None) -> None:
+        """A reference from prose to a table, row or column that does not exist is an error."""
+        if table not in self.tables:
+            raise ValueError(f"không có phụ lục «{table}»; có: {', '.join(self.tables)}")
+        rows = [r.id for r in self.tables[table].rows]
+        if row not in rows:
+            raise ValueError(f"phụ lục «{table}» không có dòng «{row}»; có: {', '.join(rows)}")
+        cols = [c.id for c in columns(self.tables[table])]
+        if column is not None and column not in cols:
+            raise ValueError(f"phụ lục «{table}» không có cột «{column}»; có: {', '.join(cols)}")
+
     def _value(self, table: str, row: str, column: str | None):
+        self._check(table, row, column)
         result = self.sums[table]["values"].get(row, {})
         if column is None:
             cols = columns(self.tables[table])
             column = next((c.id for c in cols if c.total), cols[0].id)
         return result.get(column)
+
+    def _answers(self, table: str, row: str, what: str) -> int:
+        self._check(table, row)
+        return self.sums[table][what].get(row, 0)
 
     def functions(self) -> dict:
         """``total('pl1', 'r3')`` → ``1.234``; ``share('pl1', 'r6')`` → ``85,5%``;
@@ -57,10 +73,10 @@ class Totals:
         return {
             "total": lambda t, r, c=None: _num(self._value(t, r, c)),
             "share": lambda t, r, c=None: vnrules.percent(self._value(t, r, c)),
-            "yes": lambda t, r: _num(self.sums[t]["yes"].get(r, 0)),
-            "asked": lambda t, r: _num(self.sums[t]["asked"].get(r, 0)),
-            "yes_share": lambda t, r: vnrules.share(self.sums[t]["yes"].get(r, 0),
-                                                    self.sums[t]["asked"].get(r, 0)),
+            "yes": lambda t, r: _num(self._answers(t, r, "yes")),
+            "asked": lambda t, r: _num(self._answers(t, r, "asked")),
+            "yes_share": lambda t, r: vnrules.share(self._answers(t, r, "yes"),
+                                                    self._answers(t, r, "asked")),
         }
 
     def table_item(self, table: Table, profile) -> Item:
