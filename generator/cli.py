@@ -235,11 +235,13 @@ def collect(paths: tuple[Path, ...], data_dir: Path, replace: bool, received: st
 @DATA_OPTION
 @click.option("--csv", "csv_path", type=click.Path(path_type=Path), default=None,
               help="Ghi thêm bảng tình trạng ra tệp CSV (mở bằng Excel).")
+@click.option("--xlsx", "xlsx_path", type=click.Path(path_type=Path), default=None,
+              help="Ghi thêm bảng tình trạng ra tệp Excel (.xlsx).")
 @click.option("--today", metavar="NGÀY", default=None, help="Tính quá hạn theo ngày này (mặc định: hôm nay).")
-def status(data_dir: Path, csv_path: Path | None, today: str | None) -> None:
+def status(data_dir: Path, csv_path: Path | None, xlsx_path: Path | None, today: str | None) -> None:
     """Đơn vị nào đã gửi báo cáo, gửi muộn, chưa gửi."""
     from . import store
-    from .status import as_csv, statuses, summary, table
+    from .status import as_csv, as_xlsx, statuses, summary, table
     from .validate import load_campaign
     from .writer import write_atomic
 
@@ -251,6 +253,9 @@ def status(data_dir: Path, csv_path: Path | None, today: str | None) -> None:
     if csv_path:
         write_atomic(csv_path, as_csv(lines))
         click.echo(f"đã ghi {csv_path}")
+    if xlsx_path:
+        write_atomic(xlsx_path, as_xlsx(lines))
+        click.echo(f"đã ghi {xlsx_path}")
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -284,22 +284,52 @@ def load_csv(path: Path, name: str, problems: list[Problem], columns: dict[str, 
     first = text.splitlines()[0]
     delimiter = ";" if first.count(";") > first.count(",") else ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    header = [clean_text(h)[0].lower() for h in next(reader)]
+    lines = []
+    for cells in reader:
+        lines.append((reader.line_num, cells))
+    return _table(source, lines, problems, columns, aliases)
+
+
+def load_xlsx_table(path: Path, name: str, problems: list[Problem], columns: dict[str, bool],
+                    aliases: dict[str, str] | None = None) -> SourceFile:
+    """The same as :func:`load_csv` for a list kept as an Excel workbook (its first sheet),
+    opened with the checks for files that come from elsewhere."""
+    from .ooxml import Package, Refused, Workbook
+
+    source = SourceFile(path=path, name=name, table=True)
+    try:
+        package = Package(path)
+        if package.kind != "xlsx":
+            raise Refused("không phải tệp .xlsx của Excel")
+        rows = Workbook(package).table()
+    except Refused as exc:
+        problems.append(Problem(name, None, "", str(exc)))
+        return source
+    if not rows:
+        problems.append(Problem(name, None, "", "tệp trống: chưa có dữ liệu nào"))
+        return source
+    return _table(source, rows, problems, columns, aliases)
+
+
+def _table(source: SourceFile, lines: list[tuple[int, list[str]]], problems: list[Problem],
+           columns: dict[str, bool], aliases: dict[str, str] | None) -> SourceFile:
+    """Rows under a header row, checked against the known columns, cleaned, with lines."""
+    name = source.name
+    header_line, header = lines[0]
+    header = [clean_text(h)[0].lower() for h in header]
     header = [(aliases or {}).get(h, h) for h in header]
-    source.lines[()] = 1
+    source.lines[()] = header_line
     unknown = [h for h in header if h and h not in columns]
     missing = [c for c, required in columns.items() if required and c not in header]
     for h in unknown:
-        problems.append(Problem(name, 1, f"cột «{h}»", "cột không xác định; các cột dùng được: "
-                                + ", ".join(columns)))
+        problems.append(Problem(name, header_line, f"cột «{h}»", "cột không xác định; các cột "
+                                "dùng được: " + ", ".join(columns)))
     for c in missing:
-        problems.append(Problem(name, 1, f"cột «{c}»", "thiếu cột bắt buộc ở dòng tiêu đề"))
-    seen = [h for h in header]
-    for h in {h for h in seen if h and seen.count(h) > 1}:
-        problems.append(Problem(name, 1, f"cột «{h}»", "cột có hai lần ở dòng tiêu đề"))
+        problems.append(Problem(name, header_line, f"cột «{c}»", "thiếu cột bắt buộc ở dòng tiêu đề"))
+    for h in {h for h in header if h and header.count(h) > 1}:
+        problems.append(Problem(name, header_line, f"cột «{h}»", "cột có hai lần ở dòng tiêu đề"))
     rows: list[dict[str, str | None]] = []
-    for cells in reader:
-        line = reader.line_num
+    for line, cells in lines[1:]:
         if not any(c.strip() for c in cells):
             continue  # a blank line Excel left at the end
         if len(cells) > len(header) and any(c.strip() for c in cells[len(header):]):

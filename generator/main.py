@@ -122,9 +122,10 @@ def specs(data: CampaignData, problems: list[Problem]) -> list[Spec]:
 def input_hashes(data: CampaignData, data_dir: Path) -> dict[str, str]:
     """A hash of each input an output may depend on."""
     hashes = {name: manifest.file_hash(data_dir / name)
-              for name in (CAMPAIGN, PLAN, OUTLINE, FORMS, REPORT, UNITS)}
-    for unit in data.units:
+              for name in (CAMPAIGN, PLAN, OUTLINE, FORMS, REPORT)}
+    for unit in data.units:  # the units by their rows, wherever the list is kept (CSV, XLSX)
         hashes[f"unit:{unit.id}"] = manifest._sha(unit.model_dump_json())
+    hashes[UNITS] = manifest._sha(*[hashes[f"unit:{u.id}"] for u in data.units])
     records = sorted(store.folder(data_dir).glob("*.yaml"))
     hashes[RETURNS] = manifest._sha(*[p.name.encode() + p.read_bytes() for p in records])
     return hashes

@@ -1,9 +1,8 @@
 """Reading one returned report (a unit's skeleton filled in Word) — as untrusted input.
 
-A returned file comes from another office. Before anything is parsed it must be a .docx of
-sane size: not an old binary .doc, not a password-protected file, not a zip that unpacks to
-more than a set limit; its XML is parsed with entities, DTDs and the network off, and any
-DOCTYPE is refused. Then the unit is identified by the marks its skeleton carries (document
+A returned file comes from another office: it is opened with the checks of ``ooxml.py``
+(size, old .doc, password, zip bomb, DOCTYPE; entities and network off). Then the unit is
+identified by the marks its skeleton carries (document
 properties; else the committee line of its header), and the figures are read from the cells
 the skeleton marked (bookmarks; else content controls).
 """
@@ -11,10 +10,7 @@ the skeleton marked (bookmarks; else content controls).
 from __future__ import annotations
 
 import hashlib
-import io
-import re
 import unicodedata
-import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,24 +18,9 @@ from lxml import etree
 
 from . import figures as fig
 from .contexts.unit import committee, form_version
+from .ooxml import MISSING, W, Package, Refused, Workbook, safe_xml
 from .tables import columns, mark_name, mark_tag
 from .validate import CampaignData
-
-MAX_FILE = 20 * 1024 * 1024        # a report with its tables is well under 1 MB
-MAX_UNPACKED = 60 * 1024 * 1024    # all entries together, as they would unpack
-MAX_ENTRIES = 2000
-MAX_RATIO = 150                    # unpacked / packed, for any entry larger than 1 MB
-
-W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-W = f"{{{W_NS}}}"
-_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-_ENCRYPTED = "EncryptedPackage".encode("utf-16-le")
-_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
-                          dtd_validation=False, huge_tree=False, remove_comments=True)
-
-
-class Refused(Exception):
-    """A returned file that is not taken; ``str()`` says why, in Vietnamese."""
 
 
 @dataclass
@@ -57,81 +38,10 @@ class Returned:
     notes: list[str] = field(default_factory=list)      # how it was read (warnings)
 
 
-def _safe_xml(data: bytes, part: str) -> etree._Element:
-    head = data[:4096].lower()
-    if b"<!doctype" in head or b"<!entity" in data.lower():
-        raise Refused(f"phần {part} có khai báo DOCTYPE/ENTITY — tệp Word, Excel thật không có, "
-                      "tệp có thể bị làm giả để tấn công")
-    try:
-        return etree.fromstring(data, _PARSER)
-    except etree.XMLSyntaxError as exc:
-        raise Refused(f"phần {part} hỏng ({exc.msg})") from None
-
-
-class Package:
-    """A returned Office file, opened after every safety check; parts are read on demand,
-    each within the size limit."""
-
-    def __init__(self, path: Path):
-        try:
-            size = path.stat().st_size
-        except OSError as exc:
-            raise Refused(f"không đọc được tệp ({exc.strerror})") from None
-        if size > MAX_FILE:
-            raise Refused(f"tệp quá lớn ({size // (1024 * 1024)} MB); báo cáo của đơn vị thường "
-                          "dưới 1 MB")
-        self.raw = path.read_bytes()
-        if self.raw.startswith(_OLE):
-            if _ENCRYPTED in self.raw:
-                raise Refused("tệp được đặt mật khẩu: hãy mở, bỏ mật khẩu (File → Info → Protect "
-                              "Document) rồi lưu và gửi lại")
-            raise Refused("tệp .doc cũ (Word 97-2003): hãy mở bằng Word, chọn Save As → Word "
-                          "Document (.docx) rồi gửi lại")
-        if not self.raw.startswith(b"PK\x03\x04"):
-            raise Refused("không phải tệp .docx (Word) hay .xlsx (Excel)")
-        try:
-            self.archive = zipfile.ZipFile(io.BytesIO(self.raw))
-            infos = self.archive.infolist()
-        except (zipfile.BadZipFile, ValueError) as exc:
-            raise Refused(f"tệp hỏng ({exc})") from None
-        if len(infos) > MAX_ENTRIES:
-            raise Refused(f"tệp có {len(infos)} phần, quá nhiều cho một văn bản")
-        unpacked = sum(i.file_size for i in infos)
-        if unpacked > MAX_UNPACKED:
-            raise Refused(f"tệp giải nén ra {unpacked // (1024 * 1024)} MB, vượt giới hạn "
-                          f"{MAX_UNPACKED // (1024 * 1024)} MB (có thể là «bom zip»)")
-        for info in infos:
-            if info.file_size > 1024 * 1024 and info.file_size > MAX_RATIO * max(info.compress_size, 1):
-                raise Refused(f"phần {info.filename} nén bất thường (có thể là «bom zip»)")
-        self.names = {i.filename for i in infos}
-        if "word/document.xml" in self.names:
-            self.kind = "docx"
-        elif "xl/workbook.xml" in self.names:
-            self.kind = "xlsx"
-        else:
-            raise Refused("không phải tệp .docx của Word hay .xlsx của Excel")
-
-    def read(self, name: str) -> bytes | None:
-        if name not in self.names:
-            return None
-        try:
-            with self.archive.open(name) as fh:
-                data = fh.read(MAX_UNPACKED + 1)
-        except (zipfile.BadZipFile, RuntimeError, NotImplementedError, OSError) as exc:
-            raise Refused(f"không đọc được phần {name} ({exc})") from None
-        if len(data) > MAX_UNPACKED:
-            raise Refused(f"phần {name} giải nén quá lớn (có thể là «bom zip»)")
-        return data
-
-    def xml(self, name: str) -> etree._Element | None:
-        data = self.read(name)
-        return None if data is None else _safe_xml(data, name)
-
-
 def custom_properties(xml: bytes | None) -> dict[str, str]:
     if not xml:
         return {}
-    root = _safe_xml(xml, "docProps/custom.xml")
+    root = safe_xml(xml, "docProps/custom.xml")
     out = {}
     for prop in root:
         name = prop.get("name")
@@ -192,7 +102,7 @@ class Reader:
             lookup = _docx_cells(root)
             by_header, what = self._by_header(root), "dòng tên cấp ủy ở tiêu đề"
         else:
-            sheets = _Workbook(package)
+            sheets = Workbook(package)
             lookup = sheets.lookup
             by_header, what = self._by_unit_line(sheets.first_text("A4")), "dòng «Tên đơn vị»"
         unit_id = props.get("vanban_unit")
@@ -311,9 +221,6 @@ class Reader:
         return out
 
 
-MISSING = object()
-
-
 def _value(kind: str, raw):
     """A cell's value: text is read the Vietnamese way; an Excel number or boolean as it is."""
     if isinstance(raw, str):
@@ -347,75 +254,6 @@ def _docx_cells(root: etree._Element):
             tc = tagged.get(tag)
         return (MISSING, None) if tc is None else (cell_text(tc), tc)
     return lookup
-
-
-X = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
-_REF = re.compile(r"^'?(.*?)'?!\$?([A-Z]+)\$?(\d+)$")
-
-
-class _Workbook:
-    """An Excel file's cells, found through the workbook's defined names."""
-
-    def __init__(self, package: Package):
-        self.package = package
-        book = package.xml("xl/workbook.xml")
-        rels = package.xml("xl/_rels/workbook.xml.rels")
-        targets = {}
-        if rels is not None:
-            for rel in rels:
-                target = rel.get("Target", "")
-                targets[rel.get("Id")] = target.lstrip("/") if target.startswith("/") else "xl/" + target
-        rid = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
-        self.sheets = {sh.get("name"): targets.get(sh.get(rid)) for sh in book.iter(X + "sheet")}
-        self.order = [sh.get("name") for sh in book.iter(X + "sheet")]
-        self.names = {d.get("name"): (d.text or "") for d in book.iter(X + "definedName")}
-        strings = package.xml("xl/sharedStrings.xml")
-        self.shared = ["".join(t.text or "" for t in si.iter(X + "t")) for si in strings] \
-            if strings is not None else []
-        self._cells: dict[str, dict[str, object]] = {}
-
-    def _sheet(self, name: str) -> dict[str, object]:
-        if name not in self._cells:
-            cells: dict[str, object] = {}
-            part = self.sheets.get(name)
-            root = self.package.xml(part) if part else None
-            for c in root.iter(X + "c") if root is not None else ():
-                cells[c.get("r")] = self._cell_value(c)
-            self._cells[name] = cells
-        return self._cells[name]
-
-    def _cell_value(self, c) -> object:
-        kind = c.get("t")
-        v = c.find(X + "v")
-        if kind == "inlineStr":
-            return "".join(t.text or "" for t in c.iter(X + "t"))
-        if v is None or v.text is None:
-            return ""
-        if kind == "s":
-            index = int(v.text)
-            return self.shared[index] if 0 <= index < len(self.shared) else ""
-        if kind == "b":
-            return v.text.strip() == "1"
-        if kind in ("str", "e"):
-            return v.text
-        try:
-            return float(v.text)
-        except ValueError:
-            return v.text
-
-    def first_text(self, ref: str) -> str | None:
-        if not self.order:
-            return None
-        value = self._sheet(self.order[0]).get(ref)
-        return value if isinstance(value, str) else None
-
-    def lookup(self, mark: str, tag: str):
-        target = self.names.get(mark)
-        m = _REF.match(target.strip()) if target else None
-        if not m or m.group(1).replace("''", "'") not in self.sheets:
-            return MISSING, None
-        sheet, col, row = m.group(1).replace("''", "'"), m.group(2), m.group(3)
-        return self._sheet(sheet).get(f"{col}{row}", ""), (sheet, f"{col}{row}")
 
 
 def files_in(paths: list[Path]) -> list[Path]:

@@ -318,9 +318,9 @@ class Consolidated(_Model):
 # --- don-vi.csv ---------------------------------------------------------------------------
 
 class Unit(_Model):
-    """don-vi.csv — danh sách đơn vị, mỗi dòng một đơn vị (giữ được trong Excel: lưu «CSV UTF-8»;
-    dấu «,» hoặc «;» đều được; dòng đầu là tên cột, tên tiếng Việt cũng được: Mã, Tên đơn vị,
-    Cấp, Loại, Tên cấp ủy, Ký hiệu)."""
+    """don-vi.csv — danh sách đơn vị, mỗi dòng một đơn vị. Giữ trong Excel: lưu «CSV UTF-8»
+    (dấu «,» hoặc «;» đều được), hoặc để nguyên tệp Excel với tên don-vi.xlsx (trang tính đầu).
+    Dòng đầu là tên cột; tên tiếng Việt cũng được: Mã, Tên đơn vị, Cấp, Loại, Tên cấp ủy, Ký hiệu."""
 
     id: Id = Field(description="Mã đơn vị: chữ thường không dấu, số, gạch nối; là tên tệp báo cáo mẫu",
                    examples=["dang-bo-so-tai-chinh"])

@@ -82,3 +82,13 @@ def as_csv(lines: list[UnitStatus]) -> bytes:
         writer.writerow([i, s.unit_id, s.name, s.level, vnrules.short_date(s.deadline), s.state,
                          vnrules.short_date(s.received) if s.received else ""])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def as_xlsx(lines: list[UnitStatus]) -> bytes:
+    """The same lines as an Excel workbook, with a filter on every column."""
+    from .xlsx import table_workbook
+
+    rows = [[i, s.unit_id, s.name, s.level, vnrules.short_date(s.deadline), s.state,
+             vnrules.short_date(s.received) if s.received else ""] for i, s in enumerate(lines, 1)]
+    return table_workbook("Tình trạng", ["TT", "Mã đơn vị", "Đơn vị", "Cấp", "Hạn gửi",
+                                         "Tình trạng", "Ngày nhận"], rows, [6, 30, 50, 16, 12, 18, 12])

@@ -20,7 +20,7 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 from . import profiles, vnrules
 from .exceptions import DataError, Problem
 from .exceptions import WARNING
-from .loader import SourceFile, format_loc, load_csv, load_yaml
+from .loader import SourceFile, format_loc, load_csv, load_xlsx_table, load_yaml
 from .schema import (CELL_TYPES, DATA_FILES, AppliesTo, Appendix, Campaign, Consolidated,
                      Outline, OutlineNode, Plan, Unit)
 
@@ -372,6 +372,14 @@ def load_campaign(folder: Path) -> CampaignData:
         raise DataError([Problem(str(folder), None, "", "không có thư mục dữ liệu này")])
     sources: dict[str, SourceFile] = {}
     for name in DATA_FILES:
+        if name == "don-vi.csv" and (folder / "don-vi.xlsx").exists():
+            if (folder / name).exists():
+                problems.append(Problem("don-vi.xlsx", None, "", "có cả don-vi.csv và don-vi.xlsx: "
+                                        "dùng don-vi.csv, bỏ qua don-vi.xlsx", WARNING))
+            else:  # the unit list kept in Excel
+                sources[name] = load_xlsx_table(folder / "don-vi.xlsx", "don-vi.xlsx", problems,
+                                                UNIT_COLUMNS, UNIT_COLUMN_NAMES)
+                continue
         if name not in REQUIRED_FILES and not (folder / name).exists():
             problems.append(Problem(name, None, "", MISSING_OPTIONAL.get(
                 name, "không có tệp này: các văn bản dùng nó không được sinh"), WARNING))

@@ -223,3 +223,46 @@ def _workbook_rels(n: int) -> bytes:
     rels += f'<Relationship Id="rId{n + 1}" Type="{REL}/styles" Target="styles.xml"/>'
     return (f'{DECL}<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/'
             f'relationships">{rels}</Relationships>').encode()
+
+
+def table_workbook(sheet: str, headers: list[str], rows: list[list[object]],
+                   widths: list[int]) -> bytes:
+    """A one-sheet workbook holding a plain table (the status list for the office's records):
+    a bold header row, borders, numbers kept as numbers."""
+    def cell(ref: str, value: object, style: int) -> str:
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return f'<c r="{ref}" s="{style}"><v>{value}</v></c>'
+        return _text(ref, str(value), style)
+
+    body = ['<row r="1">' + "".join(cell(f"{col_letter(k)}1", h, HEAD)
+                                      for k, h in enumerate(headers, 1)) + "</row>"]
+    for i, row in enumerate(rows, 2):
+        body.append(f'<row r="{i}">' + "".join(
+            cell(f"{col_letter(k)}{i}", v, CENTER if isinstance(v, (int, float)) else TEXT)
+            for k, v in enumerate(row, 1)) + "</row>")
+    cols = "".join(f'<col min="{i}" max="{i}" width="{w}" customWidth="1"/>'
+                   for i, w in enumerate(widths, 1))
+    end = f"{col_letter(len(headers))}{len(rows) + 1}"
+    xml = (f'{DECL}<worksheet xmlns="{MAIN}" xmlns:r="{REL}"><dimension ref="A1:{end}"/>'
+           '<sheetViews><sheetView workbookViewId="0"><pane ySplit="1" topLeftCell="A2" '
+           'activePane="bottomLeft" state="frozen"/></sheetView></sheetViews>'
+           f'<sheetFormatPr defaultRowHeight="18"/><cols>{cols}</cols>'
+           f'<sheetData>{"".join(body)}</sheetData><autoFilter ref="A1:{end}"/></worksheet>')
+    entries = [
+        ("[Content_Types].xml", _content_types(1).replace(
+            b'<Override PartName="/docProps/core.xml" ContentType="application/vnd.openxmlformats-'
+            b'package.core-properties+xml"/>', b"").replace(
+            b'<Override PartName="/docProps/custom.xml" ContentType="application/vnd.openxmlformats-'
+            b'officedocument.custom-properties+xml"/>', b"")),
+        ("_rels/.rels", (f'{DECL}<Relationships xmlns="http://schemas.openxmlformats.org/package/'
+                         '2006/relationships"><Relationship Id="rId1" Type="http://schemas.'
+                         'openxmlformats.org/officeDocument/2006/relationships/officeDocument" '
+                         'Target="xl/workbook.xml"/></Relationships>').encode()),
+        ("xl/workbook.xml", (f'{DECL}<workbook xmlns="{MAIN}" xmlns:r="{REL}"><sheets>'
+                             f'<sheet name={quoteattr(sheet)} sheetId="1" r:id="rId1"/></sheets>'
+                             '</workbook>').encode()),
+        ("xl/_rels/workbook.xml.rels", _workbook_rels(1)),
+        ("xl/styles.xml", STYLES.encode()),
+        ("xl/worksheets/sheet1.xml", xml.encode()),
+    ]
+    return zip_bytes([pack(name, data) for name, data in entries])

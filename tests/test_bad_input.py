@@ -296,3 +296,28 @@ def test_a_row_the_report_refers_to_is_removed(built, capsys):
     err = failing_build(built, capsys)
     assert "phu-luc.yaml" in err and "không có dòng số liệu «r3»" in err       # key_figures
     assert "de-cuong.yaml" in err and "phụ lục «pl1» không có dòng «r3»" in err  # a sentence
+
+
+def test_units_kept_in_an_excel_workbook(campaign, tmp_path, capsys):
+    openpyxl = pytest.importorskip("openpyxl")
+    import csv as csvmod
+    rows = list(csvmod.reader(open(campaign / "don-vi.csv", encoding="utf-8")))
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["Mã", "Tên đơn vị", "Cấp", "Loại", "Tên cấp ủy"])
+    for row in rows[1:]:
+        sheet.append(row)
+    sheet.append(["chi-bo-moi", "Chi bộ Mới", "xx", "cq", None])   # a bad level, row 51
+    book.save(campaign / "don-vi.xlsx")
+    (campaign / "don-vi.csv").unlink()
+    code, out, err = run_cli(["check", "--data", campaign], capsys)
+    assert code == 1
+    assert "don-vi.xlsx, dòng 51, cột «level»: lỗi: cấp «xx» không có" in err
+    sheet.delete_rows(51)
+    book.save(campaign / "don-vi.xlsx")
+    code, out, err = run_cli(["build", "--data", campaign, "--out", tmp_path / "out"], capsys)
+    assert code == 0, err
+    assert len(list((tmp_path / "out" / "don-vi").glob("*.docx"))) == 49
+    (campaign / "don-vi.xlsx").write_bytes(b"PK\x03\x04 not really")
+    code, out, err = run_cli(["check", "--data", campaign], capsys)
+    assert code == 1 and "don-vi.xlsx: lỗi: tệp hỏng" in err

@@ -295,6 +295,14 @@ def test_status(collected, capsys, tmp_path):
     raw = (tmp_path / "tinh-trang.csv").read_bytes()
     assert raw.startswith("\ufeff".encode())
     assert len(raw.decode("utf-8-sig").strip().splitlines()) == 50
+    openpyxl = pytest.importorskip("openpyxl")
+    code, out, err = run_cli(["status", "--data", collected["data"], "--today", "10/5/2021",
+                              "--xlsx", tmp_path / "tinh-trang.xlsx"], capsys)
+    sheet = openpyxl.load_workbook(tmp_path / "tinh-trang.xlsx").active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0] == ("TT", "Mã đơn vị", "Đơn vị", "Cấp", "Hạn gửi", "Tình trạng", "Ngày nhận")
+    assert len(rows) == 50 and rows[1][0] == 1
+    assert sum(1 for r in rows[1:] if r[5] == "quá hạn, chưa gửi") == len(collected["missing"])
 
 
 def test_late_return(collected, tmp_path, capsys):

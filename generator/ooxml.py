@@ -1,0 +1,199 @@
+"""Opening Office files that come from elsewhere — as untrusted input.
+
+Before anything is parsed a file must be a .docx or .xlsx of sane size: not an old binary
+.doc, not a password-protected file, not a zip that unpacks to more than a set limit. Its XML
+is parsed with entities, DTDs and the network off, and any DOCTYPE is refused. Used for the
+units' returned reports (``returns.py``) and for a unit list kept as .xlsx (``loader.py``).
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from pathlib import Path
+
+from lxml import etree
+
+MAX_FILE = 20 * 1024 * 1024        # a report with its tables is well under 1 MB
+MAX_UNPACKED = 60 * 1024 * 1024    # all entries together, as they would unpack
+MAX_ENTRIES = 2000
+MAX_RATIO = 150                    # unpacked / packed, for any entry larger than 1 MB
+
+W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+W = f"{{{W_NS}}}"
+_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ENCRYPTED = "EncryptedPackage".encode("utf-16-le")
+MISSING = object()  # a cell a file does not have
+
+_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
+                          dtd_validation=False, huge_tree=False, remove_comments=True)
+
+
+class Refused(Exception):
+    """A returned file that is not taken; ``str()`` says why, in Vietnamese."""
+
+
+def safe_xml(data: bytes, part: str) -> etree._Element:
+    head = data[:4096].lower()
+    if b"<!doctype" in head or b"<!entity" in data.lower():
+        raise Refused(f"phần {part} có khai báo DOCTYPE/ENTITY — tệp Word, Excel thật không có, "
+                      "tệp có thể bị làm giả để tấn công")
+    try:
+        return etree.fromstring(data, _PARSER)
+    except etree.XMLSyntaxError as exc:
+        raise Refused(f"phần {part} hỏng ({exc.msg})") from None
+
+
+class Package:
+    """A returned Office file, opened after every safety check; parts are read on demand,
+    each within the size limit."""
+
+    def __init__(self, path: Path):
+        try:
+            size = path.stat().st_size
+        except OSError as exc:
+            raise Refused(f"không đọc được tệp ({exc.strerror})") from None
+        if size > MAX_FILE:
+            raise Refused(f"tệp quá lớn ({size // (1024 * 1024)} MB); báo cáo của đơn vị thường "
+                          "dưới 1 MB")
+        self.raw = path.read_bytes()
+        if self.raw.startswith(_OLE):
+            if _ENCRYPTED in self.raw:
+                raise Refused("tệp được đặt mật khẩu: hãy mở, bỏ mật khẩu (File → Info → Protect "
+                              "Document) rồi lưu và gửi lại")
+            raise Refused("tệp .doc cũ (Word 97-2003): hãy mở bằng Word, chọn Save As → Word "
+                          "Document (.docx) rồi gửi lại")
+        if not self.raw.startswith(b"PK\x03\x04"):
+            raise Refused("không phải tệp .docx (Word) hay .xlsx (Excel)")
+        try:
+            self.archive = zipfile.ZipFile(io.BytesIO(self.raw))
+            infos = self.archive.infolist()
+        except (zipfile.BadZipFile, ValueError) as exc:
+            raise Refused(f"tệp hỏng ({exc})") from None
+        if len(infos) > MAX_ENTRIES:
+            raise Refused(f"tệp có {len(infos)} phần, quá nhiều cho một văn bản")
+        unpacked = sum(i.file_size for i in infos)
+        if unpacked > MAX_UNPACKED:
+            raise Refused(f"tệp giải nén ra {unpacked // (1024 * 1024)} MB, vượt giới hạn "
+                          f"{MAX_UNPACKED // (1024 * 1024)} MB (có thể là «bom zip»)")
+        for info in infos:
+            if info.file_size > 1024 * 1024 and info.file_size > MAX_RATIO * max(info.compress_size, 1):
+                raise Refused(f"phần {info.filename} nén bất thường (có thể là «bom zip»)")
+        self.names = {i.filename for i in infos}
+        if "word/document.xml" in self.names:
+            self.kind = "docx"
+        elif "xl/workbook.xml" in self.names:
+            self.kind = "xlsx"
+        else:
+            raise Refused("không phải tệp .docx của Word hay .xlsx của Excel")
+
+    def read(self, name: str) -> bytes | None:
+        if name not in self.names:
+            return None
+        try:
+            with self.archive.open(name) as fh:
+                data = fh.read(MAX_UNPACKED + 1)
+        except (zipfile.BadZipFile, RuntimeError, NotImplementedError, OSError) as exc:
+            raise Refused(f"không đọc được phần {name} ({exc})") from None
+        if len(data) > MAX_UNPACKED:
+            raise Refused(f"phần {name} giải nén quá lớn (có thể là «bom zip»)")
+        return data
+
+    def xml(self, name: str) -> etree._Element | None:
+        data = self.read(name)
+        return None if data is None else safe_xml(data, name)
+
+
+X = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_REF = re.compile(r"^'?(.*?)'?!\$?([A-Z]+)\$?(\d+)$")
+
+
+class Workbook:
+    """An Excel file's cells, found through the workbook's defined names."""
+
+    def __init__(self, package: Package):
+        self.package = package
+        book = package.xml("xl/workbook.xml")
+        rels = package.xml("xl/_rels/workbook.xml.rels")
+        targets = {}
+        if rels is not None:
+            for rel in rels:
+                target = rel.get("Target", "")
+                targets[rel.get("Id")] = target.lstrip("/") if target.startswith("/") else "xl/" + target
+        rid = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+        self.sheets = {sh.get("name"): targets.get(sh.get(rid)) for sh in book.iter(X + "sheet")}
+        self.order = [sh.get("name") for sh in book.iter(X + "sheet")]
+        self.names = {d.get("name"): (d.text or "") for d in book.iter(X + "definedName")}
+        strings = package.xml("xl/sharedStrings.xml")
+        self.shared = ["".join(t.text or "" for t in si.iter(X + "t")) for si in strings] \
+            if strings is not None else []
+        self._cells: dict[str, dict[str, object]] = {}
+
+    def _sheet(self, name: str) -> dict[str, object]:
+        if name not in self._cells:
+            cells: dict[str, object] = {}
+            part = self.sheets.get(name)
+            root = self.package.xml(part) if part else None
+            for c in root.iter(X + "c") if root is not None else ():
+                cells[c.get("r")] = self._cell_value(c)
+            self._cells[name] = cells
+        return self._cells[name]
+
+    def _cell_value(self, c) -> object:
+        kind = c.get("t")
+        v = c.find(X + "v")
+        if kind == "inlineStr":
+            return "".join(t.text or "" for t in c.iter(X + "t"))
+        if v is None or v.text is None:
+            return ""
+        if kind == "s":
+            index = int(v.text)
+            return self.shared[index] if 0 <= index < len(self.shared) else ""
+        if kind == "b":
+            return v.text.strip() == "1"
+        if kind in ("str", "e"):
+            return v.text
+        try:
+            return float(v.text)
+        except ValueError:
+            return v.text
+
+    def table(self, sheet: str | None = None) -> list[tuple[int, list[str]]]:
+        """The rows of a sheet (the first one by default) as text, each with its row number;
+        empty rows left out."""
+        name = sheet or (self.order[0] if self.order else None)
+        if name is None:
+            return []
+        grid: dict[int, dict[int, str]] = {}
+        for ref, value in self._sheet(name).items():
+            m = re.match(r"^([A-Z]+)(\d+)$", ref or "")
+            if not m:
+                continue
+            col = 0
+            for ch in m.group(1):
+                col = col * 26 + ord(ch) - 64
+            if isinstance(value, float) and value.is_integer():
+                value = int(value)
+            text = "" if value is None else str(value)
+            grid.setdefault(int(m.group(2)), {})[col] = text
+        out = []
+        for row in sorted(grid):
+            cells = grid[row]
+            if any(v.strip() for v in cells.values()):
+                out.append((row, [cells.get(c, "") for c in range(1, max(cells) + 1)]))
+        return out
+
+    def first_text(self, ref: str) -> str | None:
+        if not self.order:
+            return None
+        value = self._sheet(self.order[0]).get(ref)
+        return value if isinstance(value, str) else None
+
+    def lookup(self, mark: str, tag: str):
+        target = self.names.get(mark)
+        m = _REF.match(target.strip()) if target else None
+        if not m or m.group(1).replace("''", "'") not in self.sheets:
+            return MISSING, None
+        sheet, col, row = m.group(1).replace("''", "'"), m.group(2), m.group(3)
+        return self._sheet(sheet).get(f"{col}{row}", ""), (sheet, f"{col}{row}")
