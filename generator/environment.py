@@ -54,7 +54,7 @@ class DateValue:
 
     def __init__(self, d: date):
         self.date = d
-        self.full = f"ngày {vnrules.day_text(d.day)} tháng {vnrules.month_text(d.month)} năm {d.year}"
+        self.full = vnrules.date_words(d)
         self.year = d.year
 
     def __str__(self) -> str:

@@ -117,9 +117,14 @@ def short_date(d: date) -> str:
     return f"{day_text(d.day)}/{month_text(d.month)}/{d.year}"
 
 
+def date_words(d: date) -> str:
+    """A date in words: ``ngày 23 tháng 02 năm 2021``."""
+    return f"ngày {day_text(d.day)} tháng {month_text(d.month)} năm {d.year}"
+
+
 def full_date(d: date, place: str) -> str:
     """Place and date line: ``Hà Tĩnh, ngày 23 tháng 02 năm 2021``."""
-    return f"{place}, ngày {day_text(d.day)} tháng {month_text(d.month)} năm {d.year}"
+    return f"{place}, {date_words(d)}"
 
 
 BLANK = "    "  # the gap left for a number or a day a unit writes by hand

@@ -54,33 +54,50 @@ class UnitContexts:
         """The unit's appendix tables as an Excel workbook, with the same marks."""
         from ..xlsx import workbook
 
-        context, props = self.context(unit, with_tables=False)
-        return workbook(self.data.appendix.tables, unit, context["reference"], props,
-                        self.data.profile)
+        level = self.data.level(unit.level)
+        return workbook(self.data.appendix.tables, unit, self._reference(unit, level),
+                        self._props(unit, level), self.data.profile)
 
-    def context(self, unit, with_tables: bool = True) -> tuple[dict, DocProperties]:
+    def _reference(self, unit, level) -> str:
+        """``(Kèm theo Báo cáo số    -BC/ĐU, ngày    tháng    năm 2021 của Đảng ủy Sở Tài chính)``"""
+        profile = self.data.profile
+        blank_symbol = vnrules.symbol(None, level.report_type, unit.symbol or level.report_symbol or "",
+                                      profile)
+        return vnrules.attached_to(REPORT_NAME, blank_symbol, vnrules.blank_day(level.report_deadline.year),
+                                   committee(unit, level), profile)
+
+    def _summary(self) -> str:
+        if self.data.profile.texts.summary_capitalize:
+            return vnrules.capitalize_first(self.summary)
+        return self.summary
+
+    def _props(self, unit, level) -> DocProperties:
+        """The skeleton's properties, with the marks a returned copy is recognised by."""
+        c = self.data.campaign
+        return DocProperties(
+            title=f"{REPORT_NAME} {self._summary()}", subject=unit.name, creator=committee(unit, level),
+            created=self.data.plan.date, keywords=c.id,
+            custom={"vanban_campaign": c.id, "vanban_unit": unit.id,
+                    "vanban_form_version": self.version, "vanban_unit_name": unit.name})
+
+    def context(self, unit) -> tuple[dict, DocProperties]:
         data, profile, c = self.data, self.data.profile, self.data.campaign
         level = data.level(unit.level)
         name = committee(unit, level)
-        year = level.report_deadline.year
         issuer_symbol = unit.symbol or level.report_symbol or ""
-        blank_symbol = vnrules.symbol(None, level.report_type, issuer_symbol, profile)
         header = vnrules.header(
             superior=c.units_superior, issuer_lines=[name],
             number=vnrules.number_line(None, level.report_type, issuer_symbol, profile),
-            place_date=vnrules.blank_date(year, c.issuer.place), profile=profile)
-        summary = self.summary
-        if profile.texts.summary_capitalize:
-            summary = vnrules.capitalize_first(summary)
-        reference = vnrules.attached_to(REPORT_NAME, blank_symbol, vnrules.blank_day(year), name,
-                                        profile)
+            place_date=vnrules.blank_date(level.report_deadline.year, c.issuer.place),
+            profile=profile)
+        reference = self._reference(unit, level)
         signature = vnrules.signature(
             authority=[vnrules.Authority(a.mode, a.of) for a in level.authority],
             title=level.signer_title, name="", signed=False, profile=profile)
         context = {
             "header": header,
             "doc_type": vnrules.upper(REPORT_NAME),
-            "summary": summary,
+            "summary": self._summary(),
             "summary_rule": profile.texts.summary_rule or "",
             "deadline_note": self.prose(data.outline.deadline_note, ("deadline_note",),
                                         unit_values(data, unit, name)),
@@ -90,11 +107,5 @@ class UnitContexts:
             "signature": signature,
             "appendices": Deferred(lambda: appendices(data.appendix.tables, unit, reference, profile,
                                                       marked=True)),
-            "reference": reference,
         }
-        props = DocProperties(
-            title=f"{REPORT_NAME} {summary}", subject=unit.name, creator=name,
-            created=data.plan.date, keywords=c.id,
-            custom={"vanban_campaign": c.id, "vanban_unit": unit.id,
-                    "vanban_form_version": self.version, "vanban_unit_name": unit.name})
-        return context, props
+        return context, self._props(unit, level)
