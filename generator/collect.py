@@ -60,8 +60,9 @@ def collect(paths: list[Path], data_dir: Path, *, replace: bool = False,
         except Refused as exc:
             report.refused.append((path, str(exc)))
             continue
-        except Exception as exc:  # one file must never stop the batch
-            report.refused.append((path, f"không đọc được tệp ({type(exc).__name__}: {exc})"))
+        except Exception:  # one file must never stop the batch
+            report.refused.append((path, "không đọc được tệp: bên trong không giống một tệp Word "
+                                         "hay Excel bình thường (hãy mở, lưu lại rồi gửi lại)"))
             continue
         read.append(got)
         report.notes += [(path, n) for n in got.notes]

@@ -92,7 +92,6 @@ class CompiledTemplate:
         self._docxtpl = DocxTemplate(path)  # used only for its XML patching helpers
         self._entries: list[tuple[str, bytes]] = []
         self._compiled: dict[str, jinja2.Template] = {}
-        self._sources: dict[str, str] = {}
         self._fix_tables: set[str] = set()
         self._profile = profile
         self._sect: dict[tuple[str, bool], str] = {}
@@ -140,7 +139,6 @@ class CompiledTemplate:
     def _compile(self, name: str, xml: str, env: jinja2.Environment) -> None:
         patched = self._docxtpl.patch_xml(xml)
         patched = re.sub(r"<w:p([ >])", r"\n<w:p\1", patched)  # lines for error messages
-        self._sources[name] = patched
         try:
             self._compiled[name] = env.from_string(patched)
         except jinja2.TemplateSyntaxError as exc:
@@ -148,17 +146,6 @@ class CompiledTemplate:
                                 f"gần đoạn: «{_nearby(patched, exc.lineno)}»") from None
         if re.search(r"{%\s*tc\s", xml) or "{%tc" in xml:
             self._fix_tables.add(name)
-
-    @property
-    def variables(self) -> set[str]:
-        """Names the template uses (for ``vanban check``)."""
-        from jinja2 import meta
-
-        env = jinja2.Environment()
-        found: set[str] = set()
-        for source in self._sources.values():
-            found |= meta.find_undeclared_variables(env.parse(source))
-        return found
 
     def warm(self) -> None:
         """Pack the parts every document shares (done once, on the first render)."""

@@ -20,7 +20,7 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 from . import profiles, vnrules
 from .exceptions import DataError, Problem
 from .exceptions import WARNING
-from .loader import SourceFile, format_loc, load_csv, load_xlsx_table, load_yaml
+from .loader import SourceFile, load_csv, load_xlsx_table, load_yaml
 from .schema import (CELL_TYPES, DATA_FILES, AppliesTo, Appendix, Campaign, Consolidated,
                      Outline, OutlineNode, Plan, Unit)
 
@@ -70,7 +70,7 @@ def _message(err: dict[str, Any]) -> str:
         return err["msg"]
     if kind == "value_error":
         return str(ctx.get("error", err["msg"]))
-    return err["msg"]
+    return f"giá trị «{got}» không hợp lệ ở đây"
 
 
 def pydantic_problems(exc: ValidationError, source: SourceFile, prefix: tuple = ()) -> list[Problem]:
@@ -172,11 +172,7 @@ def _check_plan(plan: Plan, c: Campaign, profile: profiles.Profile | None, src: 
                 f"ghi trong chien-dich.yaml, mục levels[{i + 1}]"))
     if profile is None:
         return
-    for i, a in enumerate(plan.signer.authority):
-        why = vnrules.signature_problem([vnrules.Authority(a.mode, a.of)], plan.signer.title,
-                                        c.issuer.committee, profile)
-        if why:
-            problems.append(src.problem(("signer", "authority", i), why))
+    _check_signer(plan.signer, c.issuer.committee, profile, src, problems)
     depth = _depth(plan.sections)
     if depth > len(profile.numbering.headings):
         problems.append(src.problem(("sections",), f"nội dung có {depth} cấp mục lồng nhau; thể "
@@ -303,11 +299,7 @@ def _check_consolidated(rep: Consolidated, c: Campaign, outline: Outline | None,
             problems.append(src.problem(("narrative", key), f"không có phần «{key}» trong đề cương; "
                                         f"có: {', '.join(keys)}"))
     if profile is not None:
-        for i, a in enumerate(rep.signer.authority):
-            why = vnrules.signature_problem([vnrules.Authority(a.mode, a.of)], rep.signer.title,
-                                            c.issuer.committee, profile)
-            if why:
-                problems.append(src.problem(("signer", "authority", i), why))
+        _check_signer(rep.signer, c.issuer.committee, profile, src, problems)
 
 
 UNIT_COLUMNS = {name: field.is_required() for name, field in Unit.model_fields.items()}
@@ -354,6 +346,14 @@ def _units(source: SourceFile, c: Campaign | None, problems: list[Problem]) -> l
         if len(problems) == found:  # only units that can be drawn go on
             units.append(unit)
     return units
+
+
+def _check_signer(signer, committee: bool, profile, src: SourceFile, problems: list[Problem]) -> None:
+    """Each authority line of ``signer`` must be one the profile allows for this issuer."""
+    for i, a in enumerate(signer.authority):
+        why = vnrules.signature_problem([a], signer.title, committee, profile)
+        if why:
+            problems.append(src.problem(("signer", "authority", i), why))
 
 
 def _depth(nodes) -> int:
@@ -455,5 +455,3 @@ def _returns(folder: Path, campaign: Campaign | None, units: list[Unit],
 def _uses_outline(nodes) -> bool:
     return any(n.outline or _uses_outline(n.items) for n in nodes)
 
-
-__all__ = ["CampaignData", "load_campaign", "format_loc"]

@@ -250,7 +250,8 @@ def header(*, superior: str | None, issuer_lines: list[str], number: str, place_
 
 @dataclass(frozen=True)
 class Authority:
-    """One line of authority above the signer's title: ``T/M`` + ``BAN THƯỜNG VỤ``."""
+    """One line of authority above the signer's title: ``T/M`` + ``BAN THƯỜNG VỤ``.
+    (The functions below take any item with ``mode`` and ``of``, such as the data's own.)"""
 
     mode: str   # a key of the profile's signature modes: tm, kt, tl, tuq, q
     of: str     # the body or title signed for: "Ban Thường vụ", "Chủ tịch"

@@ -18,7 +18,7 @@ from . import figures as fig
 from . import vnrules
 from .renderer import DocProperties, core_xml, custom_xml
 from .tables import applies, columns, mark_name
-from .writer import pack, zip_bytes
+from .writer import Packed, pack, zip_bytes
 
 _STYLES_PACKED = None
 
@@ -193,14 +193,18 @@ def workbook(tables, unit, reference: str, props: DocProperties, profile) -> byt
         ("xl/_rels/workbook.xml.rels", _workbook_rels(len(sheets))),
     ]
     entries += [(f"xl/worksheets/sheet{i}.xml", xml.encode()) for i, (_, xml) in enumerate(sheets, 1)]
+    return zip_bytes([pack(name, data) for name, data in entries] + [_styles()])
+
+
+def _styles() -> Packed:
+    """The styles part, the same in every workbook: packed once."""
     global _STYLES_PACKED
-    if _STYLES_PACKED is None:  # the same in every workbook: packed once
+    if _STYLES_PACKED is None:
         _STYLES_PACKED = pack("xl/styles.xml", STYLES.encode())
-    packed = [pack(name, data) for name, data in entries]
-    return zip_bytes(packed[:6] + [_STYLES_PACKED] + packed[6:])
+    return _STYLES_PACKED
 
 
-def _content_types(n: int) -> bytes:
+def _content_types(n: int, properties: bool = True) -> bytes:
     sheets = "".join(f'<Override PartName="/xl/worksheets/sheet{i}.xml" ContentType="application/'
                      'vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
                      for i in range(1, n + 1))
@@ -211,10 +215,14 @@ def _content_types(n: int) -> bytes:
             'officedocument.spreadsheetml.sheet.main+xml"/>'
             '<Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-'
             'officedocument.spreadsheetml.styles+xml"/>'
-            '<Override PartName="/docProps/core.xml" ContentType="application/vnd.openxmlformats-'
-            'package.core-properties+xml"/>'
-            '<Override PartName="/docProps/custom.xml" ContentType="application/vnd.openxmlformats-'
-            f'officedocument.custom-properties+xml"/>{sheets}</Types>').encode()
+            f'{_PROPERTY_TYPES if properties else ""}{sheets}</Types>').encode()
+
+
+_PROPERTY_TYPES = (
+    '<Override PartName="/docProps/core.xml" ContentType="application/vnd.openxmlformats-'
+    'package.core-properties+xml"/>'
+    '<Override PartName="/docProps/custom.xml" ContentType="application/vnd.openxmlformats-'
+    'officedocument.custom-properties+xml"/>')
 
 
 def _workbook_rels(n: int) -> bytes:
@@ -249,11 +257,7 @@ def table_workbook(sheet: str, headers: list[str], rows: list[list[object]],
            f'<sheetFormatPr defaultRowHeight="18"/><cols>{cols}</cols>'
            f'<sheetData>{"".join(body)}</sheetData><autoFilter ref="A1:{end}"/></worksheet>')
     entries = [
-        ("[Content_Types].xml", _content_types(1).replace(
-            b'<Override PartName="/docProps/core.xml" ContentType="application/vnd.openxmlformats-'
-            b'package.core-properties+xml"/>', b"").replace(
-            b'<Override PartName="/docProps/custom.xml" ContentType="application/vnd.openxmlformats-'
-            b'officedocument.custom-properties+xml"/>', b"")),
+        ("[Content_Types].xml", _content_types(1, properties=False)),
         ("_rels/.rels", (f'{DECL}<Relationships xmlns="http://schemas.openxmlformats.org/package/'
                          '2006/relationships"><Relationship Id="rId1" Type="http://schemas.'
                          'openxmlformats.org/officeDocument/2006/relationships/officeDocument" '
@@ -262,7 +266,6 @@ def table_workbook(sheet: str, headers: list[str], rows: list[list[object]],
                              f'<sheet name={quoteattr(sheet)} sheetId="1" r:id="rId1"/></sheets>'
                              '</workbook>').encode()),
         ("xl/_rels/workbook.xml.rels", _workbook_rels(1)),
-        ("xl/styles.xml", STYLES.encode()),
         ("xl/worksheets/sheet1.xml", xml.encode()),
     ]
-    return zip_bytes([pack(name, data) for name, data in entries])
+    return zip_bytes([pack(name, data) for name, data in entries] + [_styles()])

@@ -66,7 +66,7 @@ def table(widths_cm: list[float], cells: list[str], caption: str = "", top_pt: f
             f'<w:tblGrid>{grid}</w:tblGrid><w:tr><w:trPr><w:cantSplit/></w:trPr>{tcs}</w:tr></w:tbl>')
 
 
-def header_block() -> str:
+def header_block(profile: profiles.Profile) -> str:
     """The header table: issuing body on the left, Party name or national title on the right."""
     left = (when("header.superior", p("superior", "{{ header.superior }}"))
             + p("issuer", "{{ header.issuer }}")
@@ -76,7 +76,7 @@ def header_block() -> str:
     right = (p("national_title", "{{ header.national_title }}")
              + when("header.motto", p("motto", "{{ header.motto }}"))
              + p("place_date", "{{ header.place_date }}"))
-    page = profiles.build_profile("dang-hd36").page  # the renderer resizes it per profile
+    page = profile.page  # the renderer resizes the columns for each campaign's profile
     return table([page.header_left_cm, page.header_right_cm], [left, right],
                  caption=styles.HEADER_TABLE)
 
@@ -242,7 +242,7 @@ def package(document_xml: bytes, profile: profiles.Profile, title: str) -> bytes
 
 
 def ke_hoach(profile: profiles.Profile) -> bytes:
-    body = header_block() + title_block() + body_blocks() + signature_block()
+    body = header_block(profile) + title_block() + body_blocks() + signature_block()
     return package(document(body, profile), profile, "Kế hoạch")
 
 
@@ -262,14 +262,14 @@ def phu_luc(profile: profiles.Profile) -> bytes:
 
 def don_vi(profile: profiles.Profile) -> bytes:
     """A unit's report skeleton, its appendix tables after the signature."""
-    body = (header_block() + title_block() + p("deadline_note", "{{ deadline_note }}")
+    body = (header_block(profile) + title_block() + p("deadline_note", "{{ deadline_note }}")
             + body_blocks() + signature_block() + p(None, "{{p appendices }}") + p(None))
     return package(document(body, profile), profile, "Báo cáo")
 
 
 def bao_cao_tong_hop(profile: profiles.Profile) -> bytes:
     """The issuer's consolidated report, its consolidated tables after the signature."""
-    body = (header_block() + title_block() + body_blocks() + signature_block()
+    body = (header_block(profile) + title_block() + body_blocks() + signature_block()
             + p(None, "{{p appendices }}") + p(None))
     return package(document(body, profile), profile, "Báo cáo tổng hợp")
 

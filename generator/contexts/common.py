@@ -67,7 +67,15 @@ class Prose:
             return text
 
 
+HEADING_STYLES = ("heading1", "heading2", "heading3", "heading4")
+
+
+def heading_style(depth: int) -> str:
+    """The style of a numbered heading at ``depth`` (1 = I.); deeper levels share the last."""
+    return HEADING_STYLES[min(depth, len(HEADING_STYLES)) - 1]
+
+
 def signature(data: CampaignData, signer) -> vnrules.Signature:
     return vnrules.signature(
-        authority=[vnrules.Authority(a.mode, a.of) for a in signer.authority],
+        authority=signer.authority,
         title=signer.title, name=signer.name, signed=signer.signed, profile=data.profile)

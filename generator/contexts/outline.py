@@ -8,9 +8,8 @@ from ..schema import Outline, OutlineNode
 from ..tables import applies
 from ..validate import CampaignData
 from .. import vnrules
-from .common import Prose, plan_symbol
+from .common import Prose, heading_style, plan_symbol
 
-HEADING_STYLES = ("heading1", "heading2", "heading3", "heading4")
 
 
 OPENING = "opening"
@@ -68,8 +67,7 @@ def outline_blocks(outline: Outline, prose: Prose, profile, *, unit=None,
             if len(here) == 1:
                 title = vnrules.upper(title)
             label = vnrules.heading_label(here, profile, formats)
-            style = HEADING_STYLES[min(len(here), len(HEADING_STYLES)) - 1]
-            blocks.append({"style": style, "text": f"{label} {title}"})
+            blocks.append({"style": heading_style(len(here)), "text": f"{label} {title}"})
             key = _key(label, parent)
             guidance(node, nloc, key)
             walk(node.items, nloc + ("items",), here, key)

@@ -6,9 +6,7 @@ from ..renderer import DocProperties
 from ..schema import Node
 from ..validate import CampaignData
 from .. import vnrules
-from .common import Prose, signature
-
-HEADING_STYLES = ("heading1", "heading2", "heading3", "heading4")
+from .common import Prose, heading_style, signature
 
 
 def body_blocks(nodes: list[Node], prose: Prose, profile, loc: tuple,
@@ -29,7 +27,7 @@ def body_blocks(nodes: list[Node], prose: Prose, profile, loc: tuple,
             title = prose(node.title, nloc + ("title",))
             if len(here) == 1:
                 title = vnrules.upper(title)
-            blocks.append({"style": HEADING_STYLES[len(here) - 1], "text": f"{label} {title}"})
+            blocks.append({"style": heading_style(len(here)), "text": f"{label} {title}"})
             if node.text:
                 blocks.append({"style": "body", "text": prose(node.text, nloc + ("text",))})
         else:

@@ -92,7 +92,7 @@ class UnitContexts:
             profile=profile)
         reference = self._reference(unit, level)
         signature = vnrules.signature(
-            authority=[vnrules.Authority(a.mode, a.of) for a in level.authority],
+            authority=level.authority,
             title=level.signer_title, name="", signed=False, profile=profile)
         context = {
             "header": header,
