@@ -14,13 +14,15 @@ from decimal import Decimal
 
 from . import vnrules
 from .schema import Appendix, Row, Table
-from .tables import FormColumn, applies, columns
+from .layout import INPUT, TOTAL, FormColumn, applies, cell_kind, columns, formula_parts
 
 Figures = dict[str, dict[str, dict[str, object]]]
 
 YES = {"có", "co", "x", "✓", "✔", "☑", "yes", "đã có", "rồi", "đã ban hành"}
 NO = {"không", "khong", "chưa", "chưa có", "no", "0", "k"}
 BLANK = {"", "-", "–", "—", "…", "...", "x/x"}
+DASHES = {"-", "–", "—", "−"}  # in a count cell: «none», that is 0 (as on Vietnamese forms)
+_AMBIGUOUS = re.compile(r"^\d{1,3},\d{3}$")  # 1,234: English thousands or Vietnamese decimals?
 
 _THOUSANDS = re.compile(r"^\d{1,3}(\.\d{3})+$")       # 1.234 or 1.234.567
 _THOUSANDS_COMMA = re.compile(r"^\d{1,3}(,\d{3}){2,}$")  # 1,234,567 (never one group: 1,234 is ambiguous)
@@ -65,9 +67,22 @@ def parse_answer(text: str) -> bool | None:
     raise FigureError(f"«{text.strip()}» không phải «Có» hoặc «Không»")
 
 
+def parse_count(text: str) -> int | float | None:
+    """A count: as :func:`parse_number`, but a dash is 0, and ``1,234`` — a thousand in the
+    English way, one and a bit in the Vietnamese way — is never guessed."""
+    raw = text.strip().replace("\u00a0", " ")
+    if raw in DASHES:
+        return 0
+    if _AMBIGUOUS.match(raw.replace(" ", "")):
+        whole, part = raw.replace(" ", "").split(",")
+        raise FigureError(f"«{text.strip()}» không rõ là {vnrules.figure(int(whole + part))} (một số "
+                          f"nghìn) hay {whole},{part} (số lẻ); hãy ghi {whole}.{part} nếu là số nghìn")
+    return parse_number(text)
+
+
 def parse_cell(kind: str, text: str):
     if kind == "count":
-        return parse_number(text)
+        return parse_count(text)
     if kind == "yesno":
         return parse_answer(text)
     if kind == "percent":
@@ -83,14 +98,7 @@ def visible_rows(table: Table, unit) -> list[Row]:
 
 def is_input(row: Row, column: FormColumn) -> bool:
     """Whether the unit types this cell (the others are computed)."""
-    return row.type in ("count", "yesno", "text") and not row.total and not column.total
-
-
-def formula_parts(row: Row) -> tuple[str, str] | None:
-    if not row.formula or "/" not in row.formula:
-        return None
-    top, bottom = (p.strip() for p in row.formula.split("/", 1))
-    return top, bottom
+    return cell_kind(row, column) == INPUT
 
 
 def ratio(part, whole) -> float | None:
@@ -173,6 +181,16 @@ def check(appendix: Appendix, figures: Figures, typed_computed: dict, unit) -> l
                                                                    f"cột «{col.title}»"))
         full = computed(table, values, unit)
         rows = {r.id: r for r in table.rows}
+        for row in visible_rows(table, unit):
+            for col in cols:
+                typed = typed_computed.get(table.id, {}).get(row.id, {}).get(col.id)
+                if typed is None or cell_kind(row, col) != TOTAL:
+                    continue
+                mine = full[row.id].get(col.id)
+                if mine is not None and abs(mine - typed) > 1e-9:
+                    found.append(Finding(table.id, row.id, col.id,
+                                         f"tổng ghi tay {_n(typed)} khác tổng cộng từ số liệu "
+                                         f"{_n(mine)} ở cột «{col.title}»"))
         for row in visible_rows(table, unit):
             parts = formula_parts(row)
             if not parts:

@@ -24,7 +24,8 @@ from .contexts.unit import UnitContexts
 from .environment import ProseRenderer, template_environment
 from .exceptions import DataError, Problem, UsageError
 from .renderer import CompiledTemplate, DocProperties
-from .validate import CampaignData, load_campaign
+from .campaign import CampaignData
+from .validate import load_campaign
 from .writer import write_atomic, zip_bytes
 
 REPO = Path(__file__).resolve().parent.parent

@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+from dataclasses import dataclass
 from pathlib import Path
 
 from lxml import etree
@@ -109,6 +110,18 @@ X = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _REF = re.compile(r"^'?(.*?)'?!\$?([A-Z]+)\$?(\d+)$")
 
 
+@dataclass(frozen=True)
+class CellValue:
+    """What a cell of a workbook holds: its value (text, number, boolean, or "" when empty)
+    and, when it is computed, its formula."""
+
+    value: object
+    formula: str | None = None
+
+
+EMPTY = CellValue("")
+
+
 class Workbook:
     """An Excel file's cells, found through the workbook's defined names."""
 
@@ -124,19 +137,31 @@ class Workbook:
         rid = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
         self.sheets = {sh.get("name"): targets.get(sh.get(rid)) for sh in book.iter(X + "sheet")}
         self.order = [sh.get("name") for sh in book.iter(X + "sheet")]
-        self.names = {d.get("name"): (d.text or "") for d in book.iter(X + "definedName")}
+        # defined names: the workbook's own, and those of one sheet (Excel makes these when a
+        # sheet is copied); a workbook name is what the form's marks are, a sheet's is
+        # taken only when the workbook has none of that name
+        self.names: dict[str, str] = {}
+        self.local_names: dict[str, list[str]] = {}
+        for d in book.iter(X + "definedName"):
+            name, target = d.get("name"), (d.text or "")
+            if d.get("localSheetId") is None:
+                self.names.setdefault(name, target)
+            else:
+                self.local_names.setdefault(name, []).append(target)
         strings = package.xml("xl/sharedStrings.xml")
         self.shared = ["".join(t.text or "" for t in si.iter(X + "t")) for si in strings] \
             if strings is not None else []
-        self._cells: dict[str, dict[str, object]] = {}
+        self._cells: dict[str, dict[str, CellValue]] = {}
 
-    def _sheet(self, name: str) -> dict[str, object]:
+    def _sheet(self, name: str) -> dict[str, CellValue]:
         if name not in self._cells:
-            cells: dict[str, object] = {}
+            cells: dict[str, CellValue] = {}
             part = self.sheets.get(name)
             root = self.package.xml(part) if part else None
             for c in root.iter(X + "c") if root is not None else ():
-                cells[c.get("r")] = self._cell_value(c)
+                f = c.find(X + "f")
+                formula = None if f is None else (f.text or "").strip() or "…"
+                cells[c.get("r")] = CellValue(self._cell_value(c), formula)
             self._cells[name] = cells
         return self._cells[name]
 
@@ -148,7 +173,10 @@ class Workbook:
         if v is None or v.text is None:
             return ""
         if kind == "s":
-            index = int(v.text)
+            try:
+                index = int(v.text)
+            except ValueError:
+                return ""
             return self.shared[index] if 0 <= index < len(self.shared) else ""
         if kind == "b":
             return v.text.strip() == "1"
@@ -166,13 +194,14 @@ class Workbook:
         if name is None:
             return []
         grid: dict[int, dict[int, str]] = {}
-        for ref, value in self._sheet(name).items():
+        for ref, cell in self._sheet(name).items():
             m = re.match(r"^([A-Z]+)(\d+)$", ref or "")
             if not m:
                 continue
             col = 0
             for ch in m.group(1):
                 col = col * 26 + ord(ch) - 64
+            value = cell.value
             if isinstance(value, float) and value.is_integer():
                 value = int(value)
             text = "" if value is None else str(value)
@@ -187,13 +216,16 @@ class Workbook:
     def first_text(self, ref: str) -> str | None:
         if not self.order:
             return None
-        value = self._sheet(self.order[0]).get(ref)
+        value = self._sheet(self.order[0]).get(ref, EMPTY).value
         return value if isinstance(value, str) else None
 
-    def lookup(self, mark: str, tag: str):
-        target = self.names.get(mark)
-        m = _REF.match(target.strip()) if target else None
+    def cell(self, sheet: str, ref: str) -> CellValue:
+        return self._sheet(sheet).get(ref, EMPTY) if sheet in self.sheets else EMPTY
+
+    def lookup(self, mark: str):
+        """The cell a defined name points to, or ``MISSING``."""
+        targets = [self.names[mark]] if mark in self.names else self.local_names.get(mark, [])[:1]
+        m = _REF.match(targets[0].strip()) if targets else None
         if not m or m.group(1).replace("''", "'") not in self.sheets:
-            return MISSING, None
-        sheet, col, row = m.group(1).replace("''", "'"), m.group(2), m.group(3)
-        return self._sheet(sheet).get(f"{col}{row}", ""), (sheet, f"{col}{row}")
+            return MISSING
+        return self.cell(m.group(1).replace("''", "'"), f"{m.group(2)}{m.group(3)}")

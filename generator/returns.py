@@ -1,10 +1,13 @@
-"""Reading one returned report (a unit's skeleton filled in Word) — as untrusted input.
+"""Reading one returned report (a unit's skeleton filled in Word, or its workbook filled in
+Excel) — as untrusted input.
 
 A returned file comes from another office: it is opened with the checks of ``ooxml.py``
-(size, old .doc, password, zip bomb, DOCTYPE; entities and network off). Then the unit is
-identified by the marks its skeleton carries (document
-properties; else the committee line of its header), and the figures are read from the cells
-the skeleton marked (bookmarks; else content controls).
+(size, type, old .doc, password, zip bomb, DOCTYPE, element counts; entities and network
+off). Then the unit is identified by the marks its skeleton carries (document properties;
+else the committee line of its header), and each figure is read from its cell: by the cell's
+marks (bookmark, else content control), and where both were deleted — or the table was
+pasted into another document — by the cell's place in the table, as the form's layout
+(``layout.py``) gives it.
 """
 
 from __future__ import annotations
@@ -17,10 +20,12 @@ from pathlib import Path
 from lxml import etree
 
 from . import figures as fig
-from .contexts.unit import committee, form_version
+from .campaign import CampaignData, Member
+from .layout import INPUT, NONE, Cell, FormLayout
 from .ooxml import MISSING, W, Package, Refused, Workbook, safe_xml
-from .tables import columns, mark_name, mark_tag
-from .validate import CampaignData
+from .xlsx import FIRST_ROW, UNIT_LINE, col_letter
+
+BY_MARK, BY_PLACE = "dấu", "vị trí"
 
 
 @dataclass
@@ -68,14 +73,139 @@ def _normal(text: str) -> str:
     return " ".join(unicodedata.normalize("NFC", text).upper().split())
 
 
+class DocxCells:
+    """The cells of a returned Word file: by their marks, else by their place in the table
+    that holds the form."""
+
+    def __init__(self, root: etree._Element):
+        self.root = root
+        self.marks: dict[str, etree._Element] = {}
+        for start in root.iter(W + "bookmarkStart"):
+            name = start.get(W + "name")
+            tc = _ancestor(start, "tc")
+            if name and name.startswith("vb_") and tc is not None:
+                self.marks[name] = tc
+        self.tagged: dict[str, etree._Element] = {}
+        for sdt in root.iter(W + "sdt"):
+            for key in ("tag", "alias"):
+                el = sdt.find(f"{W}sdtPr/{W}{key}")
+                tc = _ancestor(sdt, "tc")
+                if el is not None and (el.get(W + "val") or "").startswith("vanban:") and tc is not None:
+                    self.tagged.setdefault(el.get(W + "val"), tc)
+        self.tables = [t for t in root.iter(W + "tbl")]
+        self._placed: dict[str, Placed | None] = {}
+        self._taken: set[int] = set()
+
+    def _marked(self, cell: Cell) -> etree._Element | None:
+        tc = self.marks.get(cell.mark)
+        return tc if tc is not None else self.tagged.get(cell.tag)
+
+    def placed(self, form: FormLayout) -> Placed | None:
+        """The Word table that holds ``form``: the one its marked cells are in, else the one
+        whose header and row labels are the form's."""
+        if form.table.id not in self._placed:
+            table = None
+            for cell in form.cells:
+                tc = self._marked(cell) if cell.kind == INPUT else None
+                if tc is not None:
+                    table = _ancestor(tc, "tbl")
+                    break
+            if table is None:
+                table = self._by_labels(form)
+            if table is not None:
+                self._taken.add(id(table))
+            self._placed[form.table.id] = Placed(form, table) if table is not None else None
+        return self._placed[form.table.id]
+
+    def _by_labels(self, form: FormLayout) -> etree._Element | None:
+        best, best_score = None, 0
+        wanted = {_normal(r.label) for _, r in form.rows}
+        for table in self.tables:
+            if id(table) in self._taken:
+                continue
+            labels = {_normal(cell_text(tcs[1])) for tcs in _rows(table) if len(tcs) > 1}
+            score = len(wanted & labels)
+            if score > best_score:
+                best, best_score = table, score
+        return best if best_score * 2 >= len(wanted) else None
+
+    def find(self, form: FormLayout, cell: Cell) -> tuple[object, str]:
+        """The text of ``cell`` and how it was found, or ``MISSING``."""
+        tc = self._marked(cell) if cell.kind == INPUT else None
+        if tc is not None:
+            return cell_text(tc), BY_MARK
+        placed = self.placed(form)
+        tc = placed.tc(cell) if placed is not None else None
+        return (MISSING, "") if tc is None else (cell_text(tc), BY_PLACE)
+
+
+def _rows(table: etree._Element) -> list[list[etree._Element]]:
+    """The cells of each row of ``table`` (not of the tables nested in it)."""
+    return [tr.findall(W + "tc") for tr in table.findall(W + "tr")]
+
+
+class Placed:
+    """A form's Word table, its rows found by their labels (else their place) and its columns
+    by their titles (else their place)."""
+
+    def __init__(self, form: FormLayout, table: etree._Element):
+        self.rows = _rows(table)
+        self.line_of: dict[str, int] = {}
+        labels = [_normal(cell_text(tcs[1])) if len(tcs) > 1 else "" for tcs in self.rows]
+        for line, (_, row) in enumerate(form.rows, 1):
+            name = _normal(row.label)
+            self.line_of[row.id] = labels.index(name) if name in labels else line
+        head = [_normal(cell_text(tc)) for tc in self.rows[0]] if self.rows else []
+        self.place_of: dict[str, int] = {}
+        for k, col in enumerate(form.columns):
+            title = _normal(col.title)
+            self.place_of[col.id] = head.index(title) if title in head else form.first_value + k
+
+    def tc(self, cell: Cell) -> etree._Element | None:
+        line, place = self.line_of[cell.row.id], self.place_of[cell.column.id]
+        if line >= len(self.rows) or place >= len(self.rows[line]):
+            return None
+        return self.rows[line][place]
+
+
+class XlsxCells:
+    """The cells of a returned workbook: by their defined names, else by their place on the
+    form's sheet (the sheets keep the order of the forms)."""
+
+    def __init__(self, book: Workbook, forms: tuple[FormLayout, ...]):
+        self.book = book
+        self.sheet_of = {f.table.id: (book.order[n] if n < len(book.order) else None)
+                         for n, f in enumerate(forms)}
+
+    def find(self, form: FormLayout, cell: Cell) -> tuple[object, str]:
+        found = self.book.lookup(cell.mark)
+        how = BY_MARK
+        if found is MISSING:
+            sheet = self.sheet_of.get(form.table.id)
+            if sheet is None:
+                return MISSING, ""
+            found, how = self.book.cell(sheet, f"{col_letter(cell.place + 1)}{FIRST_ROW + cell.line}"), BY_PLACE
+        if found.formula is not None:
+            raise Refused(_formula_reason(form, cell, found.formula))
+        return found.value, how
+
+
+def _formula_reason(form: FormLayout, cell: Cell, formula: str) -> str:
+    shown = formula if len(formula) <= 60 else formula[:57] + "…"
+    if "|" in formula:
+        return (f"{form.where(cell.row, cell.column)}: ô chứa liên kết DDE «={shown}» (có thể chạy "
+                "lệnh trên máy mở tệp); tệp bị từ chối — hãy gõ số vào ô rồi gửi lại")
+    return (f"{form.where(cell.row, cell.column)}: ô cần điền số lại chứa công thức «={shown}»; "
+            "hãy gõ số (không dùng công thức) vào ô cần điền rồi gửi lại")
+
+
 class Reader:
     """Reads returned files for one campaign; what units share is prepared once."""
 
     def __init__(self, data: CampaignData):
         self.data = data
-        self.version = form_version(data) if data.appendix else None
-        self.units = {u.id: u for u in data.units}
-        self.by_committee = {_normal(committee(u, data.level(u.level))): u.id for u in data.units}
+        self.version = data.form_version
+        self.by_committee = {_normal(m.committee): m.id for m in data.members.values()}
         guidance = set()
         if data.outline:
             self._collect_guidance(data.outline.parts, guidance)
@@ -97,47 +227,49 @@ class Reader:
         if campaign and campaign != self.data.campaign.id:
             raise Refused(f"tệp của chiến dịch khác («{campaign}»), không phải "
                           f"«{self.data.campaign.id}»")
+        root = book = None
         if package.kind == "docx":
             root = package.xml("word/document.xml")
-            lookup = _docx_cells(root)
             by_header, what = self._by_header(root), "dòng tên cấp ủy ở tiêu đề"
         else:
-            sheets = Workbook(package)
-            lookup = sheets.lookup
-            by_header, what = self._by_unit_line(sheets.first_text("A4")), "dòng «Tên đơn vị»"
+            book = Workbook(package)
+            by_header, what = self._by_unit_line(book.first_text("A4")), "dòng «Tên đơn vị»"
         unit_id = props.get("vanban_unit")
         identified_by = "dấu"
-        if unit_id not in self.units:
+        if unit_id not in self.data.members:
             unit_id = by_header
             identified_by = "tiêu đề"
             if unit_id is None:
                 raise Refused(f"không nhận ra đơn vị: tệp không mang dấu của vanban và {what} "
-                              "không khớp đơn vị nào trong don-vi.csv")
+                              "không khớp đơn vị nào trong danh sách đơn vị")
             notes.append(f"không thấy dấu của vanban trong tệp; đã nhận ra đơn vị theo {what}")
         version = props.get("vanban_form_version")
         if version and self.version and version != self.version:
             notes.append(f"tệp làm từ phụ lục phiên bản khác ({version}, hiện là {self.version}); "
                          "các ô được đọc theo dấu của chúng")
-        unit = self.units[unit_id]
-        values, cells, findings = self._figures(lookup, unit)
+        member = self.data.member(unit_id)
+        cells = DocxCells(root) if root is not None else XlsxCells(book, member.forms)
+        values, typed, findings, by_place = self._figures(cells, member)
         if not any(v is not None for table in values.values() for row in table.values()
                    for v in row.values()):
             raise Refused("chưa điền số liệu nào vào các phụ lục (có phải báo cáo mẫu chưa "
                           "điền?)")
-        typed = self._typed_computed(cells, unit, findings) if package.kind == "docx" else {}
-        if package.kind == "docx":
+        if by_place:
+            notes.append(f"{by_place} ô không còn dấu của vanban (đã bị xóa, hoặc bảng được dán "
+                         "sang tệp khác); đã đọc theo vị trí của ô trong bảng — nên xem lại số liệu")
+        if root is not None:
             left = self._placeholders(root)
             if left:
                 findings.append(f"còn {left} đoạn gợi ý của đề cương chưa được thay bằng nội dung")
         findings += [f"{f.where(self.data.appendix)}: {f.message}"
-                     for f in fig.check(self.data.appendix, values, typed, unit)]
+                     for f in fig.check(self.data.appendix, values, typed, member.unit)]
         return Returned(path, digest, unit_id, identified_by, version, values, typed, findings, notes)
 
     def _by_unit_line(self, text: str | None) -> str | None:
-        if not text or ":" not in text:
+        if not text or not text.startswith(UNIT_LINE.strip()) or ":" not in text:
             return None
         name = _normal(text.split(":", 1)[1])
-        return next((u.id for u in self.data.units if _normal(u.name) == name), None)
+        return next((m.id for m in self.data.members.values() if _normal(m.name) == name), None)
 
     def _by_header(self, root: etree._Element) -> str | None:
         body = root.find(W + "body")
@@ -157,68 +289,47 @@ class Reader:
                 count += 1
         return count
 
-    def _figures(self, lookup, unit) -> tuple[fig.Figures, dict, list[str]]:
-        """The unit's figures, read cell by cell through ``lookup(mark, tag)``, which gives
-        the cell's text or value, or ``MISSING`` when the file has no such cell."""
+    def _figures(self, cells, member: Member) -> tuple[fig.Figures, dict, list[str], int]:
+        """The unit's figures, read cell by cell; the computed cells a unit typed over (Word
+        only: a workbook's are formulas); the findings; how many cells were read by place."""
         values: fig.Figures = {}
-        found_cells: dict = {}
+        typed: dict = {}
         findings: list[str] = []
-        for t_pos, table in enumerate(self.data.appendix.tables, 1):
-            if not fig.applies(table.applies_to, unit):
-                continue
-            cols = columns(table)
-            rows = fig.visible_rows(table, unit)
-            values[table.id] = {}
-            for r_pos, row in ((i, r) for i, r in enumerate(table.rows, 1) if r in rows):
-                for col in cols:
-                    if not fig.is_input(row, col):
-                        continue
-                    raw, where_found = lookup(mark_name(t_pos, r_pos, col.index),
-                                              mark_tag(table, row, col))
-                    where = f"phụ lục {t_pos} ({table.id}), dòng «{row.label}», cột «{col.title}»"
-                    if raw is MISSING:
-                        findings.append(f"{where}: không tìm thấy ô (dấu của ô đã bị xóa?)")
-                        continue
-                    found_cells.setdefault(table.id, where_found)
-                    try:
-                        value = _value(row.type, raw)
-                    except fig.FigureError as exc:
-                        findings.append(f"{where}: {exc}")
-                        value = None
-                    values[table.id].setdefault(row.id, {})[col.id] = value
-        return values, found_cells, findings
-
-    def _typed_computed(self, cells: dict, unit, findings: list[str]) -> dict:
-        """Percentages a unit typed into the computed cells of the Word tables."""
-        out: dict = {}
-        for t_pos, table in enumerate(self.data.appendix.tables, 1):
-            tc = cells.get(table.id)
-            tbl = _ancestor(tc, "tbl") if tc is not None else None
-            if tbl is None:
-                continue
-            rows = fig.visible_rows(table, unit)
-            cols = columns(table)
-            trs = tbl.findall(W + "tr")
-            first_value = 3 if any(r.unit for r in rows) else 2
-            for offset, row in enumerate(rows, start=1):
-                if row.type != "percent" or offset >= len(trs):
+        by_place = 0
+        for form in member.forms:
+            values[form.table.id] = {}
+            for cell in form.cells:
+                if cell.kind == NONE or (cell.kind != INPUT and isinstance(cells, XlsxCells)):
                     continue
-                tcs = trs[offset].findall(W + "tc")
-                for k, col in enumerate(cols):
-                    if first_value + k >= len(tcs):
-                        continue
-                    text = cell_text(tcs[first_value + k])
-                    if not text or text.startswith("="):
-                        continue
-                    try:
-                        value = fig.parse_number(text)
-                    except fig.FigureError as exc:
-                        findings.append(f"phụ lục {t_pos} ({table.id}), dòng «{row.label}»: ô tự "
-                                        f"tính có chữ lạ: {exc}")
-                        continue
-                    if value is not None:
-                        out.setdefault(table.id, {}).setdefault(row.id, {})[col.id] = value
-        return out
+                raw, how = cells.find(form, cell)
+                where = form.where(cell.row, cell.column)
+                if cell.kind != INPUT:
+                    self._typed(raw, form, cell, typed, findings)
+                    continue
+                if raw is MISSING:
+                    findings.append(f"{where}: không tìm thấy ô (bảng hoặc dòng đã bị xóa?)")
+                    continue
+                by_place += how == BY_PLACE
+                try:
+                    value = _value(cell.row.type, raw)
+                except fig.FigureError as exc:
+                    findings.append(f"{where}: {exc}")
+                    value = None
+                values[form.table.id].setdefault(cell.row.id, {})[cell.column.id] = value
+        return values, typed, findings, by_place
+
+    @staticmethod
+    def _typed(raw, form: FormLayout, cell: Cell, typed: dict, findings: list[str]) -> None:
+        """A number a unit typed over a computed cell (a share or a total) of a Word form."""
+        if not isinstance(raw, str) or not raw or raw.startswith("="):
+            return
+        try:
+            value = fig.parse_number(raw)
+        except fig.FigureError as exc:
+            findings.append(f"{form.where(cell.row, cell.column)}: ô tự tính có chữ lạ: {exc}")
+            return
+        if value is not None:
+            typed.setdefault(form.table.id, {}).setdefault(cell.row.id, {})[cell.column.id] = value
 
 
 def _value(kind: str, raw):
@@ -234,28 +345,6 @@ def _value(kind: str, raw):
     return int(raw) if float(raw).is_integer() else raw
 
 
-def _docx_cells(root: etree._Element):
-    """A lookup of a Word file's marked cells: by bookmark, else by content control."""
-    marks = {}
-    for start in root.iter(W + "bookmarkStart"):
-        name = start.get(W + "name")
-        if name and name.startswith("vb_"):
-            marks[name] = _ancestor(start, "tc")
-    tagged = {}
-    for sdt in root.iter(W + "sdt"):
-        for key in ("tag", "alias"):
-            el = sdt.find(f"{W}sdtPr/{W}{key}")
-            if el is not None and (el.get(W + "val") or "").startswith("vanban:"):
-                tagged.setdefault(el.get(W + "val"), _ancestor(sdt, "tc"))
-
-    def lookup(mark: str, tag: str):
-        tc = marks.get(mark)
-        if tc is None:
-            tc = tagged.get(tag)
-        return (MISSING, None) if tc is None else (cell_text(tc), tc)
-    return lookup
-
-
 def files_in(paths: list[Path]) -> list[Path]:
     """Every file named, and every file under every folder named, in a stable order
     (hidden files and Word's lock files ``~$…`` left out)."""
@@ -267,4 +356,3 @@ def files_in(paths: list[Path]) -> list[Path]:
         else:
             out.append(path)
     return out
-

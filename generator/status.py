@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from . import vnrules
-from .validate import CampaignData
+from .campaign import CampaignData, is_late
 
 REPORTED = "đã gửi"
 LATE = "gửi muộn"
@@ -29,16 +29,15 @@ class UnitStatus:
 def statuses(data: CampaignData, today: date) -> list[UnitStatus]:
     """One line per unit, in the order of don-vi.csv."""
     out = []
-    for unit in data.units:
-        level = data.level(unit.level)
-        record = data.returns.get(unit.id)
+    for member in data.members.values():
+        record = data.returns.get(member.id)
         if record is not None:
-            state = LATE if record.received > level.report_deadline else REPORTED
+            state = LATE if data.late(member.id) else REPORTED
             received = record.received
         else:
-            state = OVERDUE if today > level.report_deadline else MISSING
+            state = OVERDUE if is_late(today, member.deadline) else MISSING
             received = None
-        out.append(UnitStatus(unit.id, unit.name, level.name, level.report_deadline, state, received))
+        out.append(UnitStatus(member.id, member.name, member.level.name, member.deadline, state, received))
     return out
 
 

@@ -19,7 +19,8 @@ from markupsafe import Markup
 
 from . import vnrules
 from .profiles import Profile
-from .schema import AppliesTo, Row, Table
+from .layout import INPUT, PERCENT, TOTAL, Cell, FormLayout, columns, layouts
+from .schema import Table
 from .styles import STYLES, text_width_cm, twips_cm
 
 # A section ends here; the renderer puts the template's own section properties in its place
@@ -31,46 +32,11 @@ SHADE = "E7E6E6"
 ROW_HEIGHT = 454  # 0,8 cm: room to write a figure by hand on a printed form
 
 
-def applies(rule: AppliesTo | None, unit) -> bool:
-    """Whether a part, row or table marked ``rule`` is for ``unit`` (``None``: every unit,
-    as on the blank forms)."""
-    if rule is None or unit is None:
-        return True
-    return ((not rule.kinds or unit.kind in rule.kinds)
-            and (not rule.levels or unit.level in rule.levels))
-
-
-@dataclass(frozen=True)
-class FormColumn:
-    id: str
-    title: str
-    total: bool
-    index: int  # position in the definition, from 1
-
-
-def columns(table: Table) -> list[FormColumn]:
-    if table.years:
-        cols = [FormColumn(f"y{y}", f"Năm {y}", False, i)
-                for i, y in enumerate(range(table.years.start, table.years.end + 1), 1)]
-        if table.years.total:
-            cols.append(FormColumn("tong", "Tổng cộng", True, len(cols) + 1))
-        return cols
-    return [FormColumn(c.id, c.title, c.total, i) for i, c in enumerate(table.columns, 1)]
-
-
 def landscape(table: Table) -> bool:
     """A table with many figure columns is printed on a landscape page unless the data says."""
     if table.landscape is not None:
         return table.landscape
     return len(columns(table)) >= 5
-
-
-def mark_name(t: int, r: int, c: int) -> str:
-    return f"vb_{t}_{r}_{c}"
-
-
-def mark_tag(table: Table, row: Row, column: FormColumn) -> str:
-    return f"vanban:{table.id}:{row.id}:{column.id}"
 
 
 def _para(style: str, text: str = "", extra_ppr: str = "") -> str:
@@ -114,68 +80,58 @@ class _Ids:
         return self.next
 
 
-def _fill_cell(table_pos: int, table: Table, row_pos: int, row: Row, column: FormColumn,
-               ids: _Ids, marked: bool) -> str:
+def _fill_cell(cell: Cell, ids: _Ids, marked: bool) -> str:
     """The content of a cell a unit types into: empty, with the marks on a unit's copy."""
     if not marked:
         return _para("table_number")
-    tag = quoteattr(mark_tag(table, row, column))
+    tag = quoteattr(cell.tag)
     bid = ids()
     sdt = (f'<w:sdt><w:sdtPr><w:alias w:val={tag}/><w:tag w:val={tag}/><w:id w:val="{bid}"/>'
            '<w:text/></w:sdtPr><w:sdtContent><w:r><w:t xml:space="preserve"></w:t></w:r>'
            "</w:sdtContent></w:sdt>")
-    name = mark_name(table_pos, row_pos, column.index)
     return (f'<w:p><w:pPr><w:pStyle w:val="{STYLES["table_number"][0]}"/></w:pPr>'
-            f'<w:bookmarkStart w:id="{bid}" w:name="{name}"/>{sdt}<w:bookmarkEnd w:id="{bid}"/></w:p>')
+            f'<w:bookmarkStart w:id="{bid}" w:name="{cell.mark}"/>{sdt}<w:bookmarkEnd w:id="{bid}"/></w:p>')
 
 
-def table_xml(table_pos: int, table: Table, unit, profile: Profile, ids: _Ids,
-              marked: bool) -> str:
-    """One appendix table for ``unit`` (``None``: the blank form). ``marked`` puts the marks a
-    returned copy is read back by."""
-    cols = columns(table)
-    rows = [(i, r) for i, r in enumerate(table.rows, 1) if applies(r.applies_to, unit)]
-    with_unit = any(r.unit for _, r in rows)
-    value_cm = 1.9 if len(cols) >= 5 else 2.4
-    widths_cm = fit_widths(4.0, ([1.9] if with_unit else []) + [value_cm] * len(cols),
+def table_xml(form: FormLayout, profile: Profile, ids: _Ids, marked: bool) -> str:
+    """One appendix table as ``form`` lays it out (for a unit, or the blank form). ``marked``
+    puts the marks a returned copy is read back by."""
+    table = form.table
+    value_cm = 1.9 if len(form.columns) >= 5 else 2.4
+    widths_cm = fit_widths(4.0, ([1.9] if form.with_unit else []) + [value_cm] * len(form.columns),
                            page_width_cm(profile, landscape(table)))
     widths = [int(twips_cm(w)) for w in widths_cm]
-    heads = ["TT", table.label_title] + (["Đơn vị tính"] if with_unit else []) + [c.title for c in cols]
-    out = [_table_start(widths, heads, f"vanban:{table.id}")]
-    numbers: dict[str, int] = {}
-    for _, row in rows:
-        if not row.total:
-            numbers[row.id] = len(numbers) + 1
-    value_widths = widths[-len(cols):]
-    for pos, row in rows:
-        cells = [_cell(widths[0], _para("table_number", "" if row.total else str(numbers[row.id]))),
-                 _cell(widths[1], _para("table_header" if row.total else "table_cell", row.label))]
-        if with_unit:
-            cells.append(_cell(widths[2], _para("table_number", row.unit or "")))
-        for width, column in zip(value_widths, cols):
-            hint = _hint(row, column, numbers)
-            if hint is not None:
-                cells.append(_cell(width, _para("table_hint", hint), shaded=True))
+    out = [_table_start(widths, form.headers, f"vanban:{table.id}")]
+    cells = iter(form.cells)
+    for _, row in form.rows:
+        number = "" if row.total else str(form.numbers[row.id])
+        tcs = [_cell(widths[0], _para("table_number", number)),
+               _cell(widths[1], _para("table_header" if row.total else "table_cell", row.label))]
+        if form.with_unit:
+            tcs.append(_cell(widths[2], _para("table_number", row.unit or "")))
+        for width in widths[form.first_value:]:
+            cell = next(cells)
+            if cell.kind == INPUT:
+                tcs.append(_cell(width, _fill_cell(cell, ids, marked)))
             else:
-                cells.append(_cell(width, _fill_cell(table_pos, table, pos, row, column, ids, marked)))
+                tcs.append(_cell(width, _para("table_hint", _hint(cell, form)), shaded=True))
         out.append(f'<w:tr><w:trPr><w:cantSplit/><w:trHeight w:val="{ROW_HEIGHT}" w:hRule="atLeast"/>'
-                   f'</w:trPr>{"".join(cells)}</w:tr>')
+                   f'</w:trPr>{"".join(tcs)}</w:tr>')
     out.append("</w:tbl>")
     return "".join(out)
 
 
-def _hint(row: Row, column: FormColumn, numbers: dict[str, int]) -> str | None:
-    """What a computed cell shows on a form (never typed by hand), or ``None`` for a cell the
-    unit fills."""
-    if row.type == "percent":
-        parts = [part.strip() for part in (row.formula or "").split("/")]
+def _hint(cell: Cell, form: FormLayout) -> str:
+    """What a computed cell shows on a form (never typed by hand)."""
+    if cell.kind == PERCENT:
+        parts = [part.strip() for part in (cell.row.formula or "").split("/")]
         if len(parts) != 2:  # validation has reported it; nothing is written
             return "="
         top, bottom = parts
-        return f"=({numbers.get(top, top)})/({numbers.get(bottom, bottom)})"
-    if row.total or column.total:
-        return "" if row.type == "yesno" else "=tổng"
-    return None
+        return f"=({form.numbers.get(top, top)})/({form.numbers.get(bottom, bottom)})"
+    if cell.kind == TOTAL:
+        return "=tổng"
+    return ""
 
 
 class Deferred:
@@ -204,8 +160,8 @@ def appendices(tables: list[Table], unit, reference_line: str, profile: Profile,
                marked: bool, unit_line: bool = False, new_page_first: bool = True) -> Markup:
     """Every appendix form that applies to ``unit`` (``None``: the blank forms)."""
     ids = _Ids(1000)
-    items = [Item(t.title, table_xml(pos, t, unit, profile, ids, marked), landscape(t))
-             for pos, t in enumerate(tables, 1) if applies(t.applies_to, unit)]
+    items = [Item(f.table.title, table_xml(f, profile, ids, marked), landscape(f.table))
+             for f in layouts(tables, unit)]
     return appendix_block(items, reference_line, profile, unit_line=unit_line,
                           new_page_first=new_page_first)
 

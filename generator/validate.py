@@ -9,7 +9,6 @@ the warnings (repaired text) it met.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -18,9 +17,11 @@ import re
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from . import profiles, vnrules
+from .campaign import CampaignData
 from .exceptions import DataError, Problem
 from .exceptions import WARNING
 from .loader import SourceFile, load_csv, load_xlsx_table, load_yaml
+from .structure import node_keys
 from .schema import (CELL_TYPES, DATA_FILES, AppliesTo, Appendix, Campaign, Consolidated,
                      Outline, OutlineNode, Plan, Unit)
 
@@ -80,26 +81,6 @@ def pydantic_problems(exc: ValidationError, source: SourceFile, prefix: tuple = 
         loc = prefix + tuple(p for p in err["loc"] if not (isinstance(p, str) and "[" in p))
         out.append(source.problem(loc, _message(err)))
     return out
-
-
-@dataclass
-class CampaignData:
-    """A validated campaign: the models, the profile and where each value came from."""
-
-    folder: Path
-    campaign: Campaign
-    plan: Plan
-    profile: profiles.Profile
-    sources: dict[str, SourceFile]
-    outline: Outline | None = None
-    appendix: Appendix | None = None
-    units: list[Unit] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)  # found so far, errors included
-    returns: dict = field(default_factory=dict)  # unit id → store.Record (figures sent back)
-    consolidated: Consolidated | None = None
-
-    def level(self, level_id: str):
-        return next(lv for lv in self.campaign.levels if lv.id == level_id)
 
 
 def _validate_model(model: type[BaseModel], source: SourceFile, problems: list[Problem]):
@@ -284,8 +265,6 @@ def _check_appendix(a: Appendix, c: Campaign, src: SourceFile, problems: list[Pr
 def outline_keys(outline: Outline | None, profile) -> list[str]:
     """The keys of the outline's parts as the consolidated report's narrative names them:
     ``opening``, ``I``, ``I.1``, ``II.1.a`` …"""
-    from .contexts.outline import node_keys
-
     if outline is None or profile is None:
         return []
     return node_keys(outline, profile)

@@ -17,7 +17,7 @@ from xml.sax.saxutils import escape, quoteattr
 from . import figures as fig
 from . import vnrules
 from .renderer import DocProperties, core_xml, custom_xml
-from .tables import applies, columns, mark_name
+from .layout import INPUT, PERCENT, TOTAL, FormLayout, layouts
 from .writer import Packed, pack, zip_bytes
 
 _STYLES_PACKED = None
@@ -28,7 +28,8 @@ REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 FIRST_ROW = 6  # the header row of every sheet
 
 # cell styles (indexes into cellXfs below)
-PLAIN, TITLE, NOTE, HEAD, TEXT, CENTER, INPUT, COMPUTED, TOTAL = range(9)
+PLAIN, TITLE, NOTE, HEAD, TEXT, CENTER, INPUT_STYLE, COMPUTED, TOTAL_STYLE = range(9)
+UNIT_LINE = "Tên đơn vị: "  # cell A4 of every sheet; a workbook without marks is known by it
 
 STYLES = (
     f'{DECL}<styleSheet xmlns="{MAIN}">'
@@ -86,56 +87,51 @@ def _formula(ref: str, formula: str, style: int) -> str:
     return f'<c r="{ref}" s="{style}"><f>{escape(formula)}</f></c>'
 
 
-def _sheet(table_pos: int, table, unit, label: str, reference: str,
+def _sheet(form: FormLayout, label: str, reference: str,
            unit_name: str) -> tuple[str, dict[str, str]]:
-    """The sheet's XML and its fillable cells (mark name → cell reference); ``table_pos`` is
-    the table's place in the definition, as in the marks."""
-    cols = columns(table)
-    rows = [(i, r) for i, r in enumerate(table.rows, 1) if applies(r.applies_to, unit)]
-    with_unit = any(r.unit for _, r in rows)
-    first_value = 4 if with_unit else 3
-    last = first_value + len(cols) - 1
-    end = col_letter(last)
-    cells_of: dict[str, int] = {}
-    number = 0
-    for offset, (_, row) in enumerate(rows, start=1):
-        cells_of[row.id] = FIRST_ROW + offset
+    """The sheet's XML and its fillable cells (mark name → cell reference), laid out as
+    ``form`` says: row ``FIRST_ROW + line``, column ``place + 1``."""
+    table, cols = form.table, form.columns
+    with_unit = form.with_unit
+    end = col_letter(form.first_value + len(cols))
+    rows = form.rows
+    cells_of = {row_id: FIRST_ROW + line for row_id, line in form.lines.items()}
     sheet_rows = [
         f'<row r="1">{_text("A1", label, TITLE)}</row>',
         f'<row r="2" ht="36" customHeight="1">{_text("A2", vnrules.upper(table.title), TITLE)}</row>',
         f'<row r="3" ht="36" customHeight="1">{_text("A3", reference, NOTE)}</row>',
-        f'<row r="4">{_text("A4", "Tên đơn vị: " + unit_name, PLAIN)}</row>',
+        f'<row r="4">{_text("A4", UNIT_LINE + unit_name, PLAIN)}</row>',
     ]
-    heads = ["TT", table.label_title] + (["Đơn vị tính"] if with_unit else []) + [c.title for c in cols]
     sheet_rows.append(f'<row r="{FIRST_ROW}">' + "".join(
-        _text(f"{col_letter(k)}{FIRST_ROW}", h, HEAD) for k, h in enumerate(heads, 1)) + "</row>")
+        _text(f"{col_letter(k)}{FIRST_ROW}", h, HEAD) for k, h in enumerate(form.headers, 1)) + "</row>")
     marks: dict[str, str] = {}
     count_rows = [r for _, r in rows if r.type == "count" and not r.total]
-    for pos, row in rows:
+    plain_cols = [c for c in cols if not c.total]
+    cells_by_line: dict[int, list] = {}
+    for cell in form.cells:
+        cells_by_line.setdefault(cell.line, []).append(cell)
+    for _, row in rows:
         r = cells_of[row.id]
-        if not row.total:
-            number += 1
-        cells = [_text(f"A{r}", "" if row.total else str(number), CENTER),
-                 _text(f"B{r}", row.label, TOTAL if row.total else TEXT)]
+        cells = [_text(f"A{r}", "" if row.total else str(form.numbers[row.id]), CENTER),
+                 _text(f"B{r}", row.label, TOTAL_STYLE if row.total else TEXT)]
         if with_unit:
             cells.append(_text(f"C{r}", row.unit or "", CENTER))
-        plain_cols = [c for c in cols if not c.total]
-        for k, col in enumerate(cols):
-            ref = f"{col_letter(first_value + k)}{r}"
-            letter = col_letter(first_value + k)
+        for cell in cells_by_line[form.lines[row.id]]:
+            letter = col_letter(cell.place + 1)
+            ref = f"{letter}{r}"
             parts = fig.formula_parts(row)
-            if row.type == "percent" and parts and parts[0] in cells_of and parts[1] in cells_of:
+            if cell.kind == PERCENT and parts and parts[0] in cells_of and parts[1] in cells_of:
                 top, bottom = f"{letter}{cells_of[parts[0]]}", f"{letter}{cells_of[parts[1]]}"
                 cells.append(_formula(ref, f'IF(N({bottom})=0,"",ROUND({top}/{bottom}*100,1))', COMPUTED))
-            elif row.total and row.type == "count":
+            elif cell.kind == TOTAL and row.total and row.type == "count":
                 refs = ",".join(f"{letter}{cells_of[c.id]}" for c in count_rows)
-                cells.append(_formula(ref, f"SUM({refs})", TOTAL))
-            elif col.total and row.type == "count":
-                span = ",".join(f"{col_letter(first_value + cols.index(c))}{r}" for c in plain_cols)
-                cells.append(_formula(ref, f"SUM({span})", TOTAL))
-            elif fig.is_input(row, col):
-                cells.append(f'<c r="{ref}" s="{INPUT}"/>')
-                marks[mark_name(table_pos, pos, col.index)] = ref
+                cells.append(_formula(ref, f"SUM({refs})", TOTAL_STYLE))
+            elif cell.kind == TOTAL and cell.column.total and row.type == "count":
+                span = ",".join(f"{col_letter(form.first_value + cols.index(c) + 1)}{r}" for c in plain_cols)
+                cells.append(_formula(ref, f"SUM({span})", TOTAL_STYLE))
+            elif cell.kind == INPUT:
+                cells.append(f'<c r="{ref}" s="{INPUT_STYLE}"/>')
+                marks[cell.mark] = ref
             else:
                 cells.append(f'<c r="{ref}" s="{COMPUTED}"/>')
         lines = max(1, -(-len(row.label) // 44))  # the label column holds about 44 characters a line
@@ -160,11 +156,10 @@ def _sheet(table_pos: int, table, unit, label: str, reference: str,
 
 def workbook(tables, unit, reference: str, props: DocProperties, profile) -> bytes:
     """The unit's workbook: one protected sheet per appendix that applies to it."""
-    shown = [(pos, t) for pos, t in enumerate(tables, 1) if applies(t.applies_to, unit)]
     sheets, names = [], []
-    for n, (pos, table) in enumerate(shown, 1):
+    for n, form in enumerate(layouts(tables, unit), 1):
         label = vnrules.appendix_label(n, profile)
-        xml, marks = _sheet(pos, table, unit, label, reference, unit.name)
+        xml, marks = _sheet(form, label, reference, unit.name)
         sheets.append((label, xml))
         for mark, ref in marks.items():
             col = "".join(ch for ch in ref if ch.isalpha())

@@ -5,7 +5,7 @@ from __future__ import annotations
 from ..environment import DateValue, DocValue, Namespace, ProseError, ProseRenderer
 from ..exceptions import Problem
 from ..loader import SourceFile
-from ..validate import CampaignData
+from ..campaign import CampaignData
 from .. import vnrules
 
 
@@ -43,7 +43,7 @@ def plan_symbol(data: CampaignData) -> str:
 def unit_values(data: CampaignData, unit, committee: str) -> dict:
     """What the prose about one unit may refer to: ``{{ unit.committee }}``,
     ``{{ unit.level.report_deadline }}`` …"""
-    level = data.level(unit.level)
+    level = data.member(unit.id).level
     return {"unit": Namespace({
         "name": unit.name, "committee": committee, "id": unit.id,
         "level": Namespace({"name": level.name, "review_deadline": DateValue(level.review_deadline),

@@ -9,9 +9,9 @@ from .. import figures as fig
 from .. import vnrules
 from ..renderer import DocProperties
 from ..schema import Consolidated, Signer, Table
-from ..tables import (Item, appendix_block, columns, fit_widths, grid_xml, landscape,
-                      page_width_cm)
-from ..validate import CampaignData
+from ..campaign import CampaignData
+from ..layout import columns
+from ..tables import Item, appendix_block, fit_widths, grid_xml, landscape, page_width_cm
 from .common import Prose, signature
 from .outline import outline_blocks, report_title
 
@@ -145,11 +145,11 @@ class Totals:
     def missing_item(self, profile) -> Item:
         """The units that have not sent their report."""
         rows = []
-        for unit in self.data.units:
-            if unit.id in self.data.returns:
+        for member in self.data.members.values():
+            if member.id in self.data.returns:
                 continue
-            level = self.data.level(unit.level)
-            rows.append([str(len(rows) + 1), unit.name, level.name, vnrules.short_date(level.report_deadline)])
+            rows.append([str(len(rows) + 1), member.name, member.level.name,
+                         vnrules.short_date(member.deadline)])
         if not rows:
             rows = [["", "Tất cả các đơn vị đã gửi báo cáo", "", ""]]
         widths = fit_widths(6.0, [3.5, 2.5], page_width_cm(profile, False))
@@ -164,9 +164,7 @@ def consolidated_context(data: CampaignData, outline_prose: Prose,
     report = data.consolidated or default_report(data)
     prose = report_prose or outline_prose
     totals = Totals(data)
-    units = {u.id: u for u in data.units}
-    late = sum(1 for uid, rec in data.returns.items()
-               if uid in units and rec.received > data.level(units[uid].level).report_deadline)
+    late = sum(1 for uid in data.returns if uid in data.members and data.late(uid))
     counts = {"reported": _num(len(totals.returns)), "units": _num(len(data.units)),
               "late": _num(late), "missing": _num(len(data.units) - len(totals.returns))}
     values = {**totals.functions(), **counts}

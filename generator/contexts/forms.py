@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..renderer import DocProperties
 from ..tables import appendices
-from ..validate import CampaignData
+from ..campaign import CampaignData
 from .outline import plan_reference
 
 

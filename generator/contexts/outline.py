@@ -5,36 +5,12 @@ from __future__ import annotations
 
 from ..renderer import DocProperties
 from ..schema import Outline, OutlineNode
-from ..tables import applies
-from ..validate import CampaignData
+from ..campaign import CampaignData
+from ..layout import applies
+from ..structure import OPENING, part_key
 from .. import vnrules
 from .common import Prose, heading_style, plan_symbol
 
-
-
-OPENING = "opening"
-
-
-def _key(label: str, parent: str) -> str:
-    """``II.`` under nothing → ``II``; ``a)`` under ``II.1`` → ``II.1.a``."""
-    own = label.rstrip(".)").split(".")[-1]
-    return f"{parent}.{own}" if parent else own
-
-
-def node_keys(outline: Outline, profile) -> list[str]:
-    """Every part's key, in order: ``opening``, ``I``, ``I.1``, ``II.1.a`` …"""
-    formats = outline.numbering or profile.numbering.headings
-    keys = [OPENING] if outline.opening else []
-
-    def walk(nodes, path, parent):
-        for number, node in enumerate(nodes, 1):
-            here = path + (number,)
-            key = _key(vnrules.heading_label(here, profile, formats), parent)
-            keys.append(key)
-            walk(node.items, here, key)
-
-    walk(outline.parts, (), "")
-    return keys
 
 
 def outline_blocks(outline: Outline, prose: Prose, profile, *, unit=None,
@@ -68,7 +44,7 @@ def outline_blocks(outline: Outline, prose: Prose, profile, *, unit=None,
                 title = vnrules.upper(title)
             label = vnrules.heading_label(here, profile, formats)
             blocks.append({"style": heading_style(len(here)), "text": f"{label} {title}"})
-            key = _key(label, parent)
+            key = part_key(label, parent)
             guidance(node, nloc, key)
             walk(node.items, nloc + ("items",), here, key)
 

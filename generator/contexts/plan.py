@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..renderer import DocProperties
 from ..schema import Node
-from ..validate import CampaignData
+from ..campaign import CampaignData
 from .. import vnrules
 from .common import Prose, heading_style, signature
 

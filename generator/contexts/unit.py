@@ -5,31 +5,14 @@ read back with certainty."""
 
 from __future__ import annotations
 
-import hashlib
-import json
-
 from ..renderer import DocProperties
 from ..tables import Deferred, appendices
-from ..validate import CampaignData
+from ..campaign import CampaignData
 from .. import vnrules
 from .common import Prose, unit_values
 from .outline import outline_blocks, report_title
 
 REPORT_NAME = "Báo cáo"
-
-
-def form_version(data: CampaignData) -> str:
-    """A short fingerprint of the appendix definition: a returned copy made from other forms
-    is told apart."""
-    tables = [t.model_dump(mode="json") for t in data.appendix.tables]
-    canonical = json.dumps(tables, ensure_ascii=False, sort_keys=True)
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:12]
-
-
-def committee(unit, level) -> str:
-    """The name the unit's committee signs with (``Đảng ủy Sở Tài chính``)."""
-    return unit.committee_name or vnrules.committee_name(unit.name, level.unit_prefix,
-                                                         level.committee_prefix)
 
 
 class UnitContexts:
@@ -40,7 +23,7 @@ class UnitContexts:
         self.data = data
         self.prose = outline_prose
         self.summary = report_title(data, outline_prose)
-        self.version = form_version(data)
+        self.version = data.form_version
         self._blocks: dict[tuple[str, str], list[dict]] = {}
 
     def blocks(self, unit) -> list[dict]:
@@ -54,43 +37,43 @@ class UnitContexts:
         """The unit's appendix tables as an Excel workbook, with the same marks."""
         from ..xlsx import workbook
 
-        level = self.data.level(unit.level)
-        return workbook(self.data.appendix.tables, unit, self._reference(unit, level),
-                        self._props(unit, level), self.data.profile)
+        member = self.data.member(unit.id)
+        return workbook(self.data.appendix.tables, unit, self._reference(member),
+                        self._props(member), self.data.profile)
 
-    def _reference(self, unit, level) -> str:
+    def _reference(self, member) -> str:
         """``(Kèm theo Báo cáo số    -BC/ĐU, ngày    tháng    năm 2021 của Đảng ủy Sở Tài chính)``"""
-        profile = self.data.profile
+        profile, unit, level = self.data.profile, member.unit, member.level
         blank_symbol = vnrules.symbol(None, level.report_type, unit.symbol or level.report_symbol or "",
                                       profile)
         return vnrules.attached_to(REPORT_NAME, blank_symbol, vnrules.blank_day(level.report_deadline.year),
-                                   committee(unit, level), profile)
+                                   member.committee, profile)
 
     def _summary(self) -> str:
         if self.data.profile.texts.summary_capitalize:
             return vnrules.capitalize_first(self.summary)
         return self.summary
 
-    def _props(self, unit, level) -> DocProperties:
+    def _props(self, member) -> DocProperties:
         """The skeleton's properties, with the marks a returned copy is recognised by."""
-        c = self.data.campaign
+        c, unit = self.data.campaign, member.unit
         return DocProperties(
-            title=f"{REPORT_NAME} {self._summary()}", subject=unit.name, creator=committee(unit, level),
+            title=f"{REPORT_NAME} {self._summary()}", subject=unit.name, creator=member.committee,
             created=self.data.plan.date, keywords=c.id,
             custom={"vanban_campaign": c.id, "vanban_unit": unit.id,
                     "vanban_form_version": self.version, "vanban_unit_name": unit.name})
 
     def context(self, unit) -> tuple[dict, DocProperties]:
         data, profile, c = self.data, self.data.profile, self.data.campaign
-        level = data.level(unit.level)
-        name = committee(unit, level)
+        member = data.member(unit.id)
+        level, name = member.level, member.committee
         issuer_symbol = unit.symbol or level.report_symbol or ""
         header = vnrules.header(
             superior=c.units_superior, issuer_lines=[name],
             number=vnrules.number_line(None, level.report_type, issuer_symbol, profile),
             place_date=vnrules.blank_date(level.report_deadline.year, c.issuer.place),
             profile=profile)
-        reference = self._reference(unit, level)
+        reference = self._reference(member)
         signature = vnrules.signature(
             authority=level.authority,
             title=level.signer_title, name="", signed=False, profile=profile)
@@ -108,4 +91,4 @@ class UnitContexts:
             "appendices": Deferred(lambda: appendices(data.appendix.tables, unit, reference, profile,
                                                       marked=True)),
         }
-        return context, self._props(unit, level)
+        return context, self._props(member)
