@@ -61,6 +61,7 @@ def skeletons_only(data: Path, work: Path, plain_count: int) -> None:
     from docxtpl import DocxTemplate
 
     from generator import main as pipeline
+    from generator import transaction
     from generator.environment import template_environment
 
     prepared = pipeline.prepare(data)
@@ -69,7 +70,10 @@ def skeletons_only(data: Path, work: Path, plain_count: int) -> None:
 
     started = time.perf_counter()
     compiled = pipeline.compile_templates(units, prepared.data, data)
-    pipeline.render_and_write(units, compiled, work / "vanban")
+    change = transaction.Transaction(work / "vanban")
+    for name, staged in pipeline.render_staged(units, compiled, work / "vanban", change.staging):
+        change.adopt(staged, name)
+    change.commit()
     ours = time.perf_counter() - started
     per_ours = ours / len(units)
 

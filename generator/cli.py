@@ -246,6 +246,7 @@ def status(data_dir: Path, csv_path: Path | None, xlsx_path: Path | None, today:
     from .writer import write_atomic
 
     data = load_campaign(data_dir)
+    _report_problems(data.problems)
     lines = statuses(data, _date_option(today) or store.today())
     click.echo(table(lines))
     click.echo()

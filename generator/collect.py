@@ -1,7 +1,7 @@
 """``vanban collect``: read the units' returned files into ``data/bao-cao/``.
 
 Every file is read before anything is written, and then everything is written together (see
-``writer.write_all_atomic``); one bad file never stops the others:
+``store.Changes`` and ``transaction.py``); one bad file never stops the others:
 each is refused with its reason, the rest of the batch goes on. Then, per unit: the same
 file again changes nothing; a first return is stored; a different return for a unit that
 already has figures is a conflict, kept aside unless ``replace`` is asked, in which case the
@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from . import store
+from . import store, transaction
 from .exceptions import UsageError
 from .returns import Reader, Refused, Returned, files_in
 from .validate import load_campaign
@@ -43,6 +43,15 @@ def _record(data, got: Returned, received: date) -> store.Record:
 
 def collect(paths: list[Path], data_dir: Path, *, replace: bool = False,
             received: date | None = None) -> CollectReport:
+    """Read ``paths`` (files or folders) and apply what they bring to ``data/bao-cao/`` in one
+    change; one collect at a time changes the folder."""
+    if not data_dir.is_dir():
+        return _collect(paths, data_dir, replace, received)  # load_campaign says what is wrong
+    with transaction.lock(store.folder(data_dir)):
+        return _collect(paths, data_dir, replace, received)
+
+
+def _collect(paths: list[Path], data_dir: Path, replace: bool, received: date | None) -> CollectReport:
     data = load_campaign(data_dir)
     if not (data.appendix and data.units):
         raise UsageError("Chiến dịch chưa có phụ lục (phu-luc.yaml) hoặc danh sách đơn vị "

@@ -6,6 +6,7 @@ an exit code in one place (``cli.py``) and prints its Vietnamese message, never 
 
 from __future__ import annotations
 
+import errno
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -39,9 +40,15 @@ class Problem:
 
 
 class VanbanError(Exception):
-    """Base class of every error vanban reports to a user."""
+    """Base class of every error vanban reports to a user.
+
+    Errors cross process boundaries (a document rendered in another process sends its error
+    back), so each one pickles with the arguments it was made from."""
 
     exit_code = 1
+
+    def __reduce__(self):
+        return (type(self), tuple(getattr(self, "_made_from", self.args)))
 
 
 class DataError(VanbanError):
@@ -50,6 +57,7 @@ class DataError(VanbanError):
     exit_code = 1
 
     def __init__(self, problems: list[Problem]):
+        self._made_from = (problems,)
         self.problems = sorted(problems, key=lambda p: (p.file, p.line or 0, p.place))
         errors = [p for p in self.problems if p.is_error]
         super().__init__(f"Dữ liệu có {len(errors)} lỗi.")
@@ -61,6 +69,7 @@ class TemplateError(VanbanError):
     exit_code = 3
 
     def __init__(self, template: Path | str, message: str):
+        self._made_from = (template, message)
         self.template = str(template)
         super().__init__(f"Mẫu {self.template}: {message}")
 
@@ -75,3 +84,35 @@ class UsageError(VanbanError):
     """The command was called in a way that cannot work (missing folder, existing target…)."""
 
     exit_code = 2
+
+
+class RenderFailure(VanbanError):
+    """A document could not be made for a reason vanban did not foresee (a bug): the
+    message names the document and what went wrong."""
+
+    exit_code = 70
+
+    def __init__(self, message: str):
+        self._made_from = (message,)
+        super().__init__(f"Không tạo được văn bản {message}")
+
+
+_OS_ERRORS = {
+    errno.ENOSPC: "ổ đĩa đã hết chỗ trống",
+    errno.EDQUOT: "đã dùng hết dung lượng được cấp trên ổ đĩa",
+    errno.EACCES: "không có quyền (tệp hoặc thư mục chỉ đọc, hoặc của người dùng khác)",
+    errno.EPERM: "không được phép (tệp hoặc thư mục bị khóa)",
+    errno.ENOENT: "không có tệp hoặc thư mục này",
+    errno.EROFS: "ổ đĩa chỉ cho đọc",
+    errno.EISDIR: "đây là một thư mục, không phải tệp",
+    errno.ENOTDIR: "một phần của đường dẫn là tệp, không phải thư mục",
+    errno.EBUSY: "tệp đang được chương trình khác dùng",
+    errno.ENAMETOOLONG: "tên tệp quá dài",
+    errno.EIO: "lỗi đọc ghi ổ đĩa",
+    errno.EMFILE: "mở quá nhiều tệp cùng lúc",
+}
+
+
+def os_reason(exc: OSError) -> str:
+    """Why a file operation failed, in Vietnamese (never the system's English words)."""
+    return _OS_ERRORS.get(exc.errno, f"lỗi hệ thống (mã {exc.errno})" if exc.errno else "lỗi hệ thống")

@@ -20,6 +20,7 @@ import yaml
 from yaml.constructor import ConstructorError, SafeConstructor
 
 from .exceptions import ERROR, WARNING, Problem
+from .exceptions import os_reason
 
 Path_ = tuple[str | int, ...]
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when PyYAML has it
@@ -204,7 +205,7 @@ def read_text(path: Path, name: str, problems: list[Problem]) -> str | None:
         problems.append(Problem(name, None, "", "không tìm thấy tệp"))
         return None
     except OSError as exc:
-        problems.append(Problem(name, None, "", f"không đọc được tệp ({exc.strerror})"))
+        problems.append(Problem(name, None, "", f"không đọc được tệp ({os_reason(exc)})"))
         return None
     try:
         return raw.decode("utf-8-sig")

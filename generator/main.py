@@ -10,11 +10,12 @@ from __future__ import annotations
 import multiprocessing
 import os
 import shutil
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from . import manifest, store
+from . import manifest, store, transaction
 from .contexts.common import Prose, prose_values
 from .contexts.consolidated import consolidated_context
 from .contexts.forms import forms_context
@@ -22,11 +23,12 @@ from .contexts.outline import outline_context
 from .contexts.plan import plan_context
 from .contexts.unit import UnitContexts
 from .environment import ProseRenderer, template_environment
-from .exceptions import DataError, Problem, UsageError
+from .exceptions import WARNING, DataError, OutputError, Problem, RenderFailure, UsageError, VanbanError
+from .exceptions import os_reason
 from .renderer import CompiledTemplate, DocProperties
 from .campaign import CampaignData
 from .validate import load_campaign
-from .writer import write_atomic, zip_bytes
+from .writer import _file_mode, zip_bytes
 
 REPO = Path(__file__).resolve().parent.parent
 BUNDLED_DATA = REPO / "data"
@@ -156,10 +158,10 @@ def _documents(chosen: list[Spec], problems: list[Problem]) -> list[Document]:
     return documents
 
 
-def prepare(data_dir: Path, unit_id: str | None = None) -> Prepared:
+def prepare(data_dir: Path, unit_id: str | None = None, *, repair: bool = True) -> Prepared:
     """Load and validate the data and build every document's context (or only the skeleton
     of ``unit_id``); raise one :class:`DataError` with every problem found."""
-    data = load_campaign(data_dir)
+    data = load_campaign(data_dir, repair=repair)
     problems = list(data.problems)
     chosen = _choose(specs(data, problems), unit_id)
     return Prepared(data, _documents(chosen, problems), problems)
@@ -194,8 +196,8 @@ def render_all(prepared: Prepared, data_dir: Path) -> dict[str, bytes]:
 
 def check(data_dir: Path) -> list[Problem]:
     """Validate data and templates, building and rendering every document in memory without
-    writing; return the warnings."""
-    prepared = prepare(data_dir)
+    writing; return the warnings (an interrupted collection among them)."""
+    prepared = prepare(data_dir, repair=False)
     render_all(prepared, data_dir)
     return prepared.warnings
 
@@ -206,9 +208,11 @@ def build(data_dir: Path, out_dir: Path, unit_id: str | None = None, *, force: b
     (all of them with ``force``); remove the outputs that no longer correspond to the data.
     ``progress(total)`` may return a function told how many documents were done.
 
-    Every context is built and every template compiled before the first file is written, so
-    bad data or a broken template leaves the previous outputs as they were; each file is
-    written atomically, and the manifest last.
+    Three steps: *plan* (what is stale), *render* (every stale output's bytes, in parallel,
+    staged beside the out folder; an error is carried back, not raised in a worker), and
+    *commit* (the staged files renamed into place, the removals and the manifest, through one
+    journal — see ``transaction.py``). A bad template or bad data leaves ``out_dir`` as it
+    was; a build killed at any moment leaves it before or after (the next run finishes).
     """
     data = load_campaign(data_dir)
     problems = list(data.problems)
@@ -223,87 +227,136 @@ def build(data_dir: Path, out_dir: Path, unit_id: str | None = None, *, force: b
                  for t in {s.template for s in chosen if s.template}}
     keys = {s.output: manifest.key([f"{d}:{hashes[d]}" for d in s.depends],
                                    templates.get(s.template, "-")) for s in chosen}
-    book = manifest.Manifest(out_dir)
-    todo = [s for s in chosen if force or not book.fresh(s.output, keys[s.output])]
-    documents = _documents(todo, problems)
-    compiled = compile_templates(documents, data, data_dir)
-    probe(documents, compiled)
-    report = BuildReport(warnings=problems)
-    redone = {s.output for s in todo}
-    report.unchanged = [s.output for s in chosen if s.output not in redone]
-    step = progress(len(documents)) if progress else None
-    for name, wrote in render_and_write(documents, compiled, out_dir, step):
-        (report.written if wrote else report.unchanged).append(name)
-        book.record(name, keys[name])
-    if unit_id is None:
-        current = {s.output for s in every}
-        stale = {n for n in book.entries if n not in current}
-        stale |= {f"{UNITS_DIR}/{p.name}" for p in (out_dir / UNITS_DIR).glob("*.*")
-                  if p.suffix in (".docx", ".xlsx") and f"{UNITS_DIR}/{p.name}" not in current}
-        for name in sorted(stale):
-            (out_dir / name).unlink(missing_ok=True)
-            book.forget(name)
-            report.removed.append(name)
-    if todo or report.removed or not book.path.exists():
-        book.save()
+    with transaction.lock(out_dir):
+        for note in transaction.recover(out_dir):
+            problems.append(Problem(str(out_dir), None, "", note, WARNING))
+        book = manifest.Manifest(out_dir)
+        todo = [s for s in chosen if force or not book.fresh(s.output, keys[s.output])]
+        documents = _documents(todo, problems)
+        compiled = compile_templates(documents, data, data_dir)
+        change = transaction.Transaction(out_dir)
+        report = BuildReport(warnings=problems)
+        redone = {s.output for s in todo}
+        report.unchanged = [s.output for s in chosen if s.output not in redone]
+        step = progress(len(documents)) if progress else None
+        try:
+            results = render_staged(documents, compiled, out_dir, change.staging, step)
+        except BaseException:
+            change.discard()
+            raise
+        for name, staged in sorted(results):
+            if staged is None:  # the same bytes as the file already there
+                report.unchanged.append(name)
+                book.record(name, keys[name], out_dir / name)
+            else:
+                report.written.append(name)
+                change.adopt(staged, name)
+                book.record(name, keys[name], staged)
+        if unit_id is None:
+            current = {s.output for s in every}
+            stale = {n for n in book.entries if n not in current}
+            stale |= {f"{UNITS_DIR}/{p.name}" for p in (out_dir / UNITS_DIR).glob("*.*")
+                      if p.suffix in (".docx", ".xlsx") and f"{UNITS_DIR}/{p.name}" not in current}
+            for name in sorted(stale):
+                change.delete(name)
+                book.forget(name)
+                report.removed.append(name)
+        if todo or report.removed or not book.path.exists():
+            change.put(manifest.MANIFEST.as_posix(), book.dumps())
+        change.commit()
     return report
 
 
-def probe(documents: list[Document], compiled: dict[str, CompiledTemplate]) -> None:
-    """Render the first document of each template in memory before anything is written: a
-    template that cannot be filled fails here, with every output still as it was."""
-    seen = {None}
-    for doc in documents:
-        if doc.template not in seen:
-            seen.add(doc.template)
-            compiled[doc.template].render(doc.context, doc.props)
+def workers_for(count: int) -> int:
+    """How many processes render ``count`` documents: every core this process may use, for a
+    batch large enough to be worth it."""
+    if count < PARALLEL_FROM or "fork" not in multiprocessing.get_all_start_methods():
+        return 1
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not on Linux
+        cores = os.cpu_count() or 1
+    return max(1, min(cores, count // 16))
 
 
 PARALLEL_FROM = 64  # documents; fewer are not worth a second process
+CHUNK = 16
 
 
-def render_and_write(documents: list[Document], compiled: dict[str, CompiledTemplate],
-                     out_dir: Path, progress=None) -> list[tuple[str, bool]]:
-    """Render and write each document; a large batch is shared between the cores."""
-    workers = min(os.cpu_count() or 1, 2 if len(documents) >= PARALLEL_FROM else 1)
-    if workers > 1 and "fork" in multiprocessing.get_all_start_methods():
+def render_staged(documents: list[Document], compiled: dict[str, CompiledTemplate],
+                  out_dir: Path, staging: Path, progress=None) -> list[tuple[str, Path | None]]:
+    """Render every document and stage the bytes of each one that differs from the file in
+    ``out_dir``: ``(output, staged file)``, or ``(output, None)`` when unchanged. Nothing in
+    ``out_dir`` is touched. The first error — from any process — is raised here, after the
+    others have stopped."""
+    staging.mkdir(parents=True, exist_ok=True)
+    global _JOB
+    _JOB = (documents, compiled, out_dir, staging)
+    chunks = [range(i, min(i + CHUNK, len(documents))) for i in range(0, len(documents), CHUNK)]
+    results: list[tuple[str, Path | None]] = []
+    try:
+        workers = workers_for(len(documents))
+        if workers == 1:
+            outcomes = map(_render_chunk, chunks)
+            for outcome in outcomes:
+                results += _unpack(outcome, progress)
+            return results
         for template in compiled.values():
             template.warm()  # pack the shared parts once, before the processes part ways
-        global _JOB
-        _JOB = (documents, compiled, out_dir)
-        chunks = [range(i, min(i + 16, len(documents))) for i in range(0, len(documents), 16)]
-        results: list[tuple[str, bool]] = []
         with multiprocessing.get_context("fork").Pool(workers) as pool:
-            for part in pool.imap(_render_chunk, chunks):
-                results += part
-                if progress:
-                    progress(len(part))
-        _JOB = None
+            for outcome in pool.imap_unordered(_render_chunk, chunks):
+                results += _unpack(outcome, progress)  # raises the first error; the pool stops
         return results
-    results = []
-    for doc in documents:
-        results.append(_render_one(doc, compiled, out_dir))
-        if progress:
-            progress(1)
-    return results
+    finally:
+        _JOB = None
+
+
+def _unpack(outcome, progress) -> list[tuple[str, Path | None]]:
+    done, error = outcome
+    if error is not None:
+        raise error
+    if progress:
+        progress(len(done))
+    return done
 
 
 _JOB = None
 
 
-def _render_chunk(indexes: range) -> list[tuple[str, bool]]:
-    documents, compiled, out_dir = _JOB
-    return [_render_one(documents[i], compiled, out_dir) for i in indexes]
+def _render_chunk(indexes: range):
+    """Render and stage the documents at ``indexes``: ``(results, None)``, or ``(results so
+    far, error)`` — an error travels back as data, never raised inside a worker."""
+    documents, compiled, out_dir, staging = _JOB
+    done: list[tuple[str, Path | None]] = []
+    for i in indexes:
+        doc = documents[i]
+        try:
+            done.append((doc.output, _stage(_bytes(doc, compiled), out_dir / doc.output, staging)))
+        except VanbanError as exc:
+            return done, exc
+        except Exception as exc:  # a bug of ours: its kind and words, for the report
+            return done, RenderFailure(f"{doc.output}: {type(exc).__name__}: {exc}")
+    return done, None
+
+
+def _stage(data: bytes, target: Path, staging: Path) -> Path | None:
+    """``data`` written to a new file in ``staging``, unless ``target`` holds exactly it."""
+    try:
+        if target.is_file() and target.stat().st_size == len(data) and target.read_bytes() == data:
+            return None
+        fd, name = tempfile.mkstemp(dir=staging, prefix="van-ban-")
+        os.close(fd)
+        os.chmod(name, _file_mode())
+        transaction.write_file(Path(name), data)
+    except OSError as exc:
+        raise OutputError(f"Không ghi được tệp tạm cho {target}: {os_reason(exc)}") from None
+    return Path(name)
 
 
 def _bytes(doc: Document, compiled: dict[str, CompiledTemplate]) -> bytes:
     if doc.produce is not None:
         return doc.produce()
     return zip_bytes(compiled[doc.template].render(doc.context, doc.props))
-
-
-def _render_one(doc: Document, compiled: dict[str, CompiledTemplate], out_dir: Path) -> tuple[str, bool]:
-    return doc.output, write_atomic(out_dir / doc.output, _bytes(doc, compiled))
 
 
 def new_campaign(target: Path) -> list[Path]:

@@ -17,7 +17,6 @@ from functools import lru_cache
 from pathlib import Path
 
 from . import __version__
-from .writer import write_atomic
 
 MANIFEST = Path(".vanban") / "manifest.json"
 PACKAGE = Path(__file__).resolve().parent
@@ -78,14 +77,16 @@ class Manifest:
             return False
         return stat.st_size == entry.size and stat.st_mtime_ns == entry.mtime_ns
 
-    def record(self, output: str, new_key: str) -> None:
-        stat = (self.out_dir / output).stat()
+    def record(self, output: str, new_key: str, file: Path) -> None:
+        """``output`` made with ``new_key`` is ``file`` (the output itself, or the staged file
+        about to be renamed into its place: a rename keeps size and time)."""
+        stat = file.stat()
         self.entries[output] = Entry(new_key, stat.st_size, stat.st_mtime_ns)
 
     def forget(self, output: str) -> None:
         self.entries.pop(output, None)
 
-    def save(self) -> None:
+    def dumps(self) -> bytes:
         data = {"vanban": __version__,
                 "outputs": {name: vars(e) for name, e in sorted(self.entries.items())}}
-        write_atomic(self.path, (json.dumps(data, ensure_ascii=False, indent=1) + "\n").encode())
+        return (json.dumps(data, ensure_ascii=False, indent=1) + "\n").encode()

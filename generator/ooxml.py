@@ -14,6 +14,7 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from .exceptions import os_reason
 from lxml import etree
 
 MAX_FILE = 20 * 1024 * 1024        # a report with its tables is well under 1 MB
@@ -54,7 +55,7 @@ class Package:
         try:
             size = path.stat().st_size
         except OSError as exc:
-            raise Refused(f"không đọc được tệp ({exc.strerror})") from None
+            raise Refused(f"không đọc được tệp ({os_reason(exc)})") from None
         if size > MAX_FILE:
             raise Refused(f"tệp quá lớn ({size // (1024 * 1024)} MB); báo cáo của đơn vị thường "
                           "dưới 1 MB")

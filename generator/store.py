@@ -17,7 +17,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from . import vnrules
 from .schema import VnDate
-from .writer import write_all_atomic
+from . import transaction
+from .transaction import Transaction
 
 _DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)  # libyaml when PyYAML has it: 10× faster
 
@@ -73,7 +74,8 @@ def aside_path(data_dir: Path, kind: str, record: Record) -> Path:
 
 
 class Changes:
-    """The files a collection will write, written together at the end (``commit``)."""
+    """The files a collection will write, applied together at the end (``commit``), all or
+    nothing: through a journal in ``bao-cao/.vanban/`` (see ``transaction.py``)."""
 
     def __init__(self, data_dir: Path):
         self.data_dir = data_dir
@@ -89,7 +91,24 @@ class Changes:
         return target
 
     def commit(self) -> None:
-        write_all_atomic(list(self.files.items()))
+        root = folder(self.data_dir)
+        change = Transaction(root)
+        try:
+            for path, data in self.files.items():
+                change.put(path.relative_to(root).as_posix(), data)
+        except BaseException:
+            change.discard()
+            raise
+        change.commit()
+
+
+def recover(data_dir: Path) -> list[str]:
+    """Finish (or sweep away) a collection that was killed midway; what was done."""
+    return transaction.recover(folder(data_dir)) if folder(data_dir).is_dir() else []
+
+
+def pending(data_dir: Path) -> list[str]:
+    return transaction.pending(folder(data_dir)) if folder(data_dir).is_dir() else []
 
 
 def now_iso() -> str:

@@ -339,7 +339,7 @@ def _depth(nodes) -> int:
     return max((1 + _depth(n.items) for n in nodes), default=0)
 
 
-def load_campaign(folder: Path) -> CampaignData:
+def load_campaign(folder: Path, *, repair: bool = True) -> CampaignData:
     """Read and validate every data file of ``folder``.
 
     Raises one :class:`DataError` with all the problems when the data cannot even be modelled
@@ -397,7 +397,7 @@ def load_campaign(folder: Path) -> CampaignData:
         if consolidated:
             _check_consolidated(consolidated, campaign, outline, profile,
                                 sources["bao-cao-tong-hop.yaml"], problems)
-    returns = _returns(folder, campaign, units, problems)
+    returns = _returns(folder, campaign, units, problems, repair)
     broken = [n for n, model in (("de-cuong.yaml", outline), ("phu-luc.yaml", appendix),
                                  ("bao-cao-tong-hop.yaml", consolidated))
               if n in sources and model is None]
@@ -408,10 +408,13 @@ def load_campaign(folder: Path) -> CampaignData:
 
 
 def _returns(folder: Path, campaign: Campaign | None, units: list[Unit],
-             problems: list[Problem]) -> dict:
-    """The figures units sent back (``bao-cao/*.yaml``), by unit id."""
+             problems: list[Problem], repair: bool) -> dict:
+    """The figures units sent back (``bao-cao/*.yaml``), by unit id. A collection killed
+    midway is finished first (``repair``), or reported."""
     from . import store
 
+    for note in (store.recover(folder) if repair else store.pending(folder)):
+        problems.append(Problem(f"{store.FOLDER}/", None, "", note, WARNING))
     out = {}
     known = {u.id for u in units}
     for path in sorted(store.folder(folder).glob("*.yaml")):

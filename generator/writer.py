@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .exceptions import OutputError
+from .exceptions import os_reason
 
 FIXED_TIME = (1980, 1, 1, 0, 0, 0)
 _DOS_TIME, _DOS_DATE = 0, (1 << 5) | 1     # 1980-01-01 00:00
@@ -95,30 +96,5 @@ def write_atomic(path: Path, data: bytes) -> bool:
             Path(tmp).unlink(missing_ok=True)
             raise
     except OSError as exc:
-        raise OutputError(f"Không ghi được tệp {path}: {exc.strerror or exc}") from exc
+        raise OutputError(f"Không ghi được tệp {path}: {os_reason(exc)}") from exc
     return True
-
-
-def write_all_atomic(files: list[tuple[Path, bytes]]) -> None:
-    """Write several files as nearly all-or-nothing as a file system allows: every new
-    content first goes to a temporary file beside its target; only when all are on disk are
-    they renamed into place, one quick rename each. A failure before that leaves every
-    target as it was."""
-    staged: list[tuple[str, Path]] = []
-    try:
-        for path, data in files:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-            staged.append((tmp, path))
-            os.chmod(tmp, _file_mode())
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(data)
-                fh.flush()
-                os.fsync(fh.fileno())
-        for tmp, path in staged:
-            os.replace(tmp, path)
-    except OSError as exc:
-        raise OutputError(f"Không ghi được dữ liệu: {exc.strerror or exc}") from exc
-    finally:
-        for tmp, _ in staged:
-            Path(tmp).unlink(missing_ok=True)

@@ -331,8 +331,10 @@ def test_a_crash_midway_leaves_the_data_as_it_was(collected, tmp_path, monkeypat
 
     monkeypatch.setattr(writer.os, "fsync", disk_fails)
     code, out, err = run_cli(["collect", collected["root"] / "returns", "--data", data], capsys)
-    assert code == 4 and "Không ghi được dữ liệu" in err and "Traceback" not in err
-    assert not (data / "bao-cao").exists() or not any((data / "bao-cao").rglob("*"))
+    assert code == 4 and "ổ đĩa đã hết chỗ trống" in err and "Traceback" not in err
+    assert "No space" not in err
+    assert not list((data / "bao-cao").rglob("*.yaml"))
+    assert not [p for p in (data / "bao-cao").rglob("*") if p.is_file() and p.name != "khoa"]
 
 
 def test_an_unfilled_skeleton_is_not_taken_as_a_return(collected, tmp_path, capsys):

@@ -115,36 +115,47 @@ def test_removed_unit_is_removed_with_the_manifest(built):
     assert not (out / "don-vi" / "chi-bo-bao-ha-tinh.docx").exists()
 
 
-def test_an_interrupted_build_leaves_every_file_old_or_new(built, monkeypatch):
+@pytest.mark.parametrize("moment", ["while rendering", "while renaming"])
+def test_an_interrupted_build_leaves_all_old_or_all_new(built, monkeypatch, moment):
+    """Stopped while it stages the new files, a build has changed nothing; stopped while it
+    renames them into place, the next run finishes the renames before anything else."""
+    from generator import transaction
     data, out = built
     old = outputs(out)
     plan = (data / "ke-hoach.yaml").read_text(encoding="utf-8")
     (data / "ke-hoach.yaml").write_text(plan.replace("date: 23/02/2021", "date: 24/02/2021"),
                                         encoding="utf-8")
     calls = {"n": 0}
-    original = writer.os.replace
+    patched = "write_file" if moment == "while rendering" else "replace"
+    target = transaction if moment == "while rendering" else writer.os
+    original = getattr(target, patched)
 
-    def crash_midway(src, dst):
+    def power_cut(*args):
         calls["n"] += 1
         if calls["n"] == 20:
             raise KeyboardInterrupt  # the power goes off here
-        return original(src, dst)
+        return original(*args)
 
-    monkeypatch.setattr(writer.os, "replace", crash_midway)
+    monkeypatch.setattr(target, patched, power_cut)
     monkeypatch.setattr(pipeline, "PARALLEL_FROM", 10_000)  # one process, to stop it midway
     with pytest.raises(KeyboardInterrupt):
         pipeline.build(data, out)
-    monkeypatch.setattr(writer.os, "replace", original)
+    monkeypatch.setattr(target, patched, original)
     now = outputs(out)
     assert set(now) == set(old)
     changed = [n for n in now if now[n] != old[n]]
-    assert 0 < len(changed) < len(old)
-    for name in now:
-        with zipfile.ZipFile(out / name) as zf:
-            assert zf.testzip() is None  # whole, old or new
-    assert not [p for p in out.rglob("*.tmp")]
-    report = pipeline.build(data, out)   # the next build finishes the job
-    assert len(report.written) + len(changed) == ALL
+    if moment == "while rendering":
+        assert changed == []                      # nothing decided, nothing changed
+    else:
+        assert 0 < len(changed) < len(old)        # killed halfway through the renames
+    report = pipeline.build(data, out)            # the next run finishes or starts afresh
+    notes = [w.message for w in report.warnings]
+    if moment == "while renaming":
+        assert any("đã ghi nốt lần ghi bị ngắt" in n for n in notes), notes
+        assert report.written == []               # finished from the journal, not re-rendered
+    else:
+        assert len(report.written) == ALL
+    assert not [p for p in out.rglob("*") if p.is_file() and ".vanban/tam" in p.as_posix()]
     fresh = out.parent / "fresh"
     pipeline.build(data, fresh)
     assert outputs(out) == outputs(fresh)  # and the result is what a clean build makes

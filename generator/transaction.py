@@ -1,0 +1,245 @@
+"""Changing a folder all or nothing: stage, journal, apply — and finish or undo on the next run.
+
+A build (into ``out/``) and a collect (into ``data/bao-cao/``) change many files at once. Each
+does it through a :class:`Transaction` on its folder:
+
+1. every new content is written to ``.vanban/tam/`` inside the folder (the same disk, so a
+   rename moves it), nothing else is touched;
+2. the list of renames and removals — the journal — is written to ``.vanban/nhat-ky.json``
+   in one atomic rename: this is the moment the change is decided;
+3. the renames and removals are carried out, then the journal is removed.
+
+A run killed before step 2 leaves the folder as it was (its staged files are swept away by
+the next run); killed after it, the next run finds the journal and finishes the change. So the
+folder is always seen before or after, never half-changed. :func:`recover` does that repair
+and also removes the temporary files of runs killed while writing one file; :func:`pending`
+only says what it would do, for ``vanban check``, which writes nothing.
+
+One process at a time changes a folder: :func:`lock` holds a lock on it (where the system
+offers one).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+from .exceptions import OutputError, UsageError
+from .exceptions import os_reason
+
+STATE = ".vanban"
+STAGING = "tam"
+JOURNAL = "nhat-ky.json"
+LOCK = "khoa"
+TEMP_SUFFIX = ".tmp"          # a file being written by ``writer.write_atomic``
+LOCK_WAIT = 30.0              # seconds to wait for another vanban working on the same folder
+
+try:  # POSIX
+    import fcntl
+except ImportError:  # pragma: no cover - Windows: one office PC, one user; no lock
+    fcntl = None
+
+_HELD: dict[str, int] = {}
+
+
+def _fsync_dir(folder: Path) -> None:
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:  # pragma: no cover - a system that cannot open folders (Windows)
+        return
+    try:
+        os.fsync(fd)
+    except OSError:  # pragma: no cover
+        pass
+    finally:
+        os.close(fd)
+
+
+def write_file(path: Path, data: bytes) -> None:
+    """Write ``data`` to a new file ``path`` and force it to disk."""
+    with open(path, "wb") as fh:
+        fh.write(data)
+        fh.flush()
+        os.fsync(fh.fileno())
+
+
+@contextmanager
+def lock(root: Path):
+    """Hold the lock of ``root`` (the same process may take it again inside)."""
+    key = str(root.resolve())
+    if fcntl is None or key in _HELD:
+        yield
+        return
+    state = root / STATE
+    try:
+        state.mkdir(parents=True, exist_ok=True)
+        fd = os.open(state / LOCK, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as exc:
+        raise OutputError(f"Không ghi được vào thư mục {root}: {os_reason(exc)}") from None
+    try:
+        waited = 0.0
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if waited >= LOCK_WAIT:
+                    raise UsageError(f"Một lệnh vanban khác đang ghi vào thư mục {root}; chờ lệnh "
+                                     "đó xong rồi chạy lại.") from None
+                time.sleep(0.1)
+                waited += 0.1
+        _HELD[key] = fd
+        try:
+            yield
+        finally:
+            del _HELD[key]
+            fcntl.flock(fd, fcntl.LOCK_UN)
+    finally:
+        os.close(fd)
+
+
+class Transaction:
+    """The changes to the files under ``root``, applied together by :meth:`commit`."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        self.staging = root / STATE / STAGING
+        self.moves: list[tuple[str, str]] = []   # (staged, target), relative to root
+        self.deletes: list[str] = []
+        self._count = 0
+
+    def new_staged(self) -> Path:
+        """A fresh file name in the staging folder (the file is not created)."""
+        self.staging.mkdir(parents=True, exist_ok=True)
+        self._count += 1
+        return self.staging / f"{os.getpid()}-{self._count:06d}"
+
+    def put(self, target: str, data: bytes) -> Path:
+        """Stage ``data`` as the new content of ``target`` (a path relative to ``root``);
+        return the staged file (its size and time are those the target will have)."""
+        staged = self.new_staged()
+        try:
+            write_file(staged, data)
+        except OSError as exc:
+            raise OutputError(f"Không ghi được tệp tạm cho {self.root / target}: "
+                              f"{os_reason(exc)}") from None
+        self.adopt(staged, target)
+        return staged
+
+    def adopt(self, staged: Path, target: str) -> None:
+        """Take a file staged in :attr:`staging` (by another process too) as ``target``."""
+        self.moves.append((f"{STATE}/{STAGING}/{staged.name}", target))
+
+    def delete(self, target: str) -> None:
+        self.deletes.append(target)
+
+    def commit(self) -> None:
+        """Decide the change (the journal), then carry it out."""
+        if not self.moves and not self.deletes:
+            self.discard()
+            return
+        journal = {"moves": self.moves, "deletes": self.deletes}
+        state = self.root / STATE
+        try:
+            fd, tmp = tempfile.mkstemp(prefix=".nhat-ky.", suffix=TEMP_SUFFIX, dir=state)
+            os.close(fd)
+            write_file(Path(tmp), json.dumps(journal, ensure_ascii=False).encode("utf-8"))
+            os.replace(tmp, state / JOURNAL)
+            _fsync_dir(state)
+        except OSError as exc:
+            self.discard()
+            raise OutputError(f"Không ghi được vào thư mục {self.root}: {os_reason(exc)}") from None
+        _apply(self.root)
+
+    def discard(self) -> None:
+        """Forget the change: every staged file is removed (the lock is held, so they are
+        all this change's)."""
+        if self.staging.is_dir():
+            for staged in self.staging.iterdir():
+                staged.unlink(missing_ok=True)
+        self.moves, self.deletes = [], []
+        _remove_empty(self.staging)
+
+
+def _apply(root: Path) -> int:
+    """Carry out the journal of ``root`` (again, if a run was killed while doing it); return
+    how many files it changed."""
+    path = root / STATE / JOURNAL
+    journal = json.loads(path.read_text(encoding="utf-8"))
+    changed = 0
+    try:
+        for staged, target in journal["moves"]:
+            source, dest = root / staged, root / target
+            if source.exists():
+                dest.parent.mkdir(parents=True, exist_ok=True)
+                os.replace(source, dest)
+                changed += 1
+        for target in journal["deletes"]:
+            dest = root / target
+            if dest.exists():
+                dest.unlink()
+                changed += 1
+        for folder in {(root / t).parent for _, t in journal["moves"]}:
+            _fsync_dir(folder)
+        path.unlink()
+    except OSError as exc:
+        raise OutputError(f"Không hoàn tất được việc ghi vào thư mục {root}: "
+                          f"{os_reason(exc)}; chạy lại lệnh để ghi tiếp") from None
+    _remove_empty(root / STATE / STAGING)
+    return changed
+
+
+def _remove_empty(folder: Path) -> None:
+    try:
+        folder.rmdir()
+    except OSError:
+        pass
+
+
+def _leftovers(root: Path) -> list[Path]:
+    """Staged files of runs that never decided their change, and the temporary files of
+    runs killed while writing one file."""
+    staging = root / STATE / STAGING
+    out = sorted(staging.iterdir()) if staging.is_dir() else []
+    if root.is_dir():
+        out += sorted(p for p in root.rglob(f".*{TEMP_SUFFIX}") if p.is_file())
+    return out
+
+
+def pending(root: Path) -> list[str]:
+    """What :func:`recover` would do, in Vietnamese; nothing is changed."""
+    out = []
+    if (root / STATE / JOURNAL).is_file():
+        out.append("một lần ghi bị ngắt giữa chừng (sẽ được ghi nốt ở lần chạy lệnh tiếp theo)")
+    left = [p for p in _leftovers(root) if p.name != JOURNAL]
+    if left:
+        out.append(f"{len(left)} tệp tạm của lần chạy bị ngắt (sẽ được dọn ở lần chạy lệnh tiếp theo)")
+    return out
+
+
+def recover(root: Path) -> list[str]:
+    """Finish the change a killed run had decided, remove what killed runs left; return what
+    was done, in Vietnamese (nothing when there was nothing to do)."""
+    if not (root / STATE).is_dir() and not root.is_dir():
+        return []
+    done = []
+    with lock(root):
+        if (root / STATE / JOURNAL).is_file():
+            try:
+                changed = _apply(root)
+            except (ValueError, KeyError, TypeError):  # a journal cut short: never decided
+                (root / STATE / JOURNAL).unlink()
+                changed = None
+            if changed is not None:
+                done.append(f"đã ghi nốt lần ghi bị ngắt trước đó ({changed} tệp)")
+        left = _leftovers(root)
+        for path in left:
+            path.unlink(missing_ok=True)
+        if left:
+            done.append(f"đã dọn {len(left)} tệp tạm của lần chạy bị ngắt")
+        _remove_empty(root / STATE / STAGING)
+    return done

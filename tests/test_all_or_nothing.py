@@ -1,0 +1,245 @@
+"""Builds and collects apply all or nothing: a template that fails for one unit leaves the
+out folder as it was, in one process and in several; a run killed at any moment leaves the
+folder before or after, and the next run finishes or sweeps away what it left."""
+
+from __future__ import annotations
+
+import os
+import pickle
+import random
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO, edited_template, run_cli
+from generator import main as pipeline
+from generator import transaction
+from generator.exceptions import DataError, Problem, RenderFailure, TemplateError
+
+sys.path.insert(0, str(REPO / "tools"))
+import fill_returns  # noqa: E402
+
+TRIALS = 10
+
+
+def snapshot(folder: Path, skip_lock: bool = True) -> dict[str, bytes]:
+    """Every file under ``folder`` with its bytes (the lock file aside: it only exists)."""
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*"))
+            if p.is_file() and not (skip_lock and p.name == transaction.LOCK)}
+
+
+def test_errors_cross_process_boundaries():
+    for error in (TemplateError("mau.docx", "phần word/document.xml dùng giá trị không có"),
+                  DataError([Problem("ke-hoach.yaml", 3, "date", "ngày không có thật")]),
+                  RenderFailure("don-vi/x.docx: KeyError: 'a'")):
+        again = pickle.loads(pickle.dumps(error))
+        assert type(again) is type(error) and str(again) == str(error)
+    assert pickle.loads(pickle.dumps(DataError([Problem("a", 1, "b", "c")]))).problems[0].file == "a"
+
+
+@pytest.mark.parametrize("processes", ["one", "several"])
+def test_a_template_failing_for_one_unit_changes_nothing(tmp_path, capsys, monkeypatch, processes):
+    data = tmp_path / "data"
+    shutil.copytree(REPO / "data", data)
+    out = tmp_path / "out"
+    pipeline.build(data, out)
+    before = snapshot(out)
+    # the unit skeleton's template, edited so that it cannot be filled for one unit only
+    edited_template(data / "templates" / "don-vi.docx",
+                    {"{{ doc_type }}": "{{ doc_type if 'DÂN TỘC' not in header.issuer else "
+                                       "doc_type.khong_co }}"}, name="don-vi.docx")
+    if processes == "one":
+        monkeypatch.setattr(pipeline, "PARALLEL_FROM", 10_000)
+    else:
+        monkeypatch.setattr(pipeline, "workers_for", lambda n: 2)
+    code, stdout, err = run_cli(["build", "--data", data, "--out", out], capsys)
+    assert code == 3, err
+    assert "Mẫu" in err and "don-vi.docx" in err and "giá trị không có" in err
+    assert "Traceback" not in err
+    assert snapshot(out) == before                     # byte for byte, the manifest too
+    assert not (out / transaction.STATE / transaction.STAGING).exists()
+
+
+def test_the_same_build_in_one_and_in_several_processes(tmp_path, monkeypatch):
+    monkeypatch.setattr(pipeline, "workers_for", lambda n: 3)
+    pipeline.build(REPO / "data", tmp_path / "several")
+    monkeypatch.setattr(pipeline, "workers_for", lambda n: 1)
+    pipeline.build(REPO / "data", tmp_path / "one")
+    several, one = snapshot(tmp_path / "several"), snapshot(tmp_path / "one")
+    several.pop(".vanban/manifest.json"), one.pop(".vanban/manifest.json")  # file times differ
+    assert several == one
+
+
+def test_every_core_is_used_for_a_large_batch(monkeypatch):
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1, 2, 3}, raising=False)
+    assert pipeline.workers_for(1000) == 4
+    assert pipeline.workers_for(10) == 1
+
+
+# --- killed runs ----------------------------------------------------------------------------
+
+SLOW_RUN = """
+import os, sys, time, pathlib
+mark = pathlib.Path(sys.argv[1])
+original = os.replace
+def slow(a, b):
+    mark.touch()
+    time.sleep(0.04)
+    return original(a, b)
+os.replace = slow
+synced = os.fsync
+def slow_sync(fd):  # staging a file ends with an fsync: the staging is slowed too
+    time.sleep(0.02)
+    return synced(fd)
+os.fsync = slow_sync
+from generator.cli import main
+main(sys.argv[2:])
+"""
+
+
+def _timed(args: list[str], mark: Path) -> float:
+    """How long ``vanban ARGS`` runs, renames slowed, uninterrupted."""
+    start = time.monotonic()
+    subprocess.run([sys.executable, "-c", SLOW_RUN, str(mark), *map(str, args)], cwd=REPO,
+                   capture_output=True, check=True)
+    return time.monotonic() - start
+
+
+def _killed(args: list[str], mark: Path, rng: random.Random, during_renames: bool,
+            moment: float) -> str:
+    """Run ``vanban ARGS`` with slow renames and kill it (SIGKILL): at ``moment`` seconds
+    after its start, or at a random moment after its first rename. Return where it was."""
+    mark.unlink(missing_ok=True)
+    proc = subprocess.Popen([sys.executable, "-c", SLOW_RUN, str(mark), *map(str, args)],
+                            cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    if during_renames:
+        deadline = time.monotonic() + 60
+        while not mark.exists() and proc.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.005)
+        time.sleep(rng.uniform(0, 0.3))
+    else:
+        time.sleep(moment)
+    finished = proc.poll() is not None
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=60)
+    return "finished" if finished else ("killed while renaming" if mark.exists() else "killed before")
+
+
+def _spread(trial: int, duration: float, rng: random.Random) -> float:
+    """Moments spread over the whole run: the odd trials each take a slice of it."""
+    slices = TRIALS // 2
+    return duration * ((trial // 2) % slices + rng.random()) / slices
+
+
+def _without_times(files: dict[str, bytes]) -> dict[str, bytes]:
+    """Records without the moment they were read (it differs from run to run)."""
+    return {name: b"\n".join(line for line in data.split(b"\n") if b"collected:" not in line)
+            for name, data in files.items()}
+
+
+@pytest.fixture(scope="module")
+def batch(tmp_path_factory):
+    """Twelve skeletons of the example filled as a user would."""
+    root = tmp_path_factory.mktemp("batch")
+    out = root / "out"
+    pipeline.build(REPO / "data", out)
+    rng = random.Random(3)
+    (root / "returns").mkdir()
+    for path in sorted((out / "don-vi").glob("*.docx"))[:12]:
+        fill_returns.fill(path, root / "returns" / f"{path.stem}.docx", rng)
+    return root / "returns"
+
+
+def test_a_killed_collect_leaves_the_returns_before_or_after(tmp_path, batch):
+    base = tmp_path / "base"
+    shutil.copytree(REPO / "data", base)
+    after_dir = tmp_path / "after"
+    shutil.copytree(base, after_dir)
+    assert subprocess.run([sys.executable, "-m", "generator", "collect", batch, "--data", after_dir],
+                          cwd=REPO, capture_output=True).returncode == 0
+    after = _without_times(snapshot(after_dir / "bao-cao"))
+    assert len([n for n in after if n.endswith(".yaml")]) == 12
+    rng = random.Random(11)
+    probe = tmp_path / "probe"
+    shutil.copytree(base, probe)
+    duration = _timed(["collect", batch, "--data", probe], tmp_path / "mark")
+    ends = []
+    for trial in range(TRIALS):
+        data = tmp_path / f"trial{trial}"
+        shutil.copytree(base, data)
+        where = _killed(["collect", batch, "--data", data], tmp_path / "mark", rng,
+                        during_renames=trial % 2 == 0, moment=_spread(trial, duration, rng))
+        # the next command that reads the returns finishes or undoes the killed one
+        status = subprocess.run([sys.executable, "-m", "generator", "status", "--data", data],
+                                cwd=REPO, capture_output=True, text=True)
+        assert status.returncode == 0, status.stderr
+        now = _without_times(snapshot(data / "bao-cao")) if (data / "bao-cao").exists() else {}
+        state = "after" if now == after else ("before" if not any(n.endswith(".yaml") for n in now)
+                                              else "HALF")
+        ends.append((where, state))
+        assert state != "HALF", (where, sorted(now))
+        assert not [n for n in now if n.endswith(".tmp") or "/tam/" in n], sorted(now)
+    print("\ncollect bị ngắt:", ends)
+    assert any(w == "killed while renaming" for w, _ in ends)
+    assert any(w == "killed before" for w, _ in ends)
+
+
+def test_a_killed_build_leaves_the_outputs_before_or_after(tmp_path):
+    data = tmp_path / "data"
+    shutil.copytree(REPO / "data", data)
+    base = tmp_path / "base"
+    pipeline.build(data, base)
+    before = snapshot(base)
+    plan = (data / "ke-hoach.yaml").read_text(encoding="utf-8")
+    (data / "ke-hoach.yaml").write_text(plan.replace("date: 23/02/2021", "date: 24/02/2021"),
+                                        encoding="utf-8")
+    reference = tmp_path / "reference"
+    shutil.copytree(base, reference)
+    pipeline.build(data, reference)
+    after = snapshot(reference)
+    after.pop(".vanban/manifest.json")  # it records file times, which differ between copies
+    rng = random.Random(5)
+    probe = tmp_path / "probe"
+    shutil.copytree(base, probe)
+    duration = _timed(["build", "--data", data, "--out", probe], tmp_path / "mark")
+    ends = []
+    for trial in range(TRIALS // 2 + 1):
+        out = tmp_path / f"out{trial}"
+        shutil.copytree(base, out)
+        where = _killed(["build", "--data", data, "--out", out], tmp_path / "mark", rng,
+                        during_renames=trial % 2 == 0, moment=_spread(trial, duration, rng))
+        transaction.recover(out)
+        now = snapshot(out)
+        now.pop(".vanban/manifest.json", None)
+        was = dict(before)
+        was.pop(".vanban/manifest.json")
+        state = "after" if now == after else ("before" if now == was else "HALF")
+        ends.append((where, state))
+        assert state != "HALF", where
+        # and the next build starts from there: nothing stale is kept
+        report = pipeline.build(data, out)
+        assert snapshot(out).keys() == snapshot(reference).keys()
+        assert {k: v for k, v in snapshot(out).items() if "manifest" not in k} == after, report
+    print("\nbuild bị ngắt:", ends)
+
+
+def test_check_notices_what_a_killed_collect_left(tmp_path, capsys):
+    data = tmp_path / "data"
+    shutil.copytree(REPO / "data", data)
+    staging = data / "bao-cao" / transaction.STATE / transaction.STAGING
+    staging.mkdir(parents=True)
+    (staging / "123-000001").write_bytes(b"unit: x\n")
+    (data / "bao-cao" / ".chi-bo-x.yaml.abc123.tmp").write_bytes(b"half")
+    code, out, err = run_cli(["check", "--data", data], capsys)
+    assert code == 0
+    assert "bao-cao/" in err and "2 tệp tạm của lần chạy bị ngắt" in err
+    assert (staging / "123-000001").exists()        # check writes nothing
+    code, out, err = run_cli(["status", "--data", data], capsys)
+    assert "đã dọn 2 tệp tạm" in err
+    assert not (staging / "123-000001").exists()
+    assert not (data / "bao-cao" / ".chi-bo-x.yaml.abc123.tmp").exists()
