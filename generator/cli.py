@@ -12,7 +12,7 @@ from pathlib import Path
 import click
 
 from . import __version__, main as pipeline
-from .exceptions import DataError, Problem, VanbanError
+from .exceptions import DataError, Problem, VanbanError, printable
 
 EXIT_UNEXPECTED = 70
 
@@ -210,18 +210,18 @@ def collect(paths: tuple[Path, ...], data_dir: Path, replace: bool, received: st
 
     report = run(list(paths), data_dir, replace=replace, received=_date_option(received))
     for path, unit in report.stored:
-        click.echo(f"đã nhận {path} → {unit}")
+        click.echo(f"đã nhận {printable(path)} → {unit}")
     for path, unit in report.replaced:
-        click.echo(f"đã thay số liệu của {unit} bằng {path} (bản cũ giữ trong lịch sử)")
+        click.echo(f"đã thay số liệu của {unit} bằng {printable(path)} (bản cũ giữ trong lịch sử)")
     for path, unit in report.unchanged:
-        click.echo(f"không đổi {path} ({unit}: đã nhận đúng tệp này)")
+        click.echo(f"không đổi {printable(path)} ({unit}: đã nhận đúng tệp này)")
     for path, note in report.notes:
-        click.echo(f"{path}: cảnh báo: {note}", err=True)
+        click.echo(f"{printable(path)}: cảnh báo: {note}", err=True)
     for path, unit, kept in report.conflicts:
-        click.echo(f"{path}: xung đột: {unit} đã có số liệu từ tệp khác; bản mới để riêng ở "
-                   f"{kept}. Dùng --replace để lấy bản mới.", err=True)
+        click.echo(f"{printable(path)}: xung đột: {unit} đã có số liệu từ tệp khác; bản mới để riêng ở "
+                   f"{printable(kept)}. Dùng --replace để lấy bản mới.", err=True)
     for path, why in report.refused:
-        click.echo(f"{path}: không nhận: {why}", err=True)
+        click.echo(f"{printable(path)}: không nhận: {why}", err=True)
     for unit, finding in report.findings:
         click.echo(f"{unit}: cần xem lại: {finding}", err=True)
     click.echo(f"Xong: {len(report.stored)} nhận mới, {len(report.replaced)} thay, "

@@ -116,3 +116,10 @@ _OS_ERRORS = {
 def os_reason(exc: OSError) -> str:
     """Why a file operation failed, in Vietnamese (never the system's English words)."""
     return _OS_ERRORS.get(exc.errno, f"lỗi hệ thống (mã {exc.errno})" if exc.errno else "lỗi hệ thống")
+
+
+def printable(text: object, limit: int = 200) -> str:
+    """``text`` (a file name from elsewhere …) as it can be shown on one line of a message:
+    control characters — a newline in a file name — written as escapes, never obeyed."""
+    shown = "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in str(text))
+    return shown if len(shown) <= limit else shown[: limit - 1] + "…"

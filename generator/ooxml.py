@@ -1,9 +1,13 @@
 """Opening Office files that come from elsewhere — as untrusted input.
 
 Before anything is parsed a file must be a .docx or .xlsx of sane size: not an old binary
-.doc, not a password-protected file, not a zip that unpacks to more than a set limit. Its XML
-is parsed with entities, DTDs and the network off, and any DOCTYPE is refused. Used for the
-units' returned reports (``returns.py``) and for a unit list kept as .xlsx (``loader.py``).
+.doc, not a password-protected file, not a zip that unpacks to more than a set limit, no
+entry named outside the package (``..``, an absolute path), and its main part of the type a
+plain document or workbook has (a macro-enabled .docm or .xlsm renamed is refused). Each XML
+part is checked before it is parsed: no DOCTYPE or ENTITY anywhere in it, no more markup than
+a report can have (so that the parsed tree stays small), and it is parsed with entities, DTDs
+and the network off and libxml2's depth limit on. Used for the units' returned reports
+(``returns.py``) and for a unit list kept as .xlsx (``loader.py``).
 """
 
 from __future__ import annotations
@@ -14,13 +18,15 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from .exceptions import os_reason
+from .exceptions import os_reason, printable
 from lxml import etree
 
 MAX_FILE = 20 * 1024 * 1024        # a report with its tables is well under 1 MB
 MAX_UNPACKED = 60 * 1024 * 1024    # all entries together, as they would unpack
 MAX_ENTRIES = 2000
 MAX_RATIO = 150                    # unpacked / packed, for any entry larger than 1 MB
+MAX_TAGS = 500_000                 # «<» in one XML part: a unit's skeleton has about 3.000;
+                                   # 500.000 empty elements parse to about 60 MB
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 W = f"{{{W_NS}}}"
@@ -36,15 +42,46 @@ class Refused(Exception):
     """A returned file that is not taken; ``str()`` says why, in Vietnamese."""
 
 
+_DECLARATIONS = re.compile(rb"<!\s*(doctype|entity)", re.I)
+_FORGED = ("có khai báo DOCTYPE/ENTITY — tệp Word, Excel thật không có; tệp có thể bị làm giả "
+           "để tấn công")
+_UTF16 = (b"\xff\xfe", b"\xfe\xff", b"<\x00", b"\x00<")
+MAIN_TYPES = {
+    "word/document.xml": {"application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"},
+    "xl/workbook.xml": {"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"},
+}
+_MACRO_TYPES = ("macroEnabled", "vbaProject", "vba")
+
+
 def safe_xml(data: bytes, part: str) -> etree._Element:
-    head = data[:4096].lower()
-    if b"<!doctype" in head or b"<!entity" in data.lower():
-        raise Refused(f"phần {part} có khai báo DOCTYPE/ENTITY — tệp Word, Excel thật không có, "
-                      "tệp có thể bị làm giả để tấn công")
+    """Parse one XML part of an untrusted file, after checking it can be parsed safely."""
+    text = data
+    if data.startswith(_UTF16):  # UTF-16 XML: look for declarations in its letters
+        try:
+            text = data.decode("utf-16").encode("utf-8")
+        except UnicodeDecodeError:
+            raise Refused(f"phần {part} hỏng (không đọc được chữ)") from None
+    if _DECLARATIONS.search(text):
+        raise Refused(f"phần {part} {_FORGED}")
+    tags = text.count(b"<")
+    if tags > MAX_TAGS:
+        raise Refused(f"phần {part} có {tags:,} thẻ XML".replace(",", ".") + ", vượt xa một báo cáo "
+                      "thật (có thể là tệp làm giả để làm treo máy)")
     try:
-        return etree.fromstring(data, _PARSER)
+        root = etree.fromstring(data, _PARSER)
     except etree.XMLSyntaxError as exc:
-        raise Refused(f"phần {part} hỏng ({exc.msg})") from None
+        where = f" (dòng {exc.lineno})" if getattr(exc, "lineno", None) else ""
+        raise Refused(f"phần {part} hỏng hoặc lồng quá sâu{where}") from None
+    if root.getroottree().docinfo.doctype:
+        raise Refused(f"phần {part} {_FORGED}")
+    return root
+
+
+def _unsafe_name(name: str) -> bool:
+    """A zip entry named outside the package: absolute, with ``..``, a drive or a backslash."""
+    parts = name.split("/")
+    return (name.startswith("/") or "\\" in name or ".." in parts or "\x00" in name
+            or re.match(r"^[A-Za-z]:", name) is not None)
 
 
 class Package:
@@ -71,8 +108,8 @@ class Package:
         try:
             self.archive = zipfile.ZipFile(io.BytesIO(self.raw))
             infos = self.archive.infolist()
-        except (zipfile.BadZipFile, ValueError) as exc:
-            raise Refused(f"tệp hỏng ({exc})") from None
+        except (zipfile.BadZipFile, ValueError, OSError):
+            raise Refused("tệp hỏng (không mở được như một tệp nén Office)") from None
         if len(infos) > MAX_ENTRIES:
             raise Refused(f"tệp có {len(infos)} phần, quá nhiều cho một văn bản")
         unpacked = sum(i.file_size for i in infos)
@@ -82,13 +119,41 @@ class Package:
         for info in infos:
             if info.file_size > 1024 * 1024 and info.file_size > MAX_RATIO * max(info.compress_size, 1):
                 raise Refused(f"phần {info.filename} nén bất thường (có thể là «bom zip»)")
+        odd = [i.filename for i in infos if _unsafe_name(i.filename)]
+        if odd:
+            raise Refused(f"tệp có phần mang tên trỏ ra ngoài tệp («{printable(odd[0])}») — tệp Word, "
+                          "Excel thật không có; tệp có thể bị làm giả để tấn công")
         self.names = {i.filename for i in infos}
         if "word/document.xml" in self.names:
-            self.kind = "docx"
+            self.kind, main = "docx", "word/document.xml"
         elif "xl/workbook.xml" in self.names:
-            self.kind = "xlsx"
+            self.kind, main = "xlsx", "xl/workbook.xml"
         else:
             raise Refused("không phải tệp .docx của Word hay .xlsx của Excel")
+        self._check_type(main)
+
+    def _check_type(self, main: str) -> None:
+        """The main part must be a plain document or workbook: a macro-enabled file (.docm,
+        .xlsm) renamed .docx or .xlsx is refused, and so is any file carrying macros."""
+        types = self.xml("[Content_Types].xml")
+        if types is None:
+            raise Refused("không phải tệp Office (thiếu phần [Content_Types].xml)")
+        declared = None
+        for el in types:
+            if el.get("PartName", "").lstrip("/") == main:
+                declared = el.get("ContentType", "")
+        macros = any("vbaproject" in n.lower() for n in self.names) or \
+            any(any(m.lower() in (el.get("ContentType") or "").lower() for m in _MACRO_TYPES)
+                for el in types)
+        if macros or (declared is not None and declared not in MAIN_TYPES[main]):
+            kind = ".docm" if self.kind == "docx" else ".xlsm"
+            if macros or "macro" in (declared or "").lower():
+                raise Refused(f"tệp có macro ({kind}) đặt tên .{self.kind}: không nhận tệp có macro; "
+                              f"hãy mở, chọn Save As → {'Word Document (.docx)' if self.kind == 'docx' else 'Excel Workbook (.xlsx)'} rồi gửi lại")
+            raise Refused(f"phần chính của tệp có kiểu «{printable(declared)}», không phải một tệp "
+                          f".{self.kind} bình thường (tệp mẫu, tệp có macro…); hãy lưu lại thành .{self.kind}")
+        if declared is None:
+            raise Refused(f"không phải tệp .{self.kind} bình thường (không khai kiểu của phần chính)")
 
     def read(self, name: str) -> bytes | None:
         if name not in self.names:
@@ -96,8 +161,8 @@ class Package:
         try:
             with self.archive.open(name) as fh:
                 data = fh.read(MAX_UNPACKED + 1)
-        except (zipfile.BadZipFile, RuntimeError, NotImplementedError, OSError) as exc:
-            raise Refused(f"không đọc được phần {name} ({exc})") from None
+        except (zipfile.BadZipFile, RuntimeError, NotImplementedError, OSError, EOFError):
+            raise Refused(f"không đọc được phần {name} (tệp hỏng hoặc nén kiểu lạ)") from None
         if len(data) > MAX_UNPACKED:
             raise Refused(f"phần {name} giải nén quá lớn (có thể là «bom zip»)")
         return data
