@@ -215,7 +215,9 @@ class OutlineNode(_Model):
     consolidated: list[Prose] = Field(
         default_factory=list,
         description="Câu có số liệu tổng hợp trong báo cáo tổng hợp; dẫn được {{ total('pl1', 'r3') }}, "
-                    "{{ yes('pl3', 'quy-che') }}, {{ asked(…) }}, {{ yes_share(…) }}, {{ share(…) }}")
+                    "{{ share(…) }}, {{ yes('pl3', 'quy-che') }} (số đơn vị trả lời «Có»), "
+                    "{{ answered(…) }} (số đơn vị đã trả lời), {{ blank(…) }} (số đơn vị để trống), "
+                    "{{ asked(…) }} (số đơn vị được hỏi), {{ yes_share(…) }} (tỷ lệ «Có» trong số đã trả lời)")
     items: list[OutlineNode] = Field(default_factory=list, description="Các mục con")
 
 

@@ -189,3 +189,21 @@ def fonts_of_run(run, paragraph) -> set[str]:
                 elif el.get(qn(slot)):
                     found[slot] = el.get(qn(slot))
     return {found.get(s, "?") for s in slots}
+
+
+def libreoffice_resave(source: Path, folder: Path, fmt: str = "docx") -> Path:
+    """``source`` opened and saved again by LibreOffice, as an office that uses it would send
+    it back (skipped where LibreOffice is missing, except in CI where it must be there)."""
+    import os
+    import subprocess
+
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice is None:
+        if os.environ.get("VANBAN_REQUIRE_SOFFICE"):
+            raise RuntimeError("LibreOffice (soffice) là bắt buộc trong CI")
+        pytest.skip("cần LibreOffice")
+    out = folder / "libreoffice"
+    subprocess.run([soffice, f"-env:UserInstallation=file://{folder / 'lo-profile'}", "--headless",
+                    "--convert-to", fmt, "--outdir", str(out), str(source)],
+                   check=True, capture_output=True, timeout=240)
+    return out / f"{source.stem}.{fmt}"

@@ -104,12 +104,22 @@ def test_consolidated_totals_equal_the_sums_of_what_was_typed(collected):
         assert registered[col].text == vn(typed_sum(typed, f"vanban:pl2:dang-ky:y{year}"))
     assert registered[header.index("Tổng cộng")].text == vn(
         sum(typed_sum(typed, f"vanban:pl2:dang-ky:y{y}") for y in range(2016, 2021)))
-    # yes/no: how many «Có», of how many units it was asked of
+    # yes/no: how many «Có», of how many answered, how many left it blank; the share is of
+    # those who answered
     pl3 = tables["vanban:pl3"]
+    assert [c.text for c in pl3.rows[0].cells][2:] == [
+        "Số đơn vị trả lời «Có»", "Số đơn vị đã trả lời", "Số đơn vị để trống", "Tỷ lệ «Có» (%)"]
     row = next(r for r in pl3.rows if r.cells[1].text == "Sổ tay văn hóa doanh nghiệp")
-    yes = sum(1 for u in typed.values() if u.get("vanban:pl3:so-tay:tra-loi") is True)
-    asked = sum(1 for u in typed.values() if "vanban:pl3:so-tay:tra-loi" in u)
-    assert [row.cells[2].text, row.cells[3].text] == [str(yes), str(asked)]
+    answers = [u["vanban:pl3:so-tay:tra-loi"] for u in typed.values() if "vanban:pl3:so-tay:tra-loi" in u]
+    yes = sum(1 for a in answers if a is True)
+    answered = sum(1 for a in answers if a is not None)
+    blank = len(answers) - answered
+    assert blank > 0  # the filler leaves some answers blank: the case this checks
+    share = f"{round(yes * 100 / answered, 1):g}".replace(".", ",")
+    assert [c.text for c in row.cells[2:]] == [str(yes), str(answered), str(blank), share]
+    body_text = " ".join(texts(document))
+    assert f"{yes}/{answered} doanh nghiệp trả lời có sổ tay" in body_text
+    assert f"{blank} doanh nghiệp chưa trả lời" in body_text
     # a total row
     pl4 = tables["vanban:pl4"]
     total = pl4.rows[-1].cells

@@ -67,16 +67,23 @@ class Totals:
         self._check(table, row)
         return self.sums[table][what].get(row, 0)
 
+    def _blank(self, table: str, row: str) -> int:
+        return self._answers(table, row, "asked") - self._answers(table, row, "answered")
+
     def functions(self) -> dict:
         """``total('pl1', 'r3')`` → ``1.234``; ``share('pl1', 'r6')`` → ``85,5%``;
-        ``yes('pl3', 'quy-che')`` → ``30``; ``asked(…)`` → ``39``; ``yes_share(…)`` → ``76,9%``."""
+        ``yes('pl3', 'quy-che')`` → ``30``; ``answered(…)`` → ``36`` (units that answered
+        «Có» or «Không»); ``blank(…)`` → ``3`` (units that left it blank); ``asked(…)`` → ``39``;
+        ``yes_share(…)`` → ``83,3%`` (of those who answered)."""
         return {
             "total": lambda t, r, c=None: _num(self._value(t, r, c)),
             "share": lambda t, r, c=None: vnrules.percent(self._value(t, r, c)),
             "yes": lambda t, r: _num(self._answers(t, r, "yes")),
+            "answered": lambda t, r: _num(self._answers(t, r, "answered")),
+            "blank": lambda t, r: _num(self._blank(t, r)),
             "asked": lambda t, r: _num(self._answers(t, r, "asked")),
             "yes_share": lambda t, r: vnrules.share(self._answers(t, r, "yes"),
-                                                    self._answers(t, r, "asked")),
+                                                    self._answers(t, r, "answered")),
         }
 
     def table_item(self, table: Table, profile) -> Item:
@@ -87,11 +94,13 @@ class Totals:
         rows = table.rows
         wide = landscape(table)
         if all(r.type == "yesno" for r in rows):
-            headers = ["TT", table.label_title, "Số đơn vị «Có»", "Số đơn vị", "Tỷ lệ (%)"]
-            body = [[str(i), r.label, _num(result["yes"][r.id]), _num(result["asked"][r.id]),
-                     _num(fig.ratio(result["yes"][r.id], result["asked"][r.id]), 1)]
+            headers = ["TT", table.label_title, "Số đơn vị trả lời «Có»", "Số đơn vị đã trả lời",
+                       "Số đơn vị để trống", "Tỷ lệ «Có» (%)"]
+            body = [[str(i), r.label, _num(result["yes"][r.id]), _num(result["answered"][r.id]),
+                     _num(result["asked"][r.id] - result["answered"][r.id]),
+                     _num(fig.ratio(result["yes"][r.id], result["answered"][r.id]), 1)]
                     for i, r in enumerate(rows, 1)]
-            widths = fit_widths(5.0, [2.6, 2.2, 2.2], page_width_cm(profile, False))
+            widths = fit_widths(5.0, [2.3, 2.3, 2.0, 2.0], page_width_cm(profile, False))
             return Item(table.title, grid_xml(headers, body, widths, caption=f"vanban:{table.id}"), False)
         with_unit = any(r.unit for r in rows)
         headers = ["TT", table.label_title] + (["Đơn vị tính"] if with_unit else []) + [c.title for c in cols]
@@ -102,7 +111,9 @@ class Totals:
             cells = ["" if row.total else str(number), row.label] + ([row.unit or ""] if with_unit else [])
             for col in cols:
                 if row.type == "yesno":
-                    cells.append(f"{result['yes'][row.id]}/{result['asked'][row.id]}")
+                    blank = result["asked"][row.id] - result["answered"][row.id]
+                    cells.append(f"{result['yes'][row.id]}/{result['answered'][row.id]}"
+                                 + (f" ({blank} để trống)" if blank else ""))
                 else:
                     value = result["values"].get(row.id, {}).get(col.id)
                     cells.append(_num(value, 1 if row.type == "percent" else 0))
