@@ -13,20 +13,152 @@ that contains ``{{ x }}`` comes out literally.
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Any
 
 import jinja2
-from jinja2.sandbox import ImmutableSandboxedEnvironment
+from jinja2 import nodes
+from jinja2.exceptions import SecurityError
+from jinja2.sandbox import ImmutableSandboxedEnvironment, SandboxedEnvironment
 
 from . import vnrules
 from .profiles import Profile
 
 
+# --- limits: what a template or a line of prose may compute --------------------------------
+
+MAX_TEXT = 20_000       # characters one computation may produce (a long paragraph is 2.000)
+MAX_NUMBER_BITS = 128   # an integer computed in a template or prose (10**38 and more is no figure)
+_WIDE_FORMAT = re.compile(r"%[-+ #0]*(\d{5,}|\*)|\{[^{}]*:[^{}]*\d{5,}[^{}]*\}")
+
+
+class TooBig(SecurityError):
+    """A computation that would make a result too large: said in Vietnamese."""
+
+
+def _size(value: Any) -> int | None:
+    return len(value) if isinstance(value, (str, list, tuple)) else None
+
+
+def _check_int(value: Any) -> None:
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > MAX_NUMBER_BITS:
+        raise TooBig("phép tính cho ra một số quá lớn")
+
+
+def _check_text(length: int) -> None:
+    if length > MAX_TEXT:
+        raise TooBig(f"phép tính cho ra một chuỗi quá dài (trên {MAX_TEXT:,} ký tự)".replace(",", "."))
+
+
+def _check_args(args: tuple, kwargs: dict) -> None:
+    """A number given to a function that pads, repeats or wraps may not exceed the limit."""
+    for value in (*args, *kwargs.values()):
+        if isinstance(value, int) and not isinstance(value, bool) and abs(value) > MAX_TEXT:
+            raise TooBig(f"số {value} quá lớn cho phép tính này")
+        if isinstance(value, str) and _WIDE_FORMAT.search(value):
+            raise TooBig("định dạng có độ rộng quá lớn")
+
+
+def _check_call(fn_name: str, target: Any, args: tuple, kwargs: dict) -> None:
+    """The result size of a string method that can grow a text, estimated before it runs."""
+    if not isinstance(target, str):
+        return
+    _check_args(args, kwargs)
+    if fn_name == "replace" and len(args) >= 2 and isinstance(args[0], str) and isinstance(args[1], str):
+        hits = target.count(args[0]) if args[0] else len(target) + 1
+        _check_text(len(target) + hits * len(args[1]))
+    elif fn_name == "join" and args:
+        items = list(args[0]) if not isinstance(args[0], str) else list(args[0])
+        _check_text(sum(len(str(i)) for i in items[: MAX_TEXT + 1]) + len(target) * len(items))
+    elif fn_name == "expandtabs":
+        _check_text(len(target) * (args[0] if args and isinstance(args[0], int) else 8))
+    elif fn_name in ("format", "format_map", "__mod__") and _WIDE_FORMAT.search(target):
+        raise TooBig("định dạng có độ rộng quá lớn")
+
+
+# filters that can make a result much larger than what they are given
+_GROWING = {"center", "indent", "wordwrap", "truncate", "batch", "slice", "format", "join",
+            "replace", "filesizeformat", "urlize", "pprint"}
+
+
+def _guarded_filter(name: str, fn):
+    """A filter that can grow a text, checking what it is asked before it runs."""
+    if name not in _GROWING:
+        return fn
+
+    def guarded(*args, **kwargs):
+        values = [a for a in args if not isinstance(a, (jinja2.runtime.Context, jinja2.nodes.EvalContext,
+                                                        jinja2.Environment))]
+        target, rest = (values[0], tuple(values[1:])) if values else (None, ())
+        if name == "join":
+            sep = rest[0] if rest else kwargs.get("d", "")
+            _check_call("join", str(sep), (target,) if target is not None else (), {})
+        elif name == "replace":
+            _check_call("replace", str(target), rest, kwargs)
+        elif name == "format":
+            _check_call("format", target, rest, kwargs)
+        else:
+            _check_args(rest, kwargs)
+        return fn(*args, **kwargs)
+    for attr in ("jinja_pass_arg",):
+        if hasattr(fn, attr):
+            setattr(guarded, attr, getattr(fn, attr))
+    return guarded
+
+
+class _Limits:
+    """Sandbox rules shared by the templates' and the prose's environments: arithmetic and
+    string operations that would make a huge result are refused before they run."""
+
+    intercepted_binops = frozenset(["*", "**", "+", "%", "//"])
+
+    def call_binop(self, context, operator: str, left: Any, right: Any) -> Any:
+        if operator == "*":
+            for seq, n in ((left, right), (right, left)):
+                if _size(seq) is not None and isinstance(n, int):
+                    _check_text(_size(seq) * max(n, 0))
+            if isinstance(left, int) and isinstance(right, int):
+                if left.bit_length() + right.bit_length() > MAX_NUMBER_BITS:
+                    raise TooBig("phép tính cho ra một số quá lớn")
+        elif operator == "**":
+            if isinstance(left, int) and isinstance(right, int) and right > 0:
+                if max(left.bit_length(), 1) * right > MAX_NUMBER_BITS * 2:
+                    raise TooBig("phép lũy thừa cho ra một số quá lớn")
+        elif operator == "+" and _size(left) is not None and _size(right) is not None:
+            _check_text(_size(left) + _size(right))
+        elif operator == "%" and isinstance(left, str):
+            _check_call("__mod__", left, (), {})
+        try:
+            result = super().call_binop(context, operator, left, right)
+        except OverflowError:
+            raise TooBig("phép tính cho ra một số quá lớn") from None
+        _check_int(result)
+        return result
+
+    def call(__self, __context, __obj, *args, **kwargs):  # noqa: N805 - Jinja's own signature
+        bound = getattr(__obj, "__wrapped__", __obj)  # str.format comes wrapped by the sandbox
+        _check_call(getattr(bound, "__name__", ""), getattr(bound, "__self__", None), args, kwargs)
+        return super().call(__context, __obj, *args, **kwargs)
+
+    def guard_filters(self) -> None:
+        self.filters = {name: _guarded_filter(name, fn) for name, fn in self.filters.items()}
+        self.globals.pop("lipsum", None)
+
+
+class TemplateSandbox(_Limits, SandboxedEnvironment):
+    """The .docx templates' environment: a sandbox (a template is a file from the office,
+    and may come from anywhere), with the limits above."""
+
+
+class ProseSandbox(_Limits, ImmutableSandboxedEnvironment):
+    """Prose in the data: a sandbox that changes nothing, with the limits above."""
+
+
 def template_environment(profile: Profile) -> jinja2.Environment:
     """The environment every .docx template of a run is compiled in."""
-    env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined,
-                             keep_trailing_newline=True)
+    env = TemplateSandbox(autoescape=True, undefined=jinja2.StrictUndefined,
+                          keep_trailing_newline=True)
     env.filters.update({
         "short_date": vnrules.short_date,
         "full_date": vnrules.full_date,
@@ -43,6 +175,7 @@ def template_environment(profile: Profile) -> jinja2.Environment:
             number, doc_type, issuer, profile),
         "profile": profile,
     })
+    env.guard_filters()
     return env
 
 
@@ -106,8 +239,8 @@ class ProseRenderer:
     """Renders prose strings against the data's values, compiling each distinct text once."""
 
     def __init__(self, values: dict[str, Any]):
-        self.env = ImmutableSandboxedEnvironment(undefined=jinja2.StrictUndefined,
-                                                 autoescape=False)
+        self.env = ProseSandbox(undefined=jinja2.StrictUndefined, autoescape=False)
+        self.env.guard_filters()
         self.values = values
         self._cache: dict[str, jinja2.Template] = {}
 
@@ -118,8 +251,12 @@ class ProseRenderer:
         try:
             template = self._cache.get(text)
             if template is None:
+                _check_prose(self.env.parse(text))
                 template = self._cache[text] = self.env.from_string(text)
-            return template.render({**self.values, **extra} if extra else self.values)
+            result = template.render({**self.values, **extra} if extra else self.values)
+        except TooBig as exc:
+            raise ProseError(f"{exc} — đoạn văn chỉ nên dẫn giá trị, không tính toán lớn: "
+                             f"«{_short(text)}»") from None
         except jinja2.TemplateSyntaxError as exc:
             raise ProseError(f"dẫn giá trị sai cú pháp trong «{text}»: {_syntax_hint(exc)}; "
                              "cách ghi đúng: {{ docs.nq01 }}") from None
@@ -128,10 +265,21 @@ class ProseRenderer:
                              f"dẫn được: {self.known()}") from None
         except jinja2.exceptions.SecurityError:
             raise ProseError("cách dẫn giá trị này không được phép") from None
+        except (MemoryError, RecursionError, OverflowError):
+            raise ProseError(f"phép tính quá lớn trong «{_short(text)}»") from None
         except ValueError as exc:  # a reference our functions refuse, said in Vietnamese
             raise ProseError(f"trong «{text}»: {exc}") from None
-        except Exception as exc:
-            raise ProseError(f"không dẫn được giá trị trong «{text}» ({exc})") from None
+        except ZeroDivisionError:
+            raise ProseError(f"phép chia cho 0 trong «{_short(text)}»") from None
+        except TypeError:
+            raise ProseError(f"phép tính với giá trị không hợp kiểu (ví dụ cộng chữ với số) trong "
+                             f"«{_short(text)}»") from None
+        except Exception:
+            raise ProseError(f"không dẫn được giá trị trong «{_short(text)}»") from None
+        if len(result) > MAX_TEXT:
+            raise ProseError(f"đoạn văn sau khi dẫn giá trị dài quá {MAX_TEXT:,} ký tự".replace(",", ".")
+                             + f": «{_short(text)}»")
+        return result
 
     def known(self) -> str:
         names = []
@@ -162,3 +310,21 @@ def _undefined_name(exc: jinja2.UndefinedError) -> str:
     if "is undefined" in msg:
         return "«" + msg.split("'")[1] + "»"
     return msg
+
+
+_NOT_IN_PROSE = (nodes.For, nodes.Macro, nodes.CallBlock, nodes.FilterBlock, nodes.Include,
+                 nodes.Import, nodes.FromImport, nodes.Extends, nodes.Block)
+
+
+def _check_prose(tree: nodes.Template) -> None:
+    """Prose refers to values; it does not loop, define macros or include other files."""
+    for node in tree.find_all(_NOT_IN_PROSE):
+        tag = {nodes.For: "for", nodes.Macro: "macro", nodes.CallBlock: "call",
+               nodes.FilterBlock: "filter", nodes.Include: "include", nodes.Import: "import",
+               nodes.FromImport: "from … import", nodes.Extends: "extends",
+               nodes.Block: "block"}[type(node)]
+        raise TooBig(f"lệnh «{{% {tag} %}}» không dùng được trong đoạn văn")
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= 80 else text[:79] + "…"

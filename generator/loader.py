@@ -8,6 +8,7 @@ keys, which PyYAML would silently accept, (3) keep dates as text for our own dat
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import re
@@ -216,6 +217,44 @@ def read_text(path: Path, name: str, problems: list[Problem]) -> str | None:
         return None
 
 
+_UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+
+
+def read_table_text(path: Path, name: str, problems: list[Problem]) -> str | None:
+    """A table file as Excel on a Vietnamese Windows may save it: UTF-8 (CSV UTF-8), UTF-16
+    («Unicode Text», cells between tabs), or Windows-1258 (plain «CSV», tone marks as
+    combining characters, joined again here). The last two are read with a warning."""
+    try:
+        raw = path.read_bytes()
+    except OSError:
+        return read_text(path, name, problems)  # says what is wrong
+    if raw.startswith(_UTF16_BOMS):
+        try:
+            text = raw.decode("utf-16")
+        except UnicodeDecodeError:
+            problems.append(Problem(name, None, "", "tệp Unicode Text (UTF-16) bị hỏng: hãy lưu lại "
+                                    "từ Excel dạng «CSV UTF-8»"))
+            return None
+        problems.append(Problem(name, None, "", "tệp được lưu dạng «Unicode Text» của Excel: đã đọc "
+                                "được; lần sau nên lưu dạng «CSV UTF-8 (Comma delimited)»", WARNING))
+        return text
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+    try:
+        text = unicodedata.normalize("NFC", raw.decode("cp1258"))
+    except UnicodeDecodeError:
+        problems.append(Problem(name, line, "", "tệp không ở mã UTF-8: hãy lưu lại với mã hóa "
+                                "UTF-8 (trong Excel: Save As → CSV UTF-8)"))
+        return None
+    sample = next((l for l in text.splitlines()[1:] if l.strip()), "")[:60]
+    problems.append(Problem(name, None, "", "tệp không ở mã UTF-8; đã đọc theo bảng mã tiếng Việt "
+                            f"của Windows (Windows-1258), ví dụ dòng 2: «{sample}» — nếu chữ hiện sai, "
+                            "hãy lưu lại từ Excel dạng «CSV UTF-8 (Comma delimited)»", WARNING))
+    return text
+
+
 def load_yaml(path: Path, name: str, problems: list[Problem], *, clean: bool = True) -> SourceFile:
     """Read a YAML data file. Problems go to ``problems``; ``data`` is ``None`` when the file
     cannot be used at all (missing, not UTF-8, bad syntax, empty)."""
@@ -276,14 +315,14 @@ def load_csv(path: Path, name: str, problems: list[Problem], columns: dict[str, 
     ``i + 2`` of the file (the header is line 1); that is the line reported.
     """
     source = SourceFile(path=path, name=name, table=True)
-    text = read_text(path, name, problems)
+    text = read_table_text(path, name, problems)
     if text is None:
         return source
     if not text.strip():
         problems.append(Problem(name, None, "", "tệp trống: chưa có dữ liệu nào"))
         return source
     first = text.splitlines()[0]
-    delimiter = ";" if first.count(";") > first.count(",") else ","
+    delimiter = max(("\t", ";", ","), key=lambda d: (first.count(d), d == ","))
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     lines = []
     for cells in reader:

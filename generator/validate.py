@@ -397,7 +397,7 @@ def load_campaign(folder: Path, *, repair: bool = True) -> CampaignData:
         if consolidated:
             _check_consolidated(consolidated, campaign, outline, profile,
                                 sources["bao-cao-tong-hop.yaml"], problems)
-    returns = _returns(folder, campaign, units, problems, repair)
+    returns = _returns(folder, campaign, units, problems, repair, appendix)
     broken = [n for n, model in (("de-cuong.yaml", outline), ("phu-luc.yaml", appendix),
                                  ("bao-cao-tong-hop.yaml", consolidated))
               if n in sources and model is None]
@@ -408,7 +408,7 @@ def load_campaign(folder: Path, *, repair: bool = True) -> CampaignData:
 
 
 def _returns(folder: Path, campaign: Campaign | None, units: list[Unit],
-             problems: list[Problem], repair: bool) -> dict:
+             problems: list[Problem], repair: bool, appendix: Appendix | None) -> dict:
     """The figures units sent back (``bao-cao/*.yaml``), by unit id. A collection killed
     midway is finished first (``repair``), or reported."""
     from . import store
@@ -423,6 +423,14 @@ def _returns(folder: Path, campaign: Campaign | None, units: list[Unit],
         record = _validate_model(store.Record, source, problems)
         if record is None:
             continue
+        found = len(problems)
+        if record.unit != path.stem:
+            problems.append(source.problem(("unit",), f"tệp {path.name} ghi số liệu của đơn vị "
+                                           f"«{record.unit}»: tên tệp và mục «unit» phải là một mã"))
+        if appendix is not None:
+            _check_figures(record.figures, appendix, source, problems)
+        if len(problems) > found:
+            continue
         if campaign and record.campaign != campaign.id:
             problems.append(source.problem(("campaign",), f"số liệu của chiến dịch khác "
                                            f"(«{record.campaign}»)"))
@@ -432,6 +440,44 @@ def _returns(folder: Path, campaign: Campaign | None, units: list[Unit],
         else:
             out[record.unit] = record
     return out
+
+
+_KINDS = {"count": ("một số", lambda v: isinstance(v, (int, float)) and not isinstance(v, bool)),
+          "percent": ("một số", lambda v: isinstance(v, (int, float)) and not isinstance(v, bool)),
+          "yesno": ("true (Có) hoặc false (Không)", lambda v: isinstance(v, bool)),
+          "text": ("chữ", lambda v: isinstance(v, str))}
+
+
+def _check_figures(figures: dict, appendix: Appendix, src: SourceFile, problems: list[Problem]) -> None:
+    """A record's figures (written by collect, perhaps edited by hand) against the appendix
+    tables: every table, row and column must exist, and every value be of its row's kind."""
+    from .layout import columns
+
+    tables = {t.id: t for t in appendix.tables}
+    for table_id, rows in figures.items():
+        table = tables.get(table_id)
+        if table is None:
+            problems.append(src.problem(("figures", table_id), f"không có phụ lục «{table_id}» trong "
+                                        f"phu-luc.yaml (có: {', '.join(tables)})"))
+            continue
+        known_rows = {r.id: r for r in table.rows}
+        known_cols = [c.id for c in columns(table)]
+        for row_id, values in rows.items():
+            row = known_rows.get(row_id)
+            if row is None:
+                problems.append(src.problem(("figures", table_id, row_id), f"phụ lục «{table_id}» "
+                                            f"không có dòng «{row_id}»"))
+                continue
+            for col_id, value in values.items():
+                loc = ("figures", table_id, row_id, col_id)
+                if col_id not in known_cols:
+                    problems.append(src.problem(loc, f"phụ lục «{table_id}» không có cột «{col_id}» "
+                                                f"(có: {', '.join(known_cols)})"))
+                    continue
+                wanted, fits = _KINDS.get(row.type, ("", lambda v: True))
+                if value is not None and not fits(value):
+                    problems.append(src.problem(loc, f"dòng «{row.label}» cần {wanted}, đang là "
+                                                f"«{value}»; để trống thì ghi null"))
 
 
 def _uses_outline(nodes) -> bool:
