@@ -30,9 +30,19 @@ from .campaign import CampaignData
 from .validate import load_campaign
 from .writer import _file_mode, zip_bytes
 
-REPO = Path(__file__).resolve().parent.parent
-BUNDLED_DATA = REPO / "data"
-BUNDLED_TEMPLATES = REPO / "templates"
+PACKAGE = Path(__file__).resolve().parent
+REPO = PACKAGE.parent
+
+
+def _bundled(name: str) -> Path:
+    """The example campaign or the templates: inside the package once installed from a wheel
+    (``setup.py`` puts them in ``bundled/``), else the repository's own folder."""
+    inside = PACKAGE / "bundled" / name
+    return inside if inside.is_dir() else REPO / name
+
+
+BUNDLED_DATA = _bundled("data")
+BUNDLED_TEMPLATES = _bundled("templates")
 
 
 @dataclass
