@@ -17,7 +17,7 @@ import re
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from . import profiles, vnrules
-from .campaign import CampaignData
+from .campaign import CampaignData, committee
 from .exceptions import DataError, Problem
 from .exceptions import WARNING
 from .loader import SourceFile, load_csv, load_xlsx_table, load_yaml
@@ -317,8 +317,7 @@ def _units(source: SourceFile, c: Campaign | None, problems: list[Problem]) -> l
         if unit.kind not in kinds:
             problems.append(source.problem((i, "kind"), f"loại «{unit.kind}» không có trong «unit_kinds» "
                                            f"của chien-dich.yaml (có: {', '.join(sorted(kinds)) or 'không có'})"))
-        if level is not None and unit.committee_name is None and vnrules.committee_name(
-                unit.name, level.unit_prefix, level.committee_prefix) is None:
+        if level is not None and committee(unit, level) is None:
             problems.append(source.problem((i, "name"), f"không suy ra được tên cấp ủy của «{unit.name}» "
                                            f"(tên không bắt đầu bằng «{level.unit_prefix}»); ghi vào "
                                            "cột «committee_name»"))
