@@ -13,7 +13,7 @@ import tempfile
 from pathlib import Path
 
 INSTALL = ("chưa cài LibreOffice nên không ghi được PDF (các tệp .docx vẫn đã được ghi). "
-           "Cài bằng: sudo apt-get install libreoffice-writer-nogui fonts-liberation "
+           "Cài bằng: sudo apt-get install libreoffice-writer-nogui fonts-liberation2 "
            "(Debian/Ubuntu) hoặc tải LibreOffice cho Windows tại libreoffice.org, rồi chạy lại "
            "«vanban build --pdf».")
 

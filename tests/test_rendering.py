@@ -29,7 +29,7 @@ def pdf_pages(party_plan, state_plan, tmp_path_factory) -> dict[str, list[str]]:
     subprocess.run([SOFFICE, f"-env:UserInstallation=file://{profile}", "--headless",
                     "--convert-to", "pdf", "--outdir", str(work), str(work / "party.docx"),
                     str(work / "state.docx")], check=True, capture_output=True, timeout=240)
-    pages = {}
+    pages = {"_pdfs": [work / "party.pdf", work / "state.pdf"]}
     for name in ("party", "state"):
         text = subprocess.run([PDFTOTEXT, "-layout", str(work / f"{name}.pdf"), "-"],
                               check=True, capture_output=True, text=True).stdout
@@ -72,3 +72,14 @@ def test_state_header_fits_its_columns(pdf_pages):
     assert lines[0].startswith("ỦY BAN NHÂN DÂN") and lines[0].endswith(
         "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM")
     assert lines[1].startswith("TỈNH HÀ TĨNH") and lines[1].endswith("Độc lập - Tự do - Hạnh phúc")
+
+
+def test_every_letter_is_drawn_in_liberation_serif(pdf_pages):
+    """Lines and pages are measured with Times New Roman's metrics only if every Vietnamese
+    letter (Ư, Ộ, ậ …) is in Liberation Serif: fonts-liberation 1.x lacks them and LibreOffice
+    then draws them in a wider fallback font. fonts-liberation2 has them."""
+    for pdf in pdf_pages["_pdfs"]:
+        listing = subprocess.run(["pdffonts", str(pdf)], check=True, capture_output=True,
+                                 text=True).stdout.splitlines()[2:]
+        families = {line.split()[0].split("+")[-1].split("-")[0] for line in listing if line.strip()}
+        assert families == {"LiberationSerif"}, (pdf.name, families)
