@@ -232,49 +232,67 @@ def build(data_dir: Path, out_dir: Path, unit_id: str | None = None, *, force: b
     if out_dir.exists() and not out_dir.is_dir():
         raise UsageError(f"«{out_dir}» là một tệp, không phải thư mục để ghi kết quả")
     chosen = _choose(every, unit_id)
-    hashes = input_hashes(data, data_dir)
-    templates = {t: manifest.file_hash(find_template(data_dir, t))
-                 for t in {s.template for s in chosen if s.template}}
-    keys = {s.output: manifest.key([f"{d}:{hashes[d]}" for d in s.depends],
-                                   templates.get(s.template, "-")) for s in chosen}
+    keys = output_keys(chosen, data, data_dir)
     with transaction.lock(out_dir):
         for note in transaction.recover(out_dir):
             problems.append(Problem(str(out_dir), None, "", note, WARNING))
         book = manifest.Manifest(out_dir)
+        # plan: what is stale
         todo = [s for s in chosen if force or not book.fresh(s.output, keys[s.output])]
         documents = _documents(todo, problems)
         compiled = compile_templates(documents, data, data_dir)
-        change = transaction.Transaction(out_dir)
         report = BuildReport(warnings=problems)
         redone = {s.output for s in todo}
         report.unchanged = [s.output for s in chosen if s.output not in redone]
+        # render: every stale output staged, nothing in out_dir touched
+        change = transaction.Transaction(out_dir)
         step = progress(len(documents)) if progress else None
         try:
             results = render_staged(documents, compiled, out_dir, change.staging, step)
         except BaseException:
             change.discard()
             raise
-        for name, staged in sorted(results):
-            if staged is None:  # the same bytes as the file already there
-                report.unchanged.append(name)
-                book.record(name, keys[name], out_dir / name)
-            else:
-                report.written.append(name)
-                change.adopt(staged, name)
-                book.record(name, keys[name], staged)
-        if unit_id is None:
-            current = {s.output for s in every}
-            stale = {n for n in book.entries if n not in current}
-            stale |= {f"{UNITS_DIR}/{p.name}" for p in (out_dir / UNITS_DIR).glob("*.*")
-                      if p.suffix in (".docx", ".xlsx") and f"{UNITS_DIR}/{p.name}" not in current}
-            for name in sorted(stale):
-                change.delete(name)
-                book.forget(name)
-                report.removed.append(name)
-        if todo or report.removed or not book.path.exists():
-            change.put(manifest.MANIFEST.as_posix(), book.dumps())
-        change.commit()
+        # commit: renames, removals and the manifest, through one journal
+        removed = _removed(every, book, out_dir) if unit_id is None else []
+        _commit(change, book, keys, results, removed, report)
     return report
+
+
+def output_keys(chosen: list[Spec], data: CampaignData, data_dir: Path) -> dict[str, str]:
+    """The manifest key of each output: a hash of everything it is made from."""
+    hashes = input_hashes(data, data_dir)
+    templates = {t: manifest.file_hash(find_template(data_dir, t))
+                 for t in {s.template for s in chosen if s.template}}
+    return {s.output: manifest.key([f"{d}:{hashes[d]}" for d in s.depends],
+                                   templates.get(s.template, "-")) for s in chosen}
+
+
+def _removed(every: list[Spec], book: manifest.Manifest, out_dir: Path) -> list[str]:
+    """Outputs of an earlier build that the data no longer makes (a unit removed)."""
+    current = {s.output for s in every}
+    stale = {n for n in book.entries if n not in current}
+    stale |= {f"{UNITS_DIR}/{p.name}" for p in (out_dir / UNITS_DIR).glob("*.*")
+              if p.suffix in (".docx", ".xlsx") and f"{UNITS_DIR}/{p.name}" not in current}
+    return sorted(stale)
+
+
+def _commit(change: transaction.Transaction, book: manifest.Manifest, keys: dict[str, str],
+            results: list[tuple[str, Path | None]], removed: list[str], report: BuildReport) -> None:
+    for name, staged in sorted(results):
+        if staged is None:  # the same bytes as the file already there
+            report.unchanged.append(name)
+            book.record(name, keys[name], change.root / name)
+        else:
+            report.written.append(name)
+            change.adopt(staged, name)
+            book.record(name, keys[name], staged)
+    for name in removed:
+        change.delete(name)
+        book.forget(name)
+        report.removed.append(name)
+    if results or removed or not book.path.exists():
+        change.put(manifest.MANIFEST.as_posix(), book.dumps())
+    change.commit()
 
 
 def workers_for(count: int) -> int:
