@@ -19,6 +19,7 @@ from typing import Any
 
 import jinja2
 from jinja2 import nodes
+from markupsafe import Markup
 from jinja2.exceptions import SecurityError
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SandboxedEnvironment
 
@@ -155,10 +156,25 @@ class ProseSandbox(_Limits, ImmutableSandboxedEnvironment):
     """Prose in the data: a sandbox that changes nothing, with the limits above."""
 
 
+def _speller(choice: str):
+    """What every value printed in a template passes through: the profile's spelling of the
+    tone in «uỷ/ủy, hoà/hòa» (``vnrules.spell_tones``), or nothing."""
+    if choice == "giữ nguyên":
+        return None
+
+    def finalize(value):
+        if isinstance(value, Markup):
+            return Markup(vnrules.spell_tones(str(value), choice))
+        if isinstance(value, str):
+            return vnrules.spell_tones(value, choice)
+        return value
+    return finalize
+
+
 def template_environment(profile: Profile) -> jinja2.Environment:
     """The environment every .docx template of a run is compiled in."""
     env = TemplateSandbox(autoescape=True, undefined=jinja2.StrictUndefined,
-                          keep_trailing_newline=True)
+                          keep_trailing_newline=True, finalize=_speller(profile.texts.spelling_uy))
     env.filters.update({
         "short_date": vnrules.short_date,
         "full_date": vnrules.full_date,

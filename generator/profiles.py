@@ -8,6 +8,7 @@ not new code. A campaign picks a profile by id and may override any of its value
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from typing import Any, Literal
 
@@ -46,7 +47,8 @@ class ElementStyle(_Strict):
     space_before_pt: float = 0
     space_after_pt: float = 0
     first_line_indent_cm: float = 0
-    line_spacing_min_pt: float | None = None
+    line_spacing_min_pt: float | None = Field(None, description="Giãn dòng tối thiểu (pt, At least)")
+    line_spacing_exact_pt: float | None = Field(None, description="Giãn dòng cố định (pt, Exactly)")
     keep_with_next: bool = False
     color: str | None = Field(None, description="Màu chữ (mã RRGGBB), ví dụ 595959 cho chữ gợi ý")
     border_bottom_cm: float | None = Field(
@@ -62,6 +64,10 @@ class Numbering(_Strict):
     headings: list[str] = Field(
         description="Cách đánh số từng cấp đề mục: {roman}, {n}, {path} (1.1), {letter}")
     appendix: Literal["arabic", "roman"] = Field(description="Phụ lục 1 (arabic) / Phụ lục I (roman)")
+    types: dict[str, str] = Field(
+        default_factory=dict,
+        description="Ký hiệu tên loại văn bản: {Kế hoạch: KH, Quyết định: QĐ …}; vanban check cảnh "
+                    "báo khi văn bản ghi ký hiệu khác")
 
 
 class Texts(_Strict):
@@ -74,12 +80,17 @@ class Texts(_Strict):
         False, description="Viết hoa chữ đầu của trích yếu (Nhà nước); Đảng để chữ thường")
     recipients_label: str = "Nơi nhận:"
     signed_mark: str = "(Đã ký)"
+    spelling_uy: Literal["giữ nguyên", "uỷ", "ủy"] = Field(
+        "giữ nguyên", description="Viết «uỷ» (dấu trên y) hay «ủy» (dấu trên u) trong mọi văn bản; "
+                                  "«giữ nguyên»: như dữ liệu ghi")
 
 
 class Recipients(_Strict):
     prefix: str = "- "
     separator: str = Field(description="Dấu cuối mỗi dòng nơi nhận (Đảng «,», Nhà nước «;»)")
     last: str = Field(".", description="Dấu cuối dòng nơi nhận cuối cùng")
+    addressee_separator: str = Field(";", description="Dấu cuối mỗi dòng sau «Kính gửi:»")
+    grounds_separator: str = Field(";", description="Dấu cuối mỗi căn cứ ban hành; căn cứ cuối dấu «.»")
 
 
 class SignatureRules(_Strict):
@@ -103,6 +114,9 @@ class Profile(_Strict):
     id: str
     name: str = Field(description="Tên thể thức, đọc được")
     kind: Literal["dang", "nha-nuoc"] = Field(description="Văn bản của Đảng hay của Nhà nước")
+    in_force_from: str | None = Field(
+        None, description="Ngày văn bản quy định thể thức có hiệu lực (dd/mm/yyyy); chiến dịch "
+                          "ghi «format: dang» dùng thể thức của Đảng có hiệu lực vào ngày kế hoạch")
     font: str = Field(description="Phông chữ của mọi đoạn văn")
     body_size: float = Field(description="Cỡ chữ nội dung (pt); các đề mục, ghi chú, số trang "
                                          "dùng cỡ này trừ khi ghi cỡ riêng")
@@ -160,6 +174,28 @@ def raw_profile(profile_id: str, _seen: tuple[str, ...] = ()) -> dict:
         data = deep_merge(raw_profile(parent, _seen + (profile_id,)), data)
     data["id"] = profile_id
     return data
+
+
+def _day(text: str | None) -> date:
+    if not text:
+        return date.min
+    d, m, y = (int(part) for part in text.split("/"))
+    return date(y, m, d)
+
+
+def in_force(kind: str, on: date) -> str:
+    """The id of the profile of ``kind`` (``dang`` …) in force on ``on``: the newest whose
+    ``in_force_from`` is not after it."""
+    candidates = [(_day(raw_profile(p).get("in_force_from")), p) for p in available()
+                  if raw_profile(p).get("kind") == kind]
+    valid = [c for c in candidates if c[0] <= on]
+    return max(valid or candidates)[1]
+
+
+def resolve(format_id: str, on: date) -> str:
+    """A campaign's ``format``: a profile id, or a kind (``dang``, ``nha-nuoc``) meaning the
+    profile of that kind in force on the plan's date."""
+    return in_force(format_id, on) if format_id in ("dang", "nha-nuoc") else format_id
 
 
 def build_profile(profile_id: str, overrides: dict | None = None) -> Profile:

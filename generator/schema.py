@@ -121,8 +121,10 @@ class Campaign(_Model):
 
     id: Id = Field(description="Mã chiến dịch; được ghi vào báo cáo mẫu của đơn vị để nhận lại",
                    examples=["so-ket-nq01-ct01-2021"])
-    format: str = Field(description="Thể thức văn bản: dang-hd36, dang-hd05-2026, nha-nuoc-nd30",
-                        examples=["dang-hd36"])
+    format: str = Field(description="Thể thức văn bản: «dang» (thể thức của Đảng có hiệu lực vào "
+                                    "ngày kế hoạch: HD 36, từ 27/5/2026 là HD 05), «nha-nuoc», hoặc "
+                                    "một thể thức cụ thể: dang-hd36, dang-hd05-2026, nha-nuoc-nd30",
+                        examples=["dang"])
     format_overrides: dict[str, Any] = Field(
         default_factory=dict,
         description="Đổi giá trị của thể thức (cỡ chữ, lề, …), cùng cấu trúc với tệp thể thức",

@@ -111,7 +111,9 @@ def paragraph_properties(style: ElementStyle, container_cm: float) -> etree._Ele
         bdr = _el(ppr, "pBdr")
         _el(bdr, "bottom", val="single", sz="6", space="1", color="000000")
     spacing = {"before": twips_pt(style.space_before_pt), "after": twips_pt(style.space_after_pt)}
-    if style.line_spacing_min_pt:
+    if style.line_spacing_exact_pt:
+        spacing |= {"line": twips_pt(style.line_spacing_exact_pt), "lineRule": "exact"}
+    elif style.line_spacing_min_pt:
         spacing |= {"line": twips_pt(style.line_spacing_min_pt), "lineRule": "atLeast"}
     else:
         spacing |= {"line": "240", "lineRule": "auto"}

@@ -9,6 +9,7 @@ the warnings (repaired text) it met.
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -111,17 +112,31 @@ def _duplicates(source: SourceFile, where: str, problems: list[Problem], key: st
             seen[value] = i
 
 
-def _profile(campaign: Campaign, source: SourceFile, problems: list[Problem]):
+def _profile(campaign: Campaign, on: date, source: SourceFile, problems: list[Problem]):
+    """The campaign's profile: the one it names, or — when it names a kind (``dang``) — the
+    one of that kind in force on the plan's date ``on``; a named profile that is not the one
+    in force then is a warning."""
     try:
-        return profiles.build_profile(campaign.format, campaign.format_overrides)
+        profile_id = profiles.resolve(campaign.format, on)
+        profile = profiles.build_profile(profile_id, campaign.format_overrides)
     except KeyError:
         problems.append(source.problem(("format",), f"không có thể thức «{campaign.format}»; "
-                                       f"có: {', '.join(profiles.available())}"))
+                                       f"có: dang, nha-nuoc, {', '.join(profiles.available())}"))
+        return None
     except ValidationError as exc:
         problems.extend(pydantic_problems(exc, source, ("format_overrides",)))
+        return None
     except ValueError as exc:
         problems.append(source.problem(("format_overrides",), str(exc)))
-    return None
+        return None
+    current = profiles.in_force(profile.kind, on)
+    if current != profile.id:
+        newer = profiles.build_profile(current)
+        problems.append(source.problem(("format",), (
+            f"kế hoạch ngày {vnrules.short_date(on)} nhưng chọn thể thức «{profile.name}»; thể thức "
+            f"có hiệu lực vào ngày đó là «{newer.name}» ({current}) — ghi «format: {profile.kind}» "
+            "để dùng thể thức có hiệu lực, hoặc giữ lựa chọn này nếu có chủ ý"), WARNING))
+    return profile
 
 
 def _check_campaign(c: Campaign, src: SourceFile, problems: list[Problem]) -> None:
@@ -154,6 +169,10 @@ def _check_plan(plan: Plan, c: Campaign, profile: profiles.Profile | None, src: 
     if profile is None:
         return
     _check_signer(plan.signer, c.issuer.committee, profile, src, problems)
+    expected = profile.numbering.types.get(plan.doc_name)
+    if expected and plan.type != expected:
+        problems.append(src.problem(("type",), f"ký hiệu tên loại «{plan.type}» khác ký hiệu của "
+                                    f"«{plan.doc_name}» theo {profile.name}: «{expected}»", WARNING))
     depth = _depth(plan.sections)
     if depth > len(profile.numbering.headings):
         problems.append(src.problem(("sections",), f"nội dung có {depth} cấp mục lồng nhau; thể "
@@ -381,7 +400,8 @@ def load_campaign(folder: Path, *, repair: bool = True) -> CampaignData:
         consolidated = _validate_model(Consolidated, sources["bao-cao-tong-hop.yaml"], problems)
     profile = None
     if campaign:
-        profile = _profile(campaign, sources["chien-dich.yaml"], problems)
+        profile = _profile(campaign, plan.date if plan else campaign.final_deadline,
+                           sources["chien-dich.yaml"], problems)
         _check_campaign(campaign, sources["chien-dich.yaml"], problems)
         if plan:
             _check_plan(plan, campaign, profile, sources["ke-hoach.yaml"], problems)

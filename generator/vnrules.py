@@ -11,6 +11,7 @@ Templates reach these functions as Jinja filters and globals (see ``environment.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import date
@@ -312,3 +313,26 @@ def recipients(lines: list[str], profile: Profile) -> list[str]:
         end = rules.last if i == len(cleaned) - 1 else rules.separator
         out.append(f"{rules.prefix}{line}{end}")
     return out
+
+
+# --- where the tone mark goes: «uỷ, hoà, khoẻ» or «ủy, hòa, khỏe» -------------------------
+
+_TONES = "\u0300\u0301\u0303\u0309\u0323"
+_ON_FIRST = re.compile(rf"(?<![qQ])([oOuU])([{_TONES}])([aAeEyY])(?![^\W\d_])")
+_ON_SECOND = re.compile(rf"(?<![qQ])([oOuU])([aAeEyY])([{_TONES}])(?![^\W\d_])")
+_SPELLINGS = ("giữ nguyên", "uỷ", "ủy")
+
+
+def spell_tones(text: str, choice: str) -> str:
+    """``text`` with the tone of the open syllables oa, oe, uy where ``choice`` puts it:
+    «uỷ» on the second vowel (uỷ, hoà, khoẻ — as Hướng dẫn 05-HD/VPTW mostly writes), «ủy» on
+    the first (ủy, hòa, khỏe — as Hướng dẫn 36-HD/VPTW and Nghị định 30 write); «giữ nguyên»
+    leaves the data's spelling. ``quy``, ``hoàn``, ``khuya`` … are never touched."""
+    if choice == "giữ nguyên":
+        return text
+    decomposed = unicodedata.normalize("NFD", text)
+    if choice == "uỷ":
+        decomposed = _ON_FIRST.sub(r"\1\3\2", decomposed)
+    else:
+        decomposed = _ON_SECOND.sub(r"\1\3\2", decomposed)
+    return unicodedata.normalize("NFC", decomposed)

@@ -76,20 +76,29 @@ def test_a_third_profile_is_data_only():
     hd05 = profiles.build_profile("dang-hd05-2026")
     hd36 = profiles.build_profile("dang-hd36")
     assert hd05.name != hd36.name
-    assert hd05.model_dump(exclude={"id", "name"}) == hd36.model_dump(exclude={"id", "name"})
+    # what HD 05 changes, each value from its text
+    assert (hd36.recipients.separator, hd05.recipients.separator) == (",", ";")
+    assert hd05.styles["body"].line_spacing_exact_pt == 18 and hd05.styles["body"].line_spacing_min_pt is None
+    assert (hd36.numbering.types["Quy định"], hd05.numbering.types["Quy định"]) == ("QĐi", "QĐ")
+    assert hd05.numbering.types["Quyết định"] == "QĐ"
+    assert hd05.in_force_from == "27/5/2026"
+    # the rest is inherited: the header sizes are the same
+    for key in ("national_title", "issuer", "superior", "number", "place_date", "authority"):
+        assert hd05.styles[key] == hd36.styles[key], key
 
 
 def test_campaign_picks_the_new_profile_and_overrides_values(campaign, tmp_path):
     text = (campaign / "chien-dich.yaml").read_text(encoding="utf-8")
-    text = text.replace("format: dang-hd36", "format: dang-hd05-2026")
+    text = text.replace("\nformat: dang\n", "\nformat: dang-hd05-2026\n")
     text = text.replace("format_overrides: {}", "format_overrides:\n  body_size: 15\n"
                         "  page: {margin_left_mm: 35}\n  numbering: {headings: ['{roman}-', "
                         "'{n}.', '{path}.', '{letter})']}")
     (campaign / "chien-dich.yaml").write_text(text, encoding="utf-8")
-    pipeline.build(campaign, tmp_path / "out")
+    report = pipeline.build(campaign, tmp_path / "out")   # HD 05 chosen for a 2021 plan: a warning
     document = docx.Document(tmp_path / "out" / "ke-hoach.docx")
     assert round(document.sections[0].left_margin.mm) == 35
     assert effective(find(document, "I- MỤC ĐÍCH, YÊU CẦU"), "size") == 15
+    assert any("thể thức có hiệu lực vào ngày đó là" in w.message for w in report.warnings)
     assert effective(find(document, "- Tổ chức Hội nghị sơ kết."), "size") == 15
     assert effective(find(document, "T/M BAN THƯỜNG VỤ"), "size") == 14  # not overridden
 
