@@ -1,7 +1,8 @@
 """Packaging: the metadata is in setup.cfg; this file only puts the bundled example campaign
 and the templates into the package when a wheel is built.
 
-The repository keeps ``data/`` (the example campaign) and ``templates/`` at its top level,
+The repository keeps ``data/`` (the example campaign), ``examples/`` (more campaigns) and
+``templates/`` at its top level,
 where users and developers edit them. An installed vanban (a wheel, not the editable install)
 needs them inside the package: ``build_py`` copies them to ``generator/bundled/`` in the
 build tree, leaving out what a user's own run may have left there (collected returns, hidden
@@ -15,7 +16,7 @@ from setuptools import setup
 from setuptools.command.build_py import build_py
 
 ROOT = Path(__file__).resolve().parent
-BUNDLED = ("data", "templates")
+BUNDLED = ("data", "templates", "examples")
 
 
 class BuildWithBundle(build_py):

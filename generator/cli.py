@@ -46,6 +46,9 @@ _CLICK_VI = {
     "path": "Đường dẫn",
     "Aborted!": "Đã dừng.",
     "Did you mean {possibility}?": "Có phải ý bạn là {possibility}?",
+    "{value!r} is not {choice}.": "{value!r} không phải là {choice}.",
+    "{value!r} is not one of {choices}.": "{value!r} không phải một trong: {choices}.",
+    "Choose from:\n\t{choices}": "Chọn một trong:\n\t{choices}",
     "(Did you mean one of: {possibilities}?)": "(Có phải ý bạn là một trong: {possibilities}?)",
 }
 
@@ -178,9 +181,12 @@ def check(data_dir: Path, schema: bool) -> None:
 
 @cli.command()
 @click.argument("target", type=click.Path(path_type=Path))
-def new(target: Path) -> None:
+@click.option("--mau", "example", type=click.Choice(sorted(pipeline.EXAMPLES)), default="dang",
+              show_default=True,
+              help="Chiến dịch mẫu: dang (văn bản của Đảng) hoặc nha-nuoc (văn bản nhà nước).")
+def new(target: Path, example: str) -> None:
     """Tạo thư mục chiến dịch mới TARGET từ chiến dịch mẫu (dữ liệu và mẫu văn bản)."""
-    for made in pipeline.new_campaign(target):
+    for made in pipeline.new_campaign(target, example):
         click.echo(f"đã tạo {made}")
     click.echo(f"Sửa dữ liệu trong {target / 'data'}, rồi chạy: cd {target} && vanban build")
 

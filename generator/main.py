@@ -43,6 +43,8 @@ def _bundled(name: str) -> Path:
 
 BUNDLED_DATA = _bundled("data")
 BUNDLED_TEMPLATES = _bundled("templates")
+EXAMPLES = {"dang": BUNDLED_DATA,                                            # văn bản của Đảng
+            "nha-nuoc": _bundled("examples") / "ubnd-van-hoa-cong-vu"}      # văn bản nhà nước
 
 
 @dataclass
@@ -387,13 +389,16 @@ def _bytes(doc: Document, compiled: dict[str, CompiledTemplate]) -> bytes:
     return zip_bytes(compiled[doc.template].render(doc.context, doc.props))
 
 
-def new_campaign(target: Path) -> list[Path]:
-    """Start a campaign folder from the bundled example: ``target/data`` and
-    ``target/templates``, so that ``vanban build`` inside ``target`` builds it as it is."""
+def new_campaign(target: Path, example: str = "dang") -> list[Path]:
+    """Start a campaign folder from a bundled example (``dang``: the Party campaign,
+    ``nha-nuoc``: the state one): ``target/data`` and ``target/templates``, so that
+    ``vanban build`` inside ``target`` builds it as it is."""
+    if example not in EXAMPLES:
+        raise UsageError(f"Không có chiến dịch mẫu «{example}»; có: {', '.join(EXAMPLES)}.")
     if target.exists() and any(target.iterdir()):
         raise UsageError(f"Thư mục «{target}» đã có nội dung; hãy chọn một thư mục mới hoặc trống.")
     made = []
-    for src, name in ((BUNDLED_DATA, "data"), (BUNDLED_TEMPLATES, "templates")):
+    for src, name in ((EXAMPLES[example], "data"), (BUNDLED_TEMPLATES, "templates")):
         # the example's own returned figures, if any were collected, do not start a campaign
         shutil.copytree(src, target / name, dirs_exist_ok=True,
                         ignore=shutil.ignore_patterns(store.FOLDER, ".*"))

@@ -34,9 +34,26 @@ _ROMAN = ((1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "X
 
 # --- text ---------------------------------------------------------------------------------
 
+_SYMBOL = re.compile(r"\w+(?:[/-]\w+)+")
+
+
+def _keeps_case(token: str) -> bool:
+    """A document symbol (``QĐ-TTg``, ``1847/QĐ-TTg``, ``05-CT/TW``): letters joined by ``/``
+    or ``-``, with a capital among them — it is written as issued, even inside capitals."""
+    return any(ch.isupper() for ch in token)
+
+
 def upper(text: str) -> str:
-    """Capitals of a Vietnamese text, in NFC (``Đảng ủy Khối`` → ``ĐẢNG ỦY KHỐI``)."""
-    return unicodedata.normalize("NFC", text.upper())
+    """Capitals of a Vietnamese text, in NFC (``Đảng ủy Khối`` → ``ĐẢNG ỦY KHỐI``); document
+    symbols keep their own case (``Quyết định 1847/QĐ-TTg`` → ``QUYẾT ĐỊNH 1847/QĐ-TTg``)."""
+    text = unicodedata.normalize("NFC", text)
+    out, last = [], 0
+    for m in _SYMBOL.finditer(text):
+        out.append(text[last:m.start()].upper())
+        out.append(m.group(0) if _keeps_case(m.group(0)) else m.group(0).upper())
+        last = m.end()
+    out.append(text[last:].upper())
+    return unicodedata.normalize("NFC", "".join(out))
 
 
 def capitalize_first(text: str) -> str:

@@ -243,10 +243,12 @@ def test_state_recipients_and_headings(state_plan):
     recipients = found[found.index("Nơi nhận:") + 1: found.index("TM. ỦY BAN NHÂN DÂN")]
     assert recipients[-1] == "- Lưu: VT, NC."
     assert all(r.endswith(";") for r in recipients[:-1]) and len(recipients) == 7
-    for heading in ("I. MỤC ĐÍCH, YÊU CẦU", "1. Kết quả thực hiện các nhiệm vụ của Đề án",
-                    "a) Tinh thần, thái độ làm việc, phục vụ nhân dân của cán bộ, công chức.",
-                    "c) Cảnh quan, môi trường nơi công sở."):
+    for heading in ("I. MỤC ĐÍCH, YÊU CẦU", "II. NỘI DUNG SƠ KẾT", "2. Hạn chế, nguyên nhân và bài học kinh nghiệm.",
+                    "3. Phương hướng, nhiệm vụ thời gian tới; đề xuất, kiến nghị.",
+                    "(Có đề cương chi tiết gửi kèm)"):
         assert heading in found
+    assert any(line.startswith("1. Kết quả thực hiện các nhiệm vụ của Đề án: công tác chỉ đạo")
+               for line in found)
     assert "Thực hiện Quyết định số 1847/QĐ-TTg ngày 27/12/2018 của Thủ tướng Chính phủ" in \
         " ".join(found)
 

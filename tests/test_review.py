@@ -1,0 +1,72 @@
+"""What the head of an office would send back (issue 9): each test reads the generated files
+as a reader does."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import docx
+import pytest
+
+from conftest import DATA, STATE, run_cli, texts
+from generator import main as pipeline
+from generator import vnrules
+
+
+# --- upper case keeps document symbols ------------------------------------------------------
+
+@pytest.mark.parametrize("text,expected", [
+    ("Quyết định số 1847/QĐ-TTg của Thủ tướng", "QUYẾT ĐỊNH SỐ 1847/QĐ-TTg CỦA THỦ TƯỚNG"),
+    ("thực hiện Chỉ thị 05-CT/TW", "THỰC HIỆN CHỈ THỊ 05-CT/TW"),
+    ("nhiệm kỳ 2020-2025", "NHIỆM KỲ 2020-2025"),
+    ("Độc lập - Tự do - Hạnh phúc", "ĐỘC LẬP - TỰ DO - HẠNH PHÚC"),
+    ("thi đua-khen thưởng", "THI ĐUA-KHEN THƯỞNG"),
+])
+def test_upper_case_keeps_symbols(text, expected):
+    assert vnrules.upper(text) == expected
+
+
+def test_an_upper_cased_title_prints_the_symbol_as_issued(tmp_path):
+    data = tmp_path / "data"
+    shutil.copytree(STATE, data)
+    forms = data / "phu-luc.yaml"
+    text = forms.read_text(encoding="utf-8")
+    title = next(line for line in text.splitlines() if line.strip().startswith("title:"))
+    forms.write_text(text.replace(title, title.rstrip() + " theo Quyết định số 1847/QĐ-TTg", 1),
+                     encoding="utf-8")
+    pipeline.build(data, tmp_path / "out")
+    words = " ".join(texts(docx.Document(tmp_path / "out" / "phu-luc.docx")))
+    assert "1847/QĐ-TTg" in words and "QĐ-TTG" not in words
+
+
+# --- starting a state campaign -------------------------------------------------------------
+
+def test_new_offers_the_state_example(tmp_path, capsys, monkeypatch):
+    code, out, err = run_cli(["new", tmp_path / "x", "--mau", "nha-nuoc"], capsys)
+    assert code == 0, err
+    assert "nha-nuoc-nd30" in (tmp_path / "x" / "data" / "chien-dich.yaml").read_text(encoding="utf-8")
+    monkeypatch.chdir(tmp_path / "x")
+    code, out, err = run_cli(["build"], capsys)
+    assert code == 0, err
+    plan = texts(docx.Document(tmp_path / "x" / "out" / "ke-hoach.docx"))
+    assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in plan
+    code, out, err = run_cli(["new", tmp_path / "y", "--mau", "khac"], capsys)
+    assert code == 2 and "không phải một trong" in err
+
+
+def test_the_state_outline_is_the_plans_section_two(tmp_path):
+    pipeline.build(STATE, tmp_path / "out")
+    plan = texts(docx.Document(tmp_path / "out" / "ke-hoach.docx"))
+    outline = texts(docx.Document(tmp_path / "out" / "de-cuong.docx"))
+    start = plan.index("II. NỘI DUNG SƠ KẾT")
+    items = []
+    for line in plan[start + 1:]:
+        if not line[:2].rstrip(".").isdigit():
+            break
+        items.append(line.split(". ", 1)[1].split(":")[0].rstrip("."))
+    parts = [line.split(". ", 1)[1] for line in outline
+             if ". " in line and line.split(". ", 1)[0] in ("I", "II", "III", "IV")]
+    assert len(items) == len(parts) == 3
+    for item, part in zip(items, parts):
+        assert vnrules.upper(item) == part, (item, part)
