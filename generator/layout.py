@@ -87,6 +87,11 @@ class Cell:
     def is_input(self) -> bool:
         return self.kind == INPUT
 
+    def title(self, form: "FormLayout") -> str:
+        """What Word shows as the cell's content-control title: where it stands, in words."""
+        label = self.row.label if len(self.row.label) <= 40 else self.row.label[:39] + "…"
+        return f"Phụ lục {form.number}: {label} — {self.column.title}"
+
 
 @dataclass(frozen=True)
 class FormLayout:
@@ -96,6 +101,7 @@ class FormLayout:
     position: int                     # the table's place in phu-luc.yaml, from 1
     rows: tuple[tuple[int, Row], ...]  # the rows shown, each with its place in the definition
     columns: tuple[FormColumn, ...]
+    number: int = 0                   # «Phụ lục n» as printed for this unit (its forms, from 1)
 
     @cached_property
     def with_unit(self) -> bool:
@@ -138,17 +144,31 @@ class FormLayout:
         return (["TT", self.table.label_title] + (["Đơn vị tính"] if self.with_unit else [])
                 + [c.title for c in self.columns])
 
+    def hint(self, cell: Cell) -> str:
+        """What a computed cell shows on a form, in words: it is not typed, and how it is
+        made (the office's tool adds and divides when it consolidates the returns)."""
+        if cell.kind == PERCENT:
+            parts = [part.strip() for part in (cell.row.formula or "").split("/")]
+            if len(parts) != 2:  # validation has reported it; nothing is written
+                return "Không ghi (tự tính)"
+            top, bottom = (self.numbers.get(p, p) for p in parts)
+            return f"Không ghi (tự tính ({top}):({bottom}))"
+        if cell.kind == TOTAL:
+            return "Không ghi (tự cộng)"
+        return ""
+
     def where(self, row: Row, column: FormColumn | None = None) -> str:
         """How a finding names the place: ``phụ lục 1 (pl1), dòng «…», cột «…»``."""
         text = f"phụ lục {self.position} ({self.table.id}), dòng «{row.label}»"
         return text + (f", cột «{column.title}»" if column is not None else "")
 
 
-def layout(table: Table, position: int, unit) -> FormLayout:
+def layout(table: Table, position: int, unit, number: int = 0) -> FormLayout:
     rows = tuple((i, r) for i, r in enumerate(table.rows, 1) if applies(r.applies_to, unit))
-    return FormLayout(table, position, rows, tuple(columns(table)))
+    return FormLayout(table, position, rows, tuple(columns(table)), number)
 
 
 def layouts(tables: list[Table], unit) -> list[FormLayout]:
     """The forms ``unit`` fills (every form when ``None``), in the order of phu-luc.yaml."""
-    return [layout(t, pos, unit) for pos, t in enumerate(tables, 1) if applies(t.applies_to, unit)]
+    shown = [(pos, t) for pos, t in enumerate(tables, 1) if applies(t.applies_to, unit)]
+    return [layout(t, pos, unit, n) for n, (pos, t) in enumerate(shown, 1)]

@@ -85,20 +85,24 @@ class DocxCells:
             tc = _ancestor(start, "tc")
             if name and name.startswith("vb_") and tc is not None:
                 self.marks[name] = tc
+        # content controls by their tag, and by their title (LibreOffice keeps only the title)
         self.tagged: dict[str, etree._Element] = {}
         for sdt in root.iter(W + "sdt"):
+            tc = _ancestor(sdt, "tc")
             for key in ("tag", "alias"):
                 el = sdt.find(f"{W}sdtPr/{W}{key}")
-                tc = _ancestor(sdt, "tc")
-                if el is not None and (el.get(W + "val") or "").startswith("vanban:") and tc is not None:
+                if el is not None and el.get(W + "val") and tc is not None:
                     self.tagged.setdefault(el.get(W + "val"), tc)
         self.tables = [t for t in root.iter(W + "tbl")]
         self._placed: dict[str, Placed | None] = {}
         self._taken: set[int] = set()
 
-    def _marked(self, cell: Cell) -> etree._Element | None:
-        tc = self.marks.get(cell.mark)
-        return tc if tc is not None else self.tagged.get(cell.tag)
+    def _marked(self, form: FormLayout, cell: Cell) -> etree._Element | None:
+        for found in (self.marks.get(cell.mark), self.tagged.get(cell.tag),
+                      self.tagged.get(cell.title(form))):
+            if found is not None:
+                return found
+        return None
 
     def placed(self, form: FormLayout) -> Placed | None:
         """The Word table that holds ``form``: the one its marked cells are in, else the one
@@ -106,7 +110,7 @@ class DocxCells:
         if form.table.id not in self._placed:
             table = None
             for cell in form.cells:
-                tc = self._marked(cell) if cell.kind == INPUT else None
+                tc = self._marked(form, cell) if cell.kind == INPUT else None
                 if tc is not None:
                     table = _ancestor(tc, "tbl")
                     break
@@ -131,7 +135,7 @@ class DocxCells:
 
     def find(self, form: FormLayout, cell: Cell) -> tuple[object, str]:
         """The text of ``cell`` and how it was found, or ``MISSING``."""
-        tc = self._marked(cell) if cell.kind == INPUT else None
+        tc = self._marked(form, cell) if cell.kind == INPUT else None
         if tc is not None:
             return cell_text(tc), BY_MARK
         placed = self.placed(form)
@@ -321,7 +325,8 @@ class Reader:
     @staticmethod
     def _typed(raw, form: FormLayout, cell: Cell, typed: dict, findings: list[str]) -> None:
         """A number a unit typed over a computed cell (a share or a total) of a Word form."""
-        if not isinstance(raw, str) or not raw or raw.startswith("="):
+        if not isinstance(raw, str) or not raw or raw.startswith("=") \
+                or _normal(raw) == _normal(form.hint(cell)):  # the form's own words, untouched
             return
         try:
             value = fig.parse_number(raw)

@@ -19,7 +19,7 @@ from markupsafe import Markup
 
 from . import vnrules
 from .profiles import Profile
-from .layout import INPUT, PERCENT, TOTAL, Cell, FormLayout, columns, layouts
+from .layout import INPUT, Cell, FormLayout, columns, layouts
 from .schema import Table
 from .styles import STYLES, text_width_cm, twips_cm
 
@@ -80,13 +80,14 @@ class _Ids:
         return self.next
 
 
-def _fill_cell(cell: Cell, ids: _Ids, marked: bool) -> str:
-    """The content of a cell a unit types into: empty, with the marks on a unit's copy."""
+def _fill_cell(cell: Cell, title: str, ids: _Ids, marked: bool) -> str:
+    """The content of a cell a unit types into: empty, with the marks on a unit's copy (the
+    content control's title is what Word shows the person typing; its tag is the machine's)."""
     if not marked:
         return _para("table_number")
     tag = quoteattr(cell.tag)
     bid = ids()
-    sdt = (f'<w:sdt><w:sdtPr><w:alias w:val={tag}/><w:tag w:val={tag}/><w:id w:val="{bid}"/>'
+    sdt = (f'<w:sdt><w:sdtPr><w:alias w:val={quoteattr(title)}/><w:tag w:val={tag}/><w:id w:val="{bid}"/>'
            '<w:text/></w:sdtPr><w:sdtContent><w:r><w:t xml:space="preserve"></w:t></w:r>'
            "</w:sdtContent></w:sdt>")
     return (f'<w:p><w:pPr><w:pStyle w:val="{STYLES["table_number"][0]}"/></w:pPr>'
@@ -112,26 +113,13 @@ def table_xml(form: FormLayout, profile: Profile, ids: _Ids, marked: bool) -> st
         for width in widths[form.first_value:]:
             cell = next(cells)
             if cell.kind == INPUT:
-                tcs.append(_cell(width, _fill_cell(cell, ids, marked)))
+                tcs.append(_cell(width, _fill_cell(cell, cell.title(form), ids, marked)))
             else:
-                tcs.append(_cell(width, _para("table_hint", _hint(cell, form)), shaded=True))
+                tcs.append(_cell(width, _para("table_hint", form.hint(cell)), shaded=True))
         out.append(f'<w:tr><w:trPr><w:cantSplit/><w:trHeight w:val="{ROW_HEIGHT}" w:hRule="atLeast"/>'
                    f'</w:trPr>{"".join(tcs)}</w:tr>')
     out.append("</w:tbl>")
     return "".join(out)
-
-
-def _hint(cell: Cell, form: FormLayout) -> str:
-    """What a computed cell shows on a form (never typed by hand)."""
-    if cell.kind == PERCENT:
-        parts = [part.strip() for part in (cell.row.formula or "").split("/")]
-        if len(parts) != 2:  # validation has reported it; nothing is written
-            return "="
-        top, bottom = parts
-        return f"=({form.numbers.get(top, top)})/({form.numbers.get(bottom, bottom)})"
-    if cell.kind == TOTAL:
-        return "=tổng"
-    return ""
 
 
 class Deferred:

@@ -155,8 +155,10 @@ def test_consolidated_report_format(collected):
     assert found[found.index("BÁO CÁO") + 1].startswith("sơ kết 05 năm thực hiện")
     signature = [p.text for p in document.tables[1].rows[0].cells[1].paragraphs]
     assert signature == ["T/M BAN THƯỜNG VỤ", "PHÓ BÍ THƯ", "Nguyễn Trọng Vân"]
-    placeholder = next(p for p in all_paragraphs(document) if p.text.startswith("[Nội dung phần «IV»"))
+    placeholder = next(p for p in all_paragraphs(document)
+                       if p.text.startswith("[Dự thảo — phần này chưa viết. Gợi ý: "))
     assert effective(placeholder, "italic")
+    assert not [t for t in found if "narrative" in t or ".yaml" in t]
     assert "Đảng bộ Khối các cơ quan và doanh nghiệp tỉnh có các tổ chức cơ sở đảng" in " ".join(found)
 
 

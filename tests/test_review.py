@@ -70,3 +70,33 @@ def test_the_state_outline_is_the_plans_section_two(tmp_path):
     assert len(items) == len(parts) == 3
     for item, part in zip(items, parts):
         assert vnrules.upper(item) == part, (item, part)
+
+
+# --- no developer text in a document --------------------------------------------------------
+
+DEVELOPER_WORDS = ("narrative", ".yaml", "vanban:", "=tổng", "=(", "0/0", "(đạt )", "  ")
+
+
+def test_no_developer_text_in_the_documents(tmp_path):
+    data = tmp_path / "data"
+    shutil.copytree(DATA, data)
+    (data / "bao-cao-tong-hop.yaml").unlink()      # the office has written nothing yet
+    report = pipeline.build(data, tmp_path / "out")
+    for name in ("bao-cao-tong-hop.docx", "phu-luc.docx", "don-vi/chi-bo-ban-dan-toc.docx"):
+        found = texts(docx.Document(tmp_path / "out" / name))
+        for line in found:
+            # the blank number and date a unit writes by hand are spaces on purpose
+            handwritten = line.startswith("Số ") or "ngày    " in line or "tháng    " in line
+            for word in DEVELOPER_WORDS:
+                if word == "  " and handwritten:
+                    continue
+                assert word not in line, (name, word, line)
+    consolidated = texts(docx.Document(tmp_path / "out" / "bao-cao-tong-hop.docx"))
+    drafts = [t for t in consolidated if t.startswith("[Dự thảo — phần này chưa viết")]
+    assert drafts and all(t.endswith("]") for t in drafts)
+    # a sentence whose figures are not in yet shows visible blanks
+    assert any("đã tổ chức … hội nghị" in t for t in consolidated)
+    # and the office is told on the command line where to write
+    assert any("chưa viết" in w.message and "narrative" in w.message for w in report.warnings)
+    forms = texts(docx.Document(tmp_path / "out" / "phu-luc.docx"))
+    assert "Không ghi (tự cộng)" in forms

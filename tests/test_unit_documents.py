@@ -215,9 +215,10 @@ def test_blank_forms(out):
     pl1 = document.tables[0]
     assert [c.text for c in pl1.rows[0].cells] == ["TT", "Nội dung", "Đơn vị tính", "Số lượng"]
     assert [c.text for c in pl1.rows[6].cells] == ["6", "Tỷ lệ đảng viên được học tập, quán triệt",
-                                                   "%", "=(5)/(1)"]
+                                                   "%", "Không ghi (tự tính (5):(1))"]
     pl4 = document.tables[3]
-    assert [c.text for c in pl4.rows[-1].cells] == ["", "Tổng cộng", "=tổng", "=tổng"]
+    assert [c.text for c in pl4.rows[-1].cells] == ["", "Tổng cộng", "Không ghi (tự cộng)",
+                                                    "Không ghi (tự cộng)"]
 
 
 def test_wide_table_is_on_a_landscape_page(out):
@@ -251,8 +252,9 @@ def marks(path: Path) -> dict:
     props = dict(re.findall(r'name="(vanban_\w+)"><vt:lpwstr>([^<]*)<', custom))
     bookmarks = set(re.findall(r'w:bookmarkStart [^>]*w:name="(vb_\d+_\d+_\d+)"', body)) | set(
         re.findall(r'w:bookmarkStart w:name="(vb_\d+_\d+_\d+)"', body))
-    aliases = set(re.findall(r'<w:alias w:val="(vanban:[^"]+)"', body))
-    return {"props": props, "bookmarks": bookmarks, "aliases": aliases}
+    tags = set(re.findall(r'<w:tag w:val="(vanban:[^"]+)"', body))
+    titles = set(re.findall(r'<w:alias w:val="([^"]+)"', body))
+    return {"props": props, "bookmarks": bookmarks, "tags": tags, "titles": titles}
 
 
 def test_skeleton_carries_its_marks(out):
@@ -264,11 +266,14 @@ def test_skeleton_carries_its_marks(out):
     # offices; pl4: 4 awards × 2 columns (totals are computed)
     assert len(found["bookmarks"]) == 6 + 10 + 4 + 8
     assert "vb_1_1_1" in found["bookmarks"] and "vb_1_6_1" not in found["bookmarks"]
-    assert "vanban:pl1:r1:so-luong" in found["aliases"]
-    assert "vanban:pl2:cong-nhan:y2018" in found["aliases"]
+    assert "vanban:pl1:r1:so-luong" in found["tags"]
+    assert "vanban:pl2:cong-nhan:y2018" in found["tags"]
+    # what Word shows the person typing: where the cell is, in words
+    assert "Phụ lục 1: Tổng số đảng viên của đơn vị — Số lượng" in found["titles"]
+    assert not [t for t in found["titles"] if t.startswith("vanban:")]
     enterprise = marks(out / "don-vi" / "dang-bo-cong-ty-dien-luc-ha-tinh.docx")
-    assert "vanban:pl3:so-tay:tra-loi" in enterprise["aliases"]
-    assert "vanban:pl3:quy-che:tra-loi" not in enterprise["aliases"]
+    assert "vanban:pl3:so-tay:tra-loi" in enterprise["tags"]
+    assert "vanban:pl3:quy-che:tra-loi" not in enterprise["tags"]
     blank = zipfile.ZipFile(out / "phu-luc.docx").read("word/document.xml").decode()
     assert "vb_1_1_1" not in blank  # the blank forms are not anyone's return
 
@@ -295,7 +300,7 @@ def test_marks_survive_a_round_trip_through_libreoffice(out, tmp_path):
     before, after = marks(source), marks(result / source.name)
     assert after["props"] == before["props"]
     assert after["bookmarks"] == before["bookmarks"]
-    assert after["aliases"] == before["aliases"]
+    assert after["titles"] == before["titles"]
 
 
 # --- building units -----------------------------------------------------------------------

@@ -13,6 +13,7 @@ from ..campaign import CampaignData
 from ..layout import columns
 from ..tables import Item, appendix_block, fit_widths, grid_xml, landscape, page_width_cm
 from .common import Prose, signature
+from ..exceptions import WARNING, Problem
 from .outline import outline_blocks, report_title
 
 REPORT_NAME = "Báo cáo"
@@ -28,10 +29,18 @@ def default_report(data: CampaignData) -> Consolidated:
                         recipients=plan.recipients)
 
 
+NOT_IN = "…"  # a figure of a sentence that no return has brought yet: a visible blank
+
+
 def _num(value, decimals: int = 0) -> str:
     if value is None or isinstance(value, bool):
         return ""
     return vnrules.figure(value, decimals)
+
+
+def _said(value, decimals: int = 0) -> str:
+    """A figure in a sentence: the number, or a visible blank while it is not in."""
+    return NOT_IN if value is None or isinstance(value, bool) else vnrules.figure(value, decimals)
 
 
 class Totals:
@@ -70,20 +79,34 @@ class Totals:
     def _blank(self, table: str, row: str) -> int:
         return self._answers(table, row, "asked") - self._answers(table, row, "answered")
 
+    def _count(self, table: str, row: str, what: str) -> str:
+        """A count of answers for a sentence: a visible blank while no unit asked has reported."""
+        if not self._answers(table, row, "asked"):
+            return NOT_IN
+        value = self._blank(table, row) if what == "blank" else self._answers(table, row, what)
+        return vnrules.figure(value)
+
+    def _yes_share(self, table: str, row: str) -> str:
+        answered = self._answers(table, row, "answered")
+        return vnrules.share(self._answers(table, row, "yes"), answered) if answered else NOT_IN
+
+    def _share(self, table: str, row: str, column: str | None) -> str:
+        value = self._value(table, row, column)
+        return NOT_IN if value is None else vnrules.percent(value)
+
     def functions(self) -> dict:
         """``total('pl1', 'r3')`` → ``1.234``; ``share('pl1', 'r6')`` → ``85,5%``;
         ``yes('pl3', 'quy-che')`` → ``30``; ``answered(…)`` → ``36`` (units that answered
         «Có» or «Không»); ``blank(…)`` → ``3`` (units that left it blank); ``asked(…)`` → ``39``;
         ``yes_share(…)`` → ``83,3%`` (of those who answered)."""
         return {
-            "total": lambda t, r, c=None: _num(self._value(t, r, c)),
-            "share": lambda t, r, c=None: vnrules.percent(self._value(t, r, c)),
-            "yes": lambda t, r: _num(self._answers(t, r, "yes")),
-            "answered": lambda t, r: _num(self._answers(t, r, "answered")),
-            "blank": lambda t, r: _num(self._blank(t, r)),
-            "asked": lambda t, r: _num(self._answers(t, r, "asked")),
-            "yes_share": lambda t, r: vnrules.share(self._answers(t, r, "yes"),
-                                                    self._answers(t, r, "answered")),
+            "total": lambda t, r, c=None: _said(self._value(t, r, c)),
+            "share": lambda t, r, c=None: self._share(t, r, c),
+            "yes": lambda t, r: self._count(t, r, "yes"),
+            "answered": lambda t, r: self._count(t, r, "answered"),
+            "blank": lambda t, r: self._count(t, r, "blank"),
+            "asked": lambda t, r: self._count(t, r, "asked"),
+            "yes_share": lambda t, r: self._yes_share(t, r),
         }
 
     def table_item(self, table: Table, profile) -> Item:
@@ -179,6 +202,7 @@ def consolidated_context(data: CampaignData, outline_prose: Prose,
     counts = {"reported": _num(len(totals.returns)), "units": _num(len(data.units)),
               "late": _num(late), "missing": _num(len(data.units) - len(totals.returns))}
     values = {**totals.functions(), **counts}
+    unwritten: list[str] = []
 
     def after(key: str, node, loc: tuple) -> list[dict]:
         blocks = [{"style": "body", "text": outline_prose(text, loc + ("consolidated", k), values)}
@@ -188,10 +212,11 @@ def consolidated_context(data: CampaignData, outline_prose: Prose,
             blocks += [{"style": "body", "text": prose(t, ("narrative", key, k), values)}
                        for k, t in enumerate(written)]
         elif not node.items:
+            unwritten.append(key)
             hint = " ".join(outline_prose(g, loc + ("guidance", k)) for k, g in enumerate(node.guidance))
             blocks.append({"style": "guidance",
-                           "text": f"[Nội dung phần «{key}» — viết trong bao-cao-tong-hop.yaml, mục "
-                                   f"narrative.{key}]" + (f" {hint}" if hint else "")})
+                           "text": "[Dự thảo — phần này chưa viết." + (f" Gợi ý: {hint}" if hint else "")
+                                   + "]"})
         return blocks
 
     year = (report.date or c.final_deadline).year
@@ -206,6 +231,11 @@ def consolidated_context(data: CampaignData, outline_prose: Prose,
         summary = vnrules.capitalize_first(summary)
     body = [{"style": "body", "text": prose(t, ("intro", i), values)} for i, t in enumerate(report.intro)]
     body += outline_blocks(data.outline, outline_prose, profile, after=after)
+    if unwritten:  # said to the office on the command line, never in the document
+        outline_prose.problems.append(Problem(
+            "bao-cao-tong-hop.yaml", None, "narrative",
+            f"báo cáo tổng hợp còn {len(unwritten)} phần chưa viết ({', '.join(unwritten)}): viết "
+            "vào mục «narrative» với khóa là số của phần, ví dụ «I.1:»", WARNING))
     symbol = vnrules.symbol(report.number, report.type, issuer.symbol, profile)
     date_text = vnrules.short_date(report.date) if report.date else vnrules.blank_day(year)
     reference = vnrules.attached_to(REPORT_NAME, symbol, date_text, report.issued_by, profile)
