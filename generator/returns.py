@@ -22,6 +22,7 @@ from lxml import etree
 from . import figures as fig
 from .campaign import CampaignData, Member
 from .layout import INPUT, NONE, Cell, FormLayout
+from .structure import GUIDANCE_LABEL
 from .ooxml import MISSING, W, Package, Refused, Workbook, safe_xml
 from .xlsx import FIRST_ROW, UNIT_LINE, col_letter
 
@@ -289,7 +290,8 @@ class Reader:
     def _placeholders(self, root: etree._Element) -> int:
         count = 0
         for p in root.iter(W + "p"):
-            if _normal("".join(t.text or "" for t in p.iter(W + "t"))) in self.guidance:
+            text = _normal("".join(t.text or "" for t in p.iter(W + "t")))
+            if text.removeprefix(_normal(GUIDANCE_LABEL)).strip() in self.guidance:
                 count += 1
         return count
 

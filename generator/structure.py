@@ -12,6 +12,10 @@ from .schema import Outline
 
 OPENING = "opening"
 
+# how a skeleton labels the outline's guidance, so that a unit sees it is to be replaced (and
+# the reader of a returned copy knows a paragraph still holding it is not the unit's words)
+GUIDANCE_LABEL = "Gợi ý (thay bằng nội dung của đơn vị): "
+
 
 def part_key(label: str, parent: str) -> str:
     """``II.`` under nothing → ``II``; ``a)`` under ``II.1`` → ``II.1.a``."""

@@ -145,17 +145,19 @@ class Item:
 
 
 def appendices(tables: list[Table], unit, reference_line: str, profile: Profile, *,
-               marked: bool, unit_line: bool = False, new_page_first: bool = True) -> Markup:
+               marked: bool, unit_line: bool = False, new_page_first: bool = True,
+               period_line: str = "") -> Markup:
     """Every appendix form that applies to ``unit`` (``None``: the blank forms)."""
     ids = _Ids(1000)
     items = [Item(f.table.title, table_xml(f, profile, ids, marked), landscape(f.table))
              for f in layouts(tables, unit)]
-    return appendix_block(items, reference_line, profile, unit_line=unit_line,
+    return appendix_block(items, reference_line, profile, unit_line=unit_line, period_line=period_line,
                           new_page_first=new_page_first)
 
 
 def appendix_block(items: list[Item], reference_line: str, profile: Profile, *,
-                   unit_line: bool = False, new_page_first: bool = True) -> Markup:
+                   unit_line: bool = False, new_page_first: bool = True,
+                   period_line: str = "") -> Markup:
     """Label, title, reference line and table of each appendix, each starting a page,
     landscape tables in sections of their own. The block ends the document."""
     parts = []
@@ -172,6 +174,8 @@ def appendix_block(items: list[Item], reference_line: str, profile: Profile, *,
         parts.append(_para("appendix_label", vnrules.appendix_label(n, profile), page_break))
         parts.append(_para("appendix_title", vnrules.upper(item.title)))
         parts.append(_para("attachment_ref", reference_line))
+        if period_line:
+            parts.append(_para("attachment_ref", period_line))
         if unit_line:
             parts.append(_para("unit_line", "Tên đơn vị: " + "." * 60))
         parts.append(item.xml)

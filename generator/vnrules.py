@@ -353,3 +353,8 @@ def spell_tones(text: str, choice: str) -> str:
     else:
         decomposed = _ON_SECOND.sub(r"\1\3\2", decomposed)
     return unicodedata.normalize("NFC", decomposed)
+
+
+def figures_period(start: date, end: date) -> str:
+    """The span the figures of a report cover, said under each of its appendix tables."""
+    return f"(Số liệu tính từ ngày {short_date(start)} đến ngày {short_date(end)})"

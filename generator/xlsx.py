@@ -88,7 +88,7 @@ def _formula(ref: str, formula: str, style: int) -> str:
 
 
 def _sheet(form: FormLayout, label: str, reference: str,
-           unit_name: str) -> tuple[str, dict[str, str]]:
+           unit_name: str, period: str = "") -> tuple[str, dict[str, str]]:
     """The sheet's XML and its fillable cells (mark name → cell reference), laid out as
     ``form`` says: row ``FIRST_ROW + line``, column ``place + 1``."""
     table, cols = form.table, form.columns
@@ -102,6 +102,8 @@ def _sheet(form: FormLayout, label: str, reference: str,
         f'<row r="3" ht="36" customHeight="1">{_text("A3", reference, NOTE)}</row>',
         f'<row r="4">{_text("A4", UNIT_LINE + unit_name, PLAIN)}</row>',
     ]
+    if period:
+        sheet_rows.append(f'<row r="5">{_text("A5", period, NOTE)}</row>')
     sheet_rows.append(f'<row r="{FIRST_ROW}">' + "".join(
         _text(f"{col_letter(k)}{FIRST_ROW}", h, HEAD) for k, h in enumerate(form.headers, 1)) + "</row>")
     marks: dict[str, str] = {}
@@ -139,7 +141,8 @@ def _sheet(form: FormLayout, label: str, reference: str,
     widths = [6, 45] + ([12] if with_unit else []) + [13] * len(cols)
     cols_xml = "".join(f'<col min="{i}" max="{i}" width="{w}" customWidth="1"/>'
                        for i, w in enumerate(widths, 1))
-    merges = "".join(f'<mergeCell ref="A{i}:{end}{i}"/>' for i in (1, 2, 3, 4))
+    merged = (1, 2, 3, 4, 5) if period else (1, 2, 3, 4)
+    merges = "".join(f'<mergeCell ref="A{i}:{end}{i}"/>' for i in merged)
     xml = (f'{DECL}<worksheet xmlns="{MAIN}" xmlns:r="{REL}"><sheetPr><pageSetUpPr fitToPage="1"/>'
            f'</sheetPr><dimension ref="A1:{end}{FIRST_ROW + len(rows)}"/><sheetViews><sheetView '
            f'workbookViewId="0"><pane ySplit="{FIRST_ROW}" topLeftCell="A{FIRST_ROW + 1}" '
@@ -147,19 +150,19 @@ def _sheet(form: FormLayout, label: str, reference: str,
            f'<sheetFormatPr defaultRowHeight="18"/><cols>{cols_xml}</cols>'
            f'<sheetData>{"".join(sheet_rows)}</sheetData>'
            '<sheetProtection sheet="1" objects="1" scenarios="1" formatColumns="0" formatRows="0"/>'
-           f'<mergeCells count="4">{merges}</mergeCells>'
+           f'<mergeCells count="{len(merged)}">{merges}</mergeCells>'
            '<pageMargins left="0.6" right="0.4" top="0.6" bottom="0.6" header="0.3" footer="0.3"/>'
            f'<pageSetup paperSize="9" orientation="{"landscape" if len(cols) >= 5 else "portrait"}" '
            'fitToWidth="1" fitToHeight="0"/></worksheet>')
     return xml, marks
 
 
-def workbook(tables, unit, reference: str, props: DocProperties, profile) -> bytes:
+def workbook(tables, unit, reference: str, props: DocProperties, profile, period: str = "") -> bytes:
     """The unit's workbook: one protected sheet per appendix that applies to it."""
     sheets, names = [], []
     for n, form in enumerate(layouts(tables, unit), 1):
         label = vnrules.appendix_label(n, profile)
-        xml, marks = _sheet(form, label, reference, unit.name)
+        xml, marks = _sheet(form, label, reference, unit.name, period)
         sheets.append((label, xml))
         for mark, ref in marks.items():
             col = "".join(ch for ch in ref if ch.isalpha())

@@ -198,6 +198,7 @@ def test_the_writer_the_workbook_and_the_reader_share_one_layout(skeleton, data)
     document = docx.Document(skeleton)
     book = openpyxl.load_workbook(skeleton.with_suffix(".xlsx"))
     names = {n: book.defined_names[n].attr_text for n in book.defined_names}
+    assert book["Phụ lục 1"]["A5"].value == "(Số liệu tính từ ngày 10/3/2016 đến ngày 31/12/2020)"
     checked = 0
     for n, form in enumerate(member.forms, 1):
         table = form_table(document, form.table.id)

@@ -69,7 +69,7 @@ def test_skeleton_is_made_for_its_unit(out, unit_id, committee, symbol, authorit
     assert f"hoàn thành hội nghị sơ kết trước ngày {review};" in note
     assert "trước ngày 05/5/2021." in note
     signature = document.tables[1].rows[0].cells
-    assert [p.text for p in signature[1].paragraphs] == [authority, "BÍ THƯ", ""]
+    assert [p.text for p in signature[1].paragraphs] == [authority, "BÍ THƯ", "(Họ và tên)"]
     recipients = [p.text for p in signature[0].paragraphs]
     assert recipients[0] == "Nơi nhận:" and recipients[1] == "- Ban Thường vụ Đảng ủy Khối (b/c),"
     assert recipients[-1] == ("- Lưu Chi bộ." if symbol == "CB" else "- Lưu Văn phòng Đảng ủy.")
@@ -117,13 +117,38 @@ def test_office_and_enterprise_skeletons_differ_exactly_in_their_kind_parts(out)
 
 def test_guidance_is_italic_placeholder_text(out):
     document = skeleton(out, "chi-bo-ban-dan-toc")
-    guidance = [p for p in all_paragraphs(document)
-                if p.text.startswith("Số hội nghị, buổi sinh hoạt học tập, quán triệt; số lượt")]
+    guidance = [p for p in all_paragraphs(document) if p.text.startswith(
+        "Gợi ý (thay bằng nội dung của đơn vị): Số hội nghị, buổi sinh hoạt học tập, quán triệt; số lượt")]
     assert len(guidance) == 1
     assert effective(guidance[0], "italic") is True
     assert effective(guidance[0], "bold") is False
     heading = find(document, "1. Công tác quán triệt, học tập, tuyên truyền")
     assert effective(heading, "bold") is True
+
+
+def test_every_part_has_room_to_write(out):
+    """Under each part that expects text (a part with no sub-parts) there is a paragraph to
+    write in: a heading is never followed directly by one of its own level or higher."""
+    import re as _re
+    document = skeleton(out, "dang-bo-cong-ty-dien-luc-ha-tinh")
+    rows = [(p.style.name if p.style is not None else "", p.text) for p in all_paragraphs(document)]
+
+    def level(style: str) -> int | None:
+        m = _re.match(r"VB Mục cấp (\d)", style)
+        return int(m.group(1)) if m else None
+
+    leaves = 0
+    for (style, text), (next_style, _) in zip(rows, rows[1:]):
+        here, after = level(style), level(next_style)
+        if here is None:
+            continue
+        assert after is None or after > here, f"«{text}» runs into the next heading"
+        if after is None:
+            leaves += 1
+    assert leaves > 8
+    writable = [t for s, t in rows if s == "VB Nội dung" and t == ""]
+    assert len(writable) >= leaves - 1
+    assert "(Số liệu tính từ ngày 10/3/2016 đến ngày 31/12/2020)" in texts(document)
 
 
 def test_skeleton_appendices_carry_the_units_reference(out):

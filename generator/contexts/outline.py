@@ -7,27 +7,32 @@ from ..renderer import DocProperties
 from ..schema import Outline, OutlineNode
 from ..campaign import CampaignData
 from ..layout import applies
-from ..structure import OPENING, part_key
+from ..structure import GUIDANCE_LABEL, OPENING, part_key
 from .. import vnrules
 from .common import Prose, heading_style, plan_symbol
 
 
 
 def outline_blocks(outline: Outline, prose: Prose, profile, *, unit=None,
-                   guidance_style: str = "note", after=None) -> list[dict]:
+                   guidance_style: str = "note", after=None, to_fill: bool = False) -> list[dict]:
     """The outline as blocks in reading order: the unnumbered opening, then the parts that
     apply to ``unit`` (all of them when ``None``), numbered in order as they stand for it.
     ``after(key, node, loc)``, when given, returns blocks to put under each part's heading
-    (the consolidated report's figures and text) instead of its guidance."""
+    (the consolidated report's figures and text) instead of its guidance. ``to_fill`` (a
+    unit's skeleton): the guidance is labelled as guidance to replace, and under every part
+    that expects text there is an empty paragraph to write in."""
     formats = outline.numbering or profile.numbering.headings
     blocks: list[dict] = []
+    label = GUIDANCE_LABEL if to_fill else ""
 
-    def guidance(node: OutlineNode, loc: tuple, key: str) -> None:
+    def guidance(node: OutlineNode, loc: tuple, key: str, leaf: bool = True) -> None:
         if after is not None:
             blocks.extend(after(key, node, loc))
             return
         for k, text in enumerate(node.guidance):
-            blocks.append({"style": guidance_style, "text": prose(text, loc + ("guidance", k))})
+            blocks.append({"style": guidance_style, "text": label + prose(text, loc + ("guidance", k))})
+        if to_fill and leaf:
+            blocks.append({"style": "body", "text": ""})
 
     if outline.opening and applies(outline.opening.applies_to, unit):
         blocks.append({"style": "heading1",
@@ -42,10 +47,10 @@ def outline_blocks(outline: Outline, prose: Prose, profile, *, unit=None,
             title = prose(node.title, nloc + ("title",))
             if len(here) == 1:
                 title = vnrules.upper(title)
-            label = vnrules.heading_label(here, profile, formats)
-            blocks.append({"style": heading_style(len(here)), "text": f"{label} {title}"})
-            key = part_key(label, parent)
-            guidance(node, nloc, key)
+            number_label = vnrules.heading_label(here, profile, formats)
+            blocks.append({"style": heading_style(len(here)), "text": f"{number_label} {title}"})
+            key = part_key(number_label, parent)
+            guidance(node, nloc, key, leaf=not any(applies(n.applies_to, unit) for n in node.items))
             walk(node.items, nloc + ("items",), here, key)
 
     walk(outline.parts, ("parts",), (), "")

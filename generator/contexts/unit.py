@@ -13,6 +13,7 @@ from .common import Prose, unit_values
 from .outline import outline_blocks, report_title
 
 REPORT_NAME = "Báo cáo"
+SIGNER_PLACEHOLDER = "(Họ và tên)"
 
 
 class UnitContexts:
@@ -24,13 +25,14 @@ class UnitContexts:
         self.prose = outline_prose
         self.summary = report_title(data, outline_prose)
         self.version = data.form_version
+        self.period = vnrules.figures_period(data.campaign.period.start, data.campaign.period.end)
         self._blocks: dict[tuple[str, str], list[dict]] = {}
 
     def blocks(self, unit) -> list[dict]:
         key = (unit.kind, unit.level)
         if key not in self._blocks:
             self._blocks[key] = outline_blocks(self.data.outline, self.prose, self.data.profile,
-                                               unit=unit, guidance_style="guidance")
+                                               unit=unit, guidance_style="guidance", to_fill=True)
         return self._blocks[key]
 
     def workbook(self, unit) -> bytes:
@@ -39,7 +41,7 @@ class UnitContexts:
 
         member = self.data.member(unit.id)
         return workbook(self.data.appendix.tables, unit, self._reference(member),
-                        self._props(member), self.data.profile)
+                        self._props(member), self.data.profile, self.period)
 
     def _reference(self, member) -> str:
         """``(Kèm theo Báo cáo số    -BC/ĐU, ngày    tháng    năm 2021 của Đảng ủy Sở Tài chính)``"""
@@ -76,7 +78,7 @@ class UnitContexts:
         reference = self._reference(member)
         signature = vnrules.signature(
             authority=level.authority,
-            title=level.signer_title, name="", signed=False, profile=profile)
+            title=level.signer_title, name=SIGNER_PLACEHOLDER, signed=False, profile=profile)
         context = {
             "header": header,
             "doc_type": vnrules.upper(REPORT_NAME),
@@ -89,6 +91,6 @@ class UnitContexts:
             "recipients": vnrules.recipients(level.recipients, profile),
             "signature": signature,
             "appendices": Deferred(lambda: appendices(data.appendix.tables, unit, reference, profile,
-                                                      marked=True)),
+                                                      marked=True, period_line=self.period)),
         }
         return context, self._props(member)
