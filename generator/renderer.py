@@ -195,6 +195,8 @@ class CompiledTemplate:
             xml = etree.tostring(self._docxtpl.fix_tables(xml), encoding="unicode")
         if name == "word/document.xml" and "<!--vanban-" in xml:
             xml = self._sections(xml)
+        if name == "word/document.xml":
+            xml = keep_closing_lines(xml, escape(self._profile.texts.recipients_label))
         return (_DECLARATION + xml).encode("utf-8")
 
     def _section_props(self, xml: str) -> None:
@@ -233,6 +235,34 @@ class CompiledTemplate:
         start = xml.rfind("<w:sectPr")                 # the body's own, the last one
         end = xml.find("</w:sectPr>", start) + len("</w:sectPr>")
         return xml[:start] + self._sect[(orientation, count == 0)] + xml[end:]
+
+
+_PARAGRAPH = re.compile(r"<w:p(?:\s[^>]*)?>")
+
+
+def keep_closing_lines(xml: str, recipients_label: str) -> str:
+    """The paragraph that ends the body kept on the page of the signature block (the table
+    that holds «Nơi nhận:» and the signature), so that the block never stands alone on a
+    page: Word and LibreOffice move the two together."""
+    at = xml.find(f">{recipients_label}<")
+    table = xml.rfind("<w:tbl>", 0, at) if at >= 0 else -1
+    if table < 0:
+        return xml
+    starts = [m for m in _PARAGRAPH.finditer(xml, 0, table)]
+    if not starts:
+        return xml
+    start = starts[-1]
+    end = xml.find("</w:p>", start.end())
+    if end < 0 or end > table:
+        return xml
+    head = xml[start.end():end]
+    if "<w:keepNext/>" in head:
+        return xml
+    if head.startswith("<w:pPr>"):
+        style = re.match(r"<w:pPr>(<w:pStyle [^>]*/>)?", head)
+        insert = start.end() + style.end()
+        return xml[:insert] + "<w:keepNext/>" + xml[insert:]
+    return xml[:start.end()] + "<w:pPr><w:keepNext/></w:pPr>" + xml[start.end():]
 
 
 def _nearby(xml: str, lineno: int | None) -> str:

@@ -83,3 +83,46 @@ def test_every_letter_is_drawn_in_liberation_serif(pdf_pages):
                                  text=True).stdout.splitlines()[2:]
         families = {line.split()[0].split("+")[-1].split("-")[0] for line in listing if line.strip()}
         assert families == {"LiberationSerif"}, (pdf.name, families)
+
+
+@pytest.fixture(scope="module")
+def many_pdfs(tmp_path_factory) -> dict[str, list[str]]:
+    """The plan, the outline, a skeleton of each level and the consolidated report of both
+    examples, laid out by LibreOffice: each as its pages' text."""
+    from conftest import DATA, STATE
+    from generator import main as pipeline
+
+    work = tmp_path_factory.mktemp("many")
+    chosen = []
+    for name, data in (("dang", DATA), ("nha-nuoc", STATE)):
+        out = work / name
+        pipeline.build(data, out)
+        for path in [out / "ke-hoach.docx", out / "de-cuong.docx", out / "bao-cao-tong-hop.docx",
+                     *sorted((out / "don-vi").glob("*.docx"))[:1],
+                     *[out / "don-vi" / f"{u}.docx" for u in ("dang-bo-so-tai-chinh", "chi-bo-ban-dan-toc")
+                       if (out / "don-vi" / f"{u}.docx").exists()]]:
+            target = work / f"{name}--{path.stem}.docx"
+            shutil.copy(path, target)
+            chosen.append(target)
+    subprocess.run([SOFFICE, f"-env:UserInstallation=file://{work / 'lo-profile'}", "--headless",
+                    "--convert-to", "pdf", "--outdir", str(work), *map(str, chosen)],
+                   check=True, capture_output=True, timeout=400)
+    pages = {}
+    for doc in chosen:
+        text = subprocess.run([PDFTOTEXT, "-layout", str(doc.with_suffix(".pdf")), "-"], check=True,
+                              capture_output=True, text=True).stdout
+        pages[doc.stem] = [p for p in text.split("\f") if p.strip()]
+    return pages
+
+
+def test_the_signature_block_never_stands_alone(many_pdfs):
+    """On the page that holds «Nơi nhận:» and the signature, some of the body stands above."""
+    assert len(many_pdfs) >= 8
+    for name, pages in many_pdfs.items():
+        for number, page in enumerate(pages, 1):
+            lines = [line.strip() for line in page.splitlines() if line.strip()]
+            at = next((i for i, line in enumerate(lines) if line.startswith("Nơi nhận:")), None)
+            if at is None:
+                continue
+            above = [line for line in lines[:at] if not line.isdigit()]
+            assert above, f"{name}, trang {number}: chỉ có khối chữ ký"
