@@ -53,6 +53,11 @@ class ElementStyle(_Strict):
     color: str | None = Field(None, description="Màu chữ (mã RRGGBB), ví dụ 595959 cho chữ gợi ý")
     border_bottom_cm: float | None = Field(
         None, description="Đường kẻ liền dưới đoạn, dài bấy nhiêu cm, căn giữa (null: không kẻ)")
+    rule_under_text: bool = Field(
+        False, description="Đường kẻ liền dưới chữ, dài bằng dòng chữ (tên Đảng, tiêu ngữ) — thay "
+                           "cho gạch chân chữ, vốn cắt qua dấu nặng")
+    rule_ratio: float | None = Field(
+        None, description="Đường kẻ dưới tên cơ quan dài bằng bấy nhiêu lần tên (Nhà nước: 1/3–1/2)")
 
 
 class Numbering(_Strict):

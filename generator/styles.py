@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from lxml import etree
 
+from . import measure
 from .profiles import ElementStyle, Profile
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -127,8 +128,27 @@ def paragraph_properties(style: ElementStyle, container_cm: float) -> etree._Ele
     return ppr
 
 
+CELL_MARGINS_CM = 2 * 0.19  # Word's default left and right cell margins
+
+
 def _container_cm(key: str, profile: Profile) -> float:
-    return profile.page.header_left_cm if key == "issuer_rule" else text_width_cm(profile)
+    if key == "issuer_rule":
+        return profile.page.header_left_cm
+    if key in ("national_title", "motto"):
+        return profile.page.header_right_cm - CELL_MARGINS_CM
+    return text_width_cm(profile)
+
+
+def _with_rule(key: str, element: ElementStyle, profile: Profile) -> ElementStyle:
+    """A style whose rule is as long as its text: the line drawn under the paragraph (its
+    indents make the line the text's width), the letters not underlined."""
+    if not element.rule_under_text:
+        return element
+    text = {"national_title": profile.texts.national_title, "motto": profile.texts.motto}.get(key)
+    if not text:
+        return element
+    width = measure.text_width_cm(text, profile.size(key), element.bold)
+    return element.model_copy(update={"border_bottom_cm": round(width, 2), "underline": False})
 
 
 def apply_profile(styles_xml: bytes, profile: Profile) -> tuple[bytes, dict[str, str]]:
@@ -170,7 +190,7 @@ def apply_profile(styles_xml: bytes, profile: Profile) -> tuple[bytes, dict[str,
         for tag in ("pPr", "rPr"):
             for old in style.findall(W + tag):
                 style.remove(old)
-        element = profile.styles[key]
+        element = _with_rule(key, profile.styles[key], profile)
         style.append(paragraph_properties(element, _container_cm(key, profile)))
         style.append(run_properties(element, font, profile.size(key)))
     for ref in root.iter(W + "basedOn", W + "next", W + "link"):

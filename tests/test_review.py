@@ -100,3 +100,47 @@ def test_no_developer_text_in_the_documents(tmp_path):
     assert any("chưa viết" in w.message and "narrative" in w.message for w in report.warnings)
     forms = texts(docx.Document(tmp_path / "out" / "phu-luc.docx"))
     assert "Không ghi (tự cộng)" in forms
+
+
+# --- rules drawn as rules ---------------------------------------------------------------------
+
+def _rule_cm(paragraph, container_cm: float) -> float | None:
+    """The length of the solid line under a paragraph: its box between the indents (from its
+    style, as Word resolves it), or None when it has no bottom border."""
+    from docx.oxml.ns import qn
+    style = paragraph.style
+    ppr = style.element.find(qn("w:pPr"))
+    bottom = ppr.find(f"{qn('w:pBdr')}/{qn('w:bottom')}") if ppr is not None else None
+    if bottom is None or bottom.get(qn("w:val")) != "single":
+        return None
+    ind = ppr.find(qn("w:ind"))
+    left = int(ind.get(qn("w:left"), "0")) / 567
+    right = int(ind.get(qn("w:right"), "0")) / 567
+    return container_cm - left - right
+
+
+def test_title_rules_are_lines_as_long_as_the_text(party_plan, state_plan):
+    from conftest import effective, find
+    from generator.measure import text_width_cm
+    from generator.profiles import build_profile
+    from generator.styles import CELL_MARGINS_CM
+    for plan, profile_id, text, size in ((party_plan, "dang-hd36", "ĐẢNG CỘNG SẢN VIỆT NAM", 15),
+                                         (state_plan, "nha-nuoc-nd30", "Độc lập - Tự do - Hạnh phúc", 14)):
+        profile = build_profile(profile_id)
+        paragraph = find(docx.Document(plan), text)
+        assert effective(paragraph, "underline") is False        # no line through the dots
+        length = _rule_cm(paragraph, profile.page.header_right_cm - CELL_MARGINS_CM)
+        assert length is not None
+        assert abs(length - text_width_cm(text, size, bold=True)) < 0.05, (text, length)
+
+
+def test_the_state_issuer_rule_is_a_third_to_a_half_of_the_name(state_plan):
+    from generator.measure import text_width_cm
+    from generator.profiles import build_profile
+    profile = build_profile("nha-nuoc-nd30")
+    document = docx.Document(state_plan)
+    rule = next(p for p in document.tables[0].rows[0].cells[0].paragraphs
+                if p.style.name == "VB Gạch dưới tên cơ quan")
+    length = _rule_cm(rule, profile.page.header_left_cm)
+    name = max(text_width_cm(line, 13, bold=True) for line in ("ỦY BAN NHÂN DÂN", "TỈNH HÀ TĨNH"))
+    assert name / 3 <= length <= name / 2, (length, name)
