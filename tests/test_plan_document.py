@@ -122,7 +122,8 @@ PARTY_ROWS = [
     ("ĐẢNG ỦY KHỐI CÁC CƠ QUAN VÀ DOANH NGHIỆP TỈNH", 14, True, False, False, WD_ALIGN_PARAGRAPH.CENTER),
     ("*", 14, False, False, False, WD_ALIGN_PARAGRAPH.CENTER),
     ("Số 150-KH/ĐUK", 14, False, False, False, WD_ALIGN_PARAGRAPH.CENTER),
-    ("ĐẢNG CỘNG SẢN VIỆT NAM", 15, True, False, True, WD_ALIGN_PARAGRAPH.CENTER),
+    ("ĐẢNG CỘNG SẢN VIỆT NAM", 15, True, False, False,  # a drawn rule, not an underline
+     WD_ALIGN_PARAGRAPH.CENTER),
     ("Hà Tĩnh, ngày 23 tháng 02 năm 2021", 14, False, True, False, None),
     ("KẾ HOẠCH", 16, True, False, False, WD_ALIGN_PARAGRAPH.CENTER),
     ("-----", 14, False, False, False, WD_ALIGN_PARAGRAPH.CENTER),
@@ -187,7 +188,7 @@ def test_header_and_signature_tables_have_no_borders(party_plan):
 
 STATE_ROWS = [
     ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", 13, True, False, False),
-    ("Độc lập - Tự do - Hạnh phúc", 14, True, False, True),
+    ("Độc lập - Tự do - Hạnh phúc", 14, True, False, False),  # a drawn rule, not an underline
     ("Số: 12/KH-UBND", 13, False, False, False),
     ("Hà Tĩnh, ngày 08 tháng 01 năm 2024", 14, False, True, False),
     ("KẾ HOẠCH", 14, True, False, False),
