@@ -14,6 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 
 POINT_CM = 2.54 / 72
+CELL_MARGINS_CM = 2 * 0.19  # Word's default left and right cell margins
 
 
 @lru_cache(maxsize=1)

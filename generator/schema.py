@@ -335,6 +335,15 @@ class Unit(_Model):
         None, description="Tên cấp ủy ký báo cáo, nếu không suy ra được từ tên đơn vị",
         examples=["Đảng ủy Sở Tài chính"])
     symbol: str | None = Field(None, description="Chữ viết tắt riêng trong số ký hiệu (nếu có)")
+    header_lines: str | None = Field(
+        None, description="Tên cấp ủy ở tiêu đề báo cáo, ngắt dòng theo ý đơn vị: các dòng cách nhau "
+                          "bằng «|» (để trống: vanban tự ngắt dòng)",
+        examples=["Đảng ủy Sở Kế hoạch|và Đầu tư"])
+
+    @property
+    def own_header_lines(self) -> list[str] | None:
+        return [line.strip() for line in self.header_lines.split("|") if line.strip()] \
+            if self.header_lines else None
 
 
 DATA_FILES: dict[str, type[_Model]] = {

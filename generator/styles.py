@@ -128,7 +128,7 @@ def paragraph_properties(style: ElementStyle, container_cm: float) -> etree._Ele
     return ppr
 
 
-CELL_MARGINS_CM = 2 * 0.19  # Word's default left and right cell margins
+CELL_MARGINS_CM = measure.CELL_MARGINS_CM
 
 
 def _container_cm(key: str, profile: Profile) -> float:

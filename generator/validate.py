@@ -321,7 +321,8 @@ UNIT_COLUMNS = {name: field.is_required() for name, field in Unit.model_fields.i
 # the same columns under the Vietnamese names an office may give them in Excel
 UNIT_COLUMN_NAMES = {"mã": "id", "mã đơn vị": "id", "tên": "name", "tên đơn vị": "name",
                      "cấp": "level", "loại": "kind", "loại đơn vị": "kind",
-                     "tên cấp ủy": "committee_name", "ký hiệu": "symbol"}
+                     "tên cấp ủy": "committee_name", "ký hiệu": "symbol",
+                     "dòng tiêu đề": "header_lines"}
 
 
 def _units(source: SourceFile, c: Campaign | None, problems: list[Problem]) -> list[Unit]:

@@ -250,13 +250,71 @@ class Header:
     place_date: str         # "Hà Tĩnh, ngày 23 tháng 02 năm 2021"
 
 
+# a line of a header may break before these words — where a new phrase of a body's name
+# starts (và, các, của; a place; a kind of body) — never inside a word or a place name
+_BREAK_BEFORE = {"VÀ", "CÁC", "CỦA", "TỈNH", "THÀNH", "HUYỆN", "THỊ", "PHƯỜNG", "QUẬN",
+                 "KHỐI", "SỞ", "BAN", "PHÒNG", "CỤC", "TRƯỜNG", "BỆNH", "TRUNG", "NGÂN",
+                 "TỔNG", "CÔNG", "CHI", "HỘI", "ĐOÀN", "ỦY", "UỶ", "CƠ", "ĐÀI", "BÁO", "TẠP", "NHÀ"}
+# never broken after these: «TỔNG CÔNG TY», «ĐẢNG ỦY», «CHI BỘ», «LIÊN ĐOÀN», «HỢP TÁC XÃ»,
+# «XÃ HỘI», «ỦY BAN»
+_NOT_AFTER = {"TỔNG", "ĐẢNG", "CHI", "HỘI", "NGÂN", "LIÊN", "TÁC", "XÃ", "ỦY", "UỶ"}
+_DANGLING = {"VÀ", "CÁC", "CỦA", "VỀ", "-", "–"}       # a line never ends with these
+_AFTER_PAIRS = {("ĐẢNG", "ỦY"), ("ĐẢNG", "UỶ"), ("ĐẢNG", "BỘ"), ("CHI", "BỘ")}  # «ĐẢNG ỦY / VIỄN THÔNG»
+
+
+def break_lines(text: str, width_cm: float, size_pt: float, bold: bool) -> list[str]:
+    """``text`` (one name, in capitals) in as few lines as fit ``width_cm``, broken where a
+    reader breaks it: before a new phrase of the name, never inside a place name or a word,
+    never leaving «VÀ» at a line's end, and as even as possible. Only when no such break fits
+    is the name broken between any two syllables."""
+    from .measure import text_width_cm
+
+    words = text.split()
+    if len(words) < 2 or text_width_cm(text, size_pt, bold) <= width_cm:
+        return [text]
+
+    def cost_of_break(i: int) -> int:  # a break before words[i]
+        good = (words[i] in _BREAK_BEFORE and words[i - 1] not in _NOT_AFTER) or \
+            (i >= 2 and (words[i - 2], words[i - 1]) in _AFTER_PAIRS)
+        orphan = 500 if i == len(words) - 1 else 0   # one word alone on the last line
+        return (0 if good else 1000) + orphan + (5000 if words[i - 1] in _DANGLING else 0)
+
+    best: dict[int, tuple[float, list[int]]] = {len(words): (0.0, [])}
+    for start in range(len(words) - 1, -1, -1):
+        options = []
+        for end in range(start + 1, len(words) + 1):
+            line = " ".join(words[start:end])
+            width = text_width_cm(line, size_pt, bold)
+            if width > width_cm and end > start + 1:
+                break
+            rest = best.get(end)
+            if rest is None:
+                continue
+            slack = (width_cm - width) ** 2 if end < len(words) else 0.0
+            breaking = cost_of_break(end) if end < len(words) else 0
+            options.append((rest[0] + 100 + breaking + slack, [end] + rest[1]))
+        if options:
+            best[start] = min(options)
+    breaks = [0] + best[0][1]
+    return [" ".join(words[a:b]) for a, b in zip(breaks, breaks[1:])]
+
+
 def header(*, superior: str | None, issuer_lines: list[str], number: str, place_date: str,
            profile: Profile) -> Header:
-    """The header block of a document issued by ``issuer_lines`` under ``superior``."""
+    """The header block of a document issued by ``issuer_lines`` under ``superior``: each
+    name broken into lines where a reader breaks it (lines the data gives are kept)."""
+    from .measure import CELL_MARGINS_CM
+
     texts = profile.texts
+    width = profile.page.header_left_cm - CELL_MARGINS_CM
+
+    def lines(text: str, key: str) -> str:
+        style = profile.styles[key]
+        return "\n".join(break_lines(upper(text), width, profile.size(key), style.bold))
+
     return Header(
-        superior=upper(superior) if superior else "",
-        issuer="\n".join(upper(line) for line in issuer_lines),
+        superior=lines(superior, "superior") if superior else "",
+        issuer="\n".join(lines(line, "issuer") for line in issuer_lines),
         separator=texts.separator or "",
         issuer_rule=profile.styles["issuer_rule"].border_bottom_cm is not None,
         number=number,

@@ -217,7 +217,7 @@ def test_broken_letters_and_control_characters_are_repaired_with_warnings(campai
     assert "U+000B" in err and "U+0001" in err and "U+007F" in err
     assert "ke-hoach.yaml" in err and "U+200B" in err
     document = docx.Document(tmp_path / "out" / "ke-hoach.docx")  # opens: the XML is sound
-    assert "ĐẢNG ỦY KHỐI CÁC CƠ QUAN VÀ DOANH NGHIỆP TỈNH THƯ VIỆN" in texts(document)
+    assert "ĐẢNG ỦY KHỐI CÁC CƠ QUAN\nVÀ DOANH NGHIỆP\nTỈNH THƯ VIỆN" in texts(document)
     assert "Nguyễn Trọng Vân" in texts(document)
 
 

@@ -47,7 +47,7 @@ def test_plan_carries_the_source_text_word_for_word(party_plan):
 def test_left_header_column(party_plan):
     table = docx.Document(party_plan).tables[0]
     left = [p.text for p in table.rows[0].cells[0].paragraphs]
-    assert left == ["ĐẢNG BỘ TỈNH HÀ TĨNH", "ĐẢNG ỦY KHỐI CÁC CƠ QUAN VÀ DOANH NGHIỆP TỈNH", "*",
+    assert left == ["ĐẢNG BỘ TỈNH HÀ TĨNH", "ĐẢNG ỦY KHỐI CÁC CƠ QUAN\nVÀ DOANH NGHIỆP TỈNH", "*",
                     "Số 150-KH/ĐUK"]
     right = [p.text for p in table.rows[0].cells[1].paragraphs]
     assert right == ["ĐẢNG CỘNG SẢN VIỆT NAM", "Hà Tĩnh, ngày 23 tháng 02 năm 2021"]
@@ -119,7 +119,7 @@ def test_text_is_nfc_without_broken_letters(party_plan):
 # element text → (size, bold, italic, underline, alignment)
 PARTY_ROWS = [
     ("ĐẢNG BỘ TỈNH HÀ TĨNH", 14, False, False, False, WD_ALIGN_PARAGRAPH.CENTER),
-    ("ĐẢNG ỦY KHỐI CÁC CƠ QUAN VÀ DOANH NGHIỆP TỈNH", 14, True, False, False, WD_ALIGN_PARAGRAPH.CENTER),
+    ("ĐẢNG ỦY KHỐI CÁC CƠ QUAN\nVÀ DOANH NGHIỆP TỈNH", 14, True, False, False, WD_ALIGN_PARAGRAPH.CENTER),
     ("*", 14, False, False, False, WD_ALIGN_PARAGRAPH.CENTER),
     ("Số 150-KH/ĐUK", 14, False, False, False, WD_ALIGN_PARAGRAPH.CENTER),
     ("ĐẢNG CỘNG SẢN VIỆT NAM", 15, True, False, False,  # a drawn rule, not an underline

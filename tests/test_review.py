@@ -144,3 +144,48 @@ def test_the_state_issuer_rule_is_a_third_to_a_half_of_the_name(state_plan):
     length = _rule_cm(rule, profile.page.header_left_cm)
     name = max(text_width_cm(line, 13, bold=True) for line in ("ỦY BAN NHÂN DÂN", "TỈNH HÀ TĨNH"))
     assert name / 3 <= length <= name / 2, (length, name)
+
+
+# --- line breaks where a reader breaks --------------------------------------------------------
+
+WORDS_KEPT_WHOLE = ("HÀ TĨNH", "ĐẦU TƯ", "NÔNG NGHIỆP", "NÔNG THÔN", "DÂN TỘC", "CƠ QUAN",
+                    "DOANH NGHIỆP", "PHÁT TRIỂN", "THƯ VIỆN", "CÔNG TY", "NGÂN HÀNG", "VĂN HÓA")
+
+
+def test_header_lines_break_between_phrases_in_every_skeleton(tmp_path):
+    from generator.measure import CELL_MARGINS_CM, text_width_cm
+    from generator.profiles import build_profile
+    pipeline.build(DATA, tmp_path / "out")
+    profile = build_profile("dang-hd36")
+    width = profile.page.header_left_cm - CELL_MARGINS_CM
+    skeletons = sorted((tmp_path / "out" / "don-vi").glob("*.docx"))
+    assert len(skeletons) == 49
+    broken = 0
+    for path in skeletons:
+        cell = docx.Document(path).tables[0].rows[0].cells[0]
+        for paragraph in cell.paragraphs[:2]:          # the superior and the unit's committee
+            lines = paragraph.text.split("\n")
+            broken += len(lines) > 1
+            for line in lines:
+                assert text_width_cm(line, 14, True) <= width, (path.stem, line)
+                assert line.split()[-1] not in ("VÀ", "CÁC", "CỦA"), (path.stem, line)
+            for pair in WORDS_KEPT_WHOLE:
+                first, second = pair.split()
+                for a, b in zip(lines, lines[1:]):
+                    assert not (a.endswith(" " + first) or a == first) or not b.startswith(second), \
+                        (path.stem, pair, lines)
+    assert broken > 49  # the superior line of every skeleton, and the long committee names
+
+
+def test_a_unit_gives_its_own_header_lines(tmp_path):
+    data = tmp_path / "data"
+    shutil.copytree(DATA, data)
+    units = data / "don-vi.csv"
+    rows = units.read_text(encoding="utf-8").splitlines()
+    rows[0] += ",header_lines"
+    rows = [rows[0]] + [r + ("," if not r.startswith("chi-bo-ban-dan-toc,") else ",Chi bộ|Ban Dân tộc")
+                        for r in rows[1:]]
+    units.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    pipeline.build(data, tmp_path / "out")
+    cell = docx.Document(tmp_path / "out" / "don-vi" / "chi-bo-ban-dan-toc.docx").tables[0].rows[0].cells[0]
+    assert cell.paragraphs[1].text == "CHI BỘ\nBAN DÂN TỘC"

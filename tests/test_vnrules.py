@@ -144,7 +144,7 @@ def test_party_header():
                        number="Số 150-KH/ĐUK", place_date="Hà Tĩnh, ngày 23 tháng 02 năm 2021",
                        profile=PARTY)
     assert (h.superior, h.issuer, h.separator, h.issuer_rule, h.national_title, h.motto) == (
-        "ĐẢNG BỘ TỈNH HÀ TĨNH", "ĐẢNG ỦY KHỐI CÁC CƠ QUAN VÀ DOANH NGHIỆP TỈNH", "*", False,
+        "ĐẢNG BỘ TỈNH HÀ TĨNH", "ĐẢNG ỦY KHỐI CÁC CƠ QUAN\nVÀ DOANH NGHIỆP TỈNH", "*", False,
         "ĐẢNG CỘNG SẢN VIỆT NAM", "")
 
 
