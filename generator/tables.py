@@ -172,8 +172,11 @@ def appendix_block(items: list[Item], reference_line: str, profile: Profile, *,
             orientation = wanted
         page_break = "<w:pageBreakBefore/>" if first_on_page else ""
         parts.append(_para("appendix_label", vnrules.appendix_label(n, profile), page_break))
-        parts.append(_para("appendix_title", vnrules.upper(item.title)))
-        parts.append(_para("attachment_ref", reference_line))
+        width = page_width_cm(profile, item.landscape)
+        parts.append(_para("appendix_title", vnrules.wrap(vnrules.upper(item.title), profile,
+                                                          "appendix_title", width)))
+        parts.append(_para("attachment_ref", vnrules.wrap(reference_line, profile, "attachment_ref",
+                                                          width)))
         if period_line:
             parts.append(_para("attachment_ref", period_line))
         if unit_line:

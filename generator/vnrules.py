@@ -262,22 +262,36 @@ _DANGLING = {"VÀ", "CÁC", "CỦA", "VỀ", "-", "–"}       # a line never en
 _AFTER_PAIRS = {("ĐẢNG", "ỦY"), ("ĐẢNG", "UỶ"), ("ĐẢNG", "BỘ"), ("CHI", "BỘ")}  # «ĐẢNG ỦY / VIỄN THÔNG»
 
 
-def break_lines(text: str, width_cm: float, size_pt: float, bold: bool) -> list[str]:
+# a line of a summary or title may break before these words, or after a comma
+_PHRASE_BEFORE = {"VÀ", "CỦA", "VỀ", "NGÀY", "TẠI", "TRONG", "THEO", "ĐẾN", "GIAI", "NHIỆM",
+                  "TRÊN", "CHO", "VỚI", "NĂM", "GẮN", "NHẰM", "ĐỂ", "(KÈM"}
+
+
+def break_lines(text: str, width_cm: float, size_pt: float, bold: bool,
+                before: set[str] | None = None) -> list[str]:
     """``text`` (one name, in capitals) in as few lines as fit ``width_cm``, broken where a
     reader breaks it: before a new phrase of the name, never inside a place name or a word,
     never leaving «VÀ» at a line's end, and as even as possible. Only when no such break fits
     is the name broken between any two syllables."""
     from .measure import text_width_cm
 
-    words = text.split()
+    # break only at a single space between two words: a run of spaces (the blank a number or
+    # a date is written in by hand) stays inside its token
+    words = [w for w in re.split(r"(?<=\S) (?=\S)", text.strip())]
     if len(words) < 2 or text_width_cm(text, size_pt, bold) <= width_cm:
         return [text]
 
+    starts = _BREAK_BEFORE if before is None else before
+    keys = [upper(w.split()[0]) for w in words]
+
     def cost_of_break(i: int) -> int:  # a break before words[i]
-        good = (words[i] in _BREAK_BEFORE and words[i - 1] not in _NOT_AFTER) or \
-            (i >= 2 and (words[i - 2], words[i - 1]) in _AFTER_PAIRS)
+        if before is not None:  # a sentence: before a new phrase, or after a comma
+            good = keys[i] in starts or words[i - 1].endswith((",", ";"))
+        else:                   # a body's name: before a new part of the name
+            good = (keys[i] in starts and keys[i - 1] not in _NOT_AFTER) or \
+                (i >= 2 and (keys[i - 2], keys[i - 1]) in _AFTER_PAIRS)
         orphan = 500 if i == len(words) - 1 else 0   # one word alone on the last line
-        return (0 if good else 1000) + orphan + (5000 if words[i - 1] in _DANGLING else 0)
+        return (0 if good else 1000) + orphan + (5000 if keys[i - 1] in _DANGLING else 0)
 
     best: dict[int, tuple[float, list[int]]] = {len(words): (0.0, [])}
     for start in range(len(words) - 1, -1, -1):
@@ -297,6 +311,17 @@ def break_lines(text: str, width_cm: float, size_pt: float, bold: bool) -> list[
             best[start] = min(options)
     breaks = [0] + best[0][1]
     return [" ".join(words[a:b]) for a, b in zip(breaks, breaks[1:])]
+
+
+def wrap(text: str, profile: Profile, key: str, container_cm: float | None = None) -> str:
+    """A centred line of text of the element ``key`` (a summary, a title, a «(Kèm theo …)»
+    line) broken into lines by measure, between phrases: never inside a word, a name or a
+    document symbol (``05-CT/TW`` is never cut at its hyphen). Lines joined with ``\n``."""
+    from .styles import text_width_cm
+
+    width = (container_cm if container_cm is not None else text_width_cm(profile)) - 0.2
+    style = profile.styles[key]
+    return "\n".join(break_lines(text, width, profile.size(key), style.bold, before=_PHRASE_BEFORE))
 
 
 def header(*, superior: str | None, issuer_lines: list[str], number: str, place_date: str,

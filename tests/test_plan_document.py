@@ -54,7 +54,7 @@ def test_left_header_column(party_plan):
 
 
 def test_paragraphs_in_order(party_plan):
-    found = texts(docx.Document(party_plan))
+    found = [t.replace("\n", " ") for t in texts(docx.Document(party_plan))]  # words, not lines
     expected_in_order = [
         "KẾ HOẠCH",
         "sơ kết 05 năm thực hiện Nghị quyết số 01-NQ/ĐUK, ngày 10/10/2016 và Chỉ thị số "
@@ -262,3 +262,11 @@ def test_state_page_setup(state_plan):
     for paragraph in all_paragraphs(document):
         for run in paragraph.runs:
             assert fonts_of_run(run, paragraph) == {"Times New Roman"}
+
+
+def test_the_summary_breaks_between_phrases(party_plan):
+    summary = next(t for t in texts(docx.Document(party_plan)) if t.startswith("sơ kết 05 năm"))
+    assert summary.split("\n") == [
+        "sơ kết 05 năm thực hiện Nghị quyết số 01-NQ/ĐUK, ngày 10/10/2016",
+        "và Chỉ thị số 01-CT/ĐUK, ngày 10/3/2016 của Đảng ủy Khối",
+        "về xây dựng văn hóa công sở và văn hóa doanh nghiệp"]

@@ -158,11 +158,13 @@ def test_skeleton_appendices_carry_the_units_reference(out):
     for n in (1, 2, 3, 4):
         assert f"Phụ lục {n}" in found
     reference = "(Kèm theo Báo cáo số    -BC/ĐU, ngày    tháng    năm 2021 của Đảng ủy Sở Tài chính)"
-    refs = [p for p in all_paragraphs(document) if p.text == reference]
+    refs = [p for p in all_paragraphs(document) if p.text.replace("\n", " ") == reference]
     assert len(refs) == 4
+    # broken, where it does not fit, before «của», never inside the committee's name
+    assert all(p.text.endswith("của Đảng ủy Sở Tài chính)") for p in refs)
     assert all(effective(p, "italic") for p in refs)
     cb = texts(skeleton(out, "chi-bo-ban-dan-toc"))
-    assert "(Kèm theo Báo cáo số    -BC/CB, ngày    tháng    năm 2021 của Chi bộ Ban Dân tộc)" in cb
+    assert "(Kèm theo Báo cáo số    -BC/CB, ngày    tháng    năm 2021\ncủa Chi bộ Ban Dân tộc)" in cb
     # the appendix rows follow the kind: an office has no enterprise handbook row
     assert "Quy chế văn hóa công sở" in found and "Sổ tay văn hóa doanh nghiệp" not in found
 
@@ -221,10 +223,10 @@ def test_blank_forms(out):
         assert effective(p, "bold") and effective(p, "size") == 14
         assert alignment(p) == WD_ALIGN_PARAGRAPH.CENTER
     titles = [p.text for p in paragraphs if p.text.isupper() and not p.text.startswith("TT")]
-    assert "KẾT QUẢ HỌC TẬP, QUÁN TRIỆT, CỤ THỂ HÓA NGHỊ QUYẾT VÀ CHỈ THỊ" in titles
+    assert "KẾT QUẢ HỌC TẬP, QUÁN TRIỆT, CỤ THỂ HÓA NGHỊ QUYẾT\nVÀ CHỈ THỊ" in titles
     assert "KHEN THƯỞNG" in titles
     reference = "(Kèm theo Kế hoạch số 150-KH/ĐUK, ngày 23/02/2021 của Ban Thường vụ Đảng ủy Khối)"
-    refs = [p for p in paragraphs if p.text == reference]
+    refs = [p for p in paragraphs if p.text.replace("\n", " ") == reference]
     assert len(refs) == 4 and all(effective(p, "italic") for p in refs)
     assert len(document.tables) == 4
     for table in document.tables:

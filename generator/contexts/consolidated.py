@@ -247,7 +247,7 @@ def consolidated_context(data: CampaignData, outline_prose: Prose,
     context = {
         "header": header,
         "doc_type": vnrules.upper(REPORT_NAME),
-        "summary": summary,
+        "summary": vnrules.wrap(summary, profile, "summary"),
         "summary_rule": profile.texts.summary_rule or "",
         "body": body,
         "recipients_label": profile.texts.recipients_label,

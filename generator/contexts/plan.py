@@ -75,7 +75,7 @@ def plan_context(data: CampaignData, prose: Prose,
     context = {
         "header": header,
         "doc_type": vnrules.upper(plan.doc_name),
-        "summary": summary,
+        "summary": vnrules.wrap(summary, data.profile, "summary"),
         "summary_rule": profile.texts.summary_rule or "",
         "body": body,
         "recipients_label": profile.texts.recipients_label,

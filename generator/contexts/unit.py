@@ -82,7 +82,7 @@ class UnitContexts:
         context = {
             "header": header,
             "doc_type": vnrules.upper(REPORT_NAME),
-            "summary": self._summary(),
+            "summary": vnrules.wrap(self._summary(), profile, "summary"),
             "summary_rule": profile.texts.summary_rule or "",
             "deadline_note": self.prose(data.outline.deadline_note, ("deadline_note",),
                                         unit_values(data, unit, name)),
