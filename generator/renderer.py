@@ -197,6 +197,8 @@ class CompiledTemplate:
             xml = self._sections(xml)
         if name == "word/document.xml":
             xml = keep_closing_lines(xml, escape(self._profile.texts.recipients_label))
+        if LOOSE in xml:
+            xml = loosen(xml)
         return (_DECLARATION + xml).encode("utf-8")
 
     def _section_props(self, xml: str) -> None:
@@ -238,6 +240,31 @@ class CompiledTemplate:
 
 
 _PARAGRAPH = re.compile(r"<w:p(?:\s[^>]*)?>")
+
+# put at the start of a block's text: this paragraph does not keep with the next one, though
+# its style does (a heading with nothing under it, followed by another heading: a run of
+# them would otherwise move to the next page all together)
+LOOSE = "\ue000"
+
+
+def loosen(xml: str) -> str:
+    """Paragraphs whose text carries :data:`LOOSE` made not to keep with the next."""
+    while True:
+        at = xml.find(LOOSE)
+        if at < 0:
+            return xml
+        starts = list(_PARAGRAPH.finditer(xml, 0, at))
+        xml = xml[:at] + xml[at + len(LOOSE):]
+        if not starts:
+            continue
+        start = starts[-1]
+        head = xml[start.end():]
+        if head.startswith("<w:pPr>"):
+            style = re.match(r"<w:pPr>(<w:pStyle [^>]*/>)?", head)
+            insert = start.end() + style.end()
+            xml = xml[:insert] + '<w:keepNext w:val="0"/>' + xml[insert:]
+        else:
+            xml = xml[:start.end()] + '<w:pPr><w:keepNext w:val="0"/></w:pPr>' + xml[start.end():]
 
 
 def keep_closing_lines(xml: str, recipients_label: str) -> str:

@@ -112,6 +112,7 @@ def many_pdfs(tmp_path_factory) -> dict[str, list[str]]:
         text = subprocess.run([PDFTOTEXT, "-layout", str(doc.with_suffix(".pdf")), "-"], check=True,
                               capture_output=True, text=True).stdout
         pages[doc.stem] = [p for p in text.split("\f") if p.strip()]
+    pages["_folder"] = work
     return pages
 
 
@@ -119,6 +120,8 @@ def test_the_signature_block_never_stands_alone(many_pdfs):
     """On the page that holds «Nơi nhận:» and the signature, some of the body stands above."""
     assert len(many_pdfs) >= 8
     for name, pages in many_pdfs.items():
+        if name.startswith("_"):
+            continue
         for number, page in enumerate(pages, 1):
             lines = [line.strip() for line in page.splitlines() if line.strip()]
             at = next((i for i, line in enumerate(lines) if line.startswith("Nơi nhận:")), None)
@@ -126,3 +129,24 @@ def test_the_signature_block_never_stands_alone(many_pdfs):
                 continue
             above = [line for line in lines[:at] if not line.isdigit()]
             assert above, f"{name}, trang {number}: chỉ có khối chữ ký"
+
+
+def _foot_gaps_mm(pdf) -> list[float]:
+    """For each page but the last: the blank between its last line and the bottom margin."""
+    import re
+    html = subprocess.run([PDFTOTEXT, "-bbox", str(pdf), "-"], check=True, capture_output=True,
+                          text=True).stdout
+    gaps = []
+    for page in html.split("<page ")[1:-1]:
+        height = float(re.search(r'height="([\d.]+)"', page).group(1))
+        bottom = max(float(y) for y in re.findall(r'yMax="([\d.]+)"', page))
+        gaps.append((height - bottom) / 72 * 25.4 - 20)   # 20 mm: the bottom margin
+    return gaps
+
+
+def test_a_run_of_headings_does_not_empty_the_foot_of_a_page(many_pdfs):
+    """A heading keeps with its next line, not a whole run of headings: the outline's pages
+    are full to within a few lines."""
+    for name in ("dang--de-cuong", "nha-nuoc--de-cuong"):
+        gaps = _foot_gaps_mm(many_pdfs["_folder"] / f"{name}.pdf")
+        assert all(gap < 25 for gap in gaps), (name, gaps)

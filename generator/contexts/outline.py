@@ -3,7 +3,7 @@ and the outline document's context."""
 
 from __future__ import annotations
 
-from ..renderer import DocProperties
+from ..renderer import LOOSE, DocProperties
 from ..schema import Outline, OutlineNode
 from ..campaign import CampaignData
 from ..layout import applies
@@ -54,7 +54,26 @@ def outline_blocks(outline: Outline, prose: Prose, profile, *, unit=None,
             walk(node.items, nloc + ("items",), here, key)
 
     walk(outline.parts, ("parts",), (), "")
+    _loosen_runs_of_headings(blocks)
     return blocks
+
+
+def _level(block: dict) -> int | None:
+    style = block["style"]
+    return int(style[-1]) if style.startswith("heading") else None
+
+
+def _loosen_runs_of_headings(blocks: list[dict]) -> None:
+    """A heading keeps with the line under it — unless nothing is under it but the next
+    heading of its own level or higher: then it stands like a line of a list, so that a run
+    of such headings is never carried to the next page all together."""
+    for here, after in zip(blocks, blocks[1:] + [None]):
+        level = _level(here)
+        if level is None:
+            continue
+        nxt = _level(after) if after is not None else 1
+        if nxt is not None and nxt <= level:
+            here["text"] = LOOSE + here["text"]
 
 
 def report_title(data: CampaignData, prose: Prose) -> str:
