@@ -150,3 +150,27 @@ def test_a_run_of_headings_does_not_empty_the_foot_of_a_page(many_pdfs):
     for name in ("dang--de-cuong", "nha-nuoc--de-cuong"):
         gaps = _foot_gaps_mm(many_pdfs["_folder"] / f"{name}.pdf")
         assert all(gap < 25 for gap in gaps), (name, gaps)
+
+
+def test_no_summary_or_reference_line_is_broken_again_by_the_layout(tmp_path):
+    """In every skeleton of the example, the summary and «(Kèm theo …)» lines vanban breaks
+    are the lines LibreOffice lays out: none is wrapped again inside a word, name or symbol."""
+    import docx
+    from conftest import DATA, texts
+    from generator import main as pipeline
+
+    pipeline.build(DATA, tmp_path / "out")
+    skeletons = sorted((tmp_path / "out" / "don-vi").glob("*.docx"))
+    assert len(skeletons) == 49
+    subprocess.run([SOFFICE, f"-env:UserInstallation=file://{tmp_path / 'lo-profile'}", "--headless",
+                    "--convert-to", "pdf", "--outdir", str(tmp_path / "pdf"), *map(str, skeletons)],
+                   check=True, capture_output=True, timeout=600)
+    for path in skeletons:
+        found = texts(docx.Document(path))
+        wanted = [line for t in found if t.startswith("sơ kết 05 năm") or t.startswith("(Kèm theo")
+                  for line in t.split("\n")]
+        laid_out = subprocess.run([PDFTOTEXT, "-layout", str(tmp_path / "pdf" / f"{path.stem}.pdf"), "-"],
+                                  check=True, capture_output=True, text=True).stdout
+        lines = {" ".join(line.split()) for line in laid_out.splitlines()}
+        for line in wanted:
+            assert " ".join(line.split()) in lines, (path.stem, line)
