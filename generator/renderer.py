@@ -11,6 +11,7 @@ entries of the new .docx; every other part is copied as it is.
 
 from __future__ import annotations
 
+import html
 import re
 import zipfile
 from dataclasses import dataclass, field
@@ -21,7 +22,7 @@ from xml.sax.saxutils import escape
 import jinja2
 from lxml import etree
 
-from . import styles
+from . import measure, styles
 from .exceptions import TemplateError
 from .profiles import Profile
 from .writer import Packed, pack
@@ -197,6 +198,7 @@ class CompiledTemplate:
             xml = self._sections(xml)
         if name == "word/document.xml":
             xml = keep_closing_lines(xml, escape(self._profile.texts.recipients_label))
+            xml = size_issuer_rule(xml, self._profile)
         if LOOSE in xml:
             xml = loosen(xml)
         return (_DECLARATION + xml).encode("utf-8")
@@ -240,6 +242,36 @@ class CompiledTemplate:
 
 
 _PARAGRAPH = re.compile(r"<w:p(?:\s[^>]*)?>")
+
+_RULE = f'<w:pStyle w:val="{styles.STYLES["issuer_rule"][0]}"/>'
+_ISSUER = f'<w:pStyle w:val="{styles.STYLES["issuer"][0]}"/>'
+
+
+def size_issuer_rule(xml: str, profile: Profile) -> str:
+    """The short line under the issuing body's name (state documents: 1/3 to 1/2 of the
+    name) sized for the name this document prints: the paragraph's indents leave the line
+    ``rule_ratio`` of the longest line of the issuer's name, centred in its column."""
+    rule = profile.styles["issuer_rule"]
+    at = xml.find(_RULE)
+    named = xml.rfind(_ISSUER, 0, at)
+    if rule.rule_ratio is None or at < 0 or named < 0:
+        return xml
+    end = xml.find("</w:p>", named)
+    pieces = re.findall(r"<w:t[^>]*>([^<]*)</w:t>|(<w:br/>)", xml[named:end])
+    lines = "".join(text if not brk else "\n" for text, brk in pieces)
+    widest = max((measure.text_width_cm(html.unescape(line), profile.size("issuer"),
+                                        profile.styles["issuer"].bold)
+                  for line in lines.split("\n") if line.strip()), default=0)
+    if not widest:
+        return xml
+    side = max((profile.page.header_left_cm - widest * rule.rule_ratio) / 2, 0)
+    ind = f'<w:ind w:left="{styles.twips_cm(side)}" w:right="{styles.twips_cm(side)}" w:firstLine="0"/>'
+    start = at + len(_RULE)
+    close = xml.find("</w:pPr>", start)
+    head = xml[start:close]
+    place = min([i for i in (head.find("<w:jc"), head.find("<w:rPr")) if i >= 0], default=len(head))
+    return xml[:start + place] + ind + xml[start + place:]
+
 
 # put at the start of a block's text: this paragraph does not keep with the next one, though
 # its style does (a heading with nothing under it, followed by another heading: a run of

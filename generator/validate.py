@@ -129,7 +129,6 @@ def _profile(campaign: Campaign, on: date, source: SourceFile, problems: list[Pr
     except ValueError as exc:
         problems.append(source.problem(("format_overrides",), str(exc)))
         return None
-    profile = _issuer_rule(profile, campaign)
     current = profiles.in_force(profile.kind, on)
     if current != profile.id:
         newer = profiles.build_profile(current)
@@ -138,22 +137,6 @@ def _profile(campaign: Campaign, on: date, source: SourceFile, problems: list[Pr
             f"có hiệu lực vào ngày đó là «{newer.name}» ({current}) — ghi «format: {profile.kind}» "
             "để dùng thể thức có hiệu lực, hoặc giữ lựa chọn này nếu có chủ ý"), WARNING))
     return profile
-
-
-def _issuer_rule(profile: profiles.Profile, campaign: Campaign) -> profiles.Profile:
-    """The rule under the issuer's name (state documents) as long as the profile's share of
-    the name's longest line (NĐ 30: 1/3 to 1/2 of it)."""
-    rule = profile.styles["issuer_rule"]
-    if rule.rule_ratio is None or rule.border_bottom_cm is None:
-        return profile
-    from .measure import text_width_cm
-
-    lines = campaign.issuer.header_lines or [campaign.issuer.name]
-    issuer = profile.styles["issuer"]
-    width = max(text_width_cm(vnrules.upper(line), profile.size("issuer"), issuer.bold) for line in lines)
-    styles = {**profile.styles, "issuer_rule": rule.model_copy(
-        update={"border_bottom_cm": round(width * rule.rule_ratio, 2)})}
-    return profile.model_copy(update={"styles": styles})
 
 
 def _check_campaign(c: Campaign, src: SourceFile, problems: list[Problem]) -> None:

@@ -113,7 +113,8 @@ def _rule_cm(paragraph, container_cm: float) -> float | None:
     bottom = ppr.find(f"{qn('w:pBdr')}/{qn('w:bottom')}") if ppr is not None else None
     if bottom is None or bottom.get(qn("w:val")) != "single":
         return None
-    ind = ppr.find(qn("w:ind"))
+    own = paragraph._p.pPr.find(qn("w:ind")) if paragraph._p.pPr is not None else None
+    ind = own if own is not None else ppr.find(qn("w:ind"))   # the paragraph's own indents first
     left = int(ind.get(qn("w:left"), "0")) / 567
     right = int(ind.get(qn("w:right"), "0")) / 567
     return container_cm - left - right
@@ -189,3 +190,20 @@ def test_a_unit_gives_its_own_header_lines(tmp_path):
     pipeline.build(data, tmp_path / "out")
     cell = docx.Document(tmp_path / "out" / "don-vi" / "chi-bo-ban-dan-toc.docx").tables[0].rows[0].cells[0]
     assert cell.paragraphs[1].text == "CHI BỘ\nBAN DÂN TỘC"
+
+
+def test_the_issuer_rule_of_each_state_skeleton_fits_its_own_name(tmp_path):
+    from generator.measure import text_width_cm
+    from generator.profiles import build_profile
+    profile = build_profile("nha-nuoc-nd30")
+    pipeline.build(STATE, tmp_path / "out")
+    checked = 0
+    for path in sorted((tmp_path / "out" / "don-vi").glob("*.docx")):
+        cell = docx.Document(path).tables[0].rows[0].cells[0]
+        issuer = next(p for p in cell.paragraphs if p.style.name == "VB Tên cơ quan")
+        rule = next(p for p in cell.paragraphs if p.style.name == "VB Gạch dưới tên cơ quan")
+        name = max(text_width_cm(line, 13, bold=True) for line in issuer.text.split("\n"))
+        length = _rule_cm(rule, profile.page.header_left_cm)
+        assert name / 3 <= length <= name / 2, (path.stem, issuer.text, length, name)
+        checked += 1
+    assert checked >= 3
