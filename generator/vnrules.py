@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -269,20 +270,29 @@ _PHRASE_BEFORE = {"VÀ", "CỦA", "VỀ", "NGÀY", "TẠI", "TRONG", "THEO", "Đ
 
 def break_lines(text: str, width_cm: float, size_pt: float, bold: bool,
                 before: set[str] | None = None) -> list[str]:
-    """``text`` (one name, in capitals) in as few lines as fit ``width_cm``, broken where a
-    reader breaks it: before a new phrase of the name, never inside a place name or a word,
-    never leaving «VÀ» at a line's end, and as even as possible. Only when no such break fits
-    is the name broken between any two syllables."""
+    """``text`` in as few lines as fit ``width_cm``, broken where a reader breaks it. For a
+    body's name (``before`` None): before a new part of the name, never inside a place name
+    or a word, never leaving «VÀ» at a line's end. For a sentence (``before``: the words a
+    phrase starts with): before a new phrase or after a comma. As even as possible; only
+    when no such break fits is the text broken between any two syllables."""
+    return list(_break_lines(text, round(width_cm, 3), size_pt, bold,
+                             None if before is None else frozenset(before)))
+
+
+@lru_cache(maxsize=4096)
+def _break_lines(text: str, width_cm: float, size_pt: float, bold: bool,
+                 before: frozenset[str] | None) -> tuple[str, ...]:
     from .measure import text_width_cm
 
     # break only at a single space between two words: a run of spaces (the blank a number or
     # a date is written in by hand) stays inside its token
     words = [w for w in re.split(r"(?<=\S) (?=\S)", text.strip())]
     if len(words) < 2 or text_width_cm(text, size_pt, bold) <= width_cm:
-        return [text]
-
+        return (text,)
     starts = _BREAK_BEFORE if before is None else before
     keys = [upper(w.split()[0]) for w in words]
+    sizes = [text_width_cm(w, size_pt, bold) for w in words]
+    space = text_width_cm(" ", size_pt, bold)
 
     def cost_of_break(i: int) -> int:  # a break before words[i]
         if before is not None:  # a sentence: before a new phrase, or after a comma
@@ -296,9 +306,9 @@ def break_lines(text: str, width_cm: float, size_pt: float, bold: bool,
     best: dict[int, tuple[float, list[int]]] = {len(words): (0.0, [])}
     for start in range(len(words) - 1, -1, -1):
         options = []
+        width = -space
         for end in range(start + 1, len(words) + 1):
-            line = " ".join(words[start:end])
-            width = text_width_cm(line, size_pt, bold)
+            width += space + sizes[end - 1]
             if width > width_cm and end > start + 1:
                 break
             rest = best.get(end)
@@ -310,7 +320,7 @@ def break_lines(text: str, width_cm: float, size_pt: float, bold: bool,
         if options:
             best[start] = min(options)
     breaks = [0] + best[0][1]
-    return [" ".join(words[a:b]) for a, b in zip(breaks, breaks[1:])]
+    return tuple(" ".join(words[a:b]) for a, b in zip(breaks, breaks[1:]))
 
 
 def wrap(text: str, profile: Profile, key: str, container_cm: float | None = None) -> str:
