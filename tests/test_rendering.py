@@ -153,8 +153,9 @@ def test_a_run_of_headings_does_not_empty_the_foot_of_a_page(many_pdfs):
 
 
 def test_no_summary_or_reference_line_is_broken_again_by_the_layout(tmp_path):
-    """In every skeleton of the example, the summary and «(Kèm theo …)» lines vanban breaks
-    are the lines LibreOffice lays out: none is wrapped again inside a word, name or symbol."""
+    """In every skeleton of the example, the header, summary and «(Kèm theo …)» lines vanban
+    breaks are the lines LibreOffice lays out: none is wrapped again inside a word, name or
+    symbol."""
     import docx
     from conftest import DATA, texts
     from generator import main as pipeline
@@ -174,3 +175,9 @@ def test_no_summary_or_reference_line_is_broken_again_by_the_layout(tmp_path):
         lines = {" ".join(line.split()) for line in laid_out.splitlines()}
         for line in wanted:
             assert " ".join(line.split()) in lines, (path.stem, line)
+        # the header's left column: each line vanban broke starts a line of the page (the right
+        # column follows it on the same line of text)
+        cell = docx.Document(path).tables[0].rows[0].cells[0]
+        for paragraph in cell.paragraphs[:2]:
+            for line in paragraph.text.split("\n"):
+                assert any(l.startswith(" ".join(line.split())) for l in lines), (path.stem, line)
