@@ -70,7 +70,7 @@ def _check_call(fn_name: str, target: Any, args: tuple, kwargs: dict) -> None:
         hits = target.count(args[0]) if args[0] else len(target) + 1
         _check_text(len(target) + hits * len(args[1]))
     elif fn_name == "join" and args:
-        items = list(args[0]) if not isinstance(args[0], str) else list(args[0])
+        items = list(args[0])
         _check_text(sum(len(str(i)) for i in items[: MAX_TEXT + 1]) + len(target) * len(items))
     elif fn_name == "expandtabs":
         _check_text(len(target) * (args[0] if args and isinstance(args[0], int) else 8))
@@ -92,9 +92,11 @@ def _guarded_filter(name: str, fn):
         values = [a for a in args if not isinstance(a, (jinja2.runtime.Context, jinja2.nodes.EvalContext,
                                                         jinja2.Environment))]
         target, rest = (values[0], tuple(values[1:])) if values else (None, ())
-        if name == "join":
+        if name == "join" and target is not None:
+            items = list(target)  # an iterator (map, select …) is read once, here
+            args = tuple(items if a is target else a for a in args)
             sep = rest[0] if rest else kwargs.get("d", "")
-            _check_call("join", str(sep), (target,) if target is not None else (), {})
+            _check_call("join", str(sep), (items,), {})
         elif name == "replace":
             _check_call("replace", str(target), rest, kwargs)
         elif name == "format":

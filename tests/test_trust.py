@@ -67,11 +67,12 @@ def test_a_huge_computation_in_prose_is_a_data_problem(data, tmp_path, bomb):
 
 def test_ordinary_prose_still_computes(data, tmp_path):
     replace_in(data / "ke-hoach.yaml", "          Kiểm điểm, đánh giá khách quan",
-               "          Năm {{ plan.date.year + 1 }} ({{ 'x' * 3 }}) kiểm điểm, đánh giá khách quan")
+               "          Năm {{ plan.date.year + 1 }} ({{ 'x' * 3 }}; {{ [1, 2, 3]|map('string')|join('-') }})"
+               " kiểm điểm, đánh giá khách quan")
     pipeline.build(data, tmp_path / "out")
     import docx
     text = "\n".join(p.text for p in docx.Document(tmp_path / "out" / "ke-hoach.docx").paragraphs)
-    assert "Năm 2022 (xxx) kiểm điểm, đánh giá khách quan" in text
+    assert "Năm 2022 (xxx; 1-2-3) kiểm điểm, đánh giá khách quan" in text
 
 
 def test_templates_render_in_a_sandbox(data, tmp_path, capsys):
