@@ -204,6 +204,7 @@ class CompiledTemplate:
             xml = size_issuer_rule(xml, self._profile)
         if LOOSE in xml:
             xml = loosen(xml)
+        xml = keep_symbols_whole(xml)
         return (_DECLARATION + xml).encode("utf-8")
 
     def _section_props(self, xml: str) -> None:
@@ -275,6 +276,40 @@ def size_issuer_rule(xml: str, profile: Profile) -> str:
     head = xml[start:close]
     place = min([i for i in (head.find("<w:jc"), head.find("<w:rPr")) if i >= 0], default=len(head))
     return xml[:start + place] + ind + xml[start + place:]
+
+
+_TEXT = re.compile(r"(<w:t(?: [^>]*)?>)([^<]*)(</w:t>)")
+# a document symbol in running text: «01-NQ/ĐUK», «1847/QĐ-TTg», «30/2020/NĐ-CP»
+_SYMBOL_IN_TEXT = re.compile(r"\b\w+(?:[/-]\w+)*-\w+(?:[/-]\w+)*\b")
+_NO_BREAK_HYPHEN = '</w:t><w:noBreakHyphen/><w:t xml:space="preserve">'
+
+
+def _symbol(token: str) -> bool:
+    """A symbol, not a range of years or an ordinary compound: a slash in it, or a hyphen
+    between a number and capitals (``05-CT``), or capitals on both sides (``QĐ-TTg``)."""
+    if "/" in token:
+        return True
+    left, _, right = token.partition("-")
+    return right[:1].isupper() and (left[-1:].isdigit() or left[:1].isupper() and left.isupper())
+
+
+def keep_symbols_whole(xml: str) -> str:
+    """The hyphens of document symbols in every text written as Word's non-breaking hyphen,
+    so that a line never ends with «05-» and starts with «CT/TW»."""
+    if "-" not in xml:
+        return xml
+
+    def text(m: re.Match) -> str:
+        inner = m.group(2)
+        if "-" not in inner:
+            return m.group(0)
+        fixed = _SYMBOL_IN_TEXT.sub(
+            lambda s: s.group(0).replace("-", _NO_BREAK_HYPHEN) if _symbol(s.group(0)) else s.group(0),
+            inner)
+        if fixed == inner:
+            return m.group(0)
+        return '<w:t xml:space="preserve">' + fixed + m.group(3)
+    return _TEXT.sub(text, xml)
 
 
 # put at the start of a block's text: this paragraph does not keep with the next one, though

@@ -207,3 +207,19 @@ def test_the_issuer_rule_of_each_state_skeleton_fits_its_own_name(tmp_path):
         assert name / 3 <= length <= name / 2, (path.stem, issuer.text, length, name)
         checked += 1
     assert checked >= 3
+
+
+def test_a_symbol_is_never_cut_at_its_hyphen(party_plan):
+    """In every text — summary and body — the hyphen of a document symbol is Word's
+    non-breaking hyphen; a range of years and an ordinary dash stay as they are."""
+    from docx.oxml.ns import qn
+    document = docx.Document(party_plan)
+    runs = [r for p in document.paragraphs for r in p._p.iter(qn("w:r"))]
+    breaking = [r for r in runs if any("01-NQ" in (t.text or "") or "01-CT" in (t.text or "")
+                                       for t in r.iter(qn("w:t")))]
+    assert not breaking
+    kept = [r for r in runs if r.find(qn("w:noBreakHyphen")) is not None]
+    assert len(kept) >= 4                             # in the summary and in the body
+    words = " ".join(texts(document))
+    assert "Nghị quyết số 01-NQ/ĐUK" in words         # a reader still sees the hyphen
+    assert "nhiệm kỳ 2020-2025" in words
