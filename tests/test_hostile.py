@@ -4,8 +4,6 @@ collect stays small in memory."""
 
 from __future__ import annotations
 
-import io
-import json
 import random
 import re
 import shutil

@@ -7,7 +7,6 @@ from __future__ import annotations
 import shutil
 import threading
 import time
-import zipfile
 from pathlib import Path
 
 import docx

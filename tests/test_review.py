@@ -4,7 +4,6 @@ as a reader does."""
 from __future__ import annotations
 
 import shutil
-from pathlib import Path
 
 import docx
 import pytest

@@ -5,7 +5,6 @@ reader honours sheet-scoped names; a unit list saved by Excel on a Vietnamese Wi
 from __future__ import annotations
 
 import shutil
-import subprocess
 import sys
 import time
 import tracemalloc
