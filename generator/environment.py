@@ -19,9 +19,9 @@ from typing import Any
 
 import jinja2
 from jinja2 import nodes
-from markupsafe import Markup
 from jinja2.exceptions import SecurityError
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SandboxedEnvironment
+from markupsafe import Markup
 
 from . import vnrules
 from .profiles import Profile
@@ -104,9 +104,8 @@ def _guarded_filter(name: str, fn):
         else:
             _check_args(rest, kwargs)
         return fn(*args, **kwargs)
-    for attr in ("jinja_pass_arg",):
-        if hasattr(fn, attr):
-            setattr(guarded, attr, getattr(fn, attr))
+    if hasattr(fn, "jinja_pass_arg"):  # a filter given the context or environment first
+        guarded.jinja_pass_arg = fn.jinja_pass_arg
     return guarded
 
 

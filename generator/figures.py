@@ -223,8 +223,8 @@ def _n(value) -> str:
 
 def consolidate(table: Table, returns: list[tuple[object, Figures]]) -> dict:
     """A table summed over every unit that reported, in its own shape: counts added,
-    percentages recomputed from the sums, yes/no answers counted (how many «Có», of how many
-    units the row was asked of)."""
+    percentages recomputed from the sums, yes/no answers counted (how many «Có», how many
+    answered, how many left it blank, of how many units the row was asked of)."""
     cols = columns(table)
     sums: dict[str, dict[str, object]] = {r.id: {} for r in table.rows}
     yes: dict[str, int] = {r.id: 0 for r in table.rows}
@@ -250,4 +250,5 @@ def consolidate(table: Table, returns: list[tuple[object, Figures]]) -> dict:
                     if isinstance(value, (int, float)) and not isinstance(value, bool):
                         sums[row.id][col.id] = sums[row.id].get(col.id, 0) + value
     full = computed(table, sums)
-    return {"values": full, "yes": yes, "asked": asked, "answered": answered}
+    blank = {r: asked[r] - answered[r] for r in asked}
+    return {"values": full, "yes": yes, "asked": asked, "answered": answered, "blank": blank}

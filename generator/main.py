@@ -10,7 +10,6 @@ from __future__ import annotations
 import multiprocessing
 import os
 import shutil
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -28,7 +27,7 @@ from .exceptions import os_reason
 from .renderer import CompiledTemplate, DocProperties
 from .campaign import CampaignData
 from .validate import load_campaign
-from .writer import _file_mode, zip_bytes
+from .writer import zip_bytes
 
 PACKAGE = Path(__file__).resolve().parent
 REPO = PACKAGE.parent
@@ -374,13 +373,9 @@ def _stage(data: bytes, target: Path, staging: Path) -> Path | None:
     try:
         if target.is_file() and target.stat().st_size == len(data) and target.read_bytes() == data:
             return None
-        fd, name = tempfile.mkstemp(dir=staging, prefix="van-ban-")
-        os.close(fd)
-        os.chmod(name, _file_mode())
-        transaction.write_file(Path(name), data)
     except OSError as exc:
-        raise OutputError(f"Không ghi được tệp tạm cho {target}: {os_reason(exc)}") from None
-    return Path(name)
+        raise OutputError(f"Không đọc được tệp {target}: {os_reason(exc)}") from None
+    return transaction.stage(staging, data, target)
 
 
 def _bytes(doc: Document, compiled: dict[str, CompiledTemplate]) -> bytes:

@@ -22,7 +22,7 @@ def _table() -> dict[str, dict[str, int]]:
     return json.loads((Path(__file__).parent / "font_metrics.json").read_text(encoding="utf-8"))
 
 
-def text_width_cm(text: str, size_pt: float, bold: bool = False) -> float:
+def width_cm(text: str, size_pt: float, bold: bool = False) -> float:
     """The width of ``text`` on one line at ``size_pt`` (an unknown character counts as an
     «n», a fair average)."""
     widths = _table()["bold" if bold else "regular"]

@@ -47,10 +47,9 @@ _FORGED = ("có khai báo DOCTYPE/ENTITY — tệp Word, Excel thật không có
            "để tấn công")
 _UTF16 = (b"\xff\xfe", b"\xfe\xff", b"<\x00", b"\x00<")
 MAIN_TYPES = {
-    "word/document.xml": {"application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"},
-    "xl/workbook.xml": {"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"},
+    "word/document.xml": "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml",
+    "xl/workbook.xml": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml",
 }
-_MACRO_TYPES = ("macroEnabled", "vbaProject", "vba")
 
 
 def safe_xml(data: bytes, part: str) -> etree._Element:
@@ -133,27 +132,23 @@ class Package:
         self._check_type(main)
 
     def _check_type(self, main: str) -> None:
-        """The main part must be a plain document or workbook: a macro-enabled file (.docm,
-        .xlsm) renamed .docx or .xlsx is refused, and so is any file carrying macros."""
+        """The main part must be a plain document or workbook: a file carrying macros (a
+        .docm or .xlsm renamed .docx or .xlsx) is refused, and so is a template or any other
+        kind of main part."""
         types = self.xml("[Content_Types].xml")
         if types is None:
             raise Refused("không phải tệp Office (thiếu phần [Content_Types].xml)")
-        declared = None
-        for el in types:
-            if el.get("PartName", "").lstrip("/") == main:
-                declared = el.get("ContentType", "")
-        macros = any("vbaproject" in n.lower() for n in self.names) or \
-            any(any(m.lower() in (el.get("ContentType") or "").lower() for m in _MACRO_TYPES)
-                for el in types)
-        if macros or (declared is not None and declared not in MAIN_TYPES[main]):
-            kind = ".docm" if self.kind == "docx" else ".xlsm"
-            if macros or "macro" in (declared or "").lower():
-                raise Refused(f"tệp có macro ({kind}) đặt tên .{self.kind}: không nhận tệp có macro; "
-                              f"hãy mở, chọn Save As → {'Word Document (.docx)' if self.kind == 'docx' else 'Excel Workbook (.xlsx)'} rồi gửi lại")
-            raise Refused(f"phần chính của tệp có kiểu «{printable(declared)}», không phải một tệp "
-                          f".{self.kind} bình thường (tệp mẫu, tệp có macro…); hãy lưu lại thành .{self.kind}")
-        if declared is None:
+        declared = {el.get("PartName", "").lstrip("/"): el.get("ContentType", "") for el in types}
+        if any("vbaproject" in n.lower() for n in self.names) or \
+                any("macroenabled" in t.lower() or "vba" in t.lower() for t in declared.values()):
+            save_as = "Word Document (.docx)" if self.kind == "docx" else "Excel Workbook (.xlsx)"
+            raise Refused(f"tệp có macro (.{self.kind[:-1]}m) đặt tên .{self.kind}: không nhận tệp có "
+                          f"macro; hãy mở, chọn Save As → {save_as} rồi gửi lại")
+        if main not in declared:
             raise Refused(f"không phải tệp .{self.kind} bình thường (không khai kiểu của phần chính)")
+        if declared[main] != MAIN_TYPES[main]:
+            raise Refused(f"phần chính của tệp có kiểu «{printable(declared[main])}», không phải một "
+                          f"tệp .{self.kind} bình thường (tệp mẫu…); hãy lưu lại thành .{self.kind}")
 
     def read(self, name: str) -> bytes | None:
         if name not in self.names:

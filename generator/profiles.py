@@ -9,6 +9,7 @@ not new code. A campaign picks a profile by id and may override any of its value
 from __future__ import annotations
 
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
@@ -181,18 +182,23 @@ def raw_profile(profile_id: str, _seen: tuple[str, ...] = ()) -> dict:
     return data
 
 
-def _day(text: str | None) -> date:
-    if not text:
-        return date.min
-    d, m, y = (int(part) for part in text.split("/"))
-    return date(y, m, d)
+@lru_cache(maxsize=1)
+def _dates_in_force() -> tuple[tuple[str, date, str], ...]:
+    """(kind, in force from, id) of every bundled profile, read once."""
+    from .schema import parse_date  # the one reading of a Vietnamese date
+
+    out = []
+    for profile_id in available():
+        raw = raw_profile(profile_id)
+        since = raw.get("in_force_from")
+        out.append((raw.get("kind"), parse_date(since) if since else date.min, profile_id))
+    return tuple(out)
 
 
 def in_force(kind: str, on: date) -> str:
     """The id of the profile of ``kind`` (``dang`` …) in force on ``on``: the newest whose
     ``in_force_from`` is not after it."""
-    candidates = [(_day(raw_profile(p).get("in_force_from")), p) for p in available()
-                  if raw_profile(p).get("kind") == kind]
+    candidates = [(since, pid) for k, since, pid in _dates_in_force() if k == kind]
     valid = [c for c in candidates if c[0] <= on]
     return max(valid or candidates)[1]
 

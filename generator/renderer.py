@@ -22,7 +22,7 @@ from xml.sax.saxutils import escape
 import jinja2
 from lxml import etree
 
-from . import measure, styles
+from . import measure, styles, vnrules
 from .exceptions import TemplateError
 from .profiles import Profile
 from .writer import Packed, pack
@@ -264,7 +264,7 @@ def size_issuer_rule(xml: str, profile: Profile) -> str:
     end = xml.find("</w:p>", named)
     pieces = re.findall(r"<w:t[^>]*>([^<]*)</w:t>|(<w:br/>)", xml[named:end])
     lines = "".join(text if not brk else "\n" for text, brk in pieces)
-    widest = max((measure.text_width_cm(html.unescape(line), profile.size("issuer"),
+    widest = max((measure.width_cm(html.unescape(line), profile.size("issuer"),
                                         profile.styles["issuer"].bold)
                   for line in lines.split("\n") if line.strip()), default=0)
     if not widest:
@@ -279,18 +279,7 @@ def size_issuer_rule(xml: str, profile: Profile) -> str:
 
 
 _TEXT = re.compile(r"(<w:t(?: [^>]*)?>)([^<]*)(</w:t>)")
-# a document symbol in running text: «01-NQ/ĐUK», «1847/QĐ-TTg», «30/2020/NĐ-CP»
-_SYMBOL_IN_TEXT = re.compile(r"\b\w+(?:[/-]\w+)*-\w+(?:[/-]\w+)*\b")
 _NO_BREAK_HYPHEN = '</w:t><w:noBreakHyphen/><w:t xml:space="preserve">'
-
-
-def _symbol(token: str) -> bool:
-    """A symbol, not a range of years or an ordinary compound: a slash in it, or a hyphen
-    between a number and capitals (``05-CT``), or capitals on both sides (``QĐ-TTg``)."""
-    if "/" in token:
-        return True
-    left, _, right = token.partition("-")
-    return right[:1].isupper() and (left[-1:].isdigit() or left[:1].isupper() and left.isupper())
 
 
 def keep_symbols_whole(xml: str) -> str:
@@ -303,9 +292,9 @@ def keep_symbols_whole(xml: str) -> str:
         inner = m.group(2)
         if "-" not in inner:
             return m.group(0)
-        fixed = _SYMBOL_IN_TEXT.sub(
-            lambda s: s.group(0).replace("-", _NO_BREAK_HYPHEN) if _symbol(s.group(0)) else s.group(0),
-            inner)
+        fixed = vnrules.SYMBOL.sub(
+            lambda s: s.group(0).replace("-", _NO_BREAK_HYPHEN) if vnrules.is_symbol(s.group(0))
+            else s.group(0), inner)
         if fixed == inner:
             return m.group(0)
         return '<w:t xml:space="preserve">' + fixed + m.group(3)
@@ -316,26 +305,37 @@ def keep_symbols_whole(xml: str) -> str:
 # its style does (a heading with nothing under it, followed by another heading: a run of
 # them would otherwise move to the next page all together)
 LOOSE = "\ue000"
+_PPR_HEAD = re.compile(r"<w:pPr>(?:<w:pStyle [^>]*/>)?")
+
+
+def _paragraph_before(xml: str, at: int) -> re.Match | None:
+    """The opening tag of the paragraph that ``at`` is in (or the last one before it)."""
+    while at > 0:
+        at = xml.rfind("<w:p", 0, at)
+        found = _PARAGRAPH.match(xml, at) if at >= 0 else None
+        if found:
+            return found
+    return None
+
+
+def _set_keep(xml: str, paragraph: re.Match, keep: bool) -> str:
+    """The paragraph opened by ``paragraph`` made to keep with the next one, or not, whatever
+    its style says (the property goes after the style, as the schema orders them)."""
+    element = "<w:keepNext/>" if keep else '<w:keepNext w:val="0"/>'
+    head = _PPR_HEAD.match(xml, paragraph.end())
+    if head:
+        return xml[:head.end()] + element + xml[head.end():]
+    return xml[:paragraph.end()] + f"<w:pPr>{element}</w:pPr>" + xml[paragraph.end():]
 
 
 def loosen(xml: str) -> str:
     """Paragraphs whose text carries :data:`LOOSE` made not to keep with the next."""
-    while True:
-        at = xml.find(LOOSE)
-        if at < 0:
-            return xml
-        starts = list(_PARAGRAPH.finditer(xml, 0, at))
+    while (at := xml.find(LOOSE)) >= 0:
         xml = xml[:at] + xml[at + len(LOOSE):]
-        if not starts:
-            continue
-        start = starts[-1]
-        head = xml[start.end():]
-        if head.startswith("<w:pPr>"):
-            style = re.match(r"<w:pPr>(<w:pStyle [^>]*/>)?", head)
-            insert = start.end() + style.end()
-            xml = xml[:insert] + '<w:keepNext w:val="0"/>' + xml[insert:]
-        else:
-            xml = xml[:start.end()] + '<w:pPr><w:keepNext w:val="0"/></w:pPr>' + xml[start.end():]
+        paragraph = _paragraph_before(xml, at)
+        if paragraph is not None:
+            xml = _set_keep(xml, paragraph, False)
+    return xml
 
 
 def keep_closing_lines(xml: str, recipients_label: str) -> str:
@@ -344,23 +344,10 @@ def keep_closing_lines(xml: str, recipients_label: str) -> str:
     page: Word and LibreOffice move the two together."""
     at = xml.find(f">{recipients_label}<")
     table = xml.rfind("<w:tbl>", 0, at) if at >= 0 else -1
-    if table < 0:
+    paragraph = _paragraph_before(xml, table) if table >= 0 else None
+    if paragraph is None or "<w:keepNext/>" in xml[paragraph.end():xml.find("</w:p>", paragraph.end())]:
         return xml
-    starts = [m for m in _PARAGRAPH.finditer(xml, 0, table)]
-    if not starts:
-        return xml
-    start = starts[-1]
-    end = xml.find("</w:p>", start.end())
-    if end < 0 or end > table:
-        return xml
-    head = xml[start.end():end]
-    if "<w:keepNext/>" in head:
-        return xml
-    if head.startswith("<w:pPr>"):
-        style = re.match(r"<w:pPr>(<w:pStyle [^>]*/>)?", head)
-        insert = start.end() + style.end()
-        return xml[:insert] + "<w:keepNext/>" + xml[insert:]
-    return xml[:start.end()] + "<w:pPr><w:keepNext/></w:pPr>" + xml[start.end():]
+    return _set_keep(xml, paragraph, True)
 
 
 def _nearby(xml: str, lineno: int | None) -> str:

@@ -94,7 +94,7 @@ class DocxCells:
                 el = sdt.find(f"{W}sdtPr/{W}{key}")
                 if el is not None and el.get(W + "val") and tc is not None:
                     self.tagged.setdefault(el.get(W + "val"), tc)
-        self.tables = [t for t in root.iter(W + "tbl")]
+        self.tables = list(root.iter(W + "tbl"))
         self._placed: dict[str, Placed | None] = {}
         self._taken: set[int] = set()
 

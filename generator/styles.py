@@ -128,14 +128,11 @@ def paragraph_properties(style: ElementStyle, container_cm: float) -> etree._Ele
     return ppr
 
 
-CELL_MARGINS_CM = measure.CELL_MARGINS_CM
-
-
 def _container_cm(key: str, profile: Profile) -> float:
     if key == "issuer_rule":
         return profile.page.header_left_cm
     if key in ("national_title", "motto"):
-        return profile.page.header_right_cm - CELL_MARGINS_CM
+        return profile.page.header_right_cm - measure.CELL_MARGINS_CM
     return text_width_cm(profile)
 
 
@@ -147,7 +144,7 @@ def _with_rule(key: str, element: ElementStyle, profile: Profile) -> ElementStyl
     text = {"national_title": profile.texts.national_title, "motto": profile.texts.motto}.get(key)
     if not text:
         return element
-    width = measure.text_width_cm(text, profile.size(key), element.bold)
+    width = measure.width_cm(text, profile.size(key), element.bold)
     return element.model_copy(update={"border_bottom_cm": round(width, 2), "underline": False})
 
 

@@ -28,14 +28,13 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
-from .exceptions import OutputError, UsageError
-from .exceptions import os_reason
+from .exceptions import OutputError, UsageError, os_reason
+from .writer import TEMP_SUFFIX, file_mode, write_atomic
 
 STATE = ".vanban"
 STAGING = "tam"
 JOURNAL = "nhat-ky.json"
 LOCK = "khoa"
-TEMP_SUFFIX = ".tmp"          # a file being written by ``writer.write_atomic``
 LOCK_WAIT = 30.0              # seconds to wait for another vanban working on the same folder
 
 try:  # POSIX
@@ -65,6 +64,20 @@ def write_file(path: Path, data: bytes) -> None:
         fh.write(data)
         fh.flush()
         os.fsync(fh.fileno())
+
+
+def stage(staging: Path, data: bytes, target: Path | str) -> Path:
+    """``data`` written to a new file in ``staging`` (from any process: the names never
+    clash), with the mode a plain file gets; ``target`` only names it in an error."""
+    try:
+        staging.mkdir(parents=True, exist_ok=True)
+        fd, name = tempfile.mkstemp(dir=staging, prefix="van-ban-")
+        os.close(fd)
+        os.chmod(name, file_mode())
+        write_file(Path(name), data)
+    except OSError as exc:
+        raise OutputError(f"Không ghi được tệp tạm cho {target}: {os_reason(exc)}") from None
+    return Path(name)
 
 
 @contextmanager
@@ -110,23 +123,11 @@ class Transaction:
         self.staging = root / STATE / STAGING
         self.moves: list[tuple[str, str]] = []   # (staged, target), relative to root
         self.deletes: list[str] = []
-        self._count = 0
-
-    def new_staged(self) -> Path:
-        """A fresh file name in the staging folder (the file is not created)."""
-        self.staging.mkdir(parents=True, exist_ok=True)
-        self._count += 1
-        return self.staging / f"{os.getpid()}-{self._count:06d}"
 
     def put(self, target: str, data: bytes) -> Path:
         """Stage ``data`` as the new content of ``target`` (a path relative to ``root``);
         return the staged file (its size and time are those the target will have)."""
-        staged = self.new_staged()
-        try:
-            write_file(staged, data)
-        except OSError as exc:
-            raise OutputError(f"Không ghi được tệp tạm cho {self.root / target}: "
-                              f"{os_reason(exc)}") from None
+        staged = stage(self.staging, data, self.root / target)
         self.adopt(staged, target)
         return staged
 
@@ -145,14 +146,11 @@ class Transaction:
         journal = {"moves": self.moves, "deletes": self.deletes}
         state = self.root / STATE
         try:
-            fd, tmp = tempfile.mkstemp(prefix=".nhat-ky.", suffix=TEMP_SUFFIX, dir=state)
-            os.close(fd)
-            write_file(Path(tmp), json.dumps(journal, ensure_ascii=False).encode("utf-8"))
-            os.replace(tmp, state / JOURNAL)
-            _fsync_dir(state)
-        except OSError as exc:
+            write_atomic(state / JOURNAL, json.dumps(journal, ensure_ascii=False).encode("utf-8"))
+        except OutputError:
             self.discard()
-            raise OutputError(f"Không ghi được vào thư mục {self.root}: {os_reason(exc)}") from None
+            raise
+        _fsync_dir(state)
         _apply(self.root)
 
     def discard(self) -> None:
@@ -215,7 +213,7 @@ def pending(root: Path) -> list[str]:
     out = []
     if (root / STATE / JOURNAL).is_file():
         out.append("một lần ghi bị ngắt giữa chừng (sẽ được ghi nốt ở lần chạy lệnh tiếp theo)")
-    left = [p for p in _leftovers(root) if p.name != JOURNAL]
+    left = _leftovers(root)
     if left:
         out.append(f"{len(left)} tệp tạm của lần chạy bị ngắt (sẽ được dọn ở lần chạy lệnh tiếp theo)")
     return out
@@ -224,7 +222,7 @@ def pending(root: Path) -> list[str]:
 def recover(root: Path) -> list[str]:
     """Finish the change a killed run had decided, remove what killed runs left; return what
     was done, in Vietnamese (nothing when there was nothing to do)."""
-    if not (root / STATE).is_dir() and not root.is_dir():
+    if not root.is_dir():
         return []
     done = []
     with lock(root):

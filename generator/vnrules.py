@@ -20,7 +20,9 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from babel.numbers import format_decimal
 
+from . import measure
 from .profiles import Profile
+from .styles import text_width_cm
 
 LOCALE = "vi"
 
@@ -35,13 +37,18 @@ _ROMAN = ((1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "X
 
 # --- text ---------------------------------------------------------------------------------
 
-_SYMBOL = re.compile(r"\w+(?:[/-]\w+)+")
+SYMBOL = re.compile(r"\w+(?:[/-]\w+)+")  # a candidate: words joined by «/» or «-»
 
 
-def _keeps_case(token: str) -> bool:
-    """A document symbol (``QĐ-TTg``, ``1847/QĐ-TTg``, ``05-CT/TW``): letters joined by ``/``
-    or ``-``, with a capital among them — it is written as issued, even inside capitals."""
-    return any(ch.isupper() for ch in token)
+def is_symbol(token: str) -> bool:
+    """Whether ``token`` (a :data:`SYMBOL` match) is a document symbol — ``01-NQ/ĐUK``,
+    ``1847/QĐ-TTg``, ``QĐ-TTg``, ``05-CT`` — rather than a range of years (``2020-2025``) or
+    a compound (``thi đua-khen``): a slash in it, or a hyphen between a number or capitals
+    and a capital. A symbol is written as issued: never upper-cased, never cut at its hyphen."""
+    if "/" in token:
+        return True
+    left, _, right = token.partition("-")
+    return right[:1].isupper() and (left.isdigit() or left.isupper())
 
 
 def upper(text: str) -> str:
@@ -49,9 +56,9 @@ def upper(text: str) -> str:
     symbols keep their own case (``Quyết định 1847/QĐ-TTg`` → ``QUYẾT ĐỊNH 1847/QĐ-TTg``)."""
     text = unicodedata.normalize("NFC", text)
     out, last = [], 0
-    for m in _SYMBOL.finditer(text):
+    for m in SYMBOL.finditer(text):
         out.append(text[last:m.start()].upper())
-        out.append(m.group(0) if _keeps_case(m.group(0)) else m.group(0).upper())
+        out.append(m.group(0) if is_symbol(m.group(0)) else m.group(0).upper())
         last = m.end()
     out.append(text[last:].upper())
     return unicodedata.normalize("NFC", "".join(out))
@@ -282,17 +289,15 @@ def break_lines(text: str, width_cm: float, size_pt: float, bold: bool,
 @lru_cache(maxsize=4096)
 def _break_lines(text: str, width_cm: float, size_pt: float, bold: bool,
                  before: frozenset[str] | None) -> tuple[str, ...]:
-    from .measure import text_width_cm
-
     # break only at a single space between two words: a run of spaces (the blank a number or
     # a date is written in by hand) stays inside its token
-    words = [w for w in re.split(r"(?<=\S) (?=\S)", text.strip())]
-    if len(words) < 2 or text_width_cm(text, size_pt, bold) <= width_cm:
+    words = re.split(r"(?<=\S) (?=\S)", text.strip())
+    if len(words) < 2 or measure.width_cm(text, size_pt, bold) <= width_cm:
         return (text,)
     starts = _BREAK_BEFORE if before is None else before
     keys = [upper(w.split()[0]) for w in words]
-    sizes = [text_width_cm(w, size_pt, bold) for w in words]
-    space = text_width_cm(" ", size_pt, bold)
+    sizes = [measure.width_cm(w, size_pt, bold) for w in words]
+    space = measure.width_cm(" ", size_pt, bold)
 
     def cost_of_break(i: int) -> int:  # a break before words[i]
         if before is not None:  # a sentence: before a new phrase, or after a comma
@@ -327,8 +332,6 @@ def wrap(text: str, profile: Profile, key: str, container_cm: float | None = Non
     """A centred line of text of the element ``key`` (a summary, a title, a «(Kèm theo …)»
     line) broken into lines by measure, between phrases: never inside a word, a name or a
     document symbol (``05-CT/TW`` is never cut at its hyphen). Lines joined with ``\n``."""
-    from .styles import text_width_cm
-
     width = (container_cm if container_cm is not None else text_width_cm(profile)) - 0.2
     style = profile.styles[key]
     return "\n".join(break_lines(text, width, profile.size(key), style.bold, before=_PHRASE_BEFORE))
@@ -338,10 +341,8 @@ def header(*, superior: str | None, issuer_lines: list[str], number: str, place_
            profile: Profile) -> Header:
     """The header block of a document issued by ``issuer_lines`` under ``superior``: each
     name broken into lines where a reader breaks it (lines the data gives are kept)."""
-    from .measure import CELL_MARGINS_CM
-
     texts = profile.texts
-    width = profile.page.header_left_cm - CELL_MARGINS_CM
+    width = profile.page.header_left_cm - measure.CELL_MARGINS_CM
 
     def lines(text: str, key: str) -> str:
         style = profile.styles[key]

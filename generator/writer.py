@@ -68,7 +68,10 @@ def docx_bytes(entries: list[tuple[str, bytes]]) -> bytes:
     return zip_bytes([pack(name, data) for name, data in entries])
 
 
-def _file_mode() -> int:
+TEMP_SUFFIX = ".tmp"  # a file being written; a run killed then leaves it (``transaction.recover``)
+
+
+def file_mode() -> int:
     """The mode a plain ``open()`` would give a new file (0644 under the usual umask)."""
     mask = os.umask(0)
     os.umask(mask)
@@ -84,9 +87,9 @@ def write_atomic(path: Path, data: bytes) -> bool:
         if path.is_file() and path.stat().st_size == len(data) and path.read_bytes() == data:
             return False
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=TEMP_SUFFIX, dir=path.parent)
         try:
-            os.chmod(tmp, _file_mode())
+            os.chmod(tmp, file_mode())
             with os.fdopen(fd, "wb") as fh:
                 fh.write(data)
                 fh.flush()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import sys
 from pathlib import Path
 
 import docx
@@ -16,6 +17,7 @@ REPO = Path(__file__).resolve().parent.parent
 DATA = REPO / "data"
 STATE = REPO / "examples" / "ubnd-van-hoa-cong-vu"
 SEED = REPO / "tests" / "fixtures" / "ke-hoach-so-ket-2021.txt"  # copy of shared/seed
+sys.path.insert(0, str(REPO / "tools"))  # fill_returns: fills skeletons as a Word user does
 
 
 @pytest.fixture(scope="session")

@@ -21,8 +21,7 @@ from generator import main as pipeline
 from generator import transaction
 from generator.exceptions import DataError, Problem, RenderFailure, TemplateError
 
-sys.path.insert(0, str(REPO / "tools"))
-import fill_returns  # noqa: E402
+import fill_returns  # tools/, put on the path by conftest
 
 TRIALS = 10
 

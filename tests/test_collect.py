@@ -6,7 +6,6 @@ from __future__ import annotations
 import io
 import random
 import shutil
-import sys
 import zipfile
 from pathlib import Path
 
@@ -17,8 +16,7 @@ import yaml
 from conftest import REPO, all_paragraphs, effective, run_cli, texts
 from generator import main as pipeline
 
-sys.path.insert(0, str(REPO / "tools"))
-import fill_returns  # noqa: E402
+import fill_returns  # tools/, put on the path by conftest
 
 SKIPPED = 5  # the first units (in file-name order) do not send anything back
 

@@ -19,8 +19,7 @@ from conftest import REPO, run_cli
 from generator import main as pipeline
 from generator import ooxml
 
-sys.path.insert(0, str(REPO / "tools"))
-import fill_returns  # noqa: E402
+import fill_returns  # tools/, put on the path by conftest
 
 
 def rezip(source: Path, target: Path, change=None, extra: dict[str, bytes] | None = None) -> Path:

@@ -5,7 +5,6 @@ figures is pointed out — with skeletons filled and spoiled the way Word users 
 from __future__ import annotations
 
 import shutil
-import sys
 import zipfile
 from pathlib import Path
 
@@ -20,8 +19,7 @@ from generator import figures as fig
 from generator import main as pipeline
 from generator.validate import load_campaign
 
-sys.path.insert(0, str(REPO / "tools"))
-import fill_returns  # noqa: E402
+import fill_returns  # tools/, put on the path by conftest
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 UNIT = "chi-bo-ban-dan-toc"

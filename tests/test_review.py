@@ -121,9 +121,9 @@ def _rule_cm(paragraph, container_cm: float) -> float | None:
 
 def test_title_rules_are_lines_as_long_as_the_text(party_plan, state_plan):
     from conftest import effective, find
-    from generator.measure import text_width_cm
+    from generator.measure import width_cm
     from generator.profiles import build_profile
-    from generator.styles import CELL_MARGINS_CM
+    from generator.measure import CELL_MARGINS_CM
     for plan, profile_id, text, size in ((party_plan, "dang-hd36", "ĐẢNG CỘNG SẢN VIỆT NAM", 15),
                                          (state_plan, "nha-nuoc-nd30", "Độc lập - Tự do - Hạnh phúc", 14)):
         profile = build_profile(profile_id)
@@ -131,18 +131,18 @@ def test_title_rules_are_lines_as_long_as_the_text(party_plan, state_plan):
         assert effective(paragraph, "underline") is False        # no line through the dots
         length = _rule_cm(paragraph, profile.page.header_right_cm - CELL_MARGINS_CM)
         assert length is not None
-        assert abs(length - text_width_cm(text, size, bold=True)) < 0.05, (text, length)
+        assert abs(length - width_cm(text, size, bold=True)) < 0.05, (text, length)
 
 
 def test_the_state_issuer_rule_is_a_third_to_a_half_of_the_name(state_plan):
-    from generator.measure import text_width_cm
+    from generator.measure import width_cm
     from generator.profiles import build_profile
     profile = build_profile("nha-nuoc-nd30")
     document = docx.Document(state_plan)
     rule = next(p for p in document.tables[0].rows[0].cells[0].paragraphs
                 if p.style.name == "VB Gạch dưới tên cơ quan")
     length = _rule_cm(rule, profile.page.header_left_cm)
-    name = max(text_width_cm(line, 13, bold=True) for line in ("ỦY BAN NHÂN DÂN", "TỈNH HÀ TĨNH"))
+    name = max(width_cm(line, 13, bold=True) for line in ("ỦY BAN NHÂN DÂN", "TỈNH HÀ TĨNH"))
     assert name / 3 <= length <= name / 2, (length, name)
 
 
@@ -153,7 +153,7 @@ WORDS_KEPT_WHOLE = ("HÀ TĨNH", "ĐẦU TƯ", "NÔNG NGHIỆP", "NÔNG THÔN", 
 
 
 def test_header_lines_break_between_phrases_in_every_skeleton(tmp_path):
-    from generator.measure import CELL_MARGINS_CM, text_width_cm
+    from generator.measure import CELL_MARGINS_CM, width_cm
     from generator.profiles import build_profile
     pipeline.build(DATA, tmp_path / "out")
     profile = build_profile("dang-hd36")
@@ -167,7 +167,7 @@ def test_header_lines_break_between_phrases_in_every_skeleton(tmp_path):
             lines = paragraph.text.split("\n")
             broken += len(lines) > 1
             for line in lines:
-                assert text_width_cm(line, 14, True) <= width, (path.stem, line)
+                assert width_cm(line, 14, True) <= width, (path.stem, line)
                 assert line.split()[-1] not in ("VÀ", "CÁC", "CỦA"), (path.stem, line)
             for pair in WORDS_KEPT_WHOLE:
                 first, second = pair.split()
@@ -192,7 +192,7 @@ def test_a_unit_gives_its_own_header_lines(tmp_path):
 
 
 def test_the_issuer_rule_of_each_state_skeleton_fits_its_own_name(tmp_path):
-    from generator.measure import text_width_cm
+    from generator.measure import width_cm
     from generator.profiles import build_profile
     profile = build_profile("nha-nuoc-nd30")
     pipeline.build(STATE, tmp_path / "out")
@@ -201,7 +201,7 @@ def test_the_issuer_rule_of_each_state_skeleton_fits_its_own_name(tmp_path):
         cell = docx.Document(path).tables[0].rows[0].cells[0]
         issuer = next(p for p in cell.paragraphs if p.style.name == "VB Tên cơ quan")
         rule = next(p for p in cell.paragraphs if p.style.name == "VB Gạch dưới tên cơ quan")
-        name = max(text_width_cm(line, 13, bold=True) for line in issuer.text.split("\n"))
+        name = max(width_cm(line, 13, bold=True) for line in issuer.text.split("\n"))
         length = _rule_cm(rule, profile.page.header_left_cm)
         assert name / 3 <= length <= name / 2, (path.stem, issuer.text, length, name)
         checked += 1

@@ -6,7 +6,6 @@ from __future__ import annotations
 import ast
 import random
 import shutil
-import sys
 from pathlib import Path
 
 import docx
@@ -14,8 +13,7 @@ import docx
 from conftest import REPO, run_cli, texts
 from generator import main as pipeline
 
-sys.path.insert(0, str(REPO / "tools"))
-import fill_returns  # noqa: E402
+import fill_returns  # tools/, put on the path by conftest
 
 PACKAGE = REPO / "generator"
 

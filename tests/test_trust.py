@@ -5,7 +5,6 @@ reader honours sheet-scoped names; a unit list saved by Excel on a Vietnamese Wi
 from __future__ import annotations
 
 import shutil
-import sys
 import time
 import tracemalloc
 from pathlib import Path
@@ -93,7 +92,6 @@ def test_a_template_may_not_make_a_huge_text(data, tmp_path):
 @pytest.fixture
 def record(data, tmp_path) -> Path:
     """One unit's return collected into ``data``: its record."""
-    sys.path.insert(0, str(REPO / "tools"))
     import random
 
     import fill_returns

@@ -9,9 +9,10 @@ import sys
 import zipfile
 from pathlib import Path
 
+import docx
 import pytest
 
-from conftest import REPO
+from conftest import REPO, texts
 
 
 @pytest.fixture(scope="module")
@@ -51,5 +52,6 @@ def test_new_and_build_from_the_installed_wheel(wheel, tmp_path):
     assert made.returncode == 0, made.stderr
     built = vanban("build", cwd=work / "x")
     assert built.returncode == 0, built.stderr
-    assert (work / "x" / "out" / "ke-hoach.docx").is_file()
+    plan = texts(docx.Document(work / "x" / "out" / "ke-hoach.docx"))   # the example, as made
+    assert "KẾ HOẠCH" in plan and "T/M BAN THƯỜNG VỤ" in plan
     assert len(list((work / "x" / "out" / "don-vi").glob("*.docx"))) == 49

@@ -76,15 +76,11 @@ class Totals:
         self._check(table, row)
         return self.sums[table][what].get(row, 0)
 
-    def _blank(self, table: str, row: str) -> int:
-        return self._answers(table, row, "asked") - self._answers(table, row, "answered")
-
     def _count(self, table: str, row: str, what: str) -> str:
         """A count of answers for a sentence: a visible blank while no unit asked has reported."""
         if not self._answers(table, row, "asked"):
             return NOT_IN
-        value = self._blank(table, row) if what == "blank" else self._answers(table, row, what)
-        return vnrules.figure(value)
+        return vnrules.figure(self._answers(table, row, what))
 
     def _yes_share(self, table: str, row: str) -> str:
         answered = self._answers(table, row, "answered")
@@ -120,7 +116,7 @@ class Totals:
             headers = ["TT", table.label_title, "Số đơn vị trả lời «Có»", "Số đơn vị đã trả lời",
                        "Số đơn vị để trống", "Tỷ lệ «Có» (%)"]
             body = [[str(i), r.label, _num(result["yes"][r.id]), _num(result["answered"][r.id]),
-                     _num(result["asked"][r.id] - result["answered"][r.id]),
+                     _num(result["blank"][r.id]),
                      _num(fig.ratio(result["yes"][r.id], result["answered"][r.id]), 1)]
                     for i, r in enumerate(rows, 1)]
             widths = fit_widths(5.0, [2.3, 2.3, 2.0, 2.0], page_width_cm(profile, False))
@@ -134,7 +130,7 @@ class Totals:
             cells = ["" if row.total else str(number), row.label] + ([row.unit or ""] if with_unit else [])
             for col in cols:
                 if row.type == "yesno":
-                    blank = result["asked"][row.id] - result["answered"][row.id]
+                    blank = result["blank"][row.id]
                     cells.append(f"{result['yes'][row.id]}/{result['answered'][row.id]}"
                                  + (f" ({blank} để trống)" if blank else ""))
                 else:
