@@ -82,10 +82,13 @@ class CampaignData:
     def members(self) -> dict[str, Member]:
         """Every unit by id, resolved once."""
         tables = self.appendix.tables if self.appendix else []
-        out = {}
+        out, forms = {}, {}
         for unit in self.units:
             level = self.levels[unit.level]
-            out[unit.id] = Member(unit, level, committee(unit, level), tuple(layouts(tables, unit)))
+            key = (unit.kind, unit.level)  # all that decides which forms and rows a unit fills
+            if key not in forms:
+                forms[key] = tuple(layouts(tables, unit))
+            out[unit.id] = Member(unit, level, committee(unit, level), forms[key])
         return out
 
     @cached_property

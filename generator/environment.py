@@ -252,14 +252,30 @@ class ProseError(Exception):
     """Prose that cannot be rendered; ``str()`` is a Vietnamese explanation."""
 
 
+_PROSE: dict[str, jinja2.Template] = {}   # compiled prose by text, for the life of the process
+_PROSE_KEPT = 20000                         # texts; past this the cache starts again
+
+
+def _prose_environment() -> jinja2.Environment:
+    env = ProseSandbox(undefined=jinja2.StrictUndefined, autoescape=False)
+    env.guard_filters()
+    return env
+
+
 class ProseRenderer:
-    """Renders prose strings against the data's values, compiling each distinct text once."""
+    """Renders prose strings against the data's values, compiling each distinct text once
+    per process (the same sandbox every time, so a long-running workspace compiles a text
+    once, not at every reload)."""
+
+    env: jinja2.Environment | None = None
 
     def __init__(self, values: dict[str, Any]):
-        self.env = ProseSandbox(undefined=jinja2.StrictUndefined, autoescape=False)
-        self.env.guard_filters()
+        if ProseRenderer.env is None:
+            ProseRenderer.env = _prose_environment()
         self.values = values
-        self._cache: dict[str, jinja2.Template] = {}
+        if len(_PROSE) > _PROSE_KEPT:
+            _PROSE.clear()
+        self._cache = _PROSE
 
     def render(self, text: str, extra: dict | None = None) -> str:
         """``text`` with its references filled; ``extra`` adds values (a unit's own)."""

@@ -71,6 +71,7 @@ _BROKEN_LETTERS = {"Ƣ": "Ư", "ƣ": "ư"}
 _BAD_CHARS = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\ufffe\uffff\u200b\u200c\u200d\u2060\ufeff"
                         "\ud800-\udfff]")
 _SPACES = re.compile(r"\s+")
+_BROKEN = re.compile("[" + "".join(_BROKEN_LETTERS) + "]")
 
 
 def _char_name(ch: str) -> str:
@@ -81,6 +82,9 @@ def clean_text(text: str) -> tuple[str, list[str]]:
     """The text as it should be: NFC, ``Ƣ``/``ƣ`` repaired, control characters gone, runs
     of white space (new lines included) made one space. Returns the text and the warnings
     (Vietnamese) for what was repaired or removed."""
+    if (text.isprintable() and unicodedata.is_normalized("NFC", text) and "  " not in text
+            and text == text.strip() and not _BROKEN.search(text)):
+        return text, []  # the common case, told at C speed: nothing to repair
     notes: list[str] = []
     text = unicodedata.normalize("NFC", text)
     broken = sorted({ch for ch in text if ch in _BROKEN_LETTERS})

@@ -187,15 +187,24 @@ def _choose(all_specs: list[Spec], unit_id: str | None) -> list[Spec]:
     return chosen
 
 
-def compile_templates(documents: list[Document], data: CampaignData,
-                      data_dir: Path) -> dict[str, CompiledTemplate]:
-    """Each template the documents use, compiled once for the run."""
-    env = template_environment(data.profile)
+def compile_templates(documents: list[Document], data: CampaignData, data_dir: Path,
+                      cache: dict | None = None) -> dict[str, CompiledTemplate]:
+    """Each template the documents use, compiled once for the run — or once for as long as
+    the file and the profile stay the same, when the caller keeps a ``cache`` between runs."""
+    env = None
     compiled: dict[str, CompiledTemplate] = {}
     for doc in documents:
-        if doc.template is not None and doc.template not in compiled:
-            compiled[doc.template] = CompiledTemplate(find_template(data_dir, doc.template), env,
-                                                      data.profile)
+        if doc.template is None or doc.template in compiled:
+            continue
+        path = find_template(data_dir, doc.template)
+        key = (str(path), manifest.file_hash(path), data.profile.model_dump_json())
+        if cache is not None and key in cache:
+            compiled[doc.template] = cache[key]
+            continue
+        env = env or template_environment(data.profile)
+        compiled[doc.template] = CompiledTemplate(path, env, data.profile)
+        if cache is not None:
+            cache[key] = compiled[doc.template]
     return compiled
 
 
@@ -213,11 +222,57 @@ def check(data_dir: Path) -> list[Problem]:
     return prepared.warnings
 
 
+@dataclass
+class Loaded:
+    """A campaign loaded, validated and planned: what a build starts from. A long-running
+    caller (the web workspace) keeps it while ``stamp`` — the inputs as they are on disk —
+    stays the same, so a build with nothing to do reads no data file again."""
+
+    stamp: tuple
+    data: CampaignData
+    problems: list[Problem]     # found while loading; a build adds those of the prose
+    every: list[Spec]
+    keys: dict[str, str]        # output → manifest key
+
+
+def input_stamp(data_dir: Path) -> tuple:
+    """Name, size and time of every input: the data files, the collected returns and the
+    templates. Any edit on disk changes it."""
+    seen = []
+    for folder in (data_dir, store.folder(data_dir), *template_dirs(data_dir)):
+        try:
+            with os.scandir(folder) as entries:
+                for entry in entries:
+                    if entry.is_file():
+                        st = entry.stat()
+                        seen.append((str(folder), entry.name, st.st_size, st.st_mtime_ns, st.st_ino))
+        except OSError:
+            seen.append((str(folder), "", -1, -1, -1))
+    return tuple(sorted(seen))
+
+
+def load(data_dir: Path, previous: Loaded | None = None) -> Loaded:
+    """The campaign of ``data_dir`` ready to build: ``previous`` itself when no input changed
+    since it was loaded. Raises one :class:`DataError` with every problem of the data."""
+    stamp = input_stamp(data_dir)
+    if previous is not None and previous.stamp == stamp:
+        return previous
+    data = load_campaign(data_dir)
+    problems = list(data.problems)
+    every = specs(data, problems)
+    if any(p.is_error for p in problems):
+        _documents(every, problems)  # adds the problems of the prose, then raises them all
+    return Loaded(stamp, data, problems, every, output_keys(every, data, data_dir))
+
+
 def build(data_dir: Path, out_dir: Path, unit_id: str | None = None, *, force: bool = False,
-          progress: Callable[[int], Callable[[int], None] | None] | None = None) -> BuildReport:
+          progress: Callable[[int], Callable[[int], None] | None] | None = None,
+          loaded: Loaded | None = None, templates: dict | None = None) -> BuildReport:
     """Generate the documents into ``out_dir``, redoing only those whose inputs changed
     (all of them with ``force``); remove the outputs that no longer correspond to the data.
-    ``progress(total)`` may return a function told how many documents were done.
+    ``progress(total)`` may return a function told how many documents were done. A caller
+    that keeps the campaign between builds passes it as ``loaded`` (see :func:`load`) and
+    its compiled templates as ``templates``.
 
     Three steps: *plan* (what is stale), *render* (every stale output's bytes, in parallel,
     staged beside the out folder; an error is carried back, not raised in a worker), and
@@ -225,37 +280,39 @@ def build(data_dir: Path, out_dir: Path, unit_id: str | None = None, *, force: b
     journal — see ``transaction.py``). A bad template or bad data leaves ``out_dir`` as it
     was; a build killed at any moment leaves it before or after (the next run finishes).
     """
-    data = load_campaign(data_dir)
-    problems = list(data.problems)
-    every = specs(data, problems)
-    if any(p.is_error for p in problems):
-        _documents(every, problems)  # adds the problems of the prose, then raises them all
+    loaded = loaded or load(data_dir)
+    data, every = loaded.data, loaded.every
     if out_dir.exists() and not out_dir.is_dir():
         raise UsageError(f"«{out_dir}» là một tệp, không phải thư mục để ghi kết quả")
     chosen = _choose(every, unit_id)
-    keys = output_keys(chosen, data, data_dir)
-    with transaction.lock(out_dir):
-        for note in transaction.recover(out_dir):
-            problems.append(Problem(str(out_dir), None, "", note, WARNING))
-        book = manifest.Manifest(out_dir)
-        # plan: what is stale
-        todo = [s for s in chosen if force or not book.fresh(s.output, keys[s.output])]
-        documents = _documents(todo, problems)
-        compiled = compile_templates(documents, data, data_dir)
-        report = BuildReport(warnings=problems)
-        redone = {s.output for s in todo}
-        report.unchanged = [s.output for s in chosen if s.output not in redone]
-        # render: every stale output staged, nothing in out_dir touched
-        change = transaction.Transaction(out_dir)
-        step = progress(len(documents)) if progress else None
-        try:
-            results = render_staged(documents, compiled, out_dir, change.staging, step)
-        except BaseException:
-            change.discard()
-            raise
-        # commit: renames, removals and the manifest, through one journal
-        removed = _removed(every, book, out_dir) if unit_id is None else []
-        _commit(change, book, keys, results, removed, report)
+    keys = loaded.keys
+    known = len(loaded.problems)
+    try:
+        with transaction.lock(out_dir):
+            problems = loaded.problems
+            for note in transaction.recover(out_dir):
+                problems.append(Problem(str(out_dir), None, "", note, WARNING))
+            book = manifest.Manifest(out_dir)
+            # plan: what is stale
+            todo = [s for s in chosen if force or not book.fresh(s.output, keys[s.output])]
+            documents = _documents(todo, problems)
+            compiled = compile_templates(documents, data, data_dir, templates)
+            report = BuildReport(warnings=list(problems))
+            redone = {s.output for s in todo}
+            report.unchanged = [s.output for s in chosen if s.output not in redone]
+            # render: every stale output staged, nothing in out_dir touched
+            change = transaction.Transaction(out_dir)
+            step = progress(len(documents)) if progress else None
+            try:
+                results = render_staged(documents, compiled, out_dir, change.staging, step)
+            except BaseException:
+                change.discard()
+                raise
+            # commit: renames, removals and the manifest, through one journal
+            removed = _removed(every, book, out_dir) if unit_id is None else []
+            _commit(change, book, keys, results, removed, report)
+    finally:
+        del loaded.problems[known:]  # this build's own findings are in its report only
     return report
 
 
@@ -272,8 +329,12 @@ def _removed(every: list[Spec], book: manifest.Manifest, out_dir: Path) -> list[
     """Outputs of an earlier build that the data no longer makes (a unit removed)."""
     current = {s.output for s in every}
     stale = {n for n in book.entries if n not in current}
-    stale |= {f"{UNITS_DIR}/{p.name}" for p in (out_dir / UNITS_DIR).glob("*.*")
-              if p.suffix in (".docx", ".xlsx") and f"{UNITS_DIR}/{p.name}" not in current}
+    try:
+        with os.scandir(out_dir / UNITS_DIR) as entries:
+            names = [f"{UNITS_DIR}/{e.name}" for e in entries if e.name.endswith((".docx", ".xlsx"))]
+    except OSError:
+        names = []
+    stale |= {n for n in names if n not in current}
     return sorted(stale)
 
 
