@@ -265,6 +265,20 @@ def status(data_dir: Path, csv_path: Path | None, xlsx_path: Path | None, today:
         click.echo(f"đã ghi {xlsx_path}")
 
 
+@cli.command()
+@DATA_OPTION
+@click.option("--out", "out_dir", type=click.Path(path_type=Path), default="out",
+              show_default=True, help="Thư mục ghi các văn bản sinh ra.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8765, show_default=True,
+              help="Cổng trên máy này (đang bận thì lấy cổng khác).")
+@click.option("--no-browser", is_flag=True, help="Không tự mở trình duyệt.")
+def serve(data_dir: Path, out_dir: Path, port: int, no_browser: bool) -> None:
+    """Mở không gian làm việc trên trình duyệt (chỉ trên máy này, có mã truy cập)."""
+    from .web.server import serve as run
+
+    run(data_dir, out_dir, port, not no_browser, say=click.echo)
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point: run the command and turn every error into a message and an exit code."""
     try:

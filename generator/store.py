@@ -102,6 +102,52 @@ class Changes:
         change.commit()
 
 
+def read_record(path: Path) -> Record:
+    return Record.model_validate(yaml.load(path.read_text(encoding="utf-8"),
+                                           Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)))
+
+
+def aside(data_dir: Path, kind: str) -> list[tuple[str, Record]]:
+    """The records kept in ``kind`` (``xung-dot`` or ``lich-su``): (file name, record), the
+    newest first; a file that cannot be read is passed over."""
+    out = []
+    for path in sorted((folder(data_dir) / kind).glob("*.yaml")):
+        try:
+            out.append((path.name, read_record(path)))
+        except (OSError, ValueError, yaml.YAMLError):
+            continue
+    return sorted(out, key=lambda pair: pair[1].source.collected, reverse=True)
+
+
+def settle(data_dir: Path, unit_id: str, kept: str, take_new: bool) -> None:
+    """Decide a conflict: the return kept aside as ``kept`` replaces the unit's current one
+    (which goes to the history), or is set aside in the history itself; nothing is lost."""
+    from .exceptions import UsageError
+
+    path = folder(data_dir) / CONFLICTS / kept
+    if "/" in kept or "\\" in kept or not kept.startswith(f"{unit_id}-") or not path.is_file():
+        raise UsageError(f"Không có bản xung đột «{kept}» của đơn vị «{unit_id}».")
+    with transaction.lock(folder(data_dir)):
+        new = read_record(path)
+        change = Transaction(folder(data_dir))
+        try:
+            if take_new:
+                current = path_of(data_dir, unit_id)
+                if current.is_file():
+                    old = read_record(current)
+                    change.put(aside_path(data_dir, HISTORY, old).relative_to(folder(data_dir)).as_posix(),
+                               old.dump())
+                change.put(f"{unit_id}.yaml", new.dump())
+            else:
+                change.put(aside_path(data_dir, HISTORY, new).relative_to(folder(data_dir)).as_posix(),
+                           new.dump())
+            change.delete(f"{CONFLICTS}/{kept}")
+        except BaseException:
+            change.discard()
+            raise
+        change.commit()
+
+
 def recover(data_dir: Path) -> list[str]:
     """Finish (or sweep away) a collection that was killed midway; what was done."""
     return transaction.recover(folder(data_dir)) if folder(data_dir).is_dir() else []

@@ -1,0 +1,156 @@
+"""One campaign held open by a long-running program (the web workspace): the same pipeline
+as the command line — load, check, build, collect, status — with the campaign kept loaded
+between requests and one change at a time.
+
+Nothing here decides a rule of its own: it calls ``main``, ``collect``, ``status``,
+``editing`` and keeps what they computed while the inputs on disk stay the same.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from . import editing, main as pipeline, manifest, store
+from .collect import CollectReport, collect
+from .exceptions import DataError, Problem, UsageError
+from .status import UnitStatus, statuses
+
+
+@dataclass
+class Progress:
+    """The build under way, for a page that shows it."""
+
+    running: bool = False
+    done: int = 0
+    total: int = 0
+    report: pipeline.BuildReport | None = None
+    error: str | None = None
+    problems: list[Problem] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Output:
+    name: str
+    fresh: bool            # up to date with the data
+    exists: bool
+    size: int
+
+
+class Workspace:
+    """The campaign of ``data_dir`` building into ``out_dir``."""
+
+    def __init__(self, data_dir: Path, out_dir: Path):
+        self.data_dir = data_dir
+        self.out_dir = out_dir
+        self._lock = threading.RLock()         # one change at a time in this process
+        self._loaded: pipeline.Loaded | None = None
+        self._templates: dict = {}
+        self._checked: tuple | None = None      # (stamp, problems)
+        self.progress = Progress()
+
+    # --- reading ------------------------------------------------------------------------
+
+    def loaded(self) -> pipeline.Loaded:
+        """The campaign as the files are now (loaded again only when one changed); raises
+        :class:`DataError` when it cannot be built."""
+        with self._lock:
+            self._loaded = pipeline.load(self.data_dir, self._loaded)
+            return self._loaded
+
+    def problems(self) -> list[Problem]:
+        """Every problem ``vanban check`` finds in the data (errors and warnings), found
+        again only when a file changed."""
+        with self._lock:
+            stamp = pipeline.input_stamp(self.data_dir)
+            if self._checked is None or self._checked[0] != stamp:
+                try:
+                    found = pipeline.prepare(self.data_dir, repair=False).warnings
+                except DataError as exc:
+                    found = exc.problems
+                self._checked = (stamp, list(found))
+            return self._checked[1]
+
+    def statuses(self, today: date | None = None) -> list[UnitStatus]:
+        return statuses(self.loaded().data, today or store.today())
+
+    def outputs(self) -> list[Output]:
+        """Every output the data makes, each up to date or to be rebuilt."""
+        loaded = self.loaded()
+        book = manifest.Manifest(self.out_dir)
+        out = []
+        for spec in loaded.every:
+            path = self.out_dir / spec.output
+            exists = path.is_file()
+            out.append(Output(spec.output, book.fresh(spec.output, loaded.keys[spec.output]),
+                              exists, path.stat().st_size if exists else 0))
+        return out
+
+    # --- changing -------------------------------------------------------------------------
+
+    def build(self, *, force: bool = False) -> pipeline.BuildReport:
+        """Build like ``vanban build``, reporting progress in :attr:`progress`."""
+        with self._lock:
+            self.progress = Progress(running=True)
+            try:
+                loaded = self.loaded()
+                report = pipeline.build(self.data_dir, self.out_dir, force=force,
+                                        progress=self._start, loaded=loaded,
+                                        templates=self._templates)
+            except DataError as exc:
+                self.progress = Progress(error="Dữ liệu có lỗi; chưa ghi tệp nào.",
+                                         problems=exc.problems)
+                raise
+            except Exception as exc:
+                self.progress = Progress(error=str(exc))
+                raise
+            self.progress = Progress(done=self.progress.total, total=self.progress.total,
+                                     report=report)
+            return report
+
+    def _start(self, total: int):
+        self.progress.total = total
+
+        def step(count: int) -> None:
+            self.progress.done += count
+        return step
+
+    def collect(self, paths: list[Path], *, replace: bool = False,
+                received: date | None = None) -> CollectReport:
+        with self._lock:
+            return collect(paths, self.data_dir, replace=replace, received=received)
+
+    def save_fields(self, name: str, values: dict[str, str], expected: str) -> list[Problem]:
+        with self._lock:
+            return editing.save_fields(self.data_dir, name, values, expected)
+
+    def save_units(self, table: editing.UnitTable, expected: str) -> list[Problem]:
+        with self._lock:
+            return editing.save_units(self.data_dir, table, expected)
+
+    def undo(self, name: str) -> None:
+        with self._lock:
+            editing.undo(self.data_dir, name)
+
+    # --- returns kept aside ----------------------------------------------------------------
+
+    def aside(self, kind: str) -> list[tuple[str, store.Record]]:
+        """The records kept in ``xung-dot/`` (conflicts) or ``lich-su/`` (replaced)."""
+        return store.aside(self.data_dir, kind)
+
+    def settle(self, unit_id: str, kept: str, take_new: bool) -> None:
+        """A conflict decided: the new return replaces the current one (which goes to the
+        history), or is dropped."""
+        with self._lock:
+            store.settle(self.data_dir, unit_id, kept, take_new)
+
+
+def safe_name(name: str) -> str:
+    """An uploaded file's name reduced to a plain file name (no folders, no odd characters)."""
+    name = name.replace("\\", "/").rsplit("/", 1)[-1].strip().lstrip(".")
+    keep = "".join(ch if ch.isalnum() or ch in "-_. ()" else "_" for ch in name)
+    if not keep:
+        raise UsageError("tên tệp trống")
+    return keep[:150]

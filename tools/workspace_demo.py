@@ -1,0 +1,122 @@
+"""The web workspace running in this process, for the tests, the screenshots and the bench.
+
+    python tools/workspace_demo.py SHOTS_DIR      # screenshots of every page at 1366×768
+
+``serving(data, out)`` starts ``vanban serve``'s application on a free loopback port in a
+thread and yields its address and token; ``filled_returns`` fills skeletons as a Word user
+would (``fill_returns.py``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import random
+import shutil
+import sys
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tools"))
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+@contextlib.contextmanager
+def serving(data: Path, out: Path, token: str = "demo-token"):
+    import uvicorn
+
+    from generator.web.app import create_app
+    from generator.web.server import HOST, free_port
+    from generator.workspace import Workspace
+
+    workspace = Workspace(data, out)
+    app = create_app(workspace, token)
+    port = free_port(0)
+    server = uvicorn.Server(uvicorn.Config(app, host=HOST, port=port, log_level="error",
+                                           lifespan="off"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    for _ in range(200):
+        if server.started:
+            break
+        time.sleep(0.05)
+    try:
+        yield f"http://{HOST}:{port}", token, workspace
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+
+
+def filled_returns(out: Path, target: Path, units: list[str], seed: int = 7) -> list[Path]:
+    import fill_returns
+
+    rng = random.Random(seed)
+    target.mkdir(parents=True, exist_ok=True)
+    made = []
+    for unit in units:
+        path = target / f"BC so ket - {unit}.docx"
+        fill_returns.fill(out / "don-vi" / f"{unit}.docx", path, rng)
+        made.append(path)
+    return made
+
+
+def browser(playwright):
+    return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+
+
+def screenshots(shots: Path) -> None:
+    """Every page of the example campaign, with returns taken and a conflict, at 1366×768."""
+    import tempfile
+
+    from playwright.sync_api import sync_playwright
+
+    from generator import main as pipeline
+
+    shots.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        shutil.copytree(ROOT / "data", root / "data",
+                        ignore=shutil.ignore_patterns("bao-cao", ".*"))
+        pipeline.build(root / "data", root / "out")
+        units = sorted(p.stem for p in (root / "out" / "don-vi").glob("*.docx"))
+        first = filled_returns(root / "out", root / "tra-ve", units[:20])
+        again = filled_returns(root / "out", root / "tra-ve-2", units[:1], seed=99)
+        with serving(root / "data", root / "out") as (base, token, _), sync_playwright() as pw:
+            b = browser(pw)
+            page = b.new_page(viewport={"width": 1366, "height": 768})
+            page.goto(f"{base}/?token={token}")
+            page.goto(f"{base}/nhan-bao-cao")
+            page.set_input_files("#tep-gui", [str(p) for p in first])
+            page.click("text=Nhận các tệp")
+            page.set_input_files("#tep-gui", [str(p) for p in again])
+            page.click("text=Nhận các tệp")
+            page.screenshot(path=str(shots / "nhan-bao-cao.png"))
+            page.click("text=so sánh hai bản")
+            page.screenshot(path=str(shots / "xung-dot.png"))
+            page.goto(f"{base}/")
+            page.click("button:has-text('Sinh văn bản')")
+            page.wait_for_selector("#ket-qua-sinh")
+            page.screenshot(path=str(shots / "tong-quan.png"))
+            page.screenshot(path=str(shots / "tong-quan-ca-trang.png"), full_page=True)
+            page.goto(f"{base}/du-lieu?tep=chien-dich.yaml#o-levels-1-report-deadline")
+            page.screenshot(path=str(shots / "du-lieu.png"))
+            page.goto(f"{base}/du-lieu?tep=ke-hoach.yaml#o-summary")
+            page.screenshot(path=str(shots / "du-lieu-ke-hoach.png"))
+            page.goto(f"{base}/don-vi")
+            page.screenshot(path=str(shots / "don-vi.png"))
+            page.goto(f"{base}/don-vi/{units[0]}")
+            page.screenshot(path=str(shots / "don-vi-chi-tiet.png"))
+            page.goto(f"{base}/van-ban")
+            page.screenshot(path=str(shots / "van-ban.png"))
+            page.goto(f"{base}/van-ban/xem/ke-hoach.docx")
+            page.screenshot(path=str(shots / "xem-van-ban.png"))
+            b.close()
+
+
+if __name__ == "__main__":
+    screenshots(Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "docs" / "anh")
