@@ -55,3 +55,47 @@ def test_new_and_build_from_the_installed_wheel(wheel, tmp_path):
     plan = texts(docx.Document(work / "x" / "out" / "ke-hoach.docx"))   # the example, as made
     assert "KẾ HOẠCH" in plan and "T/M BAN THƯỜNG VỤ" in plan
     assert len(list((work / "x" / "out" / "don-vi").glob("*.docx"))) == 49
+
+
+def test_the_workspace_starts_from_the_installed_wheel_and_stops_on_ctrl_c(wheel, tmp_path):
+    import re
+    import signal
+    import time
+    import urllib.request
+
+    site = tmp_path / "site"
+    subprocess.run([sys.executable, "-m", "pip", "install", "--no-deps", "--no-index", "-q",
+                    "--target", str(site), str(wheel)], check=True, capture_output=True, timeout=300)
+    names = set(zipfile.ZipFile(wheel).namelist())
+    assert {"generator/web/templates/base.html", "generator/web/static/vanban.css",
+            "generator/web/static/vanban.js"} <= names
+    env = {**os.environ, "PYTHONPATH": str(site), "PYTHONUNBUFFERED": "1"}
+    work = tmp_path / "work"
+    work.mkdir()
+    subprocess.run([sys.executable, "-m", "generator", "new", "x"], cwd=work, env=env, check=True,
+                   capture_output=True, timeout=120)
+    server = subprocess.Popen([sys.executable, "-m", "generator", "serve", "--no-browser", "--port", "0"],
+                              cwd=work / "x", env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                              text=True)
+    try:
+        line = server.stdout.readline()
+        address = re.search(r"http://127\.0\.0\.1:\d+/\?token=\S+", line).group(0)
+        root, token = address.split("?token=")
+        page = ""
+        for _ in range(100):
+            try:  # a script's way: the token as a header (a browser keeps it as a cookie)
+                asked = urllib.request.Request(root, headers={"X-Vanban-Token": token})
+                page = urllib.request.urlopen(asked, timeout=5).read().decode("utf-8")
+                break
+            except OSError:
+                time.sleep(0.1)
+        assert "Tổng quan" in page and "Đảng ủy Khối" in page
+        bare = root + "api/status"
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(bare, timeout=5)
+        assert refused.value.code == 401
+    finally:
+        server.send_signal(signal.SIGINT)
+        out, err = server.communicate(timeout=30)
+    assert server.returncode == 0, err
+    assert "Đã dừng vanban serve" in out

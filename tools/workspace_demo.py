@@ -91,7 +91,11 @@ def screenshots(shots: Path) -> None:
             page = b.new_page(viewport={"width": 1366, "height": 768})
             page.goto(f"{base}/?token={token}")
             page.goto(f"{base}/nhan-bao-cao")
-            page.set_input_files("#tep-gui", [str(p) for p in first])
+            page.set_input_files("#tep-gui", [str(p) for p in first[:15]])
+            page.fill("input[name=received]", "03/5/2021")   # on time
+            page.click("text=Nhận các tệp")
+            page.set_input_files("#tep-gui", [str(p) for p in first[15:]])
+            page.fill("input[name=received]", "12/5/2021")   # late
             page.click("text=Nhận các tệp")
             page.set_input_files("#tep-gui", [str(p) for p in again])
             page.click("text=Nhận các tệp")

@@ -41,5 +41,8 @@ def serve(data_dir: Path, out_dir: Path, port: int, open_browser: bool, token: s
         threading.Timer(0.8, lambda: webbrowser.open(address)).start()
     config = uvicorn.Config(app, host=HOST, port=port, log_level="warning", access_log=False,
                             server_header=False, lifespan="off")
-    uvicorn.Server(config).run()
+    try:
+        uvicorn.Server(config).run()
+    except KeyboardInterrupt:  # uvicorn stops gracefully, then passes Ctrl-C on
+        pass
     say("Đã dừng vanban serve; dữ liệu và văn bản vẫn nguyên vẹn.")

@@ -27,6 +27,7 @@ class FileResult:
     unit: str = ""
     reason: str = ""
     kept: str = ""             # a conflict: the name it is kept under in xung-dot/
+    unit_name: str = ""
     notes: list[str] = field(default_factory=list)
 
     @property
@@ -78,6 +79,9 @@ async def take(workspace: Workspace, uploads: list, *, replace: bool = False,
                                       notes=notes.get(path, [])))
         for path, why in report.refused:
             results.append(FileResult(saved.get(path, path.name), REFUSED, reason=why))
+        names = {u.id: u.name for u in workspace.loaded().data.units}
+        for r in results:
+            r.unit_name = names.get(r.unit, r.unit)
         return results, report
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
