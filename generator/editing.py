@@ -173,6 +173,13 @@ def fields(path: Path, name: str) -> list[Field]:
     return out
 
 
+def group_labels(name: str) -> dict[str, str]:
+    """The top-level keys of a data file with their descriptions, to title a form's groups."""
+    model = DATA_FILES.get(name)
+    fields_ = getattr(model, "model_fields", {}) if model else {}
+    return {key: (info.description or key).split(";")[0] for key, info in fields_.items()}
+
+
 def _set(document, loc: tuple, kind: str, text: str) -> None:
     node = document
     for part in loc[:-1]:

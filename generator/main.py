@@ -233,6 +233,7 @@ class Loaded:
     problems: list[Problem]     # found while loading; a build adds those of the prose
     every: list[Spec]
     keys: dict[str, str]        # output → manifest key
+    memo: dict = field(default_factory=dict)  # (template, inputs) → key, kept across loads
 
 
 def input_stamp(data_dir: Path) -> tuple:
@@ -262,7 +263,8 @@ def load(data_dir: Path, previous: Loaded | None = None) -> Loaded:
     every = specs(data, problems)
     if any(p.is_error for p in problems):
         _documents(every, problems)  # adds the problems of the prose, then raises them all
-    return Loaded(stamp, data, problems, every, output_keys(every, data, data_dir))
+    memo = previous.memo if previous is not None and len(previous.memo) < 100_000 else {}
+    return Loaded(stamp, data, problems, every, output_keys(every, data, data_dir, memo), memo)
 
 
 def build(data_dir: Path, out_dir: Path, unit_id: str | None = None, *, force: bool = False,
@@ -316,13 +318,23 @@ def build(data_dir: Path, out_dir: Path, unit_id: str | None = None, *, force: b
     return report
 
 
-def output_keys(chosen: list[Spec], data: CampaignData, data_dir: Path) -> dict[str, str]:
-    """The manifest key of each output: a hash of everything it is made from."""
+def output_keys(chosen: list[Spec], data: CampaignData, data_dir: Path,
+                memo: dict | None = None) -> dict[str, str]:
+    """The manifest key of each output: a hash of everything it is made from. A caller that
+    keeps ``memo`` between loads hashes again only the outputs whose inputs changed."""
     hashes = input_hashes(data, data_dir)
     templates = {t: manifest.file_hash(find_template(data_dir, t))
                  for t in {s.template for s in chosen if s.template}}
-    return {s.output: manifest.key([f"{d}:{hashes[d]}" for d in s.depends],
-                                   templates.get(s.template, "-")) for s in chosen}
+    memo = {} if memo is None else memo
+    keys = {}
+    for s in chosen:
+        template = templates.get(s.template, "-")
+        made_from = (template, *[f"{d}:{hashes[d]}" for d in s.depends])
+        key = memo.get(made_from)
+        if key is None:
+            key = memo[made_from] = manifest.key(list(made_from[1:]), template)
+        keys[s.output] = key
+    return keys
 
 
 def _removed(every: list[Spec], book: manifest.Manifest, out_dir: Path) -> list[str]:

@@ -51,7 +51,7 @@ def pdf_of(out_dir: Path, doc: str, timeout: float = 120) -> Path:
 PREVIEWS = Path(".vanban") / "xem"   # page images, under the out folder
 
 
-def pages_of(out_dir: Path, doc: str, resolution: int = 60, timeout: float = 120) -> list[Path]:
+def pages_of(out_dir: Path, doc: str, resolution: int = 75, timeout: float = 120) -> list[Path]:
     """PNG images of the pages of ``doc`` at ``resolution`` dpi (through its PDF and
     poppler's pdftoppm), made again only when the document changed."""
     pdf = pdf_of(out_dir, doc, timeout)

@@ -278,7 +278,7 @@ def size_issuer_rule(xml: str, profile: Profile) -> str:
     return xml[:start + place] + ind + xml[start + place:]
 
 
-_TEXT = re.compile(r"(<w:t(?: [^>]*)?>)([^<]*)(</w:t>)")
+_TEXT_WITH_HYPHEN = re.compile(r"(<w:t(?: [^>]*)?>)([^<]*-[^<]*)(</w:t>)")  # only these can change
 _NO_BREAK_HYPHEN = '</w:t><w:noBreakHyphen/><w:t xml:space="preserve">'
 
 
@@ -298,7 +298,7 @@ def keep_symbols_whole(xml: str) -> str:
         if fixed == inner:
             return m.group(0)
         return '<w:t xml:space="preserve">' + fixed + m.group(3)
-    return _TEXT.sub(text, xml)
+    return _TEXT_WITH_HYPHEN.sub(text, xml)
 
 
 # put at the start of a block's text: this paragraph does not keep with the next one, though

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import asdict
 
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
@@ -35,7 +36,7 @@ def routes(site) -> list[Route]:
 
     async def build(request: Request):
         await site.form(request)  # the CSRF check of a page's own call; a script sends the token
-        report = ws.build(force=request.query_params.get("force") == "1")
+        report = await run_in_threadpool(ws.build, force=request.query_params.get("force") == "1")
         return JSONResponse({"written": report.written, "unchanged": len(report.unchanged),
                              "removed": report.removed,
                              "warnings": [problem_json(p) for p in report.warnings]})

@@ -12,6 +12,7 @@ from datetime import date
 from pathlib import Path
 from urllib.parse import quote
 
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import FileResponse, RedirectResponse, Response
@@ -77,7 +78,7 @@ def routes(site) -> list[Route]:
     async def build(request: Request):
         form = await site.form(request)
         try:
-            report = ws.build(force=form.get("force") == "1")
+            report = await run_in_threadpool(ws.build, force=form.get("force") == "1")
         except DataError as exc:
             return overview(request, build_error=exc.problems, status=422)
         return overview(request, build=report)
@@ -124,6 +125,7 @@ def routes(site) -> list[Route]:
                          editable=name in editing.EDITABLE, fields=fields, loose=loose,
                          lines=text.splitlines(), version=editing.version(path), refs=refs,
                          previews=previews, saved=saved, stale=stale,
+                         groups=editing.group_labels(name),
                          can_undo=editing.can_undo(ws.data_dir, name))
 
     async def data(request: Request):
@@ -137,7 +139,8 @@ def routes(site) -> list[Route]:
             raise HTTPException(404, f"Tệp «{name}» không sửa được ở đây.")
         values = {k[2:]: str(v) for k, v in form.multi_items() if k.startswith("f:")}
         try:
-            problems = ws.save_fields(name, values, str(form.get("version", "")))
+            problems = await run_in_threadpool(ws.save_fields, name, values,
+                                               str(form.get("version", "")))
         except editing.Stale as exc:
             return data_page(request, name, values=values, stale=str(exc), status=409)
         if any(p.is_error and p.file == name for p in problems):
@@ -176,7 +179,8 @@ def routes(site) -> list[Route]:
         levels = loaded.data.campaign.levels if loaded else []
         kinds = loaded.data.campaign.unit_kinds if loaded else []
         outputs = {o.name for o in ws.outputs() if o.exists} if loaded else set()
-        return site.page(request, "don-vi.html", status, table=table, statuses=by_id,
+        names = {lv.id: lv.name for lv in levels} | {k.id: k.name for k in kinds}
+        return site.page(request, "don-vi.html", status, table=table, statuses=by_id, names=names,
                          problems=mine, levels=levels, kinds=kinds, message=message,
                          version=editing.version(ws.data_dir / editing.UNITS_FILE),
                          labels=UNIT_LABELS, columns=list(UNIT_COLUMNS), outputs=outputs,
@@ -191,9 +195,9 @@ def routes(site) -> list[Route]:
     def _row(form) -> dict[str, str]:
         return {c: str(form.get(f"u:{c}", "")).strip() for c in UNIT_COLUMNS}
 
-    def _save_table(request, table, version, ok: str, back: str):
+    async def _save_table(request, table, version, back: str):
         try:
-            problems = ws.save_units(table, version)
+            problems = await run_in_threadpool(ws.save_units, table, version)
         except editing.Stale as exc:
             return units_page(request, message=str(exc), status=409)
         if any(p.is_error and p.file == editing.UNITS_FILE for p in problems):
@@ -214,7 +218,7 @@ def routes(site) -> list[Route]:
             return units_page(request, message=f"Đã có đơn vị mã «{row['id']}».", status=422)
         _with_columns(table, row)
         table.rows.append(row)
-        return _save_table(request, table, str(form.get("version", "")), "", "/don-vi")
+        return await _save_table(request, table, str(form.get("version", "")), "/don-vi")
 
     async def unit_edit(request: Request):
         unit_id = request.path_params["unit"]
@@ -226,8 +230,8 @@ def routes(site) -> list[Route]:
         row = _row(form)
         _with_columns(table, row)
         table.rows[index] = {**table.rows[index], **row}
-        return _save_table(request, table, str(form.get("version", "")), "",
-                           f"/don-vi/{quote(row['id'] or unit_id)}")
+        return await _save_table(request, table, str(form.get("version", "")),
+                                 f"/don-vi/{quote(row['id'] or unit_id)}")
 
     async def unit_remove(request: Request):
         unit_id = request.path_params["unit"]
@@ -237,7 +241,7 @@ def routes(site) -> list[Route]:
         if len(kept) == len(table.rows):
             raise HTTPException(404, f"Không có đơn vị mã «{unit_id}».")
         table.rows = kept
-        return _save_table(request, table, str(form.get("version", "")), "", "/don-vi")
+        return await _save_table(request, table, str(form.get("version", "")), "/don-vi")
 
     async def unit(request: Request):
         unit_id = request.path_params["unit"]
@@ -288,7 +292,7 @@ def routes(site) -> list[Route]:
         for row in rows:
             _with_columns(table, row)
         table.rows = rows
-        return _save_table(request, table, version, "", "/don-vi")
+        return await _save_table(request, table, version, "/don-vi")
 
     def _scratch() -> Path:
         folder = ws.data_dir / ".vanban"
@@ -311,7 +315,7 @@ def routes(site) -> list[Route]:
         if path.suffix != ".docx":
             raise HTTPException(404, "Chỉ văn bản Word mới có bản PDF.")
         try:
-            made = pdf.pdf_of(ws.out_dir, request.path_params["path"])
+            made = await run_in_threadpool(pdf.pdf_of, ws.out_dir, request.path_params["path"])
         except pdf.PdfError as exc:
             raise UsageError(str(exc)) from None
         return download(made)
@@ -327,7 +331,7 @@ def routes(site) -> list[Route]:
                     ".docx về và mở bằng Word.")
         else:
             try:
-                pages = [p.name for p in pdf.pages_of(ws.out_dir, relative)]
+                pages = [p.name for p in await run_in_threadpool(pdf.pages_of, ws.out_dir, relative)]
             except pdf.PdfError as exc:
                 note = f"Không xem trước được: {exc}"
         return site.page(request, "xem-van-ban.html", relative=relative, pages=pages, note=note)

@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from starlette.concurrency import run_in_threadpool
+
 from ..collect import CollectReport
 from ..ooxml import MAX_FILE
 from ..workspace import Workspace, safe_name
@@ -63,7 +65,8 @@ async def take(workspace: Workspace, uploads: list, *, replace: bool = False,
             saved[target] = shown
         if not saved:
             return results, None
-        report = workspace.collect(sorted(saved), replace=replace, received=received)
+        report = await run_in_threadpool(workspace.collect, sorted(saved), replace=replace,
+                                         received=received)
         notes: dict[Path, list[str]] = {}
         for path, note in report.notes:
             notes.setdefault(path, []).append(note)

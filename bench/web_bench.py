@@ -1,0 +1,101 @@
+"""Benchmark: the web workspace on a large campaign, measured from the server's side of
+HTTP (a real uvicorn on loopback, requests from this process).
+
+    python bench/web_bench.py [N] [--repeat R]
+
+A synthetic campaign of N units (default 1,000; see build_bench.py), served by `vanban
+serve`'s application. Prints, for requests to the running server:
+
+- the first build (cold: the campaign is loaded, everything rendered);
+- a warm no-op rebuild: POST /api/build with nothing changed (median of R, default 20);
+- one unit renamed through the page (POST /don-vi/<id>/sua: version check, validation of
+  the whole campaign in a scratch copy, atomic write), then the rebuild it causes
+  (POST /api/build; median of R edits);
+- 50 returned reports uploaded at once: POST /api/collect (multipart, 50 files).
+
+Asserts nothing; prints figures.
+"""
+
+from __future__ import annotations
+
+import random
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tools"))
+sys.path.insert(0, str(ROOT / "bench"))
+
+import httpx  # noqa: E402
+
+from build_bench import make_campaign  # noqa: E402
+from generator.web import security  # noqa: E402
+from workspace_demo import serving  # noqa: E402
+
+
+def timed(call):
+    started = time.perf_counter()
+    answer = call()
+    answer.raise_for_status() if answer.status_code >= 400 else None
+    return time.perf_counter() - started, answer
+
+
+def main() -> None:
+    args = sys.argv[1:]
+    n = int(args[0]) if args and args[0].isdigit() else 1000
+    repeat = int(args[args.index("--repeat") + 1]) if "--repeat" in args else 20
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        make_campaign(root / "data", n)
+        with serving(root / "data", root / "out") as (base, token, ws):
+            client = httpx.Client(base_url=base, headers={"X-Vanban-Token": token}, timeout=600)
+            cold, answer = timed(lambda: client.post("/api/build"))
+            print(f"N = {n} đơn vị, {len(answer.json()['written'])} tệp")
+            print(f"lần sinh đầu (nạp chiến dịch, sinh mọi văn bản): {cold:.2f} s")
+            noop = [timed(lambda: client.post("/api/build"))[0] for _ in range(repeat)]
+            print(f"sinh lại khi không có gì đổi: trung vị {statistics.median(noop) * 1000:.1f} ms "
+                  f"(nhỏ nhất {min(noop) * 1000:.1f}, lớn nhất {max(noop) * 1000:.1f}; {repeat} lần)")
+            unit = ws.loaded().data.units[7]
+            saves, rebuilds, written = [], [], set()
+            for i in range(repeat):
+                page = client.get("/don-vi").text
+                version = page.split('name="version" value="', 1)[1].split('"', 1)[0]
+                form = {"csrf": security.csrf_for(token), "version": version, "u:id": unit.id,
+                        "u:name": f"{unit.name} (sửa {i})", "u:level": unit.level, "u:kind": unit.kind}
+                took, answer = timed(lambda: client.post(f"/don-vi/{unit.id}/sua", data=form))
+                assert answer.status_code == 303, answer.text[:500]
+                saves.append(took)
+                took, answer = timed(lambda: client.post("/api/build"))
+                rebuilds.append(took)
+                written |= set(answer.json()["written"])
+            print(f"lưu tên một đơn vị qua trang (kiểm tra cả chiến dịch rồi ghi): trung vị "
+                  f"{statistics.median(saves) * 1000:.0f} ms")
+            print(f"sinh lại sau khi sửa một đơn vị: trung vị {statistics.median(rebuilds) * 1000:.1f} ms "
+                  f"(nhỏ nhất {min(rebuilds) * 1000:.1f}, lớn nhất {max(rebuilds) * 1000:.1f}); "
+                  f"tệp ghi lại: {', '.join(sorted(written))}")
+            import fill_returns
+
+            batch = root / "tra-ve"
+            batch.mkdir()
+            rng = random.Random(5)
+            units = [u.id for u in ws.loaded().data.units][:50]
+            paths = []
+            for u in units:
+                target = batch / f"{u}.docx"
+                fill_returns.fill(root / "out" / "don-vi" / f"{u}.docx", target, rng)
+                paths.append(target)
+            files = [("files", (p.name, p.read_bytes(), "application/octet-stream")) for p in paths]
+            size = sum(len(f[1][1]) for f in files)
+            took, answer = timed(lambda: client.post("/api/collect", files=files))
+            codes = [f["code"] for f in answer.json()["files"]]
+            print(f"nhận 50 báo cáo gửi lên một lần ({size / 1024 / 1024:.1f} MB): {took:.2f} s — "
+                  f"{took / 50 * 1000:.0f} ms/tệp; nhận mới {codes.count('taken')}, "
+                  f"không nhận {codes.count('refused')}")
+
+
+if __name__ == "__main__":
+    main()
