@@ -45,7 +45,9 @@ def site(tmp_path):
     first = client.get(f"/?token={TOKEN}")
     assert first.status_code == 303 and first.headers["location"] == "/"
     assert "HttpOnly" in first.headers["set-cookie"] and "SameSite=Strict" in first.headers["set-cookie"]
-    client.cookies.set(security.COOKIE, TOKEN)
+    name = first.headers["set-cookie"].split("=", 1)[0]
+    assert name == f"{security.COOKIE}_8765"   # one cookie per port: two campaigns side by side
+    client.cookies.set(name, TOKEN)
     return client, ws
 
 
@@ -83,6 +85,8 @@ def test_without_the_token_nothing_answers(site):
     assert bare.get("/?token=sai").status_code == 403
     assert bare.get("/api/status", headers={"X-Vanban-Token": TOKEN}).status_code == 200
     assert bare.get(f"/api/status?token={TOKEN}").status_code == 200
+    # the cookie of a workspace on another port opens nothing here
+    assert bare.get("/", headers={"cookie": f"{security.COOKIE}_9999={TOKEN}"}).status_code == 401
 
 
 def test_a_host_that_is_not_this_computer_is_refused(site):

@@ -304,7 +304,8 @@ def routes(site) -> list[Route]:
     async def documents(request: Request):
         loaded, problems = _loaded_or_problems(ws)
         outputs = ws.outputs() if loaded else []
-        return site.page(request, "van-ban.html", outputs=outputs, problems=problems,
+        units = {f"don-vi/{u.id}": u.name for u in loaded.data.units} if loaded else {}
+        return site.page(request, "van-ban.html", outputs=outputs, problems=problems, units=units,
                          has_pdf=pdf.soffice() is not None)
 
     async def document_file(request: Request):

@@ -21,7 +21,13 @@ from urllib.parse import parse_qsl, urlencode
 
 from starlette.datastructures import Headers
 
-COOKIE = "vanban_token"
+COOKIE = "vanban_token"      # + the port: cookies are not kept apart by port, two campaigns
+                             # served side by side on one computer must not share one
+
+
+def cookie_name(scope) -> str:
+    server = scope.get("server") or ("", 0)
+    return f"{COOKIE}_{server[1]}"
 HEADER = "x-vanban-token"
 CSRF_HEADER = "x-csrf-token"
 CSRF_FIELD = "csrf"
@@ -80,14 +86,15 @@ class Guard:
             if scope["method"] == "GET" and not api:
                 # the address printed at start: keep the token as a cookie, drop it from the bar
                 rest = urlencode([(k, v) for k, v in query.items() if k != "token"])
-                return await _redirect(send, scope["path"] + ("?" + rest if rest else ""), self.token)
+                return await _redirect(send, scope["path"] + ("?" + rest if rest else ""),
+                                       cookie_name(scope), self.token)
             scope["vanban.via"] = "header"
         elif _same(headers.get(HEADER), self.token):
             scope["vanban.via"] = "header"
-        elif _same(cookies.get(COOKIE), self.token):
+        elif _same(cookies.get(cookie_name(scope)), self.token):
             scope["vanban.via"] = "cookie"
         else:
-            given = query.get("token") or headers.get(HEADER) or cookies.get(COOKIE)
+            given = query.get("token") or headers.get(HEADER) or cookies.get(cookie_name(scope))
             return await _deny(send, 403 if given else 401, api, "Cần mã truy cập",
                                "Hãy mở đúng địa chỉ mà lệnh «vanban serve» in ra (có phần "
                                "?token=…). Mã truy cập đổi mỗi lần chạy lại vanban serve.")
@@ -118,10 +125,10 @@ def _cookies(header: str) -> dict[str, str]:
     return out
 
 
-async def _redirect(send, location: str, token: str) -> None:
+async def _redirect(send, location: str, cookie: str, token: str) -> None:
     await send({"type": "http.response.start", "status": 303, "headers": [
         (b"location", location.encode("utf-8")),
-        (b"set-cookie", f"{COOKIE}={token}; Path=/; HttpOnly; SameSite=Strict".encode()),
+        (b"set-cookie", f"{cookie}={token}; Path=/; HttpOnly; SameSite=Strict".encode()),
         (b"cache-control", b"no-store"), (b"content-length", b"0")]})
     await send({"type": "http.response.body", "body": b""})
 
