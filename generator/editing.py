@@ -90,6 +90,18 @@ class Field:
     comment: str = ""
     prose: bool = False     # may refer to data values with {{ … }}
     problems: list[Problem] = field(default_factory=list)
+    choices: list[tuple[str, str]] = field(default_factory=list)   # (value, words) for a list
+
+
+def format_choices() -> list[tuple[str, str]]:
+    """What ``format`` may say: a kind (the profile in force on the plan's date) or a profile."""
+    from . import profiles
+
+    out = [("dang", "dang — văn bản của Đảng, thể thức có hiệu lực vào ngày kế hoạch"),
+           ("nha-nuoc", "nha-nuoc — văn bản nhà nước, thể thức có hiệu lực vào ngày kế hoạch")]
+    for profile_id in profiles.available():
+        out.append((profile_id, f"{profile_id} — {profiles.raw_profile(profile_id).get('name', '')}"))
+    return out
 
 
 def _model_field(model, loc: tuple):
@@ -170,6 +182,9 @@ def fields(path: Path, name: str) -> list[Field]:
     document = load_document(path)
     if isinstance(document, CommentedMap):
         walk(document, ())
+    for f in out:
+        if name == "chien-dich.yaml" and f.key == "format":
+            f.choices = format_choices()
     return out
 
 
@@ -203,6 +218,8 @@ def _set(document, loc: tuple, kind: str, text: str) -> None:
             value = stripped        # validation says what is wrong with it, at its place
     else:
         value = text.strip() or None
+        if value is None and old in (None, ""):
+            return  # still empty, written as it was
         if isinstance(old, str) and value is not None and type(old) is not str:
             value = type(old)(value)  # a quoted or block scalar stays so
     if str(old if old is not None else "") != str(value if value is not None else "") \

@@ -437,3 +437,16 @@ def test_broken_data_still_opens_every_page_and_the_build_says_why(site):
     api = client.post("/api/build", headers={"X-CSRF-Token": CSRF})
     assert api.status_code == 422 and api.json()["problems"][0]["file"] == "chien-dich.yaml"
     assert {p: p.read_bytes() for p in ws.out_dir.rglob("*.docx")} == before
+
+
+def test_the_format_is_chosen_from_the_profiles_vanban_has(site):
+    client, ws = site
+    html = client.get("/du-lieu").text
+    select = re.search(r'<select name="f:format".*?</select>', html, re.S).group(0)
+    assert re.findall(r'<option value="([^"]+)"', select) == [
+        "dang", "nha-nuoc", "dang-hd05-2026", "dang-hd36", "nha-nuoc-nd30"]
+    assert ws.loaded().data.profile.id == "dang-hd36"      # «dang» on the plan's date, 2021
+    form = _form(client, "chien-dich.yaml")
+    assert client.post("/du-lieu/luu", data={**form, "f:format": "dang-hd05-2026"}).status_code == 303
+    assert ws.loaded().data.profile.id == "dang-hd05-2026"
+    assert "format: dang-hd05-2026" in (ws.data_dir / "chien-dich.yaml").read_text(encoding="utf-8")

@@ -159,7 +159,10 @@ def routes(site) -> list[Route]:
         from ..contexts.common import prose_values
         from ..environment import ProseRenderer
 
-        loaded = ws.loaded()
+        loaded, _ = _loaded_or_problems(ws)
+        if loaded is None:
+            return Response("(dữ liệu đang có lỗi nên chưa xem trước được; xem trang Tổng quan)",
+                            status_code=422, media_type="text/plain; charset=utf-8")
         try:
             text = ProseRenderer(prose_values(loaded.data)).render(str(form.get("text", "")))
             return Response(text, media_type="text/plain; charset=utf-8")
