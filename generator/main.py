@@ -17,6 +17,7 @@ from typing import Callable
 from . import manifest, store, transaction
 from .contexts.common import Prose, prose_values
 from .contexts.consolidated import consolidated_context
+from .contexts.digest import OUTPUT as DIGEST, digest_context
 from .contexts.forms import forms_context
 from .contexts.outline import outline_context
 from .contexts.plan import plan_context
@@ -122,6 +123,8 @@ def specs(data: CampaignData, problems: list[Problem]) -> list[Spec]:
         out.append(Spec("bao-cao-tong-hop.docx", "bao-cao-tong-hop.docx",
                         [CAMPAIGN, PLAN, OUTLINE, FORMS, REPORT, UNITS, RETURNS],
                         lambda: consolidated_context(data, outline_prose, report_prose)))
+        out.append(Spec(DIGEST, DIGEST, [CAMPAIGN, PLAN, OUTLINE, UNITS, RETURNS],
+                        lambda: digest_context(data, outline_prose)))
         builder = UnitContexts(data, outline_prose)
         for unit in data.units:
             depends = [CAMPAIGN, PLAN, OUTLINE, FORMS, f"unit:{unit.id}"]

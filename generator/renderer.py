@@ -22,6 +22,7 @@ from xml.sax.saxutils import escape
 import jinja2
 from lxml import etree
 
+from .structure import MARK_ID_BASE, MARK_OPEN, MARK_CLOSE, part_mark
 from . import measure, styles, vnrules
 from .exceptions import TemplateError
 from .profiles import Profile
@@ -204,6 +205,8 @@ class CompiledTemplate:
             xml = size_issuer_rule(xml, self._profile)
         if LOOSE in xml:
             xml = loosen(xml)
+        if MARK_OPEN in xml:
+            xml = mark_parts(xml)
         xml = keep_symbols_whole(xml)
         return (_DECLARATION + xml).encode("utf-8")
 
@@ -335,6 +338,30 @@ def loosen(xml: str) -> str:
         paragraph = _paragraph_before(xml, at)
         if paragraph is not None:
             xml = _set_keep(xml, paragraph, False)
+    return xml
+
+
+_PART = re.compile(f"{MARK_OPEN}([^{MARK_CLOSE}<]*){MARK_CLOSE}")
+
+
+def mark_parts(xml: str) -> str:
+    """Each heading whose text starts with a part's mark given a bookmark around its
+    paragraph, named for the part (``structure.part_mark``); the mark itself removed. A copy a
+    unit sends back is read part by part by these bookmarks."""
+    found = list(_PART.finditer(xml))
+    for n, m in reversed(list(enumerate(found))):
+        xml = xml[:m.start()] + xml[m.end():]
+        paragraph = _paragraph_before(xml, m.start())
+        if paragraph is None:
+            continue
+        bid = MARK_ID_BASE + n
+        end = xml.find("</w:p>", m.start())
+        xml = xml[:end] + f'<w:bookmarkEnd w:id="{bid}"/>' + xml[end:]
+        start = paragraph.end()
+        if xml.startswith("<w:pPr>", start):
+            start = xml.find("</w:pPr>", start) + len("</w:pPr>")
+        name = part_mark(html.unescape(m.group(1)))
+        xml = xml[:start] + f'<w:bookmarkStart w:id="{bid}" w:name="{name}"/>' + xml[start:]
     return xml
 
 

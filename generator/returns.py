@@ -42,6 +42,7 @@ class Returned:
     typed_computed: dict
     findings: list[str] = field(default_factory=list)   # problems with its figures
     notes: list[str] = field(default_factory=list)      # how it was read (warnings)
+    texts: dict[str, list[str]] = field(default_factory=dict)  # part key → what the unit wrote
 
 
 def custom_properties(xml: bytes | None) -> dict[str, str]:
@@ -217,6 +218,31 @@ class Reader:
             if data.outline.opening:
                 guidance.update(data.outline.opening.guidance)
         self.guidance = {_normal(g) for g in guidance if "{" not in g}
+        self._units = None
+
+    def _parts(self, member: Member):
+        """The parts of the unit's skeleton and its guidance, as the skeleton drew them."""
+        from .contexts.common import Prose, prose_values
+        from .contexts.unit import UnitContexts
+        from .environment import ProseRenderer
+        from .parts import skeleton_parts
+
+        if self._units is None:
+            prose = Prose(ProseRenderer(prose_values(self.data)), self.data.sources["de-cuong.yaml"], [])
+            self._units = UnitContexts(self.data, prose)
+        return skeleton_parts(self._units.blocks(member.unit))
+
+    def _texts(self, root: etree._Element, member: Member, notes: list[str]) -> dict[str, list[str]]:
+        from .parts import PartReader
+
+        if not self.data.outline:
+            return {}
+        headings, guidance = self._parts(member)
+        texts, unmarked = PartReader(headings, guidance).read(root)
+        if unmarked:
+            notes.append(f"{unmarked} đề mục không còn dấu của vanban; đã nhận ra theo số và chữ "
+                         "của đề mục — nên xem lại phần đơn vị viết")
+        return texts
 
     def _collect_guidance(self, nodes, out: set) -> None:
         for node in nodes:
@@ -262,13 +288,15 @@ class Reader:
         if by_place:
             notes.append(f"{by_place} ô không còn dấu của vanban (đã bị xóa, hoặc bảng được dán "
                          "sang tệp khác); đã đọc theo vị trí của ô trong bảng — nên xem lại số liệu")
+        texts = self._texts(root, member, notes) if root is not None else {}
         if root is not None:
             left = self._placeholders(root)
             if left:
                 findings.append(f"còn {left} đoạn gợi ý của đề cương chưa được thay bằng nội dung")
         findings += [f"{f.where(self.data.appendix)}: {f.message}"
                      for f in fig.check(self.data.appendix, values, typed, member.unit)]
-        return Returned(path, digest, unit_id, identified_by, version, values, typed, findings, notes)
+        return Returned(path, digest, unit_id, identified_by, version, values, typed, findings, notes,
+                        texts)
 
     def _by_unit_line(self, text: str | None) -> str | None:
         if not text or not text.startswith(UNIT_LINE.strip()) or ":" not in text:

@@ -51,6 +51,9 @@ class Record(BaseModel):
     source: Source
     figures: dict[str, dict[str, dict[str, Any]]]
     findings: list[str] = Field(default_factory=list, description="Những chỗ số liệu cần xem lại")
+    texts: dict[str, list[str]] = Field(
+        default_factory=dict, description="Những gì đơn vị viết dưới từng phần của đề cương "
+                                          "(khóa là số của phần: I.1, II.1.a …), từng đoạn")
 
     def dump(self) -> bytes:
         data = self.model_dump(mode="json")

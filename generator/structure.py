@@ -37,3 +37,50 @@ def node_keys(outline: Outline, profile) -> list[str]:
 
     walk(outline.parts, (), "")
     return keys
+
+
+# --- the parts of a unit's skeleton, marked so that a returned copy is read part by part ----
+
+# a heading block's text starts with MARK_OPEN + key + MARK_CLOSE in a unit's skeleton: the
+# renderer turns it into a bookmark around the heading (characters of Unicode's private use
+# area, never typed in data: the loader would keep them, but no office writes them)
+MARK_OPEN, MARK_CLOSE = "\ue001", "\ue002"
+MARK_PREFIX = "vbp_"
+MARK_ID_BASE = 800_000   # bookmark ids of parts; a table cell's ids count from 1
+
+
+def part_mark(key: str) -> str:
+    """The bookmark name of a part: ``II.1.đ`` → ``vbp_II_1_x0111`` (ASCII letters, digits and
+    «_» only, as Word wants, and one name per key)."""
+    out = []
+    for ch in key:
+        if ch == ".":
+            out.append("_")
+        elif ch.isascii() and ch.isalnum() and ch != "x":
+            out.append(ch)
+        else:
+            out.append(f"x{ord(ch):04x}")
+    return MARK_PREFIX + "".join(out)
+
+
+def key_of_mark(name: str) -> str | None:
+    """The key a part's bookmark name stands for, or None for another bookmark."""
+    if not name.startswith(MARK_PREFIX):
+        return None
+    out, rest = [], name[len(MARK_PREFIX):]
+    i = 0
+    while i < len(rest):
+        ch = rest[i]
+        if ch == "_":
+            out.append(".")
+        elif ch == "x":
+            try:
+                out.append(chr(int(rest[i + 1:i + 5], 16)))
+            except ValueError:
+                return None
+            i += 5
+            continue
+        else:
+            out.append(ch)
+        i += 1
+    return "".join(out)

@@ -97,6 +97,77 @@ def fill(path: Path, target: Path, rng: random.Random) -> dict[str, object]:
     return typed
 
 
+def _segments(document) -> list[tuple[str, object, list]]:
+    """(part key, heading paragraph, the paragraphs under it) for every marked part, up to
+    the signature table."""
+    from docx.text.paragraph import Paragraph
+
+    from generator.structure import key_of_mark
+
+    out = []
+    for child in document.element.body.iterchildren():
+        if child.tag == qn("w:tbl"):
+            if out:
+                break
+            continue
+        if child.tag != qn("w:p"):
+            continue
+        paragraph = Paragraph(child, document._body)
+        key = next((key_of_mark(b.get(qn("w:name")) or "") for b in child.iter(qn("w:bookmarkStart"))
+                    if key_of_mark(b.get(qn("w:name")) or "")), None)
+        if key:
+            out.append((key, paragraph, []))
+        elif out:
+            out[-1][2].append(paragraph)
+    return out
+
+
+def _type(paragraph, text: str) -> None:
+    """Replace what a paragraph says, in two runs as Word often splits typing."""
+    for run in paragraph.runs:
+        run._r.getparent().remove(run._r)
+    cut = len(text) // 3
+    paragraph.add_run(text[:cut])
+    paragraph.add_run(text[cut:])
+
+
+def write_words(path: Path, target: Path, rng: random.Random, unit: str) -> dict[str, list[str]]:
+    """Write under the parts of a skeleton as a unit does in Word: in the room left under a
+    part, or over its guidance (the label too), sometimes in two paragraphs; some parts left
+    with their guidance, some with nothing. Returns part key → the paragraphs written."""
+    document = docx.Document(path)
+    written: dict[str, list[str]] = {}
+    for key, heading, under in _segments(document):
+        room = [p for p in under if not p.text.strip()]
+        guidance = [p for p in under if p.text.strip()]
+        choice = rng.random()
+        if not room and not guidance or choice < 0.25:
+            continue                                   # left as it came
+        words = [f"{unit} báo cáo phần {key}: kết quả {rng.randint(2, 98)} việc đã làm "
+                 f"trong kỳ, mã {rng.randint(1000, 9999)}."]
+        if rng.random() < 0.3:
+            words.append(f"Hạn chế của {unit} ở phần {key}: còn {rng.randint(1, 9)} việc chưa làm xong.")
+        if choice < 0.45 and guidance:
+            _type(guidance[0], words[0])               # typed over the guidance
+            for p in guidance[1:] + room:
+                p._p.getparent().remove(p._p)
+            anchor = guidance[0]
+        else:
+            target_paragraph = room[0] if room else heading.insert_paragraph_before("")
+            if not room:                               # no room: a new paragraph after the heading
+                heading._p.addnext(target_paragraph._p)
+            _type(target_paragraph, words[0])
+            anchor = target_paragraph
+        for extra in words[1:]:
+            new = anchor.insert_paragraph_before("")
+            anchor._p.addnext(new._p)
+            _type(new, extra)
+            anchor = new
+        written[key] = words
+    document.save(target)
+    return written
+
+
 def main() -> None:
     out, target = Path(sys.argv[1]), Path(sys.argv[2])
     skip = int(sys.argv[sys.argv.index("--skip") + 1]) if "--skip" in sys.argv else 0

@@ -274,8 +274,16 @@ def bao_cao_tong_hop(profile: profiles.Profile) -> bytes:
     return package(document(body, profile), profile, "Báo cáo tổng hợp")
 
 
+def tong_hop_y_kien(profile: profiles.Profile) -> bytes:
+    """The units' words gathered part by part: a working document, heading and title only,
+    no number, no signature."""
+    body = header_block(profile) + title_block() + body_blocks()
+    return package(document(body, profile), profile, "Tổng hợp ý kiến")
+
+
 TEMPLATES = {"ke-hoach.docx": ke_hoach, "de-cuong.docx": de_cuong, "phu-luc.docx": phu_luc,
-             "don-vi.docx": don_vi, "bao-cao-tong-hop.docx": bao_cao_tong_hop}
+             "don-vi.docx": don_vi, "bao-cao-tong-hop.docx": bao_cao_tong_hop,
+             "tong-hop-y-kien.docx": tong_hop_y_kien}
 
 
 def main() -> None:

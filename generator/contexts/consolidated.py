@@ -14,7 +14,9 @@ from ..layout import columns
 from ..tables import Item, appendix_block, fit_widths, grid_xml, landscape, page_width_cm
 from .common import Prose, signature
 from ..exceptions import WARNING, Problem
+from .digest import OUTPUT as DIGEST, Digest
 from .outline import outline_blocks, report_title
+from ..structure import OPENING
 
 REPORT_NAME = "Báo cáo"
 
@@ -199,6 +201,7 @@ def consolidated_context(data: CampaignData, outline_prose: Prose,
               "late": _num(late), "missing": _num(len(data.units) - len(totals.returns))}
     values = {**totals.functions(), **counts}
     unwritten: list[str] = []
+    digest = Digest(data)   # the units' words are counted here, read in the digest, never copied
 
     def after(key: str, node, loc: tuple) -> list[dict]:
         blocks = [{"style": "body", "text": outline_prose(text, loc + ("consolidated", k), values)}
@@ -210,9 +213,13 @@ def consolidated_context(data: CampaignData, outline_prose: Prose,
         elif not node.items:
             unwritten.append(key)
             hint = " ".join(outline_prose(g, loc + ("guidance", k)) for k, g in enumerate(node.guidance))
+            wrote = digest.count(key)
+            part = "mở đầu" if key == OPENING else key
+            where = (f" {vnrules.figure(wrote)} đơn vị đã viết về phần này: đọc ở phần {part} của "
+                     f"{DIGEST}." if wrote else "")
             blocks.append({"style": "guidance",
-                           "text": "[Dự thảo — phần này chưa viết." + (f" Gợi ý: {hint}" if hint else "")
-                                   + "]"})
+                           "text": "[Dự thảo — phần này chưa viết." + where
+                                   + (f" Gợi ý: {hint}" if hint else "") + "]"})
         return blocks
 
     year = (report.date or c.final_deadline).year

@@ -7,7 +7,7 @@ from ..renderer import LOOSE, DocProperties
 from ..schema import Outline, OutlineNode
 from ..campaign import CampaignData
 from ..layout import applies
-from ..structure import GUIDANCE_LABEL, OPENING, part_key
+from ..structure import GUIDANCE_LABEL, MARK_CLOSE, MARK_OPEN, OPENING, part_key
 from .. import vnrules
 from .common import Prose, heading_style, plan_symbol
 
@@ -20,7 +20,11 @@ def outline_blocks(outline: Outline, prose: Prose, profile, *, unit=None,
     ``after(key, node, loc)``, when given, returns blocks to put under each part's heading
     (the consolidated report's figures and text) instead of its guidance. ``to_fill`` (a
     unit's skeleton): the guidance is labelled as guidance to replace, and under every part
-    that expects text there is an empty paragraph to write in."""
+    that expects text there is an empty paragraph to write in, and each heading carries the
+    mark of its part (see ``structure.part_mark``).
+
+    Every heading block names its part by the outline's own key (``"part"``), the same for
+    every unit: a unit's skeleton numbers only the parts it has, the key numbers them all."""
     formats = outline.numbering or profile.numbering.headings
     blocks: list[dict] = []
     label = GUIDANCE_LABEL if to_fill else ""
@@ -34,12 +38,16 @@ def outline_blocks(outline: Outline, prose: Prose, profile, *, unit=None,
         if to_fill and leaf:
             blocks.append({"style": "body", "text": ""})
 
+    def mark(key: str) -> str:
+        return f"{MARK_OPEN}{key}{MARK_CLOSE}" if to_fill else ""
+
     if outline.opening and applies(outline.opening.applies_to, unit):
-        blocks.append({"style": "heading1",
-                       "text": vnrules.upper(prose(outline.opening.title, ("opening", "title")))})
+        blocks.append({"style": "heading1", "part": OPENING, "text": mark(OPENING)
+                       + vnrules.upper(prose(outline.opening.title, ("opening", "title")))})
         guidance(outline.opening, ("opening",), OPENING)
 
-    def walk(nodes: list[OutlineNode], loc: tuple, path: tuple[int, ...], parent: str) -> None:
+    def walk(nodes: list[OutlineNode], loc: tuple, path: tuple[int, ...], canon: tuple[int, ...],
+             parent: str) -> None:
         shown = [(i, n) for i, n in enumerate(nodes) if applies(n.applies_to, unit)]
         for number, (i, node) in enumerate(shown, 1):
             here = path + (number,)
@@ -48,12 +56,13 @@ def outline_blocks(outline: Outline, prose: Prose, profile, *, unit=None,
             if len(here) == 1:
                 title = vnrules.upper(title)
             number_label = vnrules.heading_label(here, profile, formats)
-            blocks.append({"style": heading_style(len(here)), "text": f"{number_label} {title}"})
-            key = part_key(number_label, parent)
+            key = part_key(vnrules.heading_label(canon + (i + 1,), profile, formats), parent)
+            blocks.append({"style": heading_style(len(here)), "part": key,
+                           "text": f"{mark(key)}{number_label} {title}"})
             guidance(node, nloc, key, leaf=not any(applies(n.applies_to, unit) for n in node.items))
-            walk(node.items, nloc + ("items",), here, key)
+            walk(node.items, nloc + ("items",), here, canon + (i + 1,), key)
 
-    walk(outline.parts, ("parts",), (), "")
+    walk(outline.parts, ("parts",), (), (), "")
     _loosen_runs_of_headings(blocks)
     return blocks
 

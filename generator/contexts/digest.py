@@ -1,0 +1,113 @@
+"""The units' own words gathered part by part (``tong-hop-y-kien.docx``): a working document
+for whoever writes the consolidated report, so that one document is read instead of a
+hundred returned reports.
+
+For every part of the outline, in the outline's order and numbering: what each unit wrote
+there, whole, under the unit's name, the units grouped by level and kind; then the units that
+sent their report but wrote nothing there. The consolidated report only points here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..campaign import CampaignData, Member
+from ..layout import applies
+from ..renderer import DocProperties
+from .. import vnrules
+from .common import Prose
+from .outline import outline_blocks, report_title
+
+OUTPUT = "tong-hop-y-kien.docx"
+TITLE = "Tổng hợp ý kiến"
+
+
+@dataclass
+class PartWords:
+    """What the units that reported wrote under one part."""
+
+    key: str
+    written: list[tuple[Member, list[str]]]   # in the order of levels, kinds, then the list
+    silent: list[Member]                      # reported, the part is theirs, nothing written
+
+
+class Digest:
+    """The units' words by part, from the collected records."""
+
+    def __init__(self, data: CampaignData):
+        self.data = data
+        levels = {lv.id: i for i, lv in enumerate(data.campaign.levels)}
+        kinds = {k.id: i for i, k in enumerate(data.campaign.unit_kinds)}
+        order = {u.id: i for i, u in enumerate(data.units)}
+        self.reported = sorted(
+            (data.members[uid] for uid in data.returns if uid in data.members),
+            key=lambda m: (levels.get(m.unit.level, 99), kinds.get(m.unit.kind, 99), order[m.id]))
+
+    def part(self, key: str, node) -> PartWords:
+        written, silent = [], []
+        for member in self.reported:
+            if not applies(node.applies_to, member.unit):
+                continue
+            words = self.data.returns[member.id].texts.get(key)
+            if words:
+                written.append((member, words))
+            else:
+                silent.append(member)
+        return PartWords(key, written, silent)
+
+    def count(self, key: str) -> int:
+        """How many units wrote under the part ``key``."""
+        return sum(1 for m in self.reported if self.data.returns[m.id].texts.get(key))
+
+
+def group_name(data: CampaignData, member: Member) -> str:
+    kinds = {k.id: k.name for k in data.campaign.unit_kinds}
+    kind = kinds.get(member.unit.kind)
+    return member.level.name + (f" — {kind}" if kind else "")
+
+
+def digest_context(data: CampaignData, outline_prose: Prose) -> tuple[dict, DocProperties]:
+    c, profile = data.campaign, data.profile
+    digest = Digest(data)
+
+    def after(key: str, node, loc: tuple) -> list[dict]:
+        words = digest.part(key, node)
+        blocks: list[dict] = []
+        group = None
+        for member, paragraphs in words.written:
+            here = group_name(data, member)
+            if here != group:   # the group in capitals, the unit's name with a colon: told apart
+                blocks.append({"style": "heading4", "text": vnrules.upper(here)})
+                group = here
+            blocks.append({"style": "heading4", "text": f"{member.name}:"})
+            blocks += [{"style": "body", "text": text} for text in paragraphs]
+        leaf = not node.items
+        if leaf and words.silent:
+            names = "; ".join(m.name for m in words.silent)
+            blocks.append({"style": "note", "text": f"Đơn vị đã gửi báo cáo nhưng chưa viết phần "
+                                                    f"này ({len(words.silent)}): {names}."})
+        elif leaf and not words.written and not digest.reported:
+            blocks.append({"style": "note", "text": "Chưa có đơn vị nào gửi báo cáo."})
+        return blocks
+
+    year = c.final_deadline.year
+    header = vnrules.header(superior=c.issuer.superior, issuer_lines=c.issuer.header_lines or [c.issuer.name],
+                            number="", place_date=vnrules.blank_date(year, c.issuer.place), profile=profile)
+    summary = f"nội dung báo cáo {report_title(data, outline_prose)} của các đơn vị"
+    sent = len(digest.reported)
+    intro = [{"style": "note", "text": "(Tài liệu làm việc phục vụ xây dựng báo cáo tổng hợp, không "
+                                       "phải văn bản ban hành. Mỗi phần của đề cương ghi nguyên văn "
+                                       "nội dung các đơn vị viết, theo cấp và loại đơn vị.)"},
+             {"style": "body", "text": f"Tổng hợp từ báo cáo của {vnrules.figure(sent)}/"
+                                       f"{vnrules.figure(len(data.units))} đơn vị đã gửi về."}]
+    body = intro + outline_blocks(data.outline, outline_prose, profile, after=after)
+    context = {
+        "header": header,
+        "doc_type": vnrules.upper(TITLE),
+        "summary": vnrules.wrap(summary, profile, "summary"),
+        "summary_rule": profile.texts.summary_rule or "",
+        "body": body,
+    }
+    props = DocProperties(title=f"{TITLE} {summary}", subject="Tổng hợp ý kiến của các đơn vị",
+                          creator=c.issuer.name, created=data.plan.date, keywords=c.id)
+    return context, props
