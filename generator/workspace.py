@@ -88,6 +88,18 @@ class Workspace:
                               exists, path.stat().st_size if exists else 0))
         return out
 
+    def digest(self):
+        """The units' words part by part (``contexts.digest``), as the digest document has them."""
+        from .contexts.common import Prose, prose_values
+        from .contexts.digest import digest_parts
+        from .environment import ProseRenderer
+
+        data = self.loaded().data
+        if not data.outline:
+            return []
+        prose = Prose(ProseRenderer(prose_values(data)), data.sources[pipeline.OUTLINE], [])
+        return digest_parts(data, prose)
+
     # --- changing -------------------------------------------------------------------------
 
     def build(self, *, force: bool = False) -> pipeline.BuildReport:

@@ -16,7 +16,7 @@ from conftest import DATA, run_cli, texts
 from generator import main as pipeline, renderer, writer
 
 
-ALL = 4 + 2 * 49  # plan, outline, forms, consolidated report; a skeleton and a workbook per unit
+ALL = 5 + 2 * 49  # plan, outline, forms, consolidated report, digest; a skeleton and a workbook per unit
 
 
 def made(folder: Path) -> list[Path]:
@@ -110,7 +110,8 @@ def test_removed_unit_is_removed_with_the_manifest(built):
                                      encoding="utf-8")
     report = pipeline.build(data, out)
     assert report.removed == ["don-vi/chi-bo-bao-ha-tinh.docx", "don-vi/chi-bo-bao-ha-tinh.xlsx"]
-    assert report.written == ["bao-cao-tong-hop.docx"]
+    # the consolidated report lists the units, the digest counts them
+    assert report.written == ["bao-cao-tong-hop.docx", "tong-hop-y-kien.docx"]
     assert not (out / "don-vi" / "chi-bo-bao-ha-tinh.docx").exists()
 
 
@@ -199,7 +200,7 @@ def test_pdf_of_changed_documents_in_one_batch(tmp_path, campaign, capsys):
     code, stdout, err = run_cli(["build", "--data", campaign, "--out", out, "--pdf"], capsys)
     assert code == 0, err
     pdfs = sorted(str(p.relative_to(out)) for p in out.rglob("*.pdf"))
-    assert len(pdfs) == 6 and "ke-hoach.pdf" in pdfs
+    assert len(pdfs) == 7 and "ke-hoach.pdf" in pdfs and "tong-hop-y-kien.pdf" in pdfs
     assert (out / "ke-hoach.pdf").read_bytes().startswith(b"%PDF")
     code, stdout, err = run_cli(["build", "--data", campaign, "--out", out, "--pdf"], capsys)
     assert ".pdf" not in stdout  # nothing changed: no PDF made again

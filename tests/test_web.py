@@ -132,7 +132,8 @@ def test_every_page_opens_in_vietnamese(site):
              "/don-vi": ["Đơn vị (49)", unit.name, "Thêm đơn vị", "Nhập danh sách từ Excel"],
              f"/don-vi/{unit.id}": [unit.name, "Sửa thông tin", f"{unit.id}.docx"],
              "/van-ban": ["Văn bản", "ke-hoach.docx", "đã cập nhật", "Tải một tệp .zip"],
-             "/nhan-bao-cao": ["Nhận báo cáo", "Kéo các tệp", "Chọn tệp", "Lịch sử các bản đã thay"]}
+             "/nhan-bao-cao": ["Nhận báo cáo", "Kéo các tệp", "Chọn tệp", "Lịch sử các bản đã thay"],
+             "/y-kien": ["Ý kiến đơn vị", "Tất cả các phần", "Mọi cấp", "tong-hop-y-kien.docx"]}
     for path, expected in pages.items():
         answer = client.get(path)
         assert answer.status_code == 200, path
@@ -213,9 +214,9 @@ def test_status_build_collect_and_problems_through_the_api(script, tmp_path):
     assert first["received"] is None and first["deadline"] == "2021-05-05"
     assert client.post("/api/build").json()["written"] == []  # nothing changed since the build
     forced = client.post("/api/build?force=1").json()
-    assert forced["written"] == [] and forced["unchanged"] == 102  # same bytes: nothing rewritten
+    assert forced["written"] == [] and forced["unchanged"] == 103  # same bytes: nothing rewritten
     progress = client.get("/api/build/progress").json()
-    assert progress == {"running": False, "done": 102, "total": 102, "error": None}
+    assert progress == {"running": False, "done": 103, "total": 103, "error": None}
     files = returns_for(ws, tmp_path / "tra", 3)
     got = client.post("/api/collect", files=upload(files), data={"received": "03/5/2021"}).json()
     assert [f["code"] for f in got["files"]] == ["taken"] * 3
@@ -223,7 +224,8 @@ def test_status_build_collect_and_problems_through_the_api(script, tmp_path):
     taken = [f["unit"] for f in got["files"]]
     assert all(after[u]["state"] == "đã gửi" and after[u]["received"] == "2021-05-03" for u in taken)
     rebuilt = client.post("/api/build").json()["written"]
-    assert rebuilt == ["bao-cao-tong-hop.docx"]  # the figures reach the consolidated report only
+    # the figures reach the consolidated report; the returns' words (none here) the digest
+    assert rebuilt == ["bao-cao-tong-hop.docx", "tong-hop-y-kien.docx"]
     problems = client.get("/api/problems").json()
     assert problems["errors"] == 0 and isinstance(problems["problems"], list)
 
@@ -450,3 +452,33 @@ def test_the_format_is_chosen_from_the_profiles_vanban_has(site):
     assert client.post("/du-lieu/luu", data={**form, "f:format": "dang-hd05-2026"}).status_code == 303
     assert ws.loaded().data.profile.id == "dang-hd05-2026"
     assert "format: dang-hd05-2026" in (ws.data_dir / "chien-dich.yaml").read_text(encoding="utf-8")
+
+
+def test_the_units_words_readable_part_by_part_and_filtered(script, tmp_path):
+    import random
+
+    import fill_returns
+
+    client, ws = script
+    data = ws.loaded().data
+    cb = next(m for m in data.members.values() if m.unit.level == "cb")
+    db = next(m for m in data.members.values() if m.unit.level == "db")
+    rng, files, typed = random.Random(5), [], {}
+    for member in (cb, db):
+        target = tmp_path / f"{member.id}.docx"
+        fill_returns.fill(ws.out_dir / "don-vi" / f"{member.id}.docx", target, rng)
+        typed[member.id] = fill_returns.write_words(target, target, rng, member.name)
+        files.append(target)
+    assert [f["code"] for f in client.post("/api/collect", files=upload(files)).json()["files"]] == ["taken"] * 2
+    page = text_of(client.get("/y-kien").text)
+    for member in (cb, db):
+        for words in typed[member.id].values():
+            assert words[0] in page
+    only_cb = text_of(client.get("/y-kien?cap=cb").text)
+    assert all(w[0] in only_cb for w in typed[cb.id].values())
+    assert not any(w[0] in only_cb for w in typed[db.id].values())
+    key = next(iter(typed[db.id]))
+    one = text_of(client.get(f"/y-kien?phan={key}").text)
+    assert typed[db.id][key][0] in one
+    others = [w[0] for k, w in typed[db.id].items() if k != key]
+    assert not any(w in one for w in others)

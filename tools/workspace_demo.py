@@ -52,7 +52,10 @@ def serving(data: Path, out: Path, token: str = "demo-token"):
         thread.join(timeout=10)
 
 
-def filled_returns(out: Path, target: Path, units: list[str], seed: int = 7) -> list[Path]:
+def filled_returns(out: Path, target: Path, units: list[str], seed: int = 7,
+                   names: dict[str, str] | None = None) -> list[Path]:
+    """Each unit's skeleton filled as a Word user fills it: figures, and — given the units'
+    ``names`` — words under the parts of the outline."""
     import fill_returns
 
     rng = random.Random(seed)
@@ -61,6 +64,8 @@ def filled_returns(out: Path, target: Path, units: list[str], seed: int = 7) -> 
     for unit in units:
         path = target / f"BC so ket - {unit}.docx"
         fill_returns.fill(out / "don-vi" / f"{unit}.docx", path, rng)
+        if names:
+            fill_returns.write_words(path, path, rng, names[unit])
         made.append(path)
     return made
 
@@ -84,7 +89,10 @@ def screenshots(shots: Path) -> None:
                         ignore=shutil.ignore_patterns("bao-cao", ".*"))
         pipeline.build(root / "data", root / "out")
         units = sorted(p.stem for p in (root / "out" / "don-vi").glob("*.docx"))
-        first = filled_returns(root / "out", root / "tra-ve", units[:20])
+        from generator.validate import load_campaign
+
+        names = {u.id: u.name for u in load_campaign(root / "data").units}
+        first = filled_returns(root / "out", root / "tra-ve", units[:20], names=names)
         again = filled_returns(root / "out", root / "tra-ve-2", units[:1], seed=99)
         with serving(root / "data", root / "out") as (base, token, _), sync_playwright() as pw:
             b = browser(pw)
@@ -119,6 +127,10 @@ def screenshots(shots: Path) -> None:
             page.screenshot(path=str(shots / "van-ban.png"))
             page.goto(f"{base}/van-ban/xem/ke-hoach.docx")
             page.screenshot(path=str(shots / "xem-van-ban.png"))
+            page.goto(f"{base}/y-kien?phan=II.1.a")
+            page.screenshot(path=str(shots / "y-kien.png"))
+            page.goto(f"{base}/van-ban/xem/tong-hop-y-kien.docx")
+            page.screenshot(path=str(shots / "xem-tong-hop-y-kien.png"))
             b.close()
 
 

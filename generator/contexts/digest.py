@@ -111,3 +111,28 @@ def digest_context(data: CampaignData, outline_prose: Prose) -> tuple[dict, DocP
     props = DocProperties(title=f"{TITLE} {summary}", subject="Tổng hợp ý kiến của các đơn vị",
                           creator=c.issuer.name, created=data.plan.date, keywords=c.id)
     return context, props
+
+
+@dataclass
+class DigestPart:
+    key: str
+    heading: str            # as the outline prints it: «a) Nhận thức, …»
+    depth: int
+    words: PartWords
+
+
+def digest_parts(data: CampaignData, outline_prose: Prose) -> list[DigestPart]:
+    """Every part of the outline in order, with what the units wrote there (for a page that
+    shows the digest part by part)."""
+    from ..renderer import LOOSE
+
+    digest = Digest(data)
+    found: dict[str, PartWords] = {}
+
+    def after(key: str, node, loc: tuple) -> list[dict]:
+        found[key] = digest.part(key, node)
+        return []
+
+    blocks = outline_blocks(data.outline, outline_prose, data.profile, after=after)
+    return [DigestPart(b["part"], b["text"].replace(LOOSE, ""), int(b["style"][-1]), found[b["part"]])
+            for b in blocks if "part" in b]

@@ -19,6 +19,7 @@ from starlette.responses import FileResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from .. import editing, pdf, store
+from ..contexts.digest import group_name
 from ..exceptions import DataError, UsageError
 from ..schema import parse_date
 from ..validate import UNIT_COLUMNS
@@ -364,6 +365,32 @@ def routes(site) -> list[Route]:
         return Response(buffer.getvalue(), media_type="application/zip", headers={
             "content-disposition": 'attachment; filename="bao-cao-mau-don-vi.zip"'})
 
+    # --- Ý kiến đơn vị -----------------------------------------------------------------------
+
+    async def words(request: Request):
+        loaded, problems = _loaded_or_problems(ws)
+        if loaded is None:
+            return site.page(request, "y-kien.html", parts=[], shown=[], problems=problems,
+                             levels=[], kinds=[], chosen={}, reported=0)
+        chosen = {k: request.query_params.get(k, "") for k in ("phan", "cap", "loai")}
+        parts = ws.digest()
+
+        def keep(member) -> bool:
+            return ((not chosen["cap"] or member.unit.level == chosen["cap"])
+                    and (not chosen["loai"] or member.unit.kind == chosen["loai"]))
+
+        shown = []
+        for part in parts:
+            if chosen["phan"] and part.key != chosen["phan"]:
+                continue
+            written = [(m, w) for m, w in part.words.written if keep(m)]
+            silent = [m for m in part.words.silent if keep(m)]
+            shown.append((part, written, silent))
+        return site.page(request, "y-kien.html", parts=parts, shown=shown, problems=[],
+                         levels=loaded.data.campaign.levels, kinds=loaded.data.campaign.unit_kinds,
+                         chosen=chosen, reported=len(loaded.data.returns),
+                         group=lambda m: group_name(loaded.data, m))
+
     # --- Nhận báo cáo ---------------------------------------------------------------------------
 
     def returns_page(request: Request, results=None, findings=None, status: int = 200):
@@ -435,6 +462,7 @@ def routes(site) -> list[Route]:
         Route("/van-ban/pdf/{path:path}", document_pdf),
         Route("/van-ban/xem/{path:path}", document_view),
         Route("/van-ban/anh/{path:path}", document_image),
+        Route("/y-kien", words),
         Route("/nhan-bao-cao", returns),
         Route("/nhan-bao-cao/gui", returns_upload, methods=["POST"]),
         Route("/nhan-bao-cao/xung-dot/{kept}", conflict),
