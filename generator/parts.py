@@ -137,10 +137,15 @@ class PartReader:
                 return i
         return None
 
-    def _is_guidance(self, text: str) -> bool:
-        if text.startswith(normal(GUIDANCE_LABEL)[:10]) and GUIDANCE_LABEL.split(":")[0] in text:
-            return True
-        return text in self.guidance
+    def _own(self, text: str) -> str | None:
+        """The unit's words in a paragraph, or None when it holds only guidance: the label
+        a unit typed after (and did not delete) is left out, the words kept."""
+        label = normal(GUIDANCE_LABEL)
+        if text.startswith(label):
+            text = text[len(label):].strip()
+        if not text or text in self.guidance:
+            return None
+        return text
 
     def read(self, root: etree._Element) -> tuple[dict[str, list[str]], int]:
         """``{key: [paragraph, …]}`` of the parts the unit wrote in, and how many headings were
@@ -155,7 +160,7 @@ class PartReader:
                     continue            # the header table, before any part
                 if _signature_table(child):
                     break
-                lines = [t for t in _table_lines(child) if not self._is_guidance(t)]
+                lines = [t for t in _table_lines(child) if self._own(t) is not None]
                 texts.setdefault(self.headings[current].key, []).extend(lines)
                 continue
             if child.tag != W + "p":
@@ -174,7 +179,8 @@ class PartReader:
                     current = found
                     unmarked += 1
                     continue
-            if current is None or self._is_guidance(text):
+            own = self._own(text) if current is not None else None
+            if own is None:
                 continue
-            texts.setdefault(self.headings[current].key, []).append(text)
+            texts.setdefault(self.headings[current].key, []).append(own)
         return texts, unmarked

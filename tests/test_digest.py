@@ -89,6 +89,31 @@ def delete_part(path: Path, key: str) -> None:
     document.save(path)
 
 
+def guidance_edits(path: Path, untouched: dict[str, list[str]], unit: str) -> dict[str, list[str]]:
+    """In two parts still holding their guidance: words typed after the «Gợi ý» label (the
+    label left there), and the label alone deleted (the guidance left). Returns what was
+    written."""
+    document, segments = _segments(path)
+    label = GUIDANCE_LABEL
+    done: dict[str, list[str]] = {}
+    labelled = [(k, u) for k, h, u in segments if k not in untouched
+                and any(p.text.startswith(label) for p in u)]
+    (first, under_first), (second, under_second) = labelled[0], labelled[1]
+    p = next(p for p in under_first if p.text.startswith(label))
+    words = f"{unit} viết tiếp sau chữ gợi ý ở phần {first}."
+    for run in p.runs[1:]:
+        run.text = ""
+    p.runs[0].text = label + words
+    done[first] = [words]
+    p = next(p for p in under_second if p.text.startswith(label))
+    rest = p.text[len(label):]
+    for run in p.runs[1:]:
+        run.text = ""
+    p.runs[0].text = rest                      # the guidance kept, its label gone
+    document.save(path)
+    return done
+
+
 def add_table(path: Path, key: str, rows: list[list[str]]) -> None:
     """A small table a unit puts inside a part, after its heading."""
     document, segments = _segments(path)
@@ -132,6 +157,8 @@ def campaign(tmp_path_factory):
             add_table(target, table_key, [["Chỉ tiêu", "Kết quả"], ["Số mô hình", "12"]])
             typed[member.id][table_key] = ["Chỉ tiêu | Kết quả", "Số mô hình | 12"] + typed[member.id][table_key]
             edits = {"renamed": written[0], "retyped": written[1], "deleted": deleted, "table": table_key}
+        if n == 2:   # words after the «Gợi ý» label; the label deleted, the guidance left
+            typed[member.id].update(guidance_edits(target, typed[member.id], member.name))
     resaved = chosen[-1].id
     libre = libreoffice_resave(folder / f"{resaved}.docx", root)
     shutil.move(libre, folder / f"{resaved}.docx")

@@ -477,6 +477,8 @@ def test_the_units_words_readable_part_by_part_and_filtered(script, tmp_path):
     only_cb = text_of(client.get("/y-kien?cap=cb").text)
     assert all(w[0] in only_cb for w in typed[cb.id].values())
     assert not any(w[0] in only_cb for w in typed[db.id].values())
+    unit_page = text_of(client.get(f"/don-vi/{db.id}").text)
+    assert all(w[0] in unit_page for w in typed[db.id].values())
     key = next(iter(typed[db.id]))
     one = text_of(client.get(f"/y-kien?phan={key}").text)
     assert typed[db.id][key][0] in one
