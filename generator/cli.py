@@ -184,8 +184,19 @@ def check(data_dir: Path, schema: bool) -> None:
 @click.option("--mau", "example", type=click.Choice(sorted(pipeline.EXAMPLES)), default="dang",
               show_default=True,
               help="Chiến dịch mẫu: dang (văn bản của Đảng) hoặc nha-nuoc (văn bản nhà nước).")
-def new(target: Path, example: str) -> None:
-    """Tạo thư mục chiến dịch mới TARGET từ chiến dịch mẫu (dữ liệu và mẫu văn bản)."""
+@click.option("--from", "kit_path", type=click.Path(path_type=Path), default=None, metavar="BỘ_DỮ_LIỆU",
+              help="Lập chiến dịch của đơn vị cho các chi bộ trực thuộc từ bộ dữ liệu cấp trên gửi "
+                   "(out/bo-du-lieu/<mã>.zip của cấp trên).")
+def new(target: Path, example: str, kit_path: Path | None) -> None:
+    """Tạo thư mục chiến dịch mới TARGET từ chiến dịch mẫu, hoặc từ bộ dữ liệu của cấp trên."""
+    if kit_path is not None:
+        from .kit import new_from_kit
+
+        for made in new_from_kit(target, kit_path, pipeline.BUNDLED_TEMPLATES):
+            click.echo(f"đã tạo {made}")
+        click.echo(f"Liệt kê các chi bộ trực thuộc trong {target / 'data' / 'don-vi.csv'}, rồi chạy: "
+                   f"cd {target} && vanban build")
+        return
     for made in pipeline.new_campaign(target, example):
         click.echo(f"đã tạo {made}")
     click.echo(f"Sửa dữ liệu trong {target / 'data'}, rồi chạy: cd {target} && vanban build")

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from . import manifest, store, transaction
+from . import kit, manifest, store, transaction
 from .contexts.common import Prose, prose_values
 from .contexts.consolidated import consolidated_context
 from .contexts.digest import OUTPUT as DIGEST, digest_context
@@ -89,6 +89,7 @@ UNITS_DIR = "don-vi"
 CAMPAIGN, PLAN, OUTLINE, FORMS, REPORT, UNITS = ("chien-dich.yaml", "ke-hoach.yaml", "de-cuong.yaml",
                                                  "phu-luc.yaml", "bao-cao-tong-hop.yaml", "don-vi.csv")
 RETURNS = "bao-cao/"
+PARENT_KIT = "cap-tren/"
 
 
 def template_dirs(data_dir: Path) -> list[Path]:
@@ -127,12 +128,24 @@ def specs(data: CampaignData, problems: list[Problem]) -> list[Spec]:
                         lambda: digest_context(data, outline_prose)))
         builder = UnitContexts(data, outline_prose)
         for unit in data.units:
+            if data.member(unit.id).level.branches:
+                out.append(Spec(f"{kit.KITS}/{unit.id}.zip", None,
+                                [CAMPAIGN, PLAN, OUTLINE, FORMS, f"unit:{unit.id}"],
+                                lambda unit=unit: kit.kit_bytes(data, data.member(unit.id))))
             depends = [CAMPAIGN, PLAN, OUTLINE, FORMS, f"unit:{unit.id}"]
             out.append(Spec(f"{UNITS_DIR}/{unit.id}.docx", "don-vi.docx", depends,
                             lambda unit=unit: builder.context(unit)))
             if data.campaign.unit_workbooks:
                 out.append(Spec(f"{UNITS_DIR}/{unit.id}.xlsx", None, depends,
                                 lambda unit=unit: builder.workbook(unit)))
+    if data.campaign.parent is not None:
+        parent, found = kit.parent_of(data)
+        problems += found
+        if parent is not None and data.returns and data.outline and data.appendix \
+                and not any(p.is_error for p in found):
+            out.append(Spec(f"{kit.UP}/{data.campaign.parent.unit}.docx", "don-vi.docx",
+                            [CAMPAIGN, PLAN, OUTLINE, FORMS, REPORT, UNITS, RETURNS, PARENT_KIT],
+                            lambda: kit.sent_up(data, parent, report_prose or outline_prose)))
     return out
 
 
@@ -145,6 +158,7 @@ def input_hashes(data: CampaignData, data_dir: Path) -> dict[str, str]:
     hashes[UNITS] = manifest._sha(*[hashes[f"unit:{u.id}"] for u in data.units])
     records = sorted(store.folder(data_dir).glob("*.yaml"))
     hashes[RETURNS] = manifest._sha(*[p.name.encode() + p.read_bytes() for p in records])
+    hashes[PARENT_KIT] = kit.parent_hash(data_dir)
     return hashes
 
 
@@ -243,7 +257,7 @@ def input_stamp(data_dir: Path) -> tuple:
     """Name, size and time of every input: the data files, the collected returns and the
     templates. Any edit on disk changes it."""
     seen = []
-    for folder in (data_dir, store.folder(data_dir), *template_dirs(data_dir)):
+    for folder in (data_dir, store.folder(data_dir), data_dir / PARENT_KIT, *template_dirs(data_dir)):
         try:
             with os.scandir(folder) as entries:
                 for entry in entries:

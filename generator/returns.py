@@ -275,6 +275,11 @@ class Reader:
                               "không khớp đơn vị nào trong danh sách đơn vị")
             notes.append(f"không thấy dấu của vanban trong tệp; đã nhận ra đơn vị theo {what}")
         version = props.get("vanban_form_version")
+        rollup = props.get("vanban_rollup")
+        if rollup and version != self.version:
+            raise Refused(f"báo cáo lập từ bộ dữ liệu (chiến dịch «{rollup}») theo phụ lục phiên bản "
+                          f"{version}, nay phụ lục là phiên bản {self.version}: các ô không còn khớp; "
+                          "hãy gửi đơn vị bộ dữ liệu mới (out/bo-du-lieu/) để lập lại báo cáo")
         if version and self.version and version != self.version:
             notes.append(f"tệp làm từ phụ lục phiên bản khác ({version}, hiện là {self.version}); "
                          "các ô được đọc theo dấu của chúng")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 from pydantic_core import PydanticCustomError
@@ -109,11 +109,24 @@ class Level(_Model):
                                        description="Thẩm quyền ký báo cáo của đơn vị cấp này")
     signer_title: str = Field(description="Chức vụ người ký", examples=["Bí thư"])
     recipients: list[str] = Field(min_length=1, description="Nơi nhận báo cáo của đơn vị")
+    branches: bool = Field(False, description="Đơn vị cấp này có chi bộ trực thuộc: vanban sinh cho mỗi "
+                                              "đơn vị một bộ dữ liệu (out/bo-du-lieu/<mã>.zip) để đơn vị "
+                                              "tự chạy sơ kết ở các chi bộ rồi gửi báo cáo lên")
 
 
 class UnitKind(_Model):
     id: Id = Field(description="Mã loại đơn vị", examples=["cq"])
     name: str = Field(description="Tên loại đơn vị", examples=["Cơ quan, đơn vị"])
+
+
+class Parent(_Model):
+    """The campaign above, for a campaign started from its kit (``vanban new --from``)."""
+
+    campaign: Id = Field(description="Mã chiến dịch của cấp trên")
+    unit: Id = Field(description="Mã của đơn vị mình trong danh sách đơn vị của cấp trên")
+    form_version: str = Field(description="Phiên bản phụ lục của cấp trên (không sửa)")
+    yesno: Literal["any"] = Field("any", description="Câu hỏi Có/Không gửi cấp trên: «any» — «Có» "
+                                                     "khi có ít nhất một chi bộ trả lời «Có»")
 
 
 class Campaign(_Model):
@@ -144,6 +157,8 @@ class Campaign(_Model):
                                                     "gồm các phụ lục (đơn vị điền, gửi lại như báo cáo)")
     final_deadline: VnDate = Field(description="Hạn hoàn thành của cơ quan ban hành (hội nghị "
                                                "sơ kết của cấp mình)")
+    parent: Parent | None = Field(None, description="Chiến dịch lập từ bộ dữ liệu của cấp trên: "
+                                                    "cấp trên, mã đơn vị mình, phiên bản phụ lục")
 
 
 # --- ke-hoach.yaml ------------------------------------------------------------------------

@@ -80,21 +80,23 @@ class _Ids:
         return self.next
 
 
-def _fill_cell(cell: Cell, title: str, ids: _Ids, marked: bool) -> str:
+def _fill_cell(cell: Cell, title: str, ids: _Ids, marked: bool, value: str = "") -> str:
     """The content of a cell a unit types into: empty, with the marks on a unit's copy (the
-    content control's title is what Word shows the person typing; its tag is the machine's)."""
+    content control's title is what Word shows the person typing; its tag is the machine's);
+    ``value``: the cell already filled (a report built from the branches' figures)."""
     if not marked:
         return _para("table_number")
     tag = quoteattr(cell.tag)
     bid = ids()
     sdt = (f'<w:sdt><w:sdtPr><w:alias w:val={quoteattr(title)}/><w:tag w:val={tag}/><w:id w:val="{bid}"/>'
-           '<w:text/></w:sdtPr><w:sdtContent><w:r><w:t xml:space="preserve"></w:t></w:r>'
+           f'<w:text/></w:sdtPr><w:sdtContent><w:r><w:t xml:space="preserve">{escape(value)}</w:t></w:r>'
            "</w:sdtContent></w:sdt>")
     return (f'<w:p><w:pPr><w:pStyle w:val="{STYLES["table_number"][0]}"/></w:pPr>'
             f'<w:bookmarkStart w:id="{bid}" w:name="{cell.mark}"/>{sdt}<w:bookmarkEnd w:id="{bid}"/></w:p>')
 
 
-def table_xml(form: FormLayout, profile: Profile, ids: _Ids, marked: bool) -> str:
+def table_xml(form: FormLayout, profile: Profile, ids: _Ids, marked: bool,
+              values: dict | None = None) -> str:
     """One appendix table as ``form`` lays it out (for a unit, or the blank form). ``marked``
     puts the marks a returned copy is read back by."""
     table = form.table
@@ -113,7 +115,8 @@ def table_xml(form: FormLayout, profile: Profile, ids: _Ids, marked: bool) -> st
         for width in widths[form.first_value:]:
             cell = next(cells)
             if cell.kind == INPUT:
-                tcs.append(_cell(width, _fill_cell(cell, cell.title(form), ids, marked)))
+                value = (values or {}).get(form.table.id, {}).get(cell.row.id, {}).get(cell.column.id, "")
+                tcs.append(_cell(width, _fill_cell(cell, cell.title(form), ids, marked, value)))
             else:
                 tcs.append(_cell(width, _para("table_hint", form.hint(cell)), shaded=True))
         out.append(f'<w:tr><w:trPr><w:cantSplit/><w:trHeight w:val="{ROW_HEIGHT}" w:hRule="atLeast"/>'
@@ -146,11 +149,13 @@ class Item:
 
 def appendices(tables: list[Table], unit, reference_line: str, profile: Profile, *,
                marked: bool, unit_line: bool = False, new_page_first: bool = True,
-               period_line: str = "") -> Markup:
-    """Every appendix form that applies to ``unit`` (``None``: the blank forms)."""
+               period_line: str = "", values: dict | None = None,
+               extra: list["Item"] | None = None) -> Markup:
+    """Every appendix form that applies to ``unit`` (``None``: the blank forms); ``values``
+    (table → row → column → text) fills the cells; ``extra`` items follow the forms."""
     ids = _Ids(1000)
-    items = [Item(f.table.title, table_xml(f, profile, ids, marked), landscape(f.table))
-             for f in layouts(tables, unit)]
+    items = [Item(f.table.title, table_xml(f, profile, ids, marked, values), landscape(f.table))
+             for f in layouts(tables, unit)] + list(extra or [])
     return appendix_block(items, reference_line, profile, unit_line=unit_line, period_line=period_line,
                           new_page_first=new_page_first)
 

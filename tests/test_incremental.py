@@ -16,11 +16,11 @@ from conftest import DATA, run_cli, texts
 from generator import main as pipeline, renderer, writer
 
 
-ALL = 5 + 2 * 49  # plan, outline, forms, consolidated report, digest; a skeleton and a workbook per unit
+ALL = 5 + 2 * 49 + 32  # plan, outline, forms, consolidated report, digest; kits of the 32 đảng bộ; a skeleton and a workbook per unit
 
 
 def made(folder: Path) -> list[Path]:
-    return sorted(p for p in folder.rglob("*.*") if p.suffix in (".docx", ".xlsx"))
+    return sorted(p for p in folder.rglob("*.*") if p.suffix in (".docx", ".xlsx", ".zip"))
 
 
 def outputs(folder: Path) -> dict[str, bytes]:
@@ -179,7 +179,10 @@ def test_watch_rebuilds_when_a_data_file_is_saved(built):
     (data / "ke-hoach.yaml").write_text(plan.replace("Nguyễn Trọng Vân", "Nguyễn Văn B"), encoding="utf-8")
     thread.join(timeout=20)
     assert not thread.is_alive() and len(rebuilt) == 1
-    assert rebuilt[0].written == ["ke-hoach.docx"]
+    # the plan, and the kits that carry the plan's data to the units with branches
+    assert rebuilt[0].written == sorted(["ke-hoach.docx"] + [
+        n for n in rebuilt[0].written if n.startswith("bo-du-lieu/")])
+    assert len(rebuilt[0].written) == 1 + 32
 
 
 def test_pdf_without_libreoffice_says_how_to_install_it(built, monkeypatch, capsys):

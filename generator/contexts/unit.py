@@ -5,8 +5,12 @@ read back with certainty."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
+from ..layout import applies
 from ..renderer import DocProperties
-from ..tables import Deferred, appendices
+from ..structure import GUIDANCE_LABEL
+from ..tables import Deferred, Item, appendices
 from ..campaign import CampaignData
 from .. import vnrules
 from .common import Prose, unit_values
@@ -14,6 +18,18 @@ from .outline import outline_blocks, report_title
 
 REPORT_NAME = "Báo cáo"
 SIGNER_PLACEHOLDER = "(Họ và tên)"
+
+
+@dataclass
+class Filled:
+    """A unit's skeleton filled by the unit's own campaign for its branches (its report to
+    the campaign above): the figures summed over the branches, the parts it wrote, the table
+    of its branches; and the campaign that built it, marked in the document."""
+
+    values: dict                                    # table → row → column → text
+    narrative: dict[str, list[str]]                 # part key → paragraphs
+    extra: list[Item] = field(default_factory=list)
+    built_by: str = ""
 
 
 class UnitContexts:
@@ -34,6 +50,21 @@ class UnitContexts:
             self._blocks[key] = outline_blocks(self.data.outline, self.prose, self.data.profile,
                                                unit=unit, guidance_style="guidance", to_fill=True)
         return self._blocks[key]
+
+    def filled_blocks(self, unit, narrative: dict[str, list[str]]) -> list[dict]:
+        """The skeleton's blocks with the unit's own text under the parts it wrote; the other
+        parts as the skeleton has them (guidance to replace, room to write)."""
+        def after(key: str, node, loc: tuple) -> list[dict]:
+            if narrative.get(key):
+                return [{"style": "body", "text": text} for text in narrative[key]]
+            blocks = [{"style": "guidance", "text": GUIDANCE_LABEL + self.prose(g, loc + ("guidance", k))}
+                      for k, g in enumerate(node.guidance)]
+            if not any(applies(n.applies_to, unit) for n in node.items):
+                blocks.append({"style": "body", "text": ""})
+            return blocks
+
+        return outline_blocks(self.data.outline, self.prose, self.data.profile, unit=unit,
+                              guidance_style="guidance", to_fill=True, after=after)
 
     def workbook(self, unit) -> bytes:
         """The unit's appendix tables as an Excel workbook, with the same marks."""
@@ -65,7 +96,7 @@ class UnitContexts:
             custom={"vanban_campaign": c.id, "vanban_unit": unit.id,
                     "vanban_form_version": self.version, "vanban_unit_name": unit.name})
 
-    def context(self, unit) -> tuple[dict, DocProperties]:
+    def context(self, unit, filled: Filled | None = None) -> tuple[dict, DocProperties]:
         data, profile, c = self.data, self.data.profile, self.data.campaign
         member = data.member(unit.id)
         level, name = member.level, member.committee
@@ -86,11 +117,15 @@ class UnitContexts:
             "summary_rule": profile.texts.summary_rule or "",
             "deadline_note": self.prose(data.outline.deadline_note, ("deadline_note",),
                                         unit_values(data, unit, name)),
-            "body": self.blocks(unit),
+            "body": self.blocks(unit) if filled is None else self.filled_blocks(unit, filled.narrative),
             "recipients_label": profile.texts.recipients_label,
             "recipients": vnrules.recipients(level.recipients, profile),
             "signature": signature,
-            "appendices": Deferred(lambda: appendices(data.appendix.tables, unit, reference, profile,
-                                                      marked=True, period_line=self.period)),
+            "appendices": Deferred(lambda: appendices(
+                data.appendix.tables, unit, reference, profile, marked=True, period_line=self.period,
+                values=filled.values if filled else None, extra=filled.extra if filled else None)),
         }
-        return context, self._props(member)
+        props = self._props(member)
+        if filled is not None:
+            props.custom["vanban_rollup"] = filled.built_by
+        return context, props
