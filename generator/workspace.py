@@ -43,13 +43,26 @@ class Workspace:
     """The campaign of ``data_dir`` building into ``out_dir``."""
 
     def __init__(self, data_dir: Path, out_dir: Path):
-        self.data_dir = data_dir
-        self.out_dir = out_dir
         self._lock = threading.RLock()         # one change at a time in this process
-        self._loaded: pipeline.Loaded | None = None
         self._templates: dict = {}
-        self._checked: tuple | None = None      # (stamp, problems)
-        self.progress = Progress()
+        self.switch(data_dir, out_dir)
+
+    def switch(self, data_dir: Path, out_dir: Path) -> None:
+        """Work on another campaign from now on (one started from a kit, say)."""
+        with self._lock:
+            self.data_dir = data_dir
+            self.out_dir = out_dir
+            self._loaded: pipeline.Loaded | None = None
+            self._checked: tuple | None = None      # (stamp, problems)
+            self.progress = Progress()
+
+    def start_from_kit(self, kit_path: Path, name: str) -> Path:
+        """A unit's campaign made from a kit, in a new folder beside this campaign's own."""
+        from .kit import new_from_kit
+
+        target = self.data_dir.resolve().parent.parent / safe_name(name).replace(" ", "-")
+        new_from_kit(target, kit_path, pipeline.BUNDLED_TEMPLATES)
+        return target
 
     # --- reading ------------------------------------------------------------------------
 

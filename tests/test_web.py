@@ -37,7 +37,7 @@ def text_of(html: str) -> str:
 def site(tmp_path):
     """A campaign copied from the example, built, served to a client holding the token as
     the page's cookie (as a browser does after opening the printed address)."""
-    data, out = tmp_path / "data", tmp_path / "out"
+    data, out = tmp_path / "chien-dich" / "data", tmp_path / "chien-dich" / "out"
     shutil.copytree(DATA, data, ignore=shutil.ignore_patterns("bao-cao", ".*"))
     pipeline.build(data, out)
     ws = Workspace(data, out)
@@ -484,3 +484,27 @@ def test_the_units_words_readable_part_by_part_and_filtered(script, tmp_path):
     assert typed[db.id][key][0] in one
     others = [w[0] for k, w in typed[db.id].items() if k != key]
     assert not any(w in one for w in others)
+
+
+def test_a_units_campaign_started_from_its_kit_in_the_browser_pages(site, tmp_path):
+    client, ws = site
+    rows = client.get("/don-vi").text
+    assert 'href="/van-ban/tai/bo-du-lieu/dang-bo-so-tai-chinh.zip"' in rows
+    kit = client.get("/van-ban/tai/bo-du-lieu/dang-bo-so-tai-chinh.zip")
+    assert kit.status_code == 200 and kit.content[:2] == b"PK"
+    made = client.post("/bat-dau-tu-bo-du-lieu", data={"csrf": CSRF, "folder": "so tai chinh"},
+                       files={"kit": ("dang-bo-so-tai-chinh.zip", kit.content)})
+    assert made.status_code == 200
+    folder = ws.data_dir.resolve().parent.parent / "so-tai-chinh"
+    assert (folder / "data" / "cap-tren" / "phu-luc.yaml").is_file()
+    assert str(folder) in text_of(made.text)
+    # an unknown folder cannot be opened; the one just made can
+    assert client.post("/mo-chien-dich", data={"csrf": CSRF, "folder": "/etc"}).status_code == 404
+    opened = client.post("/mo-chien-dich", data={"csrf": CSRF, "folder": str(folder)})
+    assert opened.status_code == 303 and ws.data_dir == folder / "data"
+    assert "Đảng ủy Sở Tài chính" in text_of(client.get("/").text)
+    # a file that is not a kit: a Vietnamese page, nothing made
+    bad = client.post("/bat-dau-tu-bo-du-lieu", data={"csrf": CSRF, "folder": "khac"},
+                      files={"kit": ("x.zip", b"not a zip")})
+    assert bad.status_code == 400 and "không mở được" in text_of(bad.text)
+    assert not (folder.parent / "khac").exists()

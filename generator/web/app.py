@@ -44,6 +44,7 @@ class Site:
 
         self.pages.globals["views"] = views
         self.stash: dict[str, object] = {}   # an import waiting for «Lưu» (unit lists)
+        self.started: set[str] = set()       # campaigns made from a kit in this run
 
     def page(self, request: Request, template: str, status: int = 200, **values) -> HTMLResponse:
         try:

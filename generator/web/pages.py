@@ -84,6 +84,28 @@ def routes(site) -> list[Route]:
             return overview(request, build_error=exc.problems, status=422)
         return overview(request, build=report)
 
+    async def from_kit(request: Request):
+        form = await site.form(request, files=True)
+        upload = form.get("kit")
+        name = str(form.get("folder", "")).strip()
+        if upload is None or isinstance(upload, str) or not upload.filename or not name:
+            raise UsageError("Hãy chọn tệp bộ dữ liệu (.zip) và đặt tên thư mục cho chiến dịch mới.")
+        with tempfile.TemporaryDirectory(prefix="bo-du-lieu-", dir=_scratch()) as tmp:
+            target = Path(tmp) / "bo-du-lieu.zip"
+            if not await uploads._save(upload, target):
+                raise UsageError("Tệp bộ dữ liệu quá lớn.")
+            made = await run_in_threadpool(ws.start_from_kit, target, name)
+        site.started.add(str(made))
+        return site.page(request, "bat-dau.html", made=made)
+
+    async def open_campaign(request: Request):
+        form = await site.form(request)
+        folder = str(form.get("folder", ""))
+        if folder not in site.started:
+            raise HTTPException(404, "Chỉ mở được chiến dịch vừa lập trong lần chạy này.")
+        ws.switch(Path(folder) / "data", Path(folder) / "out")
+        return RedirectResponse("/don-vi", 303)
+
     # --- Dữ liệu ------------------------------------------------------------------------------
 
     def data_page(request: Request, name: str, values=None, problems=None, saved=False,
@@ -445,6 +467,8 @@ def routes(site) -> list[Route]:
     return [
         Route("/", home),
         Route("/sinh-van-ban", build, methods=["POST"]),
+        Route("/bat-dau-tu-bo-du-lieu", from_kit, methods=["POST"]),
+        Route("/mo-chien-dich", open_campaign, methods=["POST"]),
         Route("/du-lieu", data),
         Route("/du-lieu/luu", data_save, methods=["POST"]),
         Route("/du-lieu/hoan-tac", data_undo, methods=["POST"]),
