@@ -79,14 +79,29 @@ def kit_manifest(data: CampaignData, member: Member) -> dict:
     }
 
 
+_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)   # libyaml when PyYAML has it
+_PACKED: dict[tuple[str, str], object] = {}   # the campaign's files, packed once for every kit
+
+
+def _packed(name: str, path: Path):
+    raw = path.read_bytes()
+    key = (name, hashlib.sha256(raw).hexdigest())
+    if key not in _PACKED:
+        if len(_PACKED) > 64:
+            _PACKED.clear()
+        _PACKED[key] = pack(name, raw)
+    return _PACKED[key]
+
+
 def kit_bytes(data: CampaignData, member: Member) -> bytes:
     """The kit of ``member``: deterministic, the same data give the same bytes."""
     head = ("# Bộ dữ liệu để đơn vị tự chạy sơ kết ở các chi bộ trực thuộc (vanban new THƯ_MỤC "
             "--from TỆP.zip). Không sửa tệp này.\n")
-    manifest = head + yaml.safe_dump(kit_manifest(data, member), allow_unicode=True, sort_keys=False)
+    manifest = head + yaml.dump(kit_manifest(data, member), Dumper=_DUMPER, allow_unicode=True,
+                                sort_keys=False)
     entries = [pack(MANIFEST, manifest.encode("utf-8"))]
     for name in PARENT_FILES:
-        entries.append(pack(f"{PARENT}/{name}", data.sources[name].path.read_bytes()))
+        entries.append(_packed(f"{PARENT}/{name}", data.sources[name].path))
     entries.append(pack(f"{PARENT}/don-vi.csv", _unit_row(member)))
     return zip_bytes(entries)
 
