@@ -32,7 +32,7 @@ import yaml
 
 from . import vnrules
 from .campaign import CampaignData, Member
-from .exceptions import DataError, Problem, UsageError
+from .exceptions import WARNING, DataError, Problem, UsageError
 from .writer import pack, zip_bytes
 
 KITS = "bo-du-lieu"              # out/bo-du-lieu/<unit>.zip
@@ -70,7 +70,8 @@ def kit_manifest(data: CampaignData, member: Member) -> dict:
         "report_deadline": vnrules.short_date(level.report_deadline),
         "review_deadline": vnrules.short_date(level.review_deadline),
         "report_symbol": member.unit.symbol or level.report_symbol or "",
-        "superior": data.campaign.issuer.name,
+        # the line above the unit's name in its own documents: the Party organisation it belongs to
+        "superior": data.campaign.units_superior or data.campaign.issuer.name,
         "superior_short": data.campaign.issuer.short_name,
         "superior_symbol": data.campaign.issuer.symbol,
         "place": data.campaign.issuer.place,
@@ -376,6 +377,10 @@ def parent_of(data: CampaignData) -> tuple[CampaignData | None, list[Problem]]:
         return None, [Problem(f"{PARENT}/", None, "", "dữ liệu cấp trên (bộ dữ liệu) không đọc được: "
                               + "; ".join(p.message for p in exc.problems[:3]))]
     problems = []
+    if not data.units:
+        problems.append(Problem("don-vi.csv", None, "", "chưa có chi bộ nào: liệt kê các chi bộ trực thuộc "
+                                f"(mã, tên, cấp «{BRANCH_LEVEL}», loại) rồi sinh văn bản để có báo cáo mẫu gửi "
+                                "các chi bộ", WARNING))
     if parent.campaign.id != link.campaign:
         problems.append(Problem(where, None, "parent.campaign", f"chiến dịch cấp trên là «{link.campaign}» "
                                 f"nhưng bộ dữ liệu trong {PARENT}/ là của «{parent.campaign.id}»"))

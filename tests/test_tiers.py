@@ -83,7 +83,7 @@ def test_the_kit_is_made_for_each_unit_with_branches_and_only_for_them(tiers):
 def test_the_units_campaign_heads_its_branches_skeletons(tiers):
     unit = load_campaign(tiers["unit"] / "data")
     assert unit.campaign.issuer.name == "Đảng ủy Sở Tài chính"
-    assert unit.campaign.issuer.superior == "Đảng ủy Khối các cơ quan và doanh nghiệp tỉnh"
+    assert unit.campaign.issuer.superior == "Đảng bộ Khối các cơ quan và doanh nghiệp tỉnh"
     assert [lv.name for lv in unit.campaign.levels] == ["Chi bộ trực thuộc"]
     level = unit.campaign.levels[0]
     bloc = load_campaign(tiers["bloc"])
