@@ -90,6 +90,7 @@ CAMPAIGN, PLAN, OUTLINE, FORMS, REPORT, UNITS = ("chien-dich.yaml", "ke-hoach.ya
                                                  "phu-luc.yaml", "bao-cao-tong-hop.yaml", "don-vi.csv")
 RETURNS = "bao-cao/"
 PARENT_KIT = "cap-tren/"
+REPORTED = "don-vi.csv:reported"
 
 
 def template_dirs(data_dir: Path) -> list[Path]:
@@ -124,7 +125,7 @@ def specs(data: CampaignData, problems: list[Problem]) -> list[Spec]:
         out.append(Spec("bao-cao-tong-hop.docx", "bao-cao-tong-hop.docx",
                         [CAMPAIGN, PLAN, OUTLINE, FORMS, REPORT, UNITS, RETURNS],
                         lambda: consolidated_context(data, outline_prose, report_prose)))
-        out.append(Spec(DIGEST, DIGEST, [CAMPAIGN, PLAN, OUTLINE, UNITS, RETURNS],
+        out.append(Spec(DIGEST, DIGEST, [CAMPAIGN, PLAN, OUTLINE, REPORTED, RETURNS],
                         lambda: digest_context(data, outline_prose)))
         builder = UnitContexts(data, outline_prose)
         for unit in data.units:
@@ -156,6 +157,9 @@ def input_hashes(data: CampaignData, data_dir: Path) -> dict[str, str]:
     for unit in data.units:  # the units by their rows, wherever the list is kept (CSV, XLSX)
         hashes[f"unit:{unit.id}"] = manifest._sha(unit.model_dump_json())
     hashes[UNITS] = manifest._sha(*[hashes[f"unit:{u.id}"] for u in data.units])
+    # what the digest reads of the list: how many units, and the rows of those that reported
+    hashes[REPORTED] = manifest._sha(str(len(data.units)), *[hashes[f"unit:{u.id}"] for u in data.units
+                                                            if u.id in data.returns])
     records = sorted(store.folder(data_dir).glob("*.yaml"))
     hashes[RETURNS] = manifest._sha(*[p.name.encode() + p.read_bytes() for p in records])
     hashes[PARENT_KIT] = kit.parent_hash(data_dir)

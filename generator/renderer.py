@@ -189,7 +189,7 @@ class CompiledTemplate:
             raise TemplateError(self.path, f"phần {name} dùng giá trị không có: {exc.message}") from None
         except jinja2.TemplateError as exc:
             raise TemplateError(self.path, f"lỗi khi điền phần {name}: {exc}") from None
-        xml = re.sub(r"\n<w:p([ >])", r"<w:p\1", xml)
+        xml = xml.replace("\n<w:p ", "<w:p ").replace("\n<w:p>", "<w:p>")
         xml = xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
         if "\t" in xml or "\a" in xml or "\f" in xml:
             xml = self._docxtpl.resolve_listing(xml)
@@ -239,10 +239,16 @@ class CompiledTemplate:
             count += 1
             return f"<w:p><w:pPr>{self._sect[(m.group(1), count == 1)]}</w:pPr></w:p>"
 
-        xml = re.sub(r"<w:p><!--vanban-section:(\w+)--></w:p>", section, xml)
-        final = re.search(r"<!--vanban-final:(\w+)-->", xml)
-        orientation = final.group(1) if final else "portrait"
-        xml = re.sub(r"<!--vanban-final:\w+-->", "", xml)
+        if "<!--vanban-section:" in xml:
+            xml = re.sub(r"<w:p><!--vanban-section:(\w+)--></w:p>", section, xml)
+        orientation = None
+        at = xml.find("<!--vanban-final:")
+        while at >= 0:   # the first mark says how the document ends; every mark is removed
+            end = xml.find("-->", at) + len("-->")
+            orientation = orientation or xml[at + len("<!--vanban-final:"):end - len("-->")]
+            xml = xml[:at] + xml[end:]
+            at = xml.find("<!--vanban-final:", at)
+        orientation = orientation or "portrait"
         start = xml.rfind("<w:sectPr")                 # the body's own, the last one
         end = xml.find("</w:sectPr>", start) + len("</w:sectPr>")
         return xml[:start] + self._sect[(orientation, count == 0)] + xml[end:]
@@ -281,27 +287,31 @@ def size_issuer_rule(xml: str, profile: Profile) -> str:
     return xml[:start + place] + ind + xml[start + place:]
 
 
-_TEXT_WITH_HYPHEN = re.compile(r"(<w:t(?: [^>]*)?>)([^<]*-[^<]*)(</w:t>)")  # only these can change
+_TEXT_START = re.compile(r"<w:t(?: [^>]*)?>")
 _NO_BREAK_HYPHEN = '</w:t><w:noBreakHyphen/><w:t xml:space="preserve">'
 
 
 def keep_symbols_whole(xml: str) -> str:
     """The hyphens of document symbols in every text written as Word's non-breaking hyphen,
-    so that a line never ends with «05-» and starts with «CT/TW»."""
-    if "-" not in xml:
-        return xml
-
-    def text(m: re.Match) -> str:
-        inner = m.group(2)
-        if "-" not in inner:
-            return m.group(0)
+    so that a line never ends with «05-» and starts with «CT/TW». Only the texts that hold a
+    hyphen are looked at (found from the hyphens, not by scanning every text)."""
+    out, done, at = [], 0, xml.find("-")
+    while at >= 0:
+        start = xml.rfind("<", 0, at)
+        opening = _TEXT_START.match(xml, start) if start >= done else None
+        if opening is None or opening.end() > at:    # a hyphen in a tag, or in a text seen
+            at = xml.find("-", at + 1)
+            continue
+        close = xml.find("</w:t>", at)
+        inner = xml[opening.end():close]
         fixed = vnrules.SYMBOL.sub(
             lambda s: s.group(0).replace("-", _NO_BREAK_HYPHEN) if vnrules.is_symbol(s.group(0))
             else s.group(0), inner)
-        if fixed == inner:
-            return m.group(0)
-        return '<w:t xml:space="preserve">' + fixed + m.group(3)
-    return _TEXT_WITH_HYPHEN.sub(text, xml)
+        if fixed != inner:
+            out += [xml[done:start], '<w:t xml:space="preserve">', fixed]
+            done = close
+        at = xml.find("-", close)
+    return "".join(out) + xml[done:] if out else xml
 
 
 # put at the start of a block's text: this paragraph does not keep with the next one, though
