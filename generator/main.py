@@ -347,10 +347,11 @@ def output_keys(chosen: list[Spec], data: CampaignData, data_dir: Path,
     templates = {t: manifest.file_hash(find_template(data_dir, t))
                  for t in {s.template for s in chosen if s.template}}
     memo = {} if memo is None else memo
+    named = {d: f"{d}:{h}" for d, h in hashes.items()}
     keys = {}
     for s in chosen:
         template = templates.get(s.template, "-")
-        made_from = (template, *[f"{d}:{hashes[d]}" for d in s.depends])
+        made_from = (template, *[named[d] for d in s.depends])
         key = memo.get(made_from)
         if key is None:
             key = memo[made_from] = manifest.key(list(made_from[1:]), template)

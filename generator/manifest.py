@@ -60,6 +60,7 @@ class Manifest:
     def __init__(self, out_dir: Path):
         self.path = out_dir / MANIFEST
         self.out_dir = out_dir
+        self._root = str(out_dir) + os.sep
         self.entries: dict[str, Entry] = {}
         try:
             raw = json.loads(self.path.read_text(encoding="utf-8"))
@@ -73,7 +74,7 @@ class Manifest:
         if entry is None or entry.key != new_key:
             return False
         try:
-            stat = os.stat(os.path.join(self.out_dir, output))
+            stat = os.stat(self._root + output)
         except OSError:
             return False
         return stat.st_size == entry.size and stat.st_mtime_ns == entry.mtime_ns
