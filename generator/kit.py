@@ -259,6 +259,15 @@ parent:
 """
 
 
+# the unit's plan and report are signed by its committee, «T/M ĐẢNG ỦY»; the name is left to fill
+_SIGNER = """signer:
+  authority: [{mode: tm, of: Đảng ủy}]
+  title: Bí thư
+  name: ""
+  signed: false
+"""
+
+
 def plan_yaml(m: dict) -> str:
     p = m["plan"]
     reference = f"Kế hoạch số {p['number']}-{p['type']}/{m['superior_symbol']}"
@@ -295,12 +304,7 @@ sections:
           Các chi bộ hoàn thành sơ kết trước ngày {{{{ levels.{BRANCH_LEVEL}.review_deadline }}}}, gửi
           báo cáo và phụ lục về {m['committee']} trước ngày {{{{ levels.{BRANCH_LEVEL}.report_deadline }}}}.
 
-signer:
-  authority: [{{mode: tm, of: Đảng ủy}}]
-  title: Bí thư
-  name: ""
-  signed: false
-
+{_SIGNER}
 recipients:
   - Các chi bộ trực thuộc
   - Lưu Văn phòng Đảng ủy
@@ -323,12 +327,7 @@ intro: []
 
 narrative: {{}}
 
-signer:
-  authority: [{{mode: tm, of: Đảng ủy}}]
-  title: Bí thư
-  name: ""
-  signed: false
-
+{_SIGNER}
 recipients:
   - {_q(m['superior_short'] + ' (b/c)')}
   - Lưu Văn phòng Đảng ủy

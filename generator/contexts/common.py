@@ -67,6 +67,14 @@ class Prose:
             return text
 
 
+def document_head(header, doc_type: str, summary: str, profile, body: list[dict]) -> dict:
+    """What every issued document's context starts with: its header block, its type and
+    summary lines (the summary broken into lines by measure), the rule under them, its body."""
+    return {"header": header, "doc_type": vnrules.upper(doc_type),
+            "summary": vnrules.wrap(summary, profile, "summary"),
+            "summary_rule": profile.texts.summary_rule or "", "body": body}
+
+
 HEADING_STYLES = ("heading1", "heading2", "heading3", "heading4")
 
 

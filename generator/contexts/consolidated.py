@@ -12,7 +12,7 @@ from ..schema import Consolidated, Signer, Table
 from ..campaign import CampaignData
 from ..layout import columns
 from ..tables import Item, appendix_block, fit_widths, grid_xml, landscape, page_width_cm
-from .common import Prose, signature
+from .common import Prose, document_head, signature
 from ..exceptions import WARNING, Problem
 from .digest import OUTPUT as DIGEST, Digest
 from .outline import outline_blocks, report_title
@@ -248,11 +248,7 @@ def consolidated_context(data: CampaignData, outline_prose: Prose,
         items.append(key)
     items.append(totals.missing_item(profile))
     context = {
-        "header": header,
-        "doc_type": vnrules.upper(REPORT_NAME),
-        "summary": vnrules.wrap(summary, profile, "summary"),
-        "summary_rule": profile.texts.summary_rule or "",
-        "body": body,
+        **document_head(header, REPORT_NAME, summary, profile, body),
         "recipients_label": profile.texts.recipients_label,
         "recipients": vnrules.recipients(report.recipients, profile),
         "signature": signature(data, report.signer),

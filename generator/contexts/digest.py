@@ -15,7 +15,7 @@ from ..campaign import CampaignData, Member
 from ..layout import applies
 from ..renderer import DocProperties
 from .. import vnrules
-from .common import Prose
+from .common import Prose, document_head
 from .outline import outline_blocks, report_title
 
 OUTPUT = "tong-hop-y-kien.docx"
@@ -101,13 +101,7 @@ def digest_context(data: CampaignData, outline_prose: Prose) -> tuple[dict, DocP
              {"style": "body", "text": f"Tổng hợp từ báo cáo của {vnrules.figure(sent)}/"
                                        f"{vnrules.figure(len(data.units))} đơn vị đã gửi về."}]
     body = intro + outline_blocks(data.outline, outline_prose, profile, after=after)
-    context = {
-        "header": header,
-        "doc_type": vnrules.upper(TITLE),
-        "summary": vnrules.wrap(summary, profile, "summary"),
-        "summary_rule": profile.texts.summary_rule or "",
-        "body": body,
-    }
+    context = document_head(header, TITLE, summary, profile, body)
     props = DocProperties(title=f"{TITLE} {summary}", subject="Tổng hợp ý kiến của các đơn vị",
                           creator=c.issuer.name, created=data.plan.date, keywords=c.id)
     return context, props
