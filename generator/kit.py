@@ -421,10 +421,9 @@ def _text(row_type: str, value) -> str:
 def sent_up(data: CampaignData, parent: CampaignData, prose) -> tuple[dict, object]:
     """The context of the report sent up: the parent's skeleton for this unit, filled."""
     from . import figures as fig
-    from .contexts.common import Prose, prose_values
+    from .contexts.common import outline_prose
     from .contexts.consolidated import Totals
     from .contexts.unit import Filled, UnitContexts
-    from .environment import ProseRenderer
 
     link = data.campaign.parent
     member = parent.member(link.unit)
@@ -455,6 +454,5 @@ def sent_up(data: CampaignData, parent: CampaignData, prose) -> tuple[dict, obje
     if branches is not None:
         extra.append(type(branches)("Số liệu chủ yếu của các chi bộ trực thuộc", branches.xml,
                                     branches.landscape))
-    parent_prose = Prose(ProseRenderer(prose_values(parent)), parent.sources["de-cuong.yaml"], [])
-    builder = UnitContexts(parent, parent_prose)
+    builder = UnitContexts(parent, outline_prose(parent))
     return builder.context(member.unit, Filled(values, narrative, extra, data.campaign.id))

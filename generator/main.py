@@ -288,6 +288,19 @@ def load(data_dir: Path, previous: Loaded | None = None) -> Loaded:
     return Loaded(stamp, data, problems, every, output_keys(every, data, data_dir, memo), memo)
 
 
+def problems_of(loaded: Loaded) -> list[Problem]:
+    """Every problem ``vanban check`` finds in a loaded campaign but those of the templates:
+    its contexts built (nothing rendered) to find the problems of the prose."""
+    known = len(loaded.problems)
+    try:
+        _documents(loaded.every, loaded.problems)
+    except DataError:
+        pass
+    found = list(loaded.problems)
+    del loaded.problems[known:]
+    return found
+
+
 def build(data_dir: Path, out_dir: Path, unit_id: str | None = None, *, force: bool = False,
           progress: Callable[[int], Callable[[int], None] | None] | None = None,
           loaded: Loaded | None = None, templates: dict | None = None) -> BuildReport:

@@ -112,6 +112,15 @@ def _table_lines(tbl: etree._Element) -> list[str]:
     return lines
 
 
+@dataclass
+class Read:
+    """What a returned copy holds under its parts."""
+
+    texts: dict[str, list[str]]   # part key → the unit's paragraphs
+    unmarked: int                 # headings found by their number and words (their mark lost)
+    guidance_left: int            # paragraphs still holding the outline's guidance
+
+
 class PartReader:
     """Reads the parts of one unit's returned copy."""
 
@@ -147,13 +156,12 @@ class PartReader:
             return None
         return text
 
-    def read(self, root: etree._Element) -> tuple[dict[str, list[str]], int]:
-        """``{key: [paragraph, …]}`` of the parts the unit wrote in, and how many headings were
-        found by their number and words (their mark lost)."""
+    def read(self, root: etree._Element) -> Read:
+        """The paragraphs of the parts the unit wrote in, part by part."""
         body = root.find(W + "body")
         texts: dict[str, list[str]] = {}
         current: int | None = None
-        unmarked = 0
+        unmarked = left = 0
         for child in body if body is not None else []:
             if child.tag == W + "tbl":
                 if current is None:
@@ -161,7 +169,8 @@ class PartReader:
                 if _signature_table(child):
                     break
                 lines = [t for t in _table_lines(child) if self._own(t) is not None]
-                texts.setdefault(self.headings[current].key, []).extend(lines)
+                if lines:
+                    texts.setdefault(self.headings[current].key, []).extend(lines)
                 continue
             if child.tag != W + "p":
                 continue
@@ -179,8 +188,11 @@ class PartReader:
                     current = found
                     unmarked += 1
                     continue
-            own = self._own(text) if current is not None else None
+            if current is None:
+                continue                # the title and the deadline note, before any part
+            own = self._own(text)
             if own is None:
+                left += 1
                 continue
             texts.setdefault(self.headings[current].key, []).append(own)
-        return texts, unmarked
+        return Read(texts, unmarked, left)

@@ -22,7 +22,6 @@ from lxml import etree
 from . import figures as fig
 from .campaign import CampaignData, Member
 from .layout import INPUT, NONE, Cell, FormLayout
-from .structure import GUIDANCE_LABEL
 from .ooxml import MISSING, W, Package, Refused, Workbook, safe_xml
 from .xlsx import FIRST_ROW, UNIT_LINE, col_letter
 
@@ -212,42 +211,28 @@ class Reader:
         self.data = data
         self.version = data.form_version
         self.by_committee = {_normal(m.committee): m.id for m in data.members.values()}
-        guidance = set()
-        if data.outline:
-            self._collect_guidance(data.outline.parts, guidance)
-            if data.outline.opening:
-                guidance.update(data.outline.opening.guidance)
-        self.guidance = {_normal(g) for g in guidance if "{" not in g}
         self._units = None
 
-    def _parts(self, member: Member):
-        """The parts of the unit's skeleton and its guidance, as the skeleton drew them."""
-        from .contexts.common import Prose, prose_values
+    def _texts(self, root: etree._Element, member: Member, notes: list[str],
+               findings: list[str]) -> dict[str, list[str]]:
+        """What the unit wrote under each part of the outline, read by the parts and the
+        guidance its skeleton was drawn with."""
+        from .contexts.common import outline_prose
         from .contexts.unit import UnitContexts
-        from .environment import ProseRenderer
-        from .parts import skeleton_parts
-
-        if self._units is None:
-            prose = Prose(ProseRenderer(prose_values(self.data)), self.data.sources["de-cuong.yaml"], [])
-            self._units = UnitContexts(self.data, prose)
-        return skeleton_parts(self._units.blocks(member.unit))
-
-    def _texts(self, root: etree._Element, member: Member, notes: list[str]) -> dict[str, list[str]]:
-        from .parts import PartReader
+        from .parts import PartReader, skeleton_parts
 
         if not self.data.outline:
             return {}
-        headings, guidance = self._parts(member)
-        texts, unmarked = PartReader(headings, guidance).read(root)
-        if unmarked:
-            notes.append(f"{unmarked} đề mục không còn dấu của vanban; đã nhận ra theo số và chữ "
-                         "của đề mục — nên xem lại phần đơn vị viết")
-        return texts
-
-    def _collect_guidance(self, nodes, out: set) -> None:
-        for node in nodes:
-            out.update(node.guidance)
-            self._collect_guidance(node.items, out)
+        if self._units is None:
+            self._units = UnitContexts(self.data, outline_prose(self.data))
+        read = PartReader(*skeleton_parts(self._units.blocks(member.unit))).read(root)
+        if read.unmarked:
+            notes.append(f"{read.unmarked} đề mục không còn dấu của vanban; đã nhận ra theo số và "
+                         "chữ của đề mục — nên xem lại phần đơn vị viết")
+        if read.guidance_left:
+            findings.append(f"còn {read.guidance_left} đoạn gợi ý của đề cương chưa được thay bằng "
+                            "nội dung")
+        return read.texts
 
     def read(self, path: Path) -> Returned:
         package = Package(path)
@@ -293,11 +278,7 @@ class Reader:
         if by_place:
             notes.append(f"{by_place} ô không còn dấu của vanban (đã bị xóa, hoặc bảng được dán "
                          "sang tệp khác); đã đọc theo vị trí của ô trong bảng — nên xem lại số liệu")
-        texts = self._texts(root, member, notes) if root is not None else {}
-        if root is not None:
-            left = self._placeholders(root)
-            if left:
-                findings.append(f"còn {left} đoạn gợi ý của đề cương chưa được thay bằng nội dung")
+        texts = self._texts(root, member, notes, findings) if root is not None else {}
         findings += [f"{f.where(self.data.appendix)}: {f.message}"
                      for f in fig.check(self.data.appendix, values, typed, member.unit)]
         return Returned(path, digest, unit_id, identified_by, version, values, typed, findings, notes,
@@ -319,14 +300,6 @@ class Reader:
             if unit_id:
                 return unit_id
         return None
-
-    def _placeholders(self, root: etree._Element) -> int:
-        count = 0
-        for p in root.iter(W + "p"):
-            text = _normal("".join(t.text or "" for t in p.iter(W + "t")))
-            if text.removeprefix(_normal(GUIDANCE_LABEL)).strip() in self.guidance:
-                count += 1
-        return count
 
     def _figures(self, cells, member: Member) -> tuple[fig.Figures, dict, list[str], int]:
         """The unit's figures, read cell by cell; the computed cells a unit typed over (Word

@@ -53,7 +53,7 @@ class Workspace:
             self.data_dir = data_dir
             self.out_dir = out_dir
             self._loaded: pipeline.Loaded | None = None
-            self._checked: tuple | None = None      # (stamp, problems)
+            self._checked: tuple | None = None      # (the Loaded they were found in, problems)
             self.progress = Progress()
 
     def start_from_kit(self, kit_path: Path, name: str) -> Path:
@@ -77,13 +77,12 @@ class Workspace:
         """Every problem ``vanban check`` finds in the data (errors and warnings), found
         again only when a file changed."""
         with self._lock:
-            stamp = pipeline.input_stamp(self.data_dir)
-            if self._checked is None or self._checked[0] != stamp:
-                try:
-                    found = pipeline.prepare(self.data_dir, repair=False).warnings
-                except DataError as exc:
-                    found = exc.problems
-                self._checked = (stamp, list(found))
+            try:
+                loaded = self.loaded()
+            except DataError as exc:
+                return exc.problems
+            if self._checked is None or self._checked[0] is not loaded:
+                self._checked = (loaded, pipeline.problems_of(loaded))
             return self._checked[1]
 
     def statuses(self, today: date | None = None) -> list[UnitStatus]:
@@ -103,15 +102,22 @@ class Workspace:
 
     def digest(self):
         """The units' words part by part (``contexts.digest``), as the digest document has them."""
-        from .contexts.common import Prose, prose_values
+        from .contexts.common import outline_prose
         from .contexts.digest import digest_parts
-        from .environment import ProseRenderer
 
         data = self.loaded().data
-        if not data.outline:
-            return []
-        prose = Prose(ProseRenderer(prose_values(data)), data.sources[pipeline.OUTLINE], [])
-        return digest_parts(data, prose)
+        return digest_parts(data, outline_prose(data)) if data.outline else []
+
+    def prose(self):
+        """The renderer of prose against the campaign's values (a form's «Sẽ đọc là»), or
+        None when the data cannot be read."""
+        from .contexts.common import prose_values
+        from .environment import ProseRenderer
+
+        try:
+            return ProseRenderer(prose_values(self.loaded().data))
+        except DataError:
+            return None
 
     # --- changing -------------------------------------------------------------------------
 

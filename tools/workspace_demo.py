@@ -70,6 +70,13 @@ def filled_returns(out: Path, target: Path, units: list[str], seed: int = 7,
     return made
 
 
+# the pages shot as they are, after the returns and the build (path, file name)
+PAGES = [("/du-lieu?tep=chien-dich.yaml#o-levels-1-report-deadline", "du-lieu"),
+         ("/du-lieu?tep=ke-hoach.yaml#o-summary", "du-lieu-ke-hoach"), ("/don-vi", "don-vi"),
+         ("/van-ban", "van-ban"), ("/van-ban/xem/ke-hoach.docx", "xem-van-ban"),
+         ("/y-kien?phan=II.1.a", "y-kien"), ("/van-ban/xem/tong-hop-y-kien.docx", "xem-tong-hop-y-kien")]
+
+
 def browser(playwright):
     return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
 
@@ -99,14 +106,10 @@ def screenshots(shots: Path) -> None:
             page = b.new_page(viewport={"width": 1366, "height": 768})
             page.goto(f"{base}/?token={token}")
             page.goto(f"{base}/nhan-bao-cao")
-            page.set_input_files("#tep-gui", [str(p) for p in first[:15]])
-            page.fill("input[name=received]", "03/5/2021")   # on time
-            page.click("text=Nhận các tệp")
-            page.set_input_files("#tep-gui", [str(p) for p in first[15:]])
-            page.fill("input[name=received]", "12/5/2021")   # late
-            page.click("text=Nhận các tệp")
-            page.set_input_files("#tep-gui", [str(p) for p in again])
-            page.click("text=Nhận các tệp")
+            for batch, received in ((first[:15], "03/5/2021"), (first[15:], "12/5/2021"), (again, "")):
+                page.set_input_files("#tep-gui", [str(p) for p in batch])
+                page.fill("input[name=received]", received)     # on time, late, today
+                page.click("text=Nhận các tệp")
             page.screenshot(path=str(shots / "nhan-bao-cao.png"))
             page.click("text=so sánh hai bản")
             page.screenshot(path=str(shots / "xung-dot.png"))
@@ -115,22 +118,9 @@ def screenshots(shots: Path) -> None:
             page.wait_for_selector("#ket-qua-sinh")
             page.screenshot(path=str(shots / "tong-quan.png"))
             page.screenshot(path=str(shots / "tong-quan-ca-trang.png"), full_page=True)
-            page.goto(f"{base}/du-lieu?tep=chien-dich.yaml#o-levels-1-report-deadline")
-            page.screenshot(path=str(shots / "du-lieu.png"))
-            page.goto(f"{base}/du-lieu?tep=ke-hoach.yaml#o-summary")
-            page.screenshot(path=str(shots / "du-lieu-ke-hoach.png"))
-            page.goto(f"{base}/don-vi")
-            page.screenshot(path=str(shots / "don-vi.png"))
-            page.goto(f"{base}/don-vi/{units[0]}")
-            page.screenshot(path=str(shots / "don-vi-chi-tiet.png"))
-            page.goto(f"{base}/van-ban")
-            page.screenshot(path=str(shots / "van-ban.png"))
-            page.goto(f"{base}/van-ban/xem/ke-hoach.docx")
-            page.screenshot(path=str(shots / "xem-van-ban.png"))
-            page.goto(f"{base}/y-kien?phan=II.1.a")
-            page.screenshot(path=str(shots / "y-kien.png"))
-            page.goto(f"{base}/van-ban/xem/tong-hop-y-kien.docx")
-            page.screenshot(path=str(shots / "xem-tong-hop-y-kien.png"))
+            for path, name in PAGES + [(f"/don-vi/{units[0]}", "don-vi-chi-tiet")]:
+                page.goto(base + path)
+                page.screenshot(path=str(shots / f"{name}.png"))
             b.close()
 
 

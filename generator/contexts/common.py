@@ -34,6 +34,14 @@ def prose_values(data: CampaignData) -> dict:
     }
 
 
+def outline_prose(data: CampaignData, problems: list[Problem] | None = None) -> Prose:
+    """The prose of de-cuong.yaml rendered against the campaign's values, for a caller that
+    needs the outline drawn as its documents draw it (reading returns, the digest, the report
+    sent up); its problems go to ``problems`` (a build reports them; others need not)."""
+    return Prose(ProseRenderer(prose_values(data)), data.sources["de-cuong.yaml"],
+                 [] if problems is None else problems)
+
+
 def plan_symbol(data: CampaignData) -> str:
     """``150-KH/ĐUK``."""
     plan = data.plan

@@ -64,7 +64,7 @@ def routes(site) -> list[Route]:
     # --- Tổng quan --------------------------------------------------------------------------
 
     def overview(request: Request, build=None, build_error=None, status: int = 200):
-        loaded, load_problems = _loaded_or_problems(ws)
+        loaded, _ = _loaded_or_problems(ws)
         today = store.today()
         problems = ws.problems()
         lines = ws.statuses(today) if loaded else []
@@ -127,14 +127,9 @@ def routes(site) -> list[Route]:
                     f.value = values[f.key]
                 f.problems = [p for p in mine if p.place == f.key]
             loose = [p for p in mine if p.place not in keys]
-            loaded, _ = _loaded_or_problems(ws)
-            if loaded:
-                from ..contexts.common import prose_values
-                from ..environment import ProseRenderer
-
-                values_ = prose_values(loaded.data)
-                refs = views.references(values_)
-                renderer = ProseRenderer(values_)
+            renderer = ws.prose()
+            if renderer is not None:
+                refs = views.references(renderer.values)
                 for f in fields:
                     if f.prose and "{{" in f.value:
                         try:
@@ -179,15 +174,12 @@ def routes(site) -> list[Route]:
 
     async def preview(request: Request):
         form = await site.form(request)
-        from ..contexts.common import prose_values
-        from ..environment import ProseRenderer
-
-        loaded, _ = _loaded_or_problems(ws)
-        if loaded is None:
+        renderer = ws.prose()
+        if renderer is None:
             return Response("(dữ liệu đang có lỗi nên chưa xem trước được; xem trang Tổng quan)",
                             status_code=422, media_type="text/plain; charset=utf-8")
         try:
-            text = ProseRenderer(prose_values(loaded.data)).render(str(form.get("text", "")))
+            text = renderer.render(str(form.get("text", "")))
             return Response(text, media_type="text/plain; charset=utf-8")
         except Exception as exc:
             return Response(f"(chưa đọc được: {exc})", status_code=422,

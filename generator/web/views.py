@@ -81,6 +81,28 @@ def state_class(state: str) -> str:
     return dict(STATES).get(state, "")
 
 
+def value(v) -> str:
+    """A collected figure as a document prints it: «1.097», «Có», blank for none."""
+    if v is None:
+        return ""
+    if isinstance(v, bool):
+        return "Có" if v else "Không"
+    if isinstance(v, (int, float)):
+        return vnrules.figure(v, 2 if isinstance(v, float) else 0)
+    return str(v)
+
+
+def moment(iso: str) -> str:
+    """When a file was read, as people write it: «07:28 ngày 28/11/2026»."""
+    from datetime import datetime
+
+    try:
+        at = datetime.fromisoformat(iso)
+    except ValueError:
+        return iso
+    return f"{at:%H:%M} ngày {vnrules.short_date(at.date())}"
+
+
 def short(d: date | None) -> str:
     return vnrules.short_date(d) if d else ""
 
