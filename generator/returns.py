@@ -4,15 +4,20 @@ Excel) — as untrusted input.
 A returned file comes from another office: it is opened with the checks of ``ooxml.py``
 (size, type, old .doc, password, zip bomb, DOCTYPE, element counts; entities and network
 off). Then the unit is identified by the marks its skeleton carries (document properties;
-else the committee line of its header), and each figure is read from its cell: by the cell's
-marks (bookmark, else content control), and where both were deleted — or the table was
-pasted into another document — by the cell's place in the table, as the form's layout
-(``layout.py``) gives it.
+else the committee line of its header, read as a reader reads it — see ``UnitNames``), and
+each figure is read from its cell: by the cell's marks (bookmark, else content control), and
+where both were deleted — or the table was pasted into another document — by the cell's place
+in the table, as the form's layout (``layout.py``) gives it.
+
+A return is taken when the unit wrote anything: figures, or words under the parts of the
+outline (a return with words and no figure is taken, with a finding that its figures are
+missing); only a file with nothing written at all is refused as unfilled.
 """
 
 from __future__ import annotations
 
 import hashlib
+import re
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -72,6 +77,119 @@ def _ancestor(el: etree._Element, tag: str) -> etree._Element | None:
 
 def _normal(text: str) -> str:
     return " ".join(unicodedata.normalize("NFC", text).upper().split())
+
+
+# --- recognising a unit by the name its header shows -----------------------------------------
+
+_TONES = "\u0300\u0301\u0303\u0309\u0323"   # huyền, sắc, ngã, hỏi, nặng
+_WORD = re.compile(r"\w+")
+_LOOKALIKES = str.maketrans({"\u00d0": "\u0110", "\u00f0": "\u0111"})  # Ð (eth) typed for Đ
+_MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
+MAX_NAME_LINES = 6   # a name is broken over at most this many lines of a header
+
+
+def _word_key(word: str) -> str:
+    """A word with its tone moved after its letters, so that «uỷ» and «ủy», «hoà» and «hòa»
+    (where people put the tone differently) are the same word."""
+    decomposed = unicodedata.normalize("NFD", word)
+    tones = "".join(c for c in decomposed if c in _TONES)
+    letters = "".join(c for c in decomposed if c not in _TONES)
+    return unicodedata.normalize("NFC", letters) + tones
+
+
+def name_key(text: str) -> str:
+    """A name as a reader compares it: its words in any case, however spaced, the tone where
+    either spelling puts it, punctuation left out («ĐBQH, HĐND» is «ĐBQH HĐND»)."""
+    text = unicodedata.normalize("NFC", text).translate(_LOOKALIKES).casefold()
+    return "".join(_word_key(w) for w in _WORD.findall(text))
+
+
+def paragraph_lines(p: etree._Element) -> list[str]:
+    """The lines of a paragraph as a reader sees them: the pieces of text of every run
+    joined, a tab a space, a line break the end of a line."""
+    lines, pieces = [], []
+    for el in p.iter(W + "t", W + "tab", W + "br", W + "cr", W + "noBreakHyphen"):
+        if any(a.tag == _MC_FALLBACK for a in el.iterancestors()):
+            continue                       # the copy of a text box kept for old readers
+        if el.tag == W + "t":
+            pieces.append(el.text or "")
+        elif el.tag == W + "noBreakHyphen":
+            pieces.append("-")
+        elif el.tag == W + "tab":
+            pieces.append(" ")
+        else:
+            lines.append("".join(pieces))
+            pieces = []
+    lines.append("".join(pieces))
+    return lines
+
+
+def header_lines(root: etree._Element, limit: int = 12) -> list[str]:
+    """The lines of a Word document's header: the body up to its first table (the header
+    table, read cell by cell), or, where the header is not a table, its first paragraphs."""
+    body = root.find(W + "body")
+    lines: list[str] = []
+    for n, child in enumerate(body if body is not None else []):
+        if child.tag == W + "tbl":
+            for p in child.iter(W + "p"):
+                lines += paragraph_lines(p)
+            break
+        if child.tag == W + "p":
+            lines += paragraph_lines(child)
+        if n + 1 >= limit:
+            break
+    return lines
+
+
+class Ambiguous(Refused):
+    """A header that two units of the list could both have written."""
+
+
+class UnitNames:
+    """The units of a campaign by the names a header or a unit line may show for them: the
+    name its committee signs with, the lines the list gives for its header, its own name.
+
+    A name may stand on one line or be broken over several, wherever the person put the
+    breaks (a line break or a new paragraph); so a unit is found where a run of whole lines
+    of the header, joined as a reader joins them, is one of its names. A run inside a longer
+    run that names another unit (``Chi bộ Cục Thuế`` inside ``Chi bộ Cục Thuế tỉnh``) is not
+    taken; two units found side by side, or one name shared by two units, is ambiguous and
+    never guessed."""
+
+    def __init__(self, members):
+        self.names: dict[str, set[str]] = {}
+        self.units = {m.id: m.unit.name for m in members}
+        for m in members:
+            for name in (m.committee, " ".join(m.unit.own_header_lines or []), m.unit.name):
+                key = name_key(name or "")
+                if key:
+                    self.names.setdefault(key, set()).add(m.id)
+        self.longest = max((len(k) for k in self.names), default=0)
+
+    def find(self, lines: list[str], what: str) -> str | None:
+        """The unit whose name is a run of whole ``lines``; ``None`` when there is none;
+        ``Ambiguous`` when two units could be meant."""
+        keys = [k for k in (name_key(line) for line in lines) if k]
+        found: list[tuple[int, int, set[str]]] = []
+        for i in range(len(keys)):
+            joined = ""
+            for j in range(i, min(len(keys), i + MAX_NAME_LINES)):
+                joined += keys[j]
+                if len(joined) > self.longest:
+                    break
+                if joined in self.names:
+                    found.append((i, j, self.names[joined]))
+        kept = [(i, j, ids) for i, j, ids in found
+                if not any(a <= i and j <= b and (a, b) != (i, j) for a, b, _ in found)]
+        units = sorted({u for _, _, ids in kept for u in ids})
+        if len(units) > 1:
+            named = [f"«{self.units[u]}» ({u})" for u in units]
+            raise Ambiguous(f"không nhận ra đơn vị: tệp không mang dấu của vanban và {what} khớp với "
+                            f"{len(units)} đơn vị: {', '.join(named[:-1])} và {named[-1]}; vanban "
+                            "không đoán — hãy hỏi đơn vị đã gửi tệp, sửa tiêu đề cho đúng tên đơn vị "
+                            "(hai đơn vị cùng tên trong danh sách đơn vị thì sửa cho khác nhau) rồi "
+                            "nhận lại")
+        return units[0] if units else None
 
 
 class DocxCells:
@@ -204,13 +322,26 @@ def _formula_reason(form: FormLayout, cell: Cell, formula: str) -> str:
             "hãy gõ số (không dùng công thức) vào ô cần điền rồi gửi lại")
 
 
+@dataclass
+class CellsRead:
+    """What the cells of one returned file hold."""
+
+    values: fig.Figures = field(default_factory=dict)
+    typed: dict = field(default_factory=dict)      # computed cells the unit typed over
+    findings: list[str] = field(default_factory=list)
+    inputs: int = 0        # the cells the unit has to fill
+    filled: int = 0        # … holding anything (a figure, or words that are not one)
+    missing: int = 0       # … not found in the file
+    by_place: int = 0      # … found by their place in the table, their marks lost
+
+
 class Reader:
     """Reads returned files for one campaign; what units share is prepared once."""
 
     def __init__(self, data: CampaignData):
         self.data = data
         self.version = data.form_version
-        self.by_committee = {_normal(m.committee): m.id for m in data.members.values()}
+        self.names = UnitNames(data.members.values())
         self._units = None
 
     def _texts(self, root: etree._Element, member: Member, notes: list[str],
@@ -246,14 +377,15 @@ class Reader:
         root = book = None
         if package.kind == "docx":
             root = package.xml("word/document.xml")
-            by_header, what = self._by_header(root), "dòng tên cấp ủy ở tiêu đề"
+            what = "dòng tên cấp ủy ở tiêu đề"
         else:
             book = Workbook(package)
-            by_header, what = self._by_unit_line(book.first_text("A4")), "dòng «Tên đơn vị»"
+            what = "dòng «Tên đơn vị»"
         unit_id = props.get("vanban_unit")
         identified_by = "dấu"
         if unit_id not in self.data.members:
-            unit_id = by_header
+            unit_id = self.names.find(header_lines(root), what) if root is not None \
+                else self._by_unit_line(book.first_text("A4"), what)
             identified_by = "tiêu đề"
             if unit_id is None:
                 raise Refused(f"không nhận ra đơn vị: tệp không mang dấu của vanban và {what} "
@@ -270,65 +402,61 @@ class Reader:
                          "các ô được đọc theo dấu của chúng")
         member = self.data.member(unit_id)
         cells = DocxCells(root) if root is not None else XlsxCells(book, member.forms)
-        values, typed, findings, by_place = self._figures(cells, member)
-        if not any(v is not None for table in values.values() for row in table.values()
-                   for v in row.values()):
-            raise Refused("chưa điền số liệu nào vào các phụ lục (có phải báo cáo mẫu chưa "
-                          "điền?)")
-        if by_place:
-            notes.append(f"{by_place} ô không còn dấu của vanban (đã bị xóa, hoặc bảng được dán "
+        got = self._figures(cells, member)
+        written: list[str] = []       # what the parts say: a guidance left in place
+        texts = self._texts(root, member, notes, written) if root is not None else {}
+        if not (got.filled or got.typed or texts):
+            if root is None:
+                raise Refused("chưa điền số liệu nào vào các phụ lục (có phải bảng mẫu chưa điền?)")
+            raise Refused("chưa điền số liệu nào vào các phụ lục và chưa viết gì dưới các phần của "
+                          "đề cương (có phải báo cáo mẫu chưa điền?)")
+        if got.by_place:
+            notes.append(f"{got.by_place} ô không còn dấu của vanban (đã bị xóa, hoặc bảng được dán "
                          "sang tệp khác); đã đọc theo vị trí của ô trong bảng — nên xem lại số liệu")
-        texts = self._texts(root, member, notes, findings) if root is not None else {}
-        findings += [f"{f.where(self.data.appendix)}: {f.message}"
-                     for f in fig.check(self.data.appendix, values, typed, member.unit)]
-        return Returned(path, digest, unit_id, identified_by, version, values, typed, findings, notes,
-                        texts)
+        if got.filled or got.typed or not got.inputs:
+            findings = got.findings + written + [
+                f"{f.where(self.data.appendix)}: {f.message}"
+                for f in fig.check(self.data.appendix, got.values, got.typed, member.unit)]
+        else:  # words and no figure: taken; its figures said missing once, not cell by cell
+            findings = [_no_figures(got.inputs, got.missing)] + written
+        return Returned(path, digest, unit_id, identified_by, version, got.values, got.typed,
+                        findings, notes, texts)
 
-    def _by_unit_line(self, text: str | None) -> str | None:
-        if not text or not text.startswith(UNIT_LINE.strip()) or ":" not in text:
+    def _by_unit_line(self, text: str | None, what: str) -> str | None:
+        """The unit a workbook's line «Tên đơn vị: …» names."""
+        if not text or ":" not in text or \
+                name_key(text.split(":", 1)[0]) != name_key(UNIT_LINE.strip(" :")):
             return None
-        name = _normal(text.split(":", 1)[1])
-        return next((m.id for m in self.data.members.values() if _normal(m.name) == name), None)
+        return self.names.find([text.split(":", 1)[1]], what)
 
-    def _by_header(self, root: etree._Element) -> str | None:
-        body = root.find(W + "body")
-        table = body.find(W + "tbl") if body is not None else None
-        if table is None:
-            return None
-        for p in table.iter(W + "p"):
-            unit_id = self.by_committee.get(_normal("".join(t.text or "" for t in p.iter(W + "t"))))
-            if unit_id:
-                return unit_id
-        return None
-
-    def _figures(self, cells, member: Member) -> tuple[fig.Figures, dict, list[str], int]:
-        """The unit's figures, read cell by cell; the computed cells a unit typed over (Word
-        only: a workbook's are formulas); the findings; how many cells were read by place."""
-        values: fig.Figures = {}
-        typed: dict = {}
-        findings: list[str] = []
-        by_place = 0
+    def _figures(self, cells, member: Member) -> CellsRead:
+        """The unit's figures, read cell by cell, with the computed cells a unit typed over
+        (Word only: a workbook's are formulas) and the findings."""
+        got = CellsRead()
         for form in member.forms:
-            values[form.table.id] = {}
+            got.values[form.table.id] = {}
             for cell in form.cells:
                 if cell.kind == NONE or (cell.kind != INPUT and isinstance(cells, XlsxCells)):
                     continue
                 raw, how = cells.find(form, cell)
                 where = form.where(cell.row, cell.column)
                 if cell.kind != INPUT:
-                    self._typed(raw, form, cell, typed, findings)
+                    self._typed(raw, form, cell, got.typed, got.findings)
                     continue
+                got.inputs += 1
                 if raw is MISSING:
-                    findings.append(f"{where}: không tìm thấy ô (bảng hoặc dòng đã bị xóa?)")
+                    got.missing += 1
+                    got.findings.append(f"{where}: không tìm thấy ô (bảng hoặc dòng đã bị xóa?)")
                     continue
-                by_place += how == BY_PLACE
+                got.by_place += how == BY_PLACE
+                got.filled += not (raw is None or isinstance(raw, str) and not raw.strip())
                 try:
                     value = _value(cell.row.type, raw)
                 except fig.FigureError as exc:
-                    findings.append(f"{where}: {exc}")
+                    got.findings.append(f"{where}: {exc}")
                     value = None
-                values[form.table.id].setdefault(cell.row.id, {})[cell.column.id] = value
-        return values, typed, findings, by_place
+                got.values[form.table.id].setdefault(cell.row.id, {})[cell.column.id] = value
+        return got
 
     @staticmethod
     def _typed(raw, form: FormLayout, cell: Cell, typed: dict, findings: list[str]) -> None:
@@ -343,6 +471,19 @@ class Reader:
             return
         if value is not None:
             typed.setdefault(form.table.id, {}).setdefault(cell.row.id, {})[cell.column.id] = value
+
+
+def _no_figures(inputs: int, missing: int) -> str:
+    """The finding of a return with words and no figure."""
+    if missing >= inputs:
+        where = "không thấy các bảng phụ lục trong tệp"
+    elif missing:
+        where = (f"{inputs - missing} ô cần điền của các phụ lục còn để trống, {missing} ô không tìm "
+                 "thấy (bảng hoặc dòng đã bị xóa?)")
+    else:
+        where = f"cả {inputs} ô cần điền của các phụ lục còn để trống"
+    return (f"chưa có số liệu: {where}; đã nhận phần đơn vị viết — cần đề nghị đơn vị gửi bổ sung "
+            "số liệu các phụ lục")
 
 
 def _value(kind: str, raw):
