@@ -348,3 +348,22 @@ def test_a_file_with_nothing_written_is_refused_as_unfilled(built, data, tmp_pat
     assert code == 1
     assert "chưa điền số liệu nào vào các phụ lục và chưa viết gì dưới các phần của đề cương" in err
     assert not (data / "bao-cao").exists() or not list((data / "bao-cao").glob("*.yaml"))
+
+
+def test_a_workbook_stripped_of_its_properties_is_known_by_its_unit_line(built, data, tmp_path, capsys):
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.load_workbook(built / "don-vi" / "chi-bo-ban-dan-toc.xlsx")
+    sheet = book["Phụ lục 1"]
+    assert sheet["A4"].value == "Tên đơn vị: Chi bộ Ban Dân tộc"
+    sheet["A4"] = "TÊN ĐƠN VỊ :  CHI BỘ BAN DÂN TỘC"         # retyped in capitals
+    sheet["D7"] = 41
+    book.save(tmp_path / "so-lieu.xlsx")
+    stripped = inspect_document(tmp_path / "so-lieu.xlsx", tmp_path / "so-lieu-khong-dau.xlsx")
+    code, out, err = run_cli(["collect", stripped, "--data", data], capsys)
+    assert code == 0, err
+    record = record_of(data, "chi-bo-ban-dan-toc")
+    assert record["source"]["identified_by"] == "tiêu đề"
+    assert record["figures"]["pl1"]["r1"]["so-luong"] == 41
+    untouched = inspect_document(built / "don-vi" / "chi-bo-tinh-doan.xlsx", tmp_path / "trong.xlsx")
+    code, out, err = run_cli(["collect", untouched, "--data", data], capsys)
+    assert code == 1 and "chưa điền số liệu nào vào các phụ lục" in err
