@@ -11,8 +11,8 @@ from pathlib import Path
 
 import click
 
-from . import __version__, main as pipeline
-from .exceptions import DataError, Problem, VanbanError, printable
+from . import __version__, edits, main as pipeline
+from .exceptions import DataError, OutputError, Problem, VanbanError, printable
 
 EXIT_UNEXPECTED = 70
 
@@ -150,6 +150,8 @@ def _build_once(data_dir: Path, out_dir: Path, unit_id: str | None, force: bool,
             click.echo(f"đã ghi {out_dir / name}")
     for name in report.removed:
         click.echo(f"đã xóa {out_dir / name} (không còn trong dữ liệu)")
+    for line in edits.lines(out_dir, report):
+        click.echo(line)
     if pdf:
         from .pdf import PdfError, convert
 
@@ -158,9 +160,12 @@ def _build_once(data_dir: Path, out_dir: Path, unit_id: str | None, force: bool,
                 click.echo(f"đã ghi {out_dir / name}")
         except PdfError as exc:
             click.echo(f"Lỗi PDF: {exc}", err=True)
-    if not (quiet_unchanged and not report.written and not report.removed):
+    if not (quiet_unchanged and not report.written and not report.removed and not report.merged):
+        merged = f", {len(report.merged)} tệp đã sửa được gộp bản mới" if report.merged else ""
         click.echo(f"Xong: {len(report.written)} tệp đã ghi, {len(report.unchanged)} tệp không đổi, "
-                   f"{len(report.removed)} tệp đã xóa.")
+                   f"{len(report.removed)} tệp đã xóa{merged}.")
+    if report.locked and not quiet_unchanged:
+        sys.exit(OutputError.exit_code)
 
 
 @cli.command()

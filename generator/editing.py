@@ -247,7 +247,7 @@ def problems_with(data_dir: Path, name: str, content: bytes) -> list[Problem]:
             return exc.problems
 
 
-def _commit_file(data_dir: Path, name: str, content: bytes) -> None:
+def commit_file(data_dir: Path, name: str, content: bytes) -> None:
     path = data_dir / name
     previous = data_dir / PREVIOUS / name
     if path.exists():
@@ -266,7 +266,7 @@ def save(data_dir: Path, name: str, content: bytes, expected: str) -> list[Probl
         problems = problems_with(data_dir, name, content)
         if any(p.is_error and p.file == name for p in problems):
             return problems
-        _commit_file(data_dir, name, content)
+        commit_file(data_dir, name, content)
         return problems
 
 
@@ -294,7 +294,7 @@ def undo(data_dir: Path, name: str) -> None:
         raise UsageError(f"Chưa có bản trước của {name} để hoàn tác.")
     with transaction.lock(data_dir):
         before = previous.read_bytes()
-        _commit_file(data_dir, name, before)
+        commit_file(data_dir, name, before)
 
 
 def can_undo(data_dir: Path, name: str) -> bool:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from . import kit, manifest, store, transaction
+from . import edits, harvest, kit, manifest, store, transaction
 from .contexts.common import Prose, prose_values
 from .contexts.consolidated import consolidated_context
 from .contexts.digest import OUTPUT as DIGEST, digest_context
@@ -83,6 +83,12 @@ class BuildReport:
     unchanged: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
+    edited: list[str] = field(default_factory=list)        # a person's copy, left: nothing new
+    merged: list[edits.Merged] = field(default_factory=list)   # a person's copy, new build merged in
+    kept: list[tuple[str, str]] = field(default_factory=list)  # a person's copy left, and why
+    locked: list[tuple[str, str]] = field(default_factory=list)  # open in Word: not replaced, why
+    read_back: list[str] = field(default_factory=list)  # parts of the report whose words written
+                                                        # in Word were saved into its data
 
 
 UNITS_DIR = "don-vi"
@@ -310,46 +316,139 @@ def build(data_dir: Path, out_dir: Path, unit_id: str | None = None, *, force: b
     that keeps the campaign between builds passes it as ``loaded`` (see :func:`load`) and
     its compiled templates as ``templates``.
 
-    Three steps: *plan* (what is stale), *render* (every stale output's bytes, in parallel,
-    staged beside the out folder; an error is carried back, not raised in a worker), and
-    *commit* (the staged files renamed into place, the removals and the manifest, through one
-    journal — see ``transaction.py``). A bad template or bad data leaves ``out_dir`` as it
-    was; a build killed at any moment leaves it before or after (the next run finishes).
+    Three steps: *plan* (what is stale; what a person edited), *render* (every stale output's
+    bytes, in parallel, staged beside the out folder; an error is carried back, not raised in a
+    worker; a person's copy of a finished document gets the new build merged into it, see
+    ``edits.py``), and *commit* (the staged files renamed into place — but for files open in
+    Word —, the removals and the manifest, through one journal — see ``transaction.py``). A bad
+    template or bad data leaves ``out_dir`` as it was; a build killed at any moment leaves it
+    before or after (the next run finishes). A file a person edited is never replaced.
     """
     loaded = loaded or load(data_dir)
-    data, every = loaded.data, loaded.every
     if out_dir.exists() and not out_dir.is_dir():
         raise UsageError(f"«{out_dir}» là một tệp, không phải thư mục để ghi kết quả")
+    with transaction.lock(out_dir):
+        notes = transaction.recover(out_dir)
+        book = manifest.Manifest(out_dir)
+        report = BuildReport()
+        if unit_id is None:  # words written in the report in Word become the report's data
+            read = harvest.read_back(loaded.data, data_dir, out_dir, book)
+            report.read_back, found = read.taken, read.problems
+            if read.changed:
+                loaded = load(data_dir, loaded)
+        else:
+            found = []
+        return _build(loaded, data_dir, out_dir, unit_id, force, progress, templates, book, report,
+                      [Problem(str(out_dir), None, "", n, WARNING) for n in notes] + found)
+
+
+def _build(loaded: Loaded, data_dir: Path, out_dir: Path, unit_id: str | None, force: bool, progress,
+           templates: dict | None, book: manifest.Manifest, report: BuildReport,
+           notes: list[Problem]) -> BuildReport:
+    data, every = loaded.data, loaded.every
     chosen = _choose(every, unit_id)
     keys = loaded.keys
     known = len(loaded.problems)
     try:
-        with transaction.lock(out_dir):
-            problems = loaded.problems
-            for note in transaction.recover(out_dir):
-                problems.append(Problem(str(out_dir), None, "", note, WARNING))
-            book = manifest.Manifest(out_dir)
-            # plan: what is stale
-            todo = [s for s in chosen if force or not book.fresh(s.output, keys[s.output])]
-            documents = _documents(todo, problems)
-            compiled = compile_templates(documents, data, data_dir, templates)
-            report = BuildReport(warnings=list(problems))
-            redone = {s.output for s in todo}
-            report.unchanged = [s.output for s in chosen if s.output not in redone]
-            # render: every stale output staged, nothing in out_dir touched
-            change = transaction.Transaction(out_dir)
-            step = progress(len(documents)) if progress else None
-            try:
-                results = render_staged(documents, compiled, out_dir, change.staging, step)
-            except BaseException:
-                change.discard()
-                raise
-            # commit: renames, removals and the manifest, through one journal
-            removed = _removed(every, book, out_dir) if unit_id is None else []
-            _commit(change, book, keys, results, removed, report)
+        problems = loaded.problems
+        problems += notes
+        # plan: what is stale, and what a person edited
+        todo, edited = _plan(chosen, book, keys, force, report)
+        documents = _documents(todo, problems)
+        compiled = compile_templates(documents, data, data_dir, templates)
+        report.warnings = list(problems)
+        # render: every stale output staged, nothing in out_dir touched
+        change = transaction.Transaction(out_dir)
+        step = progress(len(documents)) if progress else None
+        try:
+            results = render_staged(documents, compiled, out_dir, change.staging, step)
+            results = _finish(results, edited, out_dir, change, report)
+        except BaseException:
+            change.discard()
+            raise
+        # commit: renames, removals and the manifest, through one journal
+        removed = _removed(every, book, out_dir, report) if unit_id is None else []
+        _commit(change, book, keys, results, removed, report)
     finally:
         del loaded.problems[known:]  # this build's own findings are in its report only
     return report
+
+
+def _plan(chosen: list[Spec], book: manifest.Manifest, keys: dict[str, str], force: bool,
+          report: BuildReport) -> tuple[list[Spec], set[str]]:
+    """The outputs to render, and which of them are a person's copy to merge into. An edited
+    output with nothing new is left (said in ``report.edited``); an edited output that is
+    not a finished document is left even when the data changed (``report.kept``)."""
+    todo, edited = [], set()
+    for s in chosen:
+        state = book.state(s.output)
+        entry = book.entries.get(s.output)
+        stale = force or entry is None or entry.key != keys[s.output] or state == manifest.MISSING
+        if state == manifest.EDITED:
+            if not stale:
+                report.edited.append(s.output)
+                continue
+            if not edits.finished(s.output):
+                report.kept.append((s.output, KEPT_NOT_MERGED))
+                continue
+            edited.add(s.output)
+        if stale:
+            todo.append(s)
+        else:
+            report.unchanged.append(s.output)
+    return todo, edited
+
+
+KEPT_NOT_MERGED = ("tệp đã được sửa sau khi vanban ghi nên không ghi đè; dữ liệu đã đổi — muốn "
+                   "bản mới thì đổi tên hoặc xóa tệp này rồi sinh lại")
+KEPT_REMOVED = "đơn vị không còn trong dữ liệu nhưng tệp đã được sửa nên không xóa"
+
+
+@dataclass
+class Result:
+    """One rendered output, ready to commit: its staged file (None: the file already holds
+    exactly it), its hash, whether it is a person's copy, and the base to keep for it."""
+
+    output: str
+    staged: Path | None
+    sha: str
+    edited: bool = False
+    base: bytes | None = None
+
+
+def _finish(results: list[tuple[str, Path | None, str]], edited: set[str], out_dir: Path,
+            change: transaction.Transaction, report: BuildReport) -> list[Result]:
+    """The rendered outputs as they will be committed: a person's copy gets the new build
+    merged into it (or is left), a finished document's base is kept beside it."""
+    out, when = [], None
+    for name, staged, sha in results:
+        if name not in edited:
+            base = None
+            if edits.finished(name) and (staged is not None or edits.read_base(out_dir, name) is None):
+                base = (staged or out_dir / name).read_bytes()
+            out.append(Result(name, staged, sha, base=base))
+            continue
+        if staged is None:  # the person's copy is exactly the new build
+            out.append(Result(name, None, sha, base=(out_dir / name).read_bytes()))
+            continue
+        new = staged.read_bytes()
+        when = when or edits.revision_time()
+        outcome = edits.merge_into(out_dir, name, new, when)
+        staged.unlink()
+        if outcome.note:
+            report.kept.append((name, outcome.note))
+            continue
+        if outcome.merged is not None and (outcome.merged.inserted or outcome.merged.deleted
+                                           or outcome.merged.conflicts):
+            report.merged.append(outcome.merged)
+        else:
+            report.edited.append(name)
+        if outcome.data is None:  # nothing to write: the copy stays; the new build is the base
+            out.append(Result(name, None, "", edited=True, base=new))
+        else:
+            merged = transaction.stage(change.staging, outcome.data, out_dir / name)
+            out.append(Result(name, merged, manifest.content_hash(outcome.data), edited=True, base=new))
+    return out
 
 
 def output_keys(chosen: list[Spec], data: CampaignData, data_dir: Path,
@@ -372,8 +471,9 @@ def output_keys(chosen: list[Spec], data: CampaignData, data_dir: Path,
     return keys
 
 
-def _removed(every: list[Spec], book: manifest.Manifest, out_dir: Path) -> list[str]:
-    """Outputs of an earlier build that the data no longer makes (a unit removed)."""
+def _removed(every: list[Spec], book: manifest.Manifest, out_dir: Path, report: BuildReport) -> list[str]:
+    """Outputs of an earlier build that the data no longer makes (a unit removed); those a
+    person edited are kept (said in ``report.kept``)."""
     current = {s.output for s in every}
     stale = {n for n in book.entries if n not in current}
     try:
@@ -382,24 +482,51 @@ def _removed(every: list[Spec], book: manifest.Manifest, out_dir: Path) -> list[
     except OSError:
         names = []
     stale |= {n for n in names if n not in current}
-    return sorted(stale)
+    out = []
+    for name in sorted(stale):
+        if book.state(name) == manifest.EDITED:
+            report.kept.append((name, KEPT_REMOVED))
+        else:
+            out.append(name)
+    return out
 
 
 def _commit(change: transaction.Transaction, book: manifest.Manifest, keys: dict[str, str],
-            results: list[tuple[str, Path | None]], removed: list[str], report: BuildReport) -> None:
-    for name, staged in sorted(results):
-        if staged is None:  # the same bytes as the file already there
-            report.unchanged.append(name)
-            book.record(name, keys[name], change.root / name)
+            results: list[Result], removed: list[str], report: BuildReport) -> None:
+    """Stage the renames, the bases and the removals, and commit them with the manifest; a
+    file open in Word or LibreOffice is not touched (the manifest keeps its old entry, so the
+    next build does it)."""
+    for result in sorted(results, key=lambda r: r.output):
+        name, target = result.output, change.root / result.output
+        busy = edits.in_use(target) if result.staged is not None else None
+        if busy:
+            report.locked.append((name, busy))
+            result.staged.unlink(missing_ok=True)
+            continue
+        if result.staged is None:
+            if not result.edited:
+                report.unchanged.append(name)
+            entry = book.entries.get(name)
+            sha = result.sha or (entry.sha if entry else "")
+            book.record(name, keys[name], target, sha, result.edited)
         else:
-            report.written.append(name)
-            change.adopt(staged, name)
-            book.record(name, keys[name], staged)
+            if not result.edited:
+                report.written.append(name)
+            change.adopt(result.staged, name)
+            book.record(name, keys[name], result.staged, result.sha, result.edited)
+        if result.base is not None:
+            change.put(edits.base_of(name), result.base)
     for name in removed:
+        busy = edits.in_use(change.root / name)
+        if busy:
+            report.locked.append((name, busy))
+            continue
         change.delete(name)
+        if edits.finished(name):
+            change.delete(edits.base_of(name))
         book.forget(name)
         report.removed.append(name)
-    if results or removed or not book.path.exists():
+    if results or removed or book.touched or not book.path.exists():
         change.put(manifest.MANIFEST.as_posix(), book.dumps())
     change.commit()
 
@@ -421,16 +548,16 @@ CHUNK = 16
 
 
 def render_staged(documents: list[Document], compiled: dict[str, CompiledTemplate],
-                  out_dir: Path, staging: Path, progress=None) -> list[tuple[str, Path | None]]:
+                  out_dir: Path, staging: Path, progress=None) -> list[tuple[str, Path | None, str]]:
     """Render every document and stage the bytes of each one that differs from the file in
-    ``out_dir``: ``(output, staged file)``, or ``(output, None)`` when unchanged. Nothing in
+    ``out_dir``: ``(output, staged file, hash)``, or ``(output, None, hash)`` when unchanged. Nothing in
     ``out_dir`` is touched. The first error — from any process — is raised here, after the
     others have stopped."""
     staging.mkdir(parents=True, exist_ok=True)
     global _JOB
     _JOB = (documents, compiled, out_dir, staging)
     chunks = [range(i, min(i + CHUNK, len(documents))) for i in range(0, len(documents), CHUNK)]
-    results: list[tuple[str, Path | None]] = []
+    results: list[tuple[str, Path | None, str]] = []
     try:
         workers = workers_for(len(documents))
         if workers == 1:
@@ -448,7 +575,7 @@ def render_staged(documents: list[Document], compiled: dict[str, CompiledTemplat
         _JOB = None
 
 
-def _unpack(outcome, progress) -> list[tuple[str, Path | None]]:
+def _unpack(outcome, progress) -> list[tuple[str, Path | None, str]]:
     done, error = outcome
     if error is not None:
         raise error
@@ -464,11 +591,13 @@ def _render_chunk(indexes: range):
     """Render and stage the documents at ``indexes``: ``(results, None)``, or ``(results so
     far, error)`` — an error travels back as data, never raised inside a worker."""
     documents, compiled, out_dir, staging = _JOB
-    done: list[tuple[str, Path | None]] = []
+    done: list[tuple[str, Path | None, str]] = []
     for i in indexes:
         doc = documents[i]
         try:
-            done.append((doc.output, _stage(_bytes(doc, compiled), out_dir / doc.output, staging)))
+            data = _bytes(doc, compiled)
+            done.append((doc.output, _stage(data, out_dir / doc.output, staging),
+                         manifest.content_hash(data)))
         except VanbanError as exc:
             return done, exc
         except Exception as exc:  # a bug of ours: its kind and words, for the report

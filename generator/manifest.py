@@ -2,8 +2,10 @@
 
 For every output the manifest records a key — a hash of everything it depends on: its part
 of the data (the data files it reads, its own unit's row), the template, the vanban code and
-format profiles — and the size and time of the file written. A rebuild skips an output whose
-key is the same and whose file is still the one written. The manifest is written last,
+format profiles — and the size, time and hash of the file written. A rebuild skips an output
+whose key is the same and whose file is still the one written. A file whose content is no
+longer the one written was edited by a person (in Word): it is marked so and never replaced
+silently (see ``edits.py``). The manifest is written last,
 atomically; a build stopped midway leaves a manifest that still describes the old files, so
 the next build redoes whatever it is unsure of.
 """
@@ -39,6 +41,10 @@ def engine() -> str:
     return _sha(__version__, *[f"{p.relative_to(PACKAGE)}:{_sha(p.read_bytes())}" for p in files])
 
 
+def content_hash(data: bytes) -> str:
+    return _sha(data)
+
+
 def file_hash(path: Path) -> str:
     return _sha(path.read_bytes()) if path.is_file() else "-"
 
@@ -54,6 +60,11 @@ class Entry:
     key: str
     size: int
     mtime_ns: int
+    sha: str = ""           # hash of the file as vanban left it ("" in manifests of before)
+    edited: bool = False    # the file is a person's copy (edited in Word, vanban merges into it)
+
+
+MISSING, CLEAN, EDITED = "missing", "clean", "edited"
 
 
 class Manifest:
@@ -62,6 +73,7 @@ class Manifest:
         self.out_dir = out_dir
         self._root = str(out_dir) + os.sep
         self.entries: dict[str, Entry] = {}
+        self.touched = False    # an entry's size and time brought up to date (file touched)
         try:
             raw = json.loads(self.path.read_text(encoding="utf-8"))
             self.entries = {name: Entry(**e) for name, e in raw.get("outputs", {}).items()}
@@ -69,21 +81,42 @@ class Manifest:
             self.entries = {}  # none yet, or unreadable: everything is rebuilt
 
     def fresh(self, output: str, new_key: str) -> bool:
-        """Whether ``output`` was made from the same inputs and is still the file written."""
+        """Whether ``output`` was made from the same inputs and is still there (as vanban
+        wrote it, or as a person finished it)."""
         entry = self.entries.get(output)
-        if entry is None or entry.key != new_key:
-            return False
+        return entry is not None and entry.key == new_key and self.state(output) != MISSING
+
+    def state(self, output: str) -> str:
+        """``MISSING`` (no file), ``CLEAN`` (the file vanban left, perhaps only touched) or
+        ``EDITED`` (its content changed since vanban wrote it, or a person's copy vanban
+        merged into). The file is read only when its size or time changed."""
+        entry = self.entries.get(output)
         try:
             stat = os.stat(self._root + output)
         except OSError:
-            return False
-        return stat.st_size == entry.size and stat.st_mtime_ns == entry.mtime_ns
+            return MISSING
+        if entry is None:
+            return CLEAN
+        if entry.edited:
+            return EDITED
+        if stat.st_size == entry.size and stat.st_mtime_ns == entry.mtime_ns:
+            return CLEAN
+        try:
+            same = bool(entry.sha) and _sha(Path(self._root + output).read_bytes()) == entry.sha
+        except OSError:
+            return EDITED
+        if same:  # touched, copied back, saved unchanged: still vanban's
+            entry.size, entry.mtime_ns = stat.st_size, stat.st_mtime_ns
+            self.touched = True
+            return CLEAN
+        return EDITED
 
-    def record(self, output: str, new_key: str, file: Path) -> None:
+    def record(self, output: str, new_key: str, file: Path, sha: str = "", edited: bool = False) -> None:
         """``output`` made with ``new_key`` is ``file`` (the output itself, or the staged file
-        about to be renamed into its place: a rename keeps size and time)."""
+        about to be renamed into its place: a rename keeps size and time) whose content hashes
+        to ``sha``; ``edited``: a person's copy."""
         stat = file.stat()
-        self.entries[output] = Entry(new_key, stat.st_size, stat.st_mtime_ns)
+        self.entries[output] = Entry(new_key, stat.st_size, stat.st_mtime_ns, sha, edited)
 
     def forget(self, output: str) -> None:
         self.entries.pop(output, None)

@@ -30,7 +30,8 @@ def convert(out_dir: Path, written: list[str], timeout: float = 600) -> list[str
     """PDFs of the ``written`` documents (paths under ``out_dir``), plus those whose PDF is
     missing or older than its .docx; returns the PDFs written."""
     stale = {str(p.relative_to(out_dir)) for p in out_dir.rglob("*.docx")
-             if _stale(out_dir, str(p.relative_to(out_dir)))}
+             if ".vanban" not in p.relative_to(out_dir).parts
+             and _stale(out_dir, str(p.relative_to(out_dir)))}
     docs = sorted({w for w in written if w.endswith(".docx")} | stale)
     return _convert(out_dir, docs, timeout)
 

@@ -17,6 +17,11 @@ OPENING = "opening"
 GUIDANCE_LABEL = "Gợi ý (thay bằng nội dung của đơn vị): "
 
 
+def part_name(key: str) -> str:
+    """A part as a reader names it: «mở đầu», «I.1», «II.1.a»."""
+    return "mở đầu" if key == OPENING else key
+
+
 def part_key(label: str, parent: str) -> str:
     """``II.`` under nothing → ``II``; ``a)`` under ``II.1`` → ``II.1.a``."""
     own = label.rstrip(".)").split(".")[-1]

@@ -37,6 +37,7 @@ class Output:
     fresh: bool            # up to date with the data
     exists: bool
     size: int
+    edited: bool = False   # a person's copy: changed in Word since vanban wrote it
 
 
 class Workspace:
@@ -97,7 +98,8 @@ class Workspace:
             path = self.out_dir / spec.output
             exists = path.is_file()
             out.append(Output(spec.output, book.fresh(spec.output, loaded.keys[spec.output]),
-                              exists, path.stat().st_size if exists else 0))
+                              exists, path.stat().st_size if exists else 0,
+                              book.state(spec.output) == manifest.EDITED))
         return out
 
     def digest(self):

@@ -20,7 +20,7 @@ ALL = 5 + 2 * 49 + 32  # plan, outline, forms, consolidated report, digest; kits
 
 
 def made(folder: Path) -> list[Path]:
-    return sorted(p for p in folder.rglob("*.*") if p.suffix in (".docx", ".xlsx", ".zip"))
+    return sorted(p for p in folder.rglob("*.*") if p.suffix in (".docx", ".xlsx", ".zip") and ".vanban" not in p.parts)
 
 
 def outputs(folder: Path) -> dict[str, bytes]:

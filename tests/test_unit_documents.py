@@ -350,7 +350,7 @@ def test_build_one_unit(tmp_path, capsys):
     out = tmp_path / "out"
     code, stdout, err = run_cli(["build", "--data", DATA, "--out", out, "--unit", "chi-bo-tinh-doan"], capsys)
     assert code == 0, err
-    assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*.*") if p.suffix in (".docx", ".xlsx")) == [
+    assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*.*") if p.suffix in (".docx", ".xlsx") and ".vanban" not in p.parts) == [
         "don-vi/chi-bo-tinh-doan.docx", "don-vi/chi-bo-tinh-doan.xlsx"]
     code, _, err = run_cli(["build", "--data", DATA, "--out", out, "--unit", "khong-co"], capsys)
     assert code == 2 and "Không có đơn vị mã «khong-co»" in err

@@ -115,3 +115,44 @@ def test_the_pages_are_usable_with_the_keyboard(workspace):
     page.keyboard.press("Enter")  # the first control of the page: «Sinh văn bản»
     page.wait_for_selector("#ket-qua-sinh")
     assert "Xong:" in page.inner_text("#ket-qua-sinh")
+
+
+def test_a_plan_finished_in_word_keeps_its_words_when_rebuilt_from_the_browser(workspace):
+    """The scenario of a clerk: the plan is corrected in Word, the deadline moves in the page,
+    «Sinh văn bản»: the page says the file was edited and merged; the downloaded plan holds
+    the person's paragraph and the new date as a revision of «vanban»."""
+    import zipfile
+
+    from generator.merge import accepted_paragraphs
+
+    page, base, ws, tmp = workspace
+    plan = ws.out_dir / "ke-hoach.docx"
+    document = docx.Document(plan)
+    added = "Văn phòng Đảng ủy Khối theo dõi, đôn đốc, tổng hợp kết quả."
+    document.paragraphs[12].insert_paragraph_before(added)
+    document.save(plan)
+    page.click("nav >> text=Văn bản")
+    row = page.locator("tr:has(code:text-is('ke-hoach.docx'))")
+    assert "đã sửa trong Word" in row.inner_text()
+    page.click("nav >> text=Dữ liệu")
+    page.locator("#i-o-levels-1-report-deadline").fill("14/5/2021")
+    page.click("button:has-text('Lưu chien-dich.yaml')")
+    page.wait_for_selector("text=Đã lưu chien-dich.yaml")
+    page.click("nav >> text=Tổng quan")
+    page.click("button:has-text('Sinh văn bản')")
+    page.wait_for_selector("#ket-qua-sinh")
+    assert "1 tệp đã sửa được gộp bản mới" in page.inner_text("#ket-qua-sinh")
+    said = page.inner_text("#da-sua-trong-word")
+    assert "đã gộp bản mới vào ke-hoach.docx" in said and "Chấp nhận/Từ chối" in said
+    page.screenshot(path=str(tmp / "tong-quan-da-sua.png"))
+    page.click("nav >> text=Văn bản")
+    assert "đã sửa trong Word" in page.locator("tr:has(code:text-is('ke-hoach.docx'))").inner_text()
+    with page.expect_download() as got:
+        page.click("a[href='/van-ban/tai/ke-hoach.docx']")
+    target = tmp / "tai-ve.docx"
+    got.value.save_as(target)
+    with zipfile.ZipFile(target) as z:
+        xml = z.read("word/document.xml")
+    words = accepted_paragraphs(xml)
+    assert added in words and any("14/5/2021" in p for p in words)
+    assert b'w:author="vanban"' in xml and b"<w:delText" in xml

@@ -16,7 +16,7 @@ from .common import Prose, document_head, signature
 from ..exceptions import WARNING, Problem
 from .digest import OUTPUT as DIGEST, Digest
 from .outline import outline_blocks, report_title
-from ..structure import OPENING
+from ..structure import OPENING, part_name
 
 REPORT_NAME = "Báo cáo"
 
@@ -31,6 +31,7 @@ def default_report(data: CampaignData) -> Consolidated:
                         recipients=plan.recipients)
 
 
+DRAFT = "[Dự thảo — phần này chưa viết."   # the mark of a part nobody has written yet
 NOT_IN = "…"  # a figure of a sentence that no return has brought yet: a visible blank
 
 
@@ -214,11 +215,11 @@ def consolidated_context(data: CampaignData, outline_prose: Prose,
             unwritten.append(key)
             hint = " ".join(outline_prose(g, loc + ("guidance", k)) for k, g in enumerate(node.guidance))
             wrote = digest.count(key)
-            part = "mở đầu" if key == OPENING else key
+            part = part_name(key)
             where = (f" {vnrules.figure(wrote)} đơn vị đã viết về phần này: đọc ở phần {part} của "
                      f"{DIGEST}." if wrote else "")
             blocks.append({"style": "guidance",
-                           "text": "[Dự thảo — phần này chưa viết." + where
+                           "text": DRAFT + where
                                    + (f" Gợi ý: {hint}" if hint else "") + "]"})
         return blocks
 
@@ -233,7 +234,7 @@ def consolidated_context(data: CampaignData, outline_prose: Prose,
     if profile.texts.summary_capitalize:
         summary = vnrules.capitalize_first(summary)
     body = [{"style": "body", "text": prose(t, ("intro", i), values)} for i, t in enumerate(report.intro)]
-    body += outline_blocks(data.outline, outline_prose, profile, after=after)
+    body += outline_blocks(data.outline, outline_prose, profile, after=after, marked=True)
     if unwritten:  # said to the office on the command line, never in the document
         outline_prose.problems.append(Problem(
             "bao-cao-tong-hop.yaml", None, "narrative",

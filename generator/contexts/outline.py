@@ -14,14 +14,16 @@ from .common import Prose, heading_style, plan_symbol
 
 
 def outline_blocks(outline: Outline, prose: Prose, profile, *, unit=None,
-                   guidance_style: str = "note", after=None, to_fill: bool = False) -> list[dict]:
+                   guidance_style: str = "note", after=None, to_fill: bool = False,
+                   marked: bool = False) -> list[dict]:
     """The outline as blocks in reading order: the unnumbered opening, then the parts that
     apply to ``unit`` (all of them when ``None``), numbered in order as they stand for it.
     ``after(key, node, loc)``, when given, returns blocks to put under each part's heading
     (the consolidated report's figures and text) instead of its guidance. ``to_fill`` (a
     unit's skeleton): the guidance is labelled as guidance to replace, and under every part
     that expects text there is an empty paragraph to write in, and each heading carries the
-    mark of its part (see ``structure.part_mark``).
+    mark of its part (see ``structure.part_mark``); ``marked`` gives the headings their marks
+    alone (the consolidated report, read back part by part when a person writes it in Word).
 
     Every heading block names its part by the outline's own key (``"part"``), the same for
     every unit: a unit's skeleton numbers only the parts it has, the key numbers them all."""
@@ -39,7 +41,7 @@ def outline_blocks(outline: Outline, prose: Prose, profile, *, unit=None,
             blocks.append({"style": "body", "text": ""})
 
     def mark(key: str) -> str:
-        return f"{MARK_OPEN}{key}{MARK_CLOSE}" if to_fill else ""
+        return f"{MARK_OPEN}{key}{MARK_CLOSE}" if to_fill or marked else ""
 
     if outline.opening and applies(outline.opening.applies_to, unit):
         blocks.append({"style": "heading1", "part": OPENING, "text": mark(OPENING)

@@ -45,6 +45,8 @@ def _stretch(base, other, i1, i2, j1, j2) -> list[tuple[int, int]]:
     """Pairs of alike items inside a stretch where the two sides differ, in order, as many
     and as alike as can be (a small dynamic programme)."""
     n, m = i2 - i1, j2 - j1
+    if n == m == 1 and base[i1][:2] == other[j1][:2]:
+        return [(i1, j1)]   # one item changed in place (a cell's only paragraph, a figure)
     if n * m > _LARGE:
         return [(i1 + k, j1 + k) for k in range(min(n, m))]
     score = [[0.0] * (m + 1) for _ in range(n + 1)]

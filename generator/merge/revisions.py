@@ -37,7 +37,7 @@ class Revisions:
         return el
 
     # -- runs -------------------------------------------------------------------------------
-    def delete_run(self, r: etree._Element) -> None:
+    def delete_run(self, r: etree._Element, count: bool = True) -> None:
         """A run the person sees, deleted: removed outright when it is vanban's own pending
         insertion, else wrapped in a tracked deletion."""
         parent = r.getparent()
@@ -49,7 +49,7 @@ class Revisions:
         wrapper = self.mark("del")
         parent.replace(r, wrapper)
         wrapper.append(r)
-        self.deleted += 1
+        self.deleted += count
 
     def insertion(self, runs: list[etree._Element]) -> etree._Element:
         wrapper = self.mark("ins")
@@ -108,7 +108,7 @@ class Revisions:
         """``block`` of the person's copy (paragraph, table or row) as a tracked deletion."""
         for r, hidden in list(_all_runs(block)):
             if not hidden:
-                self.delete_run(r)
+                self.delete_run(r, count=False)
         for p in _paragraphs(block):
             if not _last_in_cell(p):
                 self._mark_paragraph(p, "del")

@@ -62,6 +62,7 @@ def _snippet(s: str, size: int = 70) -> str:
 
 
 BLOCKS = (W + "p", W + "tbl")
+_REVISION = (W + "ins", W + "moveTo")
 _THROUGH = (W + "sdt", W + "sdtContent", W + "customXml")
 
 
@@ -218,22 +219,54 @@ class Merger:
             if n2 > n1:
                 added = self.rev.insertion(new_atoms[n1:n2])
                 if gone:
-                    _outer(gone[-1]).addnext(added)
+                    self._after(gone[-1]).addnext(added)
                 else:
                     after = next((where[k] for k in range(o1 - 1, -1, -1) if where[k] is not None), None)
                     if after is not None:
-                        _outer(atoms[after]).addnext(added)
+                        self._after(atoms[after]).addnext(added)
                     else:
                         before = next((where[k] for k in range(o1, len(old)) if where[k] is not None), None)
                         if before is not None:
-                            _outer(atoms[before]).addprevious(added)
+                            self._before(atoms[before]).addprevious(added)
                         else:
-                            _append_in_paragraph(m, added)
+                            m.append(added)
             for r in gone:
-                self.rev.delete_run(r)
+                self.rev.delete_run(r, count=False)
+            self.rev.deleted += bool(gone)
         coalesce(m)
         self.touched.append(m)
         return True
+
+    def _after(self, atom: etree._Element) -> etree._Element:
+        """The element after which a neighbour of ``atom`` goes: the atom itself, or — when
+        it stands inside a revision — that revision, split after the atom."""
+        parent = atom.getparent()
+        if parent.tag not in _REVISION:
+            return atom
+        following = list(atom.itersiblings())
+        if following:
+            twin = self._twin(parent)
+            for el in following:
+                twin.append(el)
+            parent.addnext(twin)
+        return parent
+
+    def _before(self, atom: etree._Element) -> etree._Element:
+        parent = atom.getparent()
+        if parent.tag not in _REVISION:
+            return atom
+        if atom.getprevious() is None:
+            return parent
+        twin = self._twin(parent)
+        for el in [atom, *atom.itersiblings()]:
+            twin.append(el)
+        parent.addnext(twin)
+        return twin
+
+    def _twin(self, revision: etree._Element) -> etree._Element:
+        twin = etree.Element(revision.tag, attrib=dict(revision.attrib))
+        twin.set(W + "id", str(self.rev.next_id()))
+        return twin
 
     # -- tables -----------------------------------------------------------------------------------------
     def _table(self, b, n, m):
@@ -266,18 +299,6 @@ def _atom_text(r) -> str:
 
 def _copy(el):
     return copy.deepcopy(el)
-
-
-def _outer(r: etree._Element) -> etree._Element:
-    """A run, or the revision around it: where a neighbour is put."""
-    el = r
-    while el.getparent() is not None and el.getparent().tag in (W + "ins", W + "del", W + "moveTo"):
-        el = el.getparent()
-    return el
-
-
-def _append_in_paragraph(p: etree._Element, el: etree._Element) -> None:
-    p.append(el)
 
 
 def _append(parent: etree._Element, block: etree._Element) -> None:

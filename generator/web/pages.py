@@ -18,7 +18,7 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from .. import editing, pdf, store
+from .. import editing, edits, pdf, store
 from ..contexts.digest import group_name
 from ..exceptions import DataError, UsageError
 from ..schema import parse_date
@@ -71,7 +71,9 @@ def routes(site) -> list[Route]:
         return site.page(request, "tong-quan.html", status, loaded=loaded, today=today,
                          lines=lines, levels=views.level_counts(lines), totals=views.totals(lines),
                          problems=problems, build=build or ws.progress.report,
-                         build_error=build_error)
+                         build_error=build_error,
+                         edit_lines=edits.lines(Path(), build or ws.progress.report)
+                         if (build or ws.progress.report) else [])
 
     async def home(request: Request):
         return overview(request)
@@ -323,8 +325,9 @@ def routes(site) -> list[Route]:
         loaded, problems = _loaded_or_problems(ws)
         outputs = ws.outputs() if loaded else []
         units = {f"don-vi/{u.id}": u.name for u in loaded.data.units} if loaded else {}
+        finished = {o.name for o in outputs if edits.finished(o.name)}
         return site.page(request, "van-ban.html", outputs=outputs, problems=problems, units=units,
-                         has_pdf=pdf.soffice() is not None)
+                         has_pdf=pdf.soffice() is not None, finished=finished)
 
     async def document_file(request: Request):
         return download(out_file(ws, request.path_params["path"]))
