@@ -8,11 +8,13 @@ or ``None`` (left blank).
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from decimal import Decimal
 
 from . import vnrules
+from .exceptions import printable
 from .schema import Appendix, Row, Table
 from .layout import INPUT, TOTAL, FormColumn, applies, cell_kind, columns, formula_parts
 
@@ -30,18 +32,57 @@ _DECIMAL = re.compile(r"^\d+(,\d+)?$")                  # 12 or 12,5
 _DOT_DECIMAL = re.compile(r"^\d+\.\d{1,2}$")            # 12.5 typed the English way
 
 
+MAX_FIGURE = 10**12   # no count of a unit (people, meetings, documents …) nor a share comes near
+MAX_DIGITS = 15       # digits a figure may be typed with (10^12 and a few decimals)
+
+
 class FigureError(ValueError):
     """A cell that is not what its kind allows; ``str()`` is a Vietnamese explanation."""
 
 
+def shown(text: str, limit: int = 40) -> str:
+    """What was typed, as a message quotes it: one line, cut when long."""
+    return printable(" ".join(text.split()), limit)
+
+
+def shown_value(value: object) -> str:
+    """A stored value as a message quotes it (``1e+30``, ``inf``), however large."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return shown(str(value))
+    if isinstance(value, int) and abs(value) <= MAX_FIGURE:
+        return str(value)
+    if isinstance(value, int) and value.bit_length() > 1000:
+        return f"một số {'âm ' if value < 0 else ''}có hơn 300 chữ số"
+    return f"{value:.6g}"
+
+
+def bounded(value: int | float, typed: object) -> int | float:
+    """``value`` if it can be a figure: finite and at most :data:`MAX_FIGURE` either way;
+    else a :class:`FigureError` quoting what was ``typed``. Where a figure is read (a Word
+    cell, an Excel cell, a record edited by hand), an absurd one is a finding on its cell,
+    never a stored value."""
+    if isinstance(value, float) and not math.isfinite(value):
+        raise FigureError(f"«{shown(str(typed))}» không phải là một số (vô hạn hoặc không xác định)")
+    if abs(value) > MAX_FIGURE:
+        raise FigureError(f"«{shown(str(typed))}» lớn quá mức một số liệu có thể có (trên "
+                          f"{vnrules.figure(MAX_FIGURE)}): có phải gõ nhầm?")
+    return value
+
+
 def parse_number(text: str) -> int | float | None:
     """A number as people write it in a Vietnamese Word file: ``1.234`` → 1234,
-    ``12,5`` → 12.5, ``12,5%`` → 12.5, ``1 234`` → 1234; blank or ``-`` → ``None``."""
+    ``12,5`` → 12.5, ``12,5%`` → 12.5, ``1 234`` → 1234; blank or ``-`` → ``None``.
+    A number of more digits than a figure can have, or beyond :data:`MAX_FIGURE`, is a
+    :class:`FigureError`."""
     raw = text.strip().replace("\u00a0", " ")
     if raw.lower() in BLANK:
         return None
     negative = raw.startswith("-") or raw.startswith("−")
     body = raw.lstrip("-−").strip().rstrip("%").strip().replace(" ", "")
+    digits = sum(ch.isdigit() for ch in body)
+    if digits > MAX_DIGITS and body.replace(".", "").replace(",", "").isdigit():
+        raise FigureError(f"«{shown(text)}» có {digits} chữ số, nhiều hơn một số liệu có thể có: có "
+                          "phải gõ nhầm?")
     if _THOUSANDS.match(body):
         value: int | float = int(body.replace(".", ""))
     elif _THOUSANDS_COMMA.match(body):
@@ -51,8 +92,8 @@ def parse_number(text: str) -> int | float | None:
     elif _DOT_DECIMAL.match(body):
         value = float(body)
     else:
-        raise FigureError(f"«{text.strip()}» không phải là số")
-    return -value if negative else value
+        raise FigureError(f"«{shown(text)}» không phải là số")
+    return bounded(-value if negative else value, text.strip())
 
 
 def parse_answer(text: str) -> bool | None:
@@ -64,7 +105,7 @@ def parse_answer(text: str) -> bool | None:
         return True
     if raw in NO:
         return False
-    raise FigureError(f"«{text.strip()}» không phải «Có» hoặc «Không»")
+    raise FigureError(f"«{shown(text)}» không phải «Có» hoặc «Không»")
 
 
 def parse_count(text: str) -> int | float | None:

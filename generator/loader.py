@@ -194,6 +194,11 @@ class _Builder:
                 self.problems.append(Problem(self.source.name, node.start_mark.line + 1,
                                              format_loc(loc), f"giá trị không đọc được ({exc.problem})"))
                 return None
+            except (ValueError, OverflowError):  # a number of thousands of digits
+                self.problems.append(Problem(self.source.name, node.start_mark.line + 1,
+                                             format_loc(loc), f"số có {len(node.value):,} chữ số: quá "
+                                             "lớn để là một giá trị của dữ liệu".replace(",", ".")))
+                return None
         if isinstance(value, str) and self.clean:
             value, notes = clean_text(value)
             for note in notes:

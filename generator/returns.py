@@ -495,8 +495,11 @@ def _value(kind: str, raw):
             return raw
         raise fig.FigureError(f"«{'TRUE' if raw else 'FALSE'}» không phải là số")
     if kind == "yesno":
-        raise fig.FigureError(f"«{raw}» không phải «Có» hoặc «Không»")
-    return int(raw) if float(raw).is_integer() else raw
+        raise fig.FigureError(f"«{fig.shown(str(raw))}» không phải «Có» hoặc «Không»")
+    if kind == "text":                     # a number in a row of words: the words it shows
+        return fig.parse_cell(kind, f"{raw:.15g}")
+    value = fig.bounded(raw, f"{raw:.15g}")  # 1E+30, inf, nan typed in Excel: a finding, not a figure
+    return int(value) if float(value).is_integer() else value
 
 
 def files_in(paths: list[Path]) -> list[Path]:

@@ -471,6 +471,7 @@ _KINDS = {"count": ("một số", lambda v: isinstance(v, (int, float)) and not 
 def _check_figures(figures: dict, appendix: Appendix, src: SourceFile, problems: list[Problem]) -> None:
     """A record's figures (written by collect, perhaps edited by hand) against the appendix
     tables: every table, row and column must exist, and every value be of its row's kind."""
+    from .figures import FigureError, bounded, shown_value
     from .layout import columns
 
     tables = {t.id: t for t in appendix.tables}
@@ -497,7 +498,13 @@ def _check_figures(figures: dict, appendix: Appendix, src: SourceFile, problems:
                 wanted, fits = _KINDS.get(row.type, ("", lambda v: True))
                 if value is not None and not fits(value):
                     problems.append(src.problem(loc, f"dòng «{row.label}» cần {wanted}, đang là "
-                                                f"«{value}»; để trống thì ghi null"))
+                                                f"«{shown_value(value)}»; để trống thì ghi null"))
+                elif row.type in ("count", "percent") and value is not None:
+                    try:
+                        bounded(value, shown_value(value))
+                    except FigureError as exc:
+                        problems.append(src.problem(loc, f"dòng «{row.label}»: {exc}; sửa lại số "
+                                                    "đúng hoặc ghi null"))
 
 
 def _uses_outline(nodes) -> bool:

@@ -16,7 +16,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, DivisionByZero, InvalidOperation, Overflow, localcontext
 
 from babel.numbers import format_decimal
 
@@ -109,6 +109,17 @@ def letter(n: int) -> str:
     return out
 
 
+def _decimal(value: int | float | Decimal) -> Decimal:
+    """Any stored number as a Decimal, exactly (an integer past 10^1000: infinite)."""
+    if isinstance(value, Decimal):
+        return value
+    if isinstance(value, int):
+        if abs(value).bit_length() > 3000:
+            return Decimal("-Infinity") if value < 0 else Decimal("Infinity")
+        return Decimal(int(value))
+    return Decimal(str(value))
+
+
 def figure(value: int | float | Decimal | None, decimals: int = 0) -> str:
     """A figure the Vietnamese way: ``1234567`` → ``1.234.567``, ``12.5`` → ``12,5``.
 
@@ -117,9 +128,16 @@ def figure(value: int | float | Decimal | None, decimals: int = 0) -> str:
     """
     if value is None:
         return ""
+    number = _decimal(value)
+    if not number.is_finite():  # never a figure read (see figures.bounded); said, never raised
+        return "" if number.is_nan() else ("−∞" if number < 0 else "∞")
+    if number.adjusted() > 60:  # no figure is this large: written short rather than in full
+        return f"{number:.3E}".replace(".", ",")
     pattern = "#,##0" + ("." + "#" * decimals if decimals else "")
-    rounded = Decimal(str(value)).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
-    return format_decimal(rounded, format=pattern, locale=LOCALE)
+    with localcontext() as exact:  # every digit kept: 28 would fail past 10^28
+        exact.prec = max(28, number.adjusted() + decimals + 2)
+        rounded = number.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+        return format_decimal(rounded, format=pattern, locale=LOCALE)
 
 
 def percent(value: int | float | Decimal | None, decimals: int = 1) -> str:
@@ -133,7 +151,11 @@ def share(part: int | float, whole: int | float, decimals: int = 1) -> str:
     """``part`` as a percentage of ``whole``; empty when the whole is zero."""
     if not whole:
         return ""
-    return percent(Decimal(str(part)) * 100 / Decimal(str(whole)), decimals)
+    with localcontext() as lenient:  # an absurd figure gives ∞, never an exception
+        lenient.traps[Overflow] = lenient.traps[InvalidOperation] = False
+        lenient.traps[DivisionByZero] = False
+        value = _decimal(part) * 100 / _decimal(whole)
+    return percent(value, decimals)
 
 
 # --- dates --------------------------------------------------------------------------------

@@ -129,6 +129,81 @@ def test_a_count_typed_as_text_in_a_record_is_refused(record, data, tmp_path):
     assert any("cần một số, đang là «mười hai»" in p.message for p in caught.value.problems)
 
 
+# --- absurd figures: a finding on their cell, never a stored value --------------------------
+
+ABSURD_IN_WORD = ["1000000000000000000000000000000", "9" * 5000, "1.000.000.000.000.000"]
+ABSURD_IN_EXCEL = ["1E+30", "1e308", "1e400", "inf", "nan", "-1E+30", "9" * 5000]
+
+
+def _absurd_return(data, tmp_path, kind: str, value: str) -> Path:
+    """The skeleton of chi-bo-ban-dan-toc filled, with ``value`` in the second row of form 1."""
+    import random
+    import re
+    import zipfile
+
+    import docx
+    import fill_returns
+    out = tmp_path / "built"
+    pipeline.build(data, out)
+    if kind == "docx":
+        target = tmp_path / "so-la.docx"
+        fill_returns.fill(out / "don-vi" / "chi-bo-ban-dan-toc.docx", target, random.Random(2))
+        document = docx.Document(target)
+        fill_returns.type_into(fill_returns.marked_cells(document)["vanban:pl1:r2:so-luong"], value)
+        document.save(target)
+        return target
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.load_workbook(out / "don-vi" / "chi-bo-ban-dan-toc.xlsx")
+    book["Phụ lục 1"]["D7"], book["Phụ lục 1"]["D8"] = 120, 5
+    book.save(tmp_path / "plain.xlsx")
+    target = tmp_path / "so-la.xlsx"
+    with zipfile.ZipFile(tmp_path / "plain.xlsx") as src, zipfile.ZipFile(target, "w") as dst:
+        for item in src.infolist():
+            part = src.read(item)
+            if item.filename == "xl/worksheets/sheet1.xml":   # the number as Excel stores it
+                part, n = re.subn(rb'(<c r="D8"[^>]*>)<v>5</v>', rb"\g<1><v>" + value.encode() + b"</v>", part)
+                assert n == 1
+            dst.writestr(item, part)
+    return target
+
+
+@pytest.mark.parametrize("kind,value", [("docx", v) for v in ABSURD_IN_WORD]
+                         + [("xlsx", v) for v in ABSURD_IN_EXCEL])
+def test_an_absurd_figure_is_a_finding_on_its_cell_and_the_campaign_goes_on(data, tmp_path, capsys,
+                                                                             kind, value):
+    """10^30 typed in Word, 1E+30 or 1e308 in Excel, inf, nan, 5.000 digits: the file is taken,
+    the cell is left blank with a finding that names it; build and check go on."""
+    returned = _absurd_return(data, tmp_path, kind, value)
+    code, said, err = run_cli(["collect", returned, "--data", data], capsys)
+    assert code == 0, err
+    assert "không nhận" not in err and "Traceback" not in err
+    finding = next(l for l in err.splitlines() if "cần xem lại" in l and "dòng «Số văn bản" in l)
+    assert "chữ số" in finding or "lớn quá" in finding or "không phải là một số" in finding, finding
+    assert len(finding) < 400                           # 5.000 digits are not echoed whole
+    saved = yaml.safe_load((data / "bao-cao" / "chi-bo-ban-dan-toc.yaml").read_text(encoding="utf-8"))
+    assert saved["figures"]["pl1"]["r2"]["so-luong"] is None
+    assert saved["figures"]["pl1"]["r1"]["so-luong"] is not None   # the other cells are read
+    code, said, err = run_cli(["build", "--data", data, "--out", tmp_path / "out"], capsys)
+    assert code == 0, err
+    code, said, err = run_cli(["check", "--data", data], capsys)
+    assert code == 0, err
+
+
+@pytest.mark.parametrize("typed", ["1000000000000000000000000000000", "1.0e+30", "1e308", ".inf",
+                                   "-.inf", ".nan", "9" * 5000])
+def test_a_hand_edited_absurd_figure_is_a_data_error_with_file_and_key(record, data, tmp_path,
+                                                                      capsys, typed):
+    text = record.read_text(encoding="utf-8")
+    first = next(l for l in text.splitlines() if l.strip().startswith("r1: {so-luong:"))
+    record.write_text(text.replace(first, f"    r1: {{so-luong: {typed}}}", 1), encoding="utf-8")
+    for command in (["build", "--data", data, "--out", tmp_path / "out2"], ["check", "--data", data]):
+        code, said, err = run_cli(command, capsys)
+        assert code == 1, err                            # a data error, not 70
+        line = next(l for l in err.splitlines() if l.startswith("bao-cao/chi-bo-ban-dan-toc.yaml"))
+        assert "figures.pl1.r1.so-luong" in line and "lỗi" in line, line
+        assert len(line) < 400, line
+
+
 # --- sheet-scoped names ---------------------------------------------------------------------
 
 def test_a_copied_sheet_does_not_take_the_marks_of_the_form(data, tmp_path, capsys):

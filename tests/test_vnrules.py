@@ -1,6 +1,7 @@
 """The Vietnamese rules, table by table."""
 
 from datetime import date
+from decimal import Decimal
 
 import pytest
 
@@ -234,3 +235,18 @@ def test_appendix_label(profile, n, expected):
 ])
 def test_committee_name(name, unit_prefix, committee_prefix, expected):
     assert vnrules.committee_name(name, unit_prefix, committee_prefix) == expected
+
+
+@pytest.mark.parametrize("value", [10**28, 10**30, -10**30, 1e308, float("inf"), float("-inf"),
+                                   float("nan"), 10**5000, Decimal("1e999999999"), True, 0.05],
+                         ids=lambda v: str(v)[:8] if not isinstance(v, int) or v < 10**100 else "10^5000")
+def test_formatting_never_raises_on_a_stored_value(value):
+    """Whatever a record holds (a hand edit, a file from before the reading bounds): a figure,
+    a percentage and a share are written, never an exception."""
+    for text in (vnrules.figure(value), vnrules.figure(value, 1), vnrules.percent(value),
+                 vnrules.share(value, 3), vnrules.share(1, value)):
+        assert isinstance(text, str) and len(text) < 80
+
+
+def test_a_figure_past_28_digits_is_written_in_full():
+    assert vnrules.figure(10**30) == "1." + ".".join(["000"] * 10)
