@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import sys
+import threading
 import traceback
 from pathlib import Path
 
@@ -297,6 +299,8 @@ def serve(data_dir: Path, out_dir: Path, port: int, no_browser: bool) -> None:
 
 def main(argv: list[str] | None = None) -> None:
     """Entry point: run the command and turn every error into a message and an exit code."""
+    if hasattr(signal, "SIGXFSZ") and threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a file over the size limit: an error, not death
     try:
         cli.main(args=argv, prog_name="vanban", standalone_mode=False)
     except DataError as exc:

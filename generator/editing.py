@@ -28,7 +28,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from . import transaction
-from .exceptions import DataError, Problem, UsageError, VanbanError
+from .exceptions import DataError, Problem, UsageError, VanbanError, printable
 from .loader import format_loc
 from .schema import DATA_FILES
 from .writer import write_atomic
@@ -38,14 +38,33 @@ EDITABLE = ("chien-dich.yaml", "ke-hoach.yaml")
 UNITS_FILE = "don-vi.csv"
 
 
-class Stale(VanbanError):
-    """The file changed since the form was made from it."""
+@dataclass(frozen=True)
+class Clash:
+    """A field both the person and somebody else (another tab, another program) changed."""
 
-    def __init__(self, name: str):
-        super().__init__(f"Tệp {name} đã được thay đổi sau khi bạn mở trang này (ở một thẻ khác "
-                         "hoặc trong chương trình khác); chưa ghi gì. Hãy tải lại trang để xem "
-                         "bản mới rồi sửa lại.")
-        self._made_from = (name,)
+    key: str
+    label: str
+    theirs: str      # the value in the file now
+    mine: str        # the value the person typed
+
+
+class Stale(VanbanError):
+    """The file changed since the form was made from it; ``clashes``: the fields changed on
+    both sides (empty when the form did not say what it was made from)."""
+
+    def __init__(self, name: str, clashes: tuple = ()):
+        if clashes:
+            message = (f"Tệp {name} đã được lưu ở một thẻ khác (hoặc chương trình khác) sau khi bạn mở "
+                       f"trang này, và {len(clashes)} ô bạn sửa cũng đã bị sửa ở đó; chưa ghi gì. Xem "
+                       "từng ô dưới đây (giá trị đang có trong tệp và giá trị bạn nhập), giữ giá trị "
+                       "bạn muốn rồi bấm Lưu lần nữa.")
+        else:
+            message = (f"Tệp {name} đã được thay đổi sau khi bạn mở trang này (ở một thẻ khác hoặc "
+                       "trong chương trình khác); chưa ghi gì. Hãy tải lại trang để xem bản mới rồi "
+                       "sửa lại.")
+        super().__init__(message)
+        self.name, self.clashes = name, tuple(clashes)
+        self._made_from = (name, tuple(clashes))
 
 
 def version(path: Path) -> str:
@@ -91,6 +110,7 @@ class Field:
     prose: bool = False     # may refer to data values with {{ … }}
     problems: list[Problem] = field(default_factory=list)
     choices: list[tuple[str, str]] = field(default_factory=list)   # (value, words) for a list
+    original: str = ""      # the value in the file when the form was made
 
 
 def format_choices() -> list[tuple[str, str]]:
@@ -270,20 +290,45 @@ def save(data_dir: Path, name: str, content: bytes, expected: str) -> list[Probl
         return problems
 
 
-def save_fields(data_dir: Path, name: str, values: dict[str, str], expected: str) -> list[Problem]:
+def _same(a: str, b: str) -> bool:
+    return a.replace("\r\n", "\n").strip() == b.replace("\r\n", "\n").strip()
+
+
+def save_fields(data_dir: Path, name: str, values: dict[str, str], expected: str,
+                originals: dict[str, str] | None = None) -> list[Problem]:
     """The form's ``values`` (by key) written into ``name``, keeping its comments and layout;
-    see :func:`save`. Keys the file does not have are refused."""
+    see :func:`save`. Keys the file does not have are refused.
+
+    Given ``originals`` — the values the form was made with — only the fields the person
+    changed are written. When the file changed since the form was made (version
+    ``expected``), those changes are written onto it if nobody changed the same fields
+    meanwhile; otherwise nothing is written and :class:`Stale` names each such field with the
+    value in the file and the person's (a form made anew from the file, with the person's
+    values over it, is then saved deliberately)."""
     if name not in EDITABLE:
         raise UsageError(f"Tệp {name} chỉ xem được ở đây; sửa trong trình soạn thảo.")
     path = data_dir / name
-    known = {f.key: f for f in fields(path, name)}
-    unknown = [k for k in values if k not in known]
-    if unknown:
-        raise UsageError(f"Biểu mẫu có ô không thuộc tệp {name}: {', '.join(unknown[:5])}")
-    document = load_document(path)
-    for key, text in values.items():
-        _set(document, known[key].loc, known[key].kind, text)
-    return save(data_dir, name, dump_document(document), expected)
+    with transaction.lock(data_dir):
+        known = {f.key: f for f in fields(path, name)}
+        unknown = [k for k in values if k not in known]
+        if unknown:
+            raise UsageError(f"Biểu mẫu có ô không thuộc tệp {name}: "
+                             f"{', '.join(printable(k)[:80] for k in unknown[:5])}")
+        changed = values if originals is None else \
+            {k: v for k, v in values.items() if k not in originals or not _same(v, originals[k])}
+        now = version(path)
+        if now != expected:
+            if originals is None:
+                raise Stale(name)
+            clashes = [Clash(k, known[k].label, known[k].value, v) for k, v in changed.items()
+                       if not _same(known[k].value, originals.get(k, known[k].value))
+                       and not _same(known[k].value, v)]
+            if clashes:
+                raise Stale(name, tuple(clashes))
+        document = load_document(path)
+        for key, text in changed.items():
+            _set(document, known[key].loc, known[key].kind, text)
+        return save(data_dir, name, dump_document(document), now)
 
 
 def undo(data_dir: Path, name: str) -> None:

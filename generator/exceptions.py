@@ -86,6 +86,16 @@ class UsageError(VanbanError):
     exit_code = 2
 
 
+class Cancelled(VanbanError):
+    """A build stopped by the person (the workspace's «Dừng», Ctrl+C): nothing was written."""
+
+    exit_code = 130
+
+    def __init__(self, message: str = "Đã dừng việc sinh văn bản; thư mục kết quả giữ nguyên như trước."):
+        self._made_from = (message,)
+        super().__init__(message)
+
+
 class RenderFailure(VanbanError):
     """A document could not be made for a reason vanban did not foresee (a bug): the
     message names the document and what went wrong."""

@@ -10,6 +10,10 @@ from __future__ import annotations
 import multiprocessing
 import os
 import shutil
+import signal
+import threading
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -23,7 +27,7 @@ from .contexts.outline import outline_context
 from .contexts.plan import plan_context
 from .contexts.unit import UnitContexts
 from .environment import ProseRenderer, template_environment
-from .exceptions import WARNING, DataError, OutputError, Problem, RenderFailure, UsageError, VanbanError
+from .exceptions import WARNING, Cancelled, DataError, OutputError, Problem, RenderFailure, UsageError, VanbanError
 from .exceptions import os_reason
 from .renderer import CompiledTemplate, DocProperties
 from .campaign import CampaignData
@@ -261,6 +265,8 @@ class Loaded:
     every: list[Spec]
     keys: dict[str, str]        # output → manifest key
     memo: dict = field(default_factory=dict)  # (template, inputs) → key, kept across loads
+    # held while contexts are built: the prose adds its problems to ``problems`` for a while
+    guard: threading.Lock = field(default_factory=threading.Lock)
 
 
 def input_stamp(data_dir: Path) -> tuple:
@@ -297,24 +303,27 @@ def load(data_dir: Path, previous: Loaded | None = None) -> Loaded:
 def problems_of(loaded: Loaded) -> list[Problem]:
     """Every problem ``vanban check`` finds in a loaded campaign but those of the templates:
     its contexts built (nothing rendered) to find the problems of the prose."""
-    known = len(loaded.problems)
-    try:
-        _documents(loaded.every, loaded.problems)
-    except DataError:
-        pass
-    found = list(loaded.problems)
-    del loaded.problems[known:]
+    with loaded.guard:
+        known = len(loaded.problems)
+        try:
+            _documents(loaded.every, loaded.problems)
+        except DataError:
+            pass
+        found = list(loaded.problems)
+        del loaded.problems[known:]
     return found
 
 
 def build(data_dir: Path, out_dir: Path, unit_id: str | None = None, *, force: bool = False,
           progress: Callable[[int], Callable[[int], None] | None] | None = None,
-          loaded: Loaded | None = None, templates: dict | None = None) -> BuildReport:
+          loaded: Loaded | None = None, templates: dict | None = None,
+          cancel: threading.Event | None = None) -> BuildReport:
     """Generate the documents into ``out_dir``, redoing only those whose inputs changed
     (all of them with ``force``); remove the outputs that no longer correspond to the data.
     ``progress(total)`` may return a function told how many documents were done. A caller
     that keeps the campaign between builds passes it as ``loaded`` (see :func:`load`) and
-    its compiled templates as ``templates``.
+    its compiled templates as ``templates``. Setting ``cancel`` stops it before anything is
+    written (:class:`Cancelled`).
 
     Three steps: *plan* (what is stale; what a person edited), *render* (every stale output's
     bytes, in parallel, staged beside the out folder; an error is carried back, not raised in a
@@ -339,38 +348,40 @@ def build(data_dir: Path, out_dir: Path, unit_id: str | None = None, *, force: b
         else:
             found = []
         return _build(loaded, data_dir, out_dir, unit_id, force, progress, templates, book, report,
-                      [Problem(str(out_dir), None, "", n, WARNING) for n in notes] + found)
+                      [Problem(str(out_dir), None, "", n, WARNING) for n in notes] + found, cancel)
 
 
 def _build(loaded: Loaded, data_dir: Path, out_dir: Path, unit_id: str | None, force: bool, progress,
            templates: dict | None, book: manifest.Manifest, report: BuildReport,
-           notes: list[Problem]) -> BuildReport:
+           notes: list[Problem], cancel: threading.Event | None) -> BuildReport:
     data, every = loaded.data, loaded.every
     chosen = _choose(every, unit_id)
     keys = loaded.keys
-    known = len(loaded.problems)
-    try:
-        problems = loaded.problems
-        problems += notes
-        # plan: what is stale, and what a person edited
-        todo, edited = _plan(chosen, book, keys, force, report)
-        documents = _documents(todo, problems)
-        compiled = compile_templates(documents, data, data_dir, templates)
-        report.warnings = list(problems)
-        # render: every stale output staged, nothing in out_dir touched
-        change = transaction.Transaction(out_dir)
-        step = progress(len(documents)) if progress else None
+    # plan: what is stale, and what a person edited; the contexts, with the prose's problems
+    todo, edited = _plan(chosen, book, keys, force, report)
+    with loaded.guard:
+        known = len(loaded.problems)
         try:
-            results = render_staged(documents, compiled, out_dir, change.staging, step)
-            results = _finish(results, edited, out_dir, change, report)
-        except BaseException:
-            change.discard()
-            raise
-        # commit: renames, removals and the manifest, through one journal
-        removed = _removed(every, book, out_dir, report) if unit_id is None else []
-        _commit(change, book, keys, results, removed, report)
-    finally:
-        del loaded.problems[known:]  # this build's own findings are in its report only
+            loaded.problems += notes
+            documents = _documents(todo, loaded.problems)
+            report.warnings = list(loaded.problems)
+        finally:
+            del loaded.problems[known:]  # this build's own findings are in its report only
+    compiled = compile_templates(documents, data, data_dir, templates)
+    # render: every stale output staged, nothing in out_dir touched
+    change = transaction.Transaction(out_dir)
+    step = progress(len(documents)) if progress else None
+    try:
+        results = render_staged(documents, compiled, out_dir, change.staging, step, cancel)
+        results = _finish(results, edited, out_dir, change, report)
+        if cancel is not None and cancel.is_set():
+            raise Cancelled()
+    except BaseException:
+        change.discard()
+        raise
+    # commit: renames, removals and the manifest, through one journal
+    removed = _removed(every, book, out_dir, report) if unit_id is None else []
+    _commit(change, book, keys, results, removed, report)
     return report
 
 
@@ -548,11 +559,16 @@ CHUNK = 16
 
 
 def render_staged(documents: list[Document], compiled: dict[str, CompiledTemplate],
-                  out_dir: Path, staging: Path, progress=None) -> list[tuple[str, Path | None, str]]:
+                  out_dir: Path, staging: Path, progress=None,
+                  cancel: threading.Event | None = None) -> list[tuple[str, Path | None, str]]:
     """Render every document and stage the bytes of each one that differs from the file in
-    ``out_dir``: ``(output, staged file, hash)``, or ``(output, None, hash)`` when unchanged. Nothing in
-    ``out_dir`` is touched. The first error — from any process — is raised here, after the
-    others have stopped."""
+    ``out_dir``: ``(output, staged file, hash)``, or ``(output, None, hash)`` when unchanged.
+    Nothing in ``out_dir`` is touched. The first error — from any process — is raised here,
+    after the others have stopped; so is :class:`Cancelled` once ``cancel`` is set.
+
+    The worker processes handle signals their own way (``_worker_start``): whatever handler
+    the program that forked them had (a web server's), stopping the pool ends them; a worker
+    that dies all the same is reported, never waited for."""
     staging.mkdir(parents=True, exist_ok=True)
     global _JOB
     _JOB = (documents, compiled, out_dir, staging)
@@ -561,18 +577,53 @@ def render_staged(documents: list[Document], compiled: dict[str, CompiledTemplat
     try:
         workers = workers_for(len(documents))
         if workers == 1:
-            outcomes = map(_render_chunk, chunks)
-            for outcome in outcomes:
-                results += _unpack(outcome, progress)
+            for chunk in chunks:
+                if cancel is not None and cancel.is_set():
+                    raise Cancelled()
+                results += _unpack(_render_chunk(chunk), progress)
             return results
         for template in compiled.values():
             template.warm()  # pack the shared parts once, before the processes part ways
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
-            for outcome in pool.imap_unordered(_render_chunk, chunks):
-                results += _unpack(outcome, progress)  # raises the first error; the pool stops
+        pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
+                                   initializer=_worker_start, initargs=(os.getpid(),))
+        try:
+            pending = {pool.submit(_render_chunk, chunk) for chunk in chunks}
+            while pending:
+                if cancel is not None and cancel.is_set():
+                    raise Cancelled()
+                done, pending = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
+                for future in done:
+                    try:
+                        outcome = future.result()
+                    except BrokenProcessPool:
+                        raise OutputError("Một tiến trình sinh văn bản bị dừng đột ngột (máy hết bộ "
+                                          "nhớ hoặc bị tắt); chưa ghi tệp nào, hãy chạy lại.") from None
+                    results += _unpack(outcome, progress)  # raises the first error
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)  # the chunks under way end in a moment
         return results
     finally:
         _JOB = None
+
+
+def _worker_start(parent: int) -> None:
+    """A render worker's own signal handling: stopping the pool (SIGTERM) ends it, Ctrl+C is
+    the parent's to handle, and a file larger than the system allows is an error the worker
+    reports (EFBIG), not its death (SIGXFSZ). A worker never outlives its parent (killed, it
+    takes them along: Linux's parent-death signal) and holds none of its folder locks."""
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if hasattr(signal, "SIGXFSZ"):
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    transaction.release_inherited()
+    try:
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)   # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):  # pragma: no cover - not Linux
+        pass
+    if os.getppid() != parent:          # the parent died before the line above
+        os._exit(1)
 
 
 def _unpack(outcome, progress) -> list[tuple[str, Path | None, str]]:

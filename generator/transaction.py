@@ -80,6 +80,18 @@ def stage(staging: Path, data: bytes, target: Path | str) -> Path:
     return Path(name)
 
 
+def release_inherited() -> None:
+    """In a process forked from one holding folder locks: close its copies of their files,
+    so that the locks end with the process that took them (a worker outliving its parent must
+    not keep the folder locked)."""
+    for fd in _HELD.values():
+        try:
+            os.close(fd)
+        except OSError:
+            pass
+    _HELD.clear()
+
+
 @contextmanager
 def lock(root: Path):
     """Hold the lock of ``root`` (the same process may take it again inside)."""

@@ -4,11 +4,17 @@ between requests and one change at a time.
 
 Nothing here decides a rule of its own: it calls ``main``, ``collect``, ``status``,
 ``editing`` and keeps what they computed while the inputs on disk stay the same.
+
+Two locks: one change at a time (build, collect, save, undo, a conflict settled), and one
+load at a time. Reading never waits for a change: while one runs, pages are answered from the
+campaign as it was last loaded — the last consistent state — and :attr:`busy` says what runs.
+A build can be stopped (:meth:`cancel`): it ends before anything is written.
 """
 
 from __future__ import annotations
 
 import threading
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -45,12 +51,15 @@ class Workspace:
 
     def __init__(self, data_dir: Path, out_dir: Path):
         self._lock = threading.RLock()         # one change at a time in this process
+        self._load_lock = threading.RLock()    # one load at a time
+        self._cancel = threading.Event()
+        self.busy: str | None = None           # what change runs now, in Vietnamese
         self._templates: dict = {}
         self.switch(data_dir, out_dir)
 
     def switch(self, data_dir: Path, out_dir: Path) -> None:
         """Work on another campaign from now on (one started from a kit, say)."""
-        with self._lock:
+        with self._lock, self._load_lock:
             self.data_dir = data_dir
             self.out_dir = out_dir
             self._loaded: pipeline.Loaded | None = None
@@ -68,23 +77,30 @@ class Workspace:
     # --- reading ------------------------------------------------------------------------
 
     def loaded(self) -> pipeline.Loaded:
-        """The campaign as the files are now (loaded again only when one changed); raises
-        :class:`DataError` when it cannot be built."""
-        with self._lock:
+        """The campaign as the files are now (loaded again only when one changed) — or, while
+        a change runs, as it was last loaded; raises :class:`DataError` when it cannot be
+        built."""
+        last = self._loaded
+        if self.busy and last is not None:
+            return last
+        return self._fresh()
+
+    def _fresh(self) -> pipeline.Loaded:
+        with self._load_lock:
             self._loaded = pipeline.load(self.data_dir, self._loaded)
             return self._loaded
 
     def problems(self) -> list[Problem]:
         """Every problem ``vanban check`` finds in the data (errors and warnings), found
         again only when a file changed."""
-        with self._lock:
-            try:
-                loaded = self.loaded()
-            except DataError as exc:
-                return exc.problems
-            if self._checked is None or self._checked[0] is not loaded:
-                self._checked = (loaded, pipeline.problems_of(loaded))
-            return self._checked[1]
+        try:
+            loaded = self.loaded()
+        except DataError as exc:
+            return exc.problems
+        checked = self._checked
+        if checked is None or checked[0] is not loaded:
+            checked = self._checked = (loaded, pipeline.problems_of(loaded))
+        return checked[1]
 
     def statuses(self, today: date | None = None) -> list[UnitStatus]:
         return statuses(self.loaded().data, today or store.today())
@@ -124,14 +140,17 @@ class Workspace:
     # --- changing -------------------------------------------------------------------------
 
     def build(self, *, force: bool = False) -> pipeline.BuildReport:
-        """Build like ``vanban build``, reporting progress in :attr:`progress`."""
+        """Build like ``vanban build``, reporting progress in :attr:`progress`; raises
+        :class:`Cancelled` when stopped by :meth:`cancel`."""
         with self._lock:
+            self._cancel.clear()
             self.progress = Progress(running=True)
             try:
-                loaded = self.loaded()
-                report = pipeline.build(self.data_dir, self.out_dir, force=force,
-                                        progress=self._start, loaded=loaded,
-                                        templates=self._templates)
+                loaded = self._fresh()
+                with self._running("Đang sinh văn bản"):
+                    report = pipeline.build(self.data_dir, self.out_dir, force=force,
+                                            progress=self._start, loaded=loaded,
+                                            templates=self._templates, cancel=self._cancel)
             except DataError as exc:
                 self.progress = Progress(error="Dữ liệu có lỗi; chưa ghi tệp nào.",
                                          problems=exc.problems)
@@ -143,6 +162,27 @@ class Workspace:
                                      report=report)
             return report
 
+    def cancel(self) -> bool:
+        """Stop the build under way (it writes nothing); whether one was running."""
+        running = self.progress.running
+        self._cancel.set()
+        return running
+
+    def idle(self, timeout: float) -> bool:
+        """Wait up to ``timeout`` seconds for the change under way to end; whether it did."""
+        if not self._lock.acquire(timeout=timeout):
+            return False
+        self._lock.release()
+        return True
+
+    @contextmanager
+    def _running(self, what: str):
+        self.busy = what
+        try:
+            yield
+        finally:
+            self.busy = None
+
     def _start(self, total: int):
         self.progress.total = total
 
@@ -152,12 +192,13 @@ class Workspace:
 
     def collect(self, paths: list[Path], *, replace: bool = False,
                 received: date | None = None) -> CollectReport:
-        with self._lock:
+        with self._lock, self._running("Đang nhận báo cáo"):
             return collect(paths, self.data_dir, replace=replace, received=received)
 
-    def save_fields(self, name: str, values: dict[str, str], expected: str) -> list[Problem]:
+    def save_fields(self, name: str, values: dict[str, str], expected: str,
+                    originals: dict[str, str] | None = None) -> list[Problem]:
         with self._lock:
-            return editing.save_fields(self.data_dir, name, values, expected)
+            return editing.save_fields(self.data_dir, name, values, expected, originals)
 
     def save_units(self, table: editing.UnitTable, expected: str) -> list[Problem]:
         with self._lock:

@@ -215,7 +215,7 @@ def test_status_build_collect_and_problems_through_the_api(script, tmp_path):
     forced = client.post("/api/build?force=1").json()
     assert forced["written"] == [] and forced["unchanged"] == 135  # same bytes: nothing rewritten
     progress = client.get("/api/build/progress").json()
-    assert progress == {"running": False, "done": 135, "total": 135, "error": None}
+    assert progress == {"running": False, "done": 135, "total": 135, "error": None, "busy": None}
     files = returns_for(ws, tmp_path / "tra", 3)
     got = client.post("/api/collect", files=upload(files), data={"received": "03/5/2021"}).json()
     assert [f["code"] for f in got["files"]] == ["taken"] * 3

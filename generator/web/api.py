@@ -10,7 +10,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from .. import store
-from ..exceptions import Problem
+from ..exceptions import Cancelled, Problem
 from . import uploads
 from .pages import _date_field, download, out_file
 
@@ -23,7 +23,7 @@ def problem_json(p: Problem) -> dict:
 def routes(site) -> list[Route]:
     ws = site.workspace
 
-    async def status(request: Request):
+    def status(request: Request):
         lines = ws.statuses()
         counts: dict[str, int] = {}
         for line in lines:
@@ -36,36 +36,49 @@ def routes(site) -> list[Route]:
 
     async def build(request: Request):
         await site.form(request)  # the CSRF check of a page's own call; a script sends the token
-        report = await run_in_threadpool(ws.build, force=request.query_params.get("force") == "1")
+        try:
+            report = await run_in_threadpool(ws.build, force=request.query_params.get("force") == "1")
+        except Cancelled as exc:
+            return JSONResponse({"error": str(exc), "cancelled": True}, status_code=409)
         return JSONResponse({"written": report.written, "unchanged": len(report.unchanged),
-                             "removed": report.removed,
+                             "removed": report.removed, "edited": report.edited,
+                             "merged": [{"file": m.output, "inserted": m.inserted, "deleted": m.deleted,
+                                         "conflicts": [c.where for c in m.conflicts]}
+                                        for m in report.merged],
+                             "kept": [{"file": n, "reason": r} for n, r in report.kept],
+                             "locked": [{"file": n, "reason": r} for n, r in report.locked],
                              "warnings": [problem_json(p) for p in report.warnings]})
 
-    async def progress(request: Request):
+    async def build_cancel(request: Request):
+        await site.form(request)
+        return JSONResponse({"cancelled": ws.cancel()})
+
+    def progress(request: Request):
         p = ws.progress
         return JSONResponse({"running": p.running, "done": p.done, "total": p.total,
-                             "error": p.error})
+                             "error": p.error, "busy": ws.busy})
 
     async def collect(request: Request):
         form = await site.form(request, files=True)
         files = [f for f in form.getlist("files") if not isinstance(f, str) and f.filename]
         if not files:
             return JSONResponse({"error": "Chưa gửi tệp nào (trường «files»)."}, status_code=422)
-        results, report = await uploads.take(ws, files, replace=form.get("replace") == "1",
-                                             received=_date_field(str(form.get("received", ""))))
+        results, report = await run_in_threadpool(
+            uploads.take, ws, files, replace=form.get("replace") == "1",
+            received=_date_field(str(form.get("received", ""))))
         return JSONResponse({
             "files": [{**asdict(r), "code": r.code} for r in results],
             "findings": [{"unit": u, "finding": f} for u, f in (report.findings if report else [])]})
 
-    async def files(request: Request):
+    def files(request: Request):
         return download(out_file(ws, request.path_params["path"]))
 
-    async def problems(request: Request):
+    def problems(request: Request):
         found = ws.problems()
         return JSONResponse({"problems": [problem_json(p) for p in found],
                              "errors": sum(p.is_error for p in found)})
 
-    async def conflicts(request: Request):
+    def conflicts(request: Request):
         return JSONResponse({"conflicts": [{"kept": name, "unit": r.unit, "file": r.source.file}
                                            for name, r in ws.aside(store.CONFLICTS)]})
 
@@ -73,6 +86,7 @@ def routes(site) -> list[Route]:
         Route("/api/status", status),
         Route("/api/build", build, methods=["POST"]),
         Route("/api/build/progress", progress),
+        Route("/api/build/cancel", build_cancel, methods=["POST"]),
         Route("/api/collect", collect, methods=["POST"]),
         Route("/api/files/{path:path}", files),
         Route("/api/problems", problems),

@@ -53,7 +53,8 @@ class Site:
             title = ""
         html = self.pages.get_template(template).render(
             request=request, csrf=self.csrf, nav=request.url.path, title=title,
-            app_version=__version__, **values)
+            app_version=__version__, busy=self.workspace.busy, progress=self.workspace.progress,
+            **values)
         return HTMLResponse(html, status_code=status,
                             headers={"cache-control": "no-store",
                                      "content-security-policy": "default-src 'self'; img-src 'self' data:; "

@@ -16,11 +16,12 @@ from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import FileResponse, RedirectResponse, Response
+from starlette.background import BackgroundTask
 from starlette.routing import Route
 
 from .. import editing, edits, pdf, store
 from ..contexts.digest import group_name
-from ..exceptions import DataError, UsageError
+from ..exceptions import Cancelled, DataError, UsageError
 from ..schema import parse_date
 from ..validate import UNIT_COLUMNS
 from . import security, uploads, views
@@ -61,9 +62,21 @@ def _date_field(text: str | None) -> date | None:
 def routes(site) -> list[Route]:
     ws = site.workspace
 
+    def posted(files: bool = False):
+        """A POST route: the form read and checked on the event loop, the work — which may
+        wait for a change under way, read and write files — in a thread, so that the other
+        pages keep answering meanwhile."""
+        def wrap(work):
+            async def endpoint(request: Request):
+                form = await site.form(request, files=files)
+                return await run_in_threadpool(work, request, form)
+            endpoint.__name__ = work.__name__
+            return endpoint
+        return wrap
+
     # --- Tổng quan --------------------------------------------------------------------------
 
-    def overview(request: Request, build=None, build_error=None, status: int = 200):
+    def overview(request: Request, build=None, build_error=None, status: int = 200, cancelled: str = ""):
         loaded, _ = _loaded_or_problems(ws)
         today = store.today()
         problems = ws.problems()
@@ -71,37 +84,44 @@ def routes(site) -> list[Route]:
         return site.page(request, "tong-quan.html", status, loaded=loaded, today=today,
                          lines=lines, levels=views.level_counts(lines), totals=views.totals(lines),
                          problems=problems, build=build or ws.progress.report,
-                         build_error=build_error,
+                         build_error=build_error, cancelled=cancelled,
                          edit_lines=edits.lines(Path(), build or ws.progress.report)
                          if (build or ws.progress.report) else [])
 
-    async def home(request: Request):
+    def home(request: Request):
         return overview(request)
 
-    async def build(request: Request):
-        form = await site.form(request)
+    @posted()
+    def build(request: Request, form):
         try:
-            report = await run_in_threadpool(ws.build, force=form.get("force") == "1")
+            report = ws.build(force=form.get("force") == "1")
         except DataError as exc:
             return overview(request, build_error=exc.problems, status=422)
+        except Cancelled as exc:
+            return overview(request, build_error=[], cancelled=str(exc), status=409)
         return overview(request, build=report)
 
-    async def from_kit(request: Request):
-        form = await site.form(request, files=True)
+    @posted()
+    def build_cancel(request: Request, form):
+        ws.cancel()
+        return RedirectResponse("/", 303)
+
+    @posted(files=True)
+    def from_kit(request: Request, form):
         upload = form.get("kit")
         name = str(form.get("folder", "")).strip()
         if upload is None or isinstance(upload, str) or not upload.filename or not name:
             raise UsageError("Hãy chọn tệp bộ dữ liệu (.zip) và đặt tên thư mục cho chiến dịch mới.")
         with tempfile.TemporaryDirectory(prefix="bo-du-lieu-", dir=_scratch()) as tmp:
             target = Path(tmp) / "bo-du-lieu.zip"
-            if not await uploads._save(upload, target):
+            if not uploads.save(upload, target):
                 raise UsageError("Tệp bộ dữ liệu quá lớn.")
-            made = await run_in_threadpool(ws.start_from_kit, target, name)
+            made = ws.start_from_kit(target, name)
         site.started.add(str(made))
         return site.page(request, "bat-dau.html", made=made)
 
-    async def open_campaign(request: Request):
-        form = await site.form(request)
+    @posted()
+    def open_campaign(request: Request, form):
         folder = str(form.get("folder", ""))
         if folder not in site.started:
             raise HTTPException(404, "Chỉ mở được chiến dịch vừa lập trong lần chạy này.")
@@ -111,7 +131,7 @@ def routes(site) -> list[Route]:
     # --- Dữ liệu ------------------------------------------------------------------------------
 
     def data_page(request: Request, name: str, values=None, problems=None, saved=False,
-                  stale: str | None = None, status: int = 200):
+                  stale: str | None = None, status: int = 200, clashes=None):
         if name not in views.DATA_PAGES:
             raise HTTPException(404, f"Không có tệp dữ liệu «{name}».")
         path = ws.data_dir / name
@@ -125,6 +145,7 @@ def routes(site) -> list[Route]:
                 text = path.read_text(encoding="utf-8", errors="replace")
             keys = {f.key for f in fields}
             for f in fields:
+                f.original = f.value                 # what the file holds: the form's base
                 if values is not None and f.key in values:
                     f.value = values[f.key]
                 f.problems = [p for p in mine if p.place == f.key]
@@ -145,37 +166,40 @@ def routes(site) -> list[Route]:
                          editable=name in editing.EDITABLE, fields=fields, loose=loose,
                          lines=text.splitlines(), version=editing.version(path), refs=refs,
                          previews=previews, saved=saved, stale=stale,
-                         groups=editing.group_labels(name),
+                         groups=editing.group_labels(name), clashes=clashes or {},
                          can_undo=editing.can_undo(ws.data_dir, name))
 
-    async def data(request: Request):
+    def data(request: Request):
         return data_page(request, request.query_params.get("tep", "chien-dich.yaml"),
                          saved=request.query_params.get("da-luu") == "1")
 
-    async def data_save(request: Request):
-        form = await site.form(request)
+    @posted()
+    def data_save(request: Request, form):
         name = str(form.get("tep", ""))
         if name not in editing.EDITABLE:
             raise HTTPException(404, f"Tệp «{name}» không sửa được ở đây.")
         values = {k[2:]: str(v) for k, v in form.multi_items() if k.startswith("f:")}
+        originals = {k[2:]: str(v) for k, v in form.multi_items() if k.startswith("o:")}
         try:
-            problems = await run_in_threadpool(ws.save_fields, name, values,
-                                               str(form.get("version", "")))
+            problems = ws.save_fields(name, values, str(form.get("version", "")), originals or None)
         except editing.Stale as exc:
-            return data_page(request, name, values=values, stale=str(exc), status=409)
+            # the form made anew from the file as it is now, the person's own changes over it
+            mine = {k: v for k, v in values.items() if k not in originals or v != originals[k]}
+            return data_page(request, name, values=mine, stale=str(exc), status=409,
+                             clashes={c.key: c for c in exc.clashes})
         if any(p.is_error and p.file == name for p in problems):
             return data_page(request, name, values=values, problems=problems, status=422)
         return RedirectResponse(f"/du-lieu?tep={quote(name)}&da-luu=1", 303)
 
-    async def data_undo(request: Request):
-        form = await site.form(request)
+    @posted()
+    def data_undo(request: Request, form):
         name = str(form.get("tep", ""))
         ws.undo(name)
         target = "/don-vi" if name == editing.UNITS_FILE else f"/du-lieu?tep={quote(name)}"
         return RedirectResponse(target, 303)
 
-    async def preview(request: Request):
-        form = await site.form(request)
+    @posted()
+    def preview(request: Request, form):
         renderer = ws.prose()
         if renderer is None:
             return Response("(dữ liệu đang có lỗi nên chưa xem trước được; xem trang Tổng quan)",
@@ -209,15 +233,15 @@ def routes(site) -> list[Route]:
                          xlsx=(ws.data_dir / "don-vi.xlsx").exists()
                          and not (ws.data_dir / editing.UNITS_FILE).exists())
 
-    async def units(request: Request):
+    def units(request: Request):
         return units_page(request)
 
     def _row(form) -> dict[str, str]:
         return {c: str(form.get(f"u:{c}", "")).strip() for c in UNIT_COLUMNS}
 
-    async def _save_table(request, table, version, back: str):
+    def _save_table(request, table, version, back: str):
         try:
-            problems = await run_in_threadpool(ws.save_units, table, version)
+            problems = ws.save_units(table, version)
         except editing.Stale as exc:
             return units_page(request, message=str(exc), status=409)
         if any(p.is_error and p.file == editing.UNITS_FILE for p in problems):
@@ -230,19 +254,19 @@ def routes(site) -> list[Route]:
             if v and c not in table.columns:
                 table.columns.append(c)
 
-    async def unit_add(request: Request):
-        form = await site.form(request)
+    @posted()
+    def unit_add(request: Request, form):
         table = editing.read_units(ws.data_dir)
         row = _row(form)
         if any(r.get("id") == row["id"] for r in table.rows):
             return units_page(request, message=f"Đã có đơn vị mã «{row['id']}».", status=422)
         _with_columns(table, row)
         table.rows.append(row)
-        return await _save_table(request, table, str(form.get("version", "")), "/don-vi")
+        return _save_table(request, table, str(form.get("version", "")), "/don-vi")
 
-    async def unit_edit(request: Request):
+    @posted()
+    def unit_edit(request: Request, form):
         unit_id = request.path_params["unit"]
-        form = await site.form(request)
         table = editing.read_units(ws.data_dir)
         index = next((i for i, r in enumerate(table.rows) if r.get("id") == unit_id), None)
         if index is None:
@@ -250,20 +274,20 @@ def routes(site) -> list[Route]:
         row = _row(form)
         _with_columns(table, row)
         table.rows[index] = {**table.rows[index], **row}
-        return await _save_table(request, table, str(form.get("version", "")),
-                                 f"/don-vi/{quote(row['id'] or unit_id)}")
+        return _save_table(request, table, str(form.get("version", "")),
+                           f"/don-vi/{quote(row['id'] or unit_id)}")
 
-    async def unit_remove(request: Request):
+    @posted()
+    def unit_remove(request: Request, form):
         unit_id = request.path_params["unit"]
-        form = await site.form(request)
         table = editing.read_units(ws.data_dir)
         kept = [r for r in table.rows if r.get("id") != unit_id]
         if len(kept) == len(table.rows):
             raise HTTPException(404, f"Không có đơn vị mã «{unit_id}».")
         table.rows = kept
-        return await _save_table(request, table, str(form.get("version", "")), "/don-vi")
+        return _save_table(request, table, str(form.get("version", "")), "/don-vi")
 
-    async def unit(request: Request):
+    def unit(request: Request):
         unit_id = request.path_params["unit"]
         table = editing.read_units(ws.data_dir)
         row = next((r for r in table.rows if r.get("id") == unit_id), None)
@@ -280,15 +304,15 @@ def routes(site) -> list[Route]:
                          kinds=loaded.data.campaign.unit_kinds if loaded else [],
                          version=editing.version(ws.data_dir / editing.UNITS_FILE))
 
-    async def units_import(request: Request):
-        form = await site.form(request, files=True)
+    @posted(files=True)
+    def units_import(request: Request, form):
         upload = form.get("file")
         if upload is None or isinstance(upload, str) or not upload.filename:
             return units_page(request, message="Chưa chọn tệp danh sách (.xlsx hoặc .csv).", status=422)
         name = Path(upload.filename.replace("\\", "/")).name
         with tempfile.TemporaryDirectory(prefix="nhap-", dir=_scratch()) as tmp:
             target = Path(tmp) / ("danh-sach" + Path(name).suffix.lower())
-            if not await uploads._save(upload, target):
+            if not uploads.save(upload, target):
                 return units_page(request, message="Tệp quá lớn.", status=413)
             rows, problems = editing.read_unit_list(target, name)
         if any(p.is_error for p in problems):
@@ -302,8 +326,8 @@ def routes(site) -> list[Route]:
         return units_page(request, imported=changes, stash_id=stash_id,
                           message=f"Xem trước khi nhập {name}: chưa lưu gì.")
 
-    async def units_import_save(request: Request):
-        form = await site.form(request)
+    @posted()
+    def units_import_save(request: Request, form):
         stashed = site.stash.pop(str(form.get("stash", "")), None)
         if stashed is None:
             return units_page(request, message="Bản xem trước đã hết hạn; hãy chọn tệp lại.", status=409)
@@ -312,7 +336,7 @@ def routes(site) -> list[Route]:
         for row in rows:
             _with_columns(table, row)
         table.rows = rows
-        return await _save_table(request, table, version, "/don-vi")
+        return _save_table(request, table, version, "/don-vi")
 
     def _scratch() -> Path:
         folder = ws.data_dir / ".vanban"
@@ -321,7 +345,7 @@ def routes(site) -> list[Route]:
 
     # --- Văn bản -----------------------------------------------------------------------------
 
-    async def documents(request: Request):
+    def documents(request: Request):
         loaded, problems = _loaded_or_problems(ws)
         outputs = ws.outputs() if loaded else []
         units = {f"don-vi/{u.id}": u.name for u in loaded.data.units} if loaded else {}
@@ -329,20 +353,20 @@ def routes(site) -> list[Route]:
         return site.page(request, "van-ban.html", outputs=outputs, problems=problems, units=units,
                          has_pdf=pdf.soffice() is not None, finished=finished)
 
-    async def document_file(request: Request):
+    def document_file(request: Request):
         return download(out_file(ws, request.path_params["path"]))
 
-    async def document_pdf(request: Request):
+    def document_pdf(request: Request):
         path = out_file(ws, request.path_params["path"])
         if path.suffix != ".docx":
             raise HTTPException(404, "Chỉ văn bản Word mới có bản PDF.")
         try:
-            made = await run_in_threadpool(pdf.pdf_of, ws.out_dir, request.path_params["path"])
+            made = pdf.pdf_of(ws.out_dir, request.path_params["path"])
         except pdf.PdfError as exc:
             raise UsageError(str(exc)) from None
         return download(made)
 
-    async def document_view(request: Request):
+    def document_view(request: Request):
         relative = request.path_params["path"]
         path = out_file(ws, relative)
         pages, note = [], ""
@@ -353,12 +377,12 @@ def routes(site) -> list[Route]:
                     ".docx về và mở bằng Word.")
         else:
             try:
-                pages = [p.name for p in await run_in_threadpool(pdf.pages_of, ws.out_dir, relative)]
+                pages = [p.name for p in pdf.pages_of(ws.out_dir, relative)]
             except pdf.PdfError as exc:
                 note = f"Không xem trước được: {exc}"
         return site.page(request, "xem-van-ban.html", relative=relative, pages=pages, note=note)
 
-    async def document_image(request: Request):
+    def document_image(request: Request):
         relative = request.path_params["path"]
         folder = ws.out_dir / pdf.PREVIEWS
         try:
@@ -369,22 +393,38 @@ def routes(site) -> list[Route]:
             raise HTTPException(404, "Không có ảnh trang này.")
         return FileResponse(path, media_type="image/png")
 
-    async def skeletons_zip(request: Request):
+    def skeletons_zip(request: Request):
+        """Every skeleton and workbook in one .zip: each file resolved inside ``out/don-vi``
+        (a link pointing elsewhere is left out, as ``/api/files/`` refuses it), packed into a
+        temporary file in a thread and streamed, removed once sent."""
         folder = ws.out_dir / "don-vi"
-        files = sorted(p for p in folder.glob("*.*") if p.suffix in (".docx", ".xlsx")) \
+        names = sorted(p.name for p in folder.glob("*.*") if p.suffix in (".docx", ".xlsx")) \
             if folder.is_dir() else []
+        files = []
+        for name in names:
+            try:
+                files.append(security.file_under(ws.out_dir, f"don-vi/{name}"))
+            except security.Outside:
+                continue
         if not files:
             raise UsageError("Chưa có báo cáo mẫu nào: hãy bấm «Sinh văn bản» trước.")
-        buffer = io.BytesIO()
-        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:
-            for p in files:
-                zf.write(p, f"don-vi/{p.name}")
-        return Response(buffer.getvalue(), media_type="application/zip", headers={
-            "content-disposition": 'attachment; filename="bao-cao-mau-don-vi.zip"'})
+        handle = tempfile.NamedTemporaryFile(prefix="goi-don-vi-", suffix=".zip", dir=_scratch(),
+                                             delete=False)
+        try:
+            with handle, zipfile.ZipFile(handle, "w", zipfile.ZIP_DEFLATED) as zf:
+                for p in files:
+                    zf.write(p, f"don-vi/{p.name}")
+        except BaseException:
+            Path(handle.name).unlink(missing_ok=True)
+            raise
+        return FileResponse(handle.name, media_type="application/zip",
+                            filename="bao-cao-mau-don-vi.zip",
+                            headers={"cache-control": "no-store"},
+                            background=BackgroundTask(Path(handle.name).unlink, missing_ok=True))
 
     # --- Ý kiến đơn vị -----------------------------------------------------------------------
 
-    async def words(request: Request):
+    def words(request: Request):
         loaded, problems = _loaded_or_problems(ws)
         if loaded is None:
             return site.page(request, "y-kien.html", parts=[], shown=[], problems=problems,
@@ -415,18 +455,18 @@ def routes(site) -> list[Route]:
                          findings=findings or [], conflicts=ws.aside(store.CONFLICTS),
                          history=ws.aside(store.HISTORY), today=store.today())
 
-    async def returns(request: Request):
+    def returns(request: Request):
         return returns_page(request)
 
-    async def returns_upload(request: Request):
-        form = await site.form(request, files=True)
+    @posted(files=True)
+    def returns_upload(request: Request, form):
         files = [f for f in form.getlist("files") if not isinstance(f, str) and f.filename]
         if not files:
             return returns_page(request, status=422, results=[uploads.FileResult(
                 "", uploads.REFUSED, reason="chưa chọn tệp nào")])
         received = _date_field(str(form.get("received", "")))
-        results, report = await uploads.take(ws, files, replace=form.get("replace") == "1",
-                                             received=received)
+        results, report = uploads.take(ws, files, replace=form.get("replace") == "1",
+                                       received=received)
         return returns_page(request, results, report.findings if report else [])
 
     def _conflict(kept: str):
@@ -435,7 +475,7 @@ def routes(site) -> list[Route]:
                 return record
         raise HTTPException(404, "Không có bản xung đột này (có thể đã được giải quyết).")
 
-    async def conflict(request: Request):
+    def conflict(request: Request):
         kept = request.path_params["kept"]
         new = _conflict(kept)
         loaded = ws.loaded()
@@ -452,9 +492,9 @@ def routes(site) -> list[Route]:
                 rows.append((layout, cell, before, after, before != after))
         return site.page(request, "xung-dot.html", kept=kept, new=new, old=old, rows=rows)
 
-    async def conflict_settle(request: Request):
+    @posted()
+    def conflict_settle(request: Request, form):
         kept = request.path_params["kept"]
-        form = await site.form(request)
         record = _conflict(kept)
         ws.settle(record.unit, kept, take_new=form.get("choice") == "new")
         return RedirectResponse("/nhan-bao-cao", 303)
@@ -462,6 +502,7 @@ def routes(site) -> list[Route]:
     return [
         Route("/", home),
         Route("/sinh-van-ban", build, methods=["POST"]),
+        Route("/sinh-van-ban/dung", build_cancel, methods=["POST"]),
         Route("/bat-dau-tu-bo-du-lieu", from_kit, methods=["POST"]),
         Route("/mo-chien-dich", open_campaign, methods=["POST"]),
         Route("/du-lieu", data),

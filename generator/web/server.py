@@ -40,9 +40,21 @@ def serve(data_dir: Path, out_dir: Path, port: int, open_browser: bool, token: s
     if open_browser:
         threading.Timer(0.8, lambda: webbrowser.open(address)).start()
     config = uvicorn.Config(app, host=HOST, port=port, log_level="warning", access_log=False,
-                            server_header=False, lifespan="off")
+                            server_header=False, lifespan="off",
+                            timeout_graceful_shutdown=STOP_WITHIN)
+
+    class Server(uvicorn.Server):
+        def handle_exit(self, sig, frame) -> None:
+            workspace.cancel()   # a build under way stops now, writing nothing
+            super().handle_exit(sig, frame)
+
     try:
-        uvicorn.Server(config).run()
+        Server(config).run()
     except KeyboardInterrupt:  # uvicorn stops gracefully, then passes Ctrl-C on
         pass
+    workspace.cancel()
+    workspace.idle(STOP_WITHIN)
     say("Đã dừng vanban serve; dữ liệu và văn bản vẫn nguyên vẹn.")
+
+
+STOP_WITHIN = 1.0   # seconds: Ctrl+C stops the server within about this, whatever runs

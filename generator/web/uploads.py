@@ -10,8 +10,6 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from starlette.concurrency import run_in_threadpool
-
 from ..collect import CollectReport
 from ..ooxml import MAX_FILE
 from ..workspace import Workspace, safe_name
@@ -37,16 +35,17 @@ class FileResult:
         return RESULT_CODES[self.result]
 
 
-async def take(workspace: Workspace, uploads: list, *, replace: bool = False,
-               received: date | None = None) -> tuple[list[FileResult], CollectReport | None]:
-    """Collect ``uploads`` (Starlette ``UploadFile``s): a result for every file."""
+def take(workspace: Workspace, uploads: list, *, replace: bool = False,
+         received: date | None = None) -> tuple[list[FileResult], CollectReport | None]:
+    """Collect ``uploads`` (Starlette ``UploadFile``s): a result for every file, an error of
+    one file never the others'. Runs in a thread (it reads and writes files)."""
     results: list[FileResult] = []
     scratch_root = workspace.data_dir / ".vanban"
     scratch_root.mkdir(parents=True, exist_ok=True)
     scratch = Path(tempfile.mkdtemp(prefix="nhan-", dir=scratch_root))
     try:
         saved: dict[Path, str] = {}
-        for upload in uploads:
+        for number, upload in enumerate(uploads):
             shown = (upload.filename or "").replace("\\", "/").rsplit("/", 1)[-1] or "(không tên)"
             try:
                 name = safe_name(shown)
@@ -57,16 +56,15 @@ async def take(workspace: Workspace, uploads: list, *, replace: bool = False,
                 results.append(FileResult(shown, REFUSED, reason="chỉ nhận báo cáo Word (.docx) "
                                           "hoặc biểu mẫu Excel (.xlsx) do vanban sinh ra"))
                 continue
-            target = scratch / f"{len(saved):04d}" / name
+            target = scratch / f"{number:04d}" / name   # a folder per file sent, refused or not
             target.parent.mkdir()
-            if not await _save(upload, target):
+            if not save(upload, target):
                 results.append(FileResult(shown, REFUSED, reason=f"tệp lớn quá {MAX_FILE // (1024 * 1024)} MB"))
                 continue
             saved[target] = shown
         if not saved:
             return results, None
-        report = await run_in_threadpool(workspace.collect, sorted(saved), replace=replace,
-                                         received=received)
+        report = workspace.collect(sorted(saved), replace=replace, received=received)
         notes: dict[Path, list[str]] = {}
         for path, note in report.notes:
             notes.setdefault(path, []).append(note)
@@ -90,12 +88,14 @@ async def take(workspace: Workspace, uploads: list, *, replace: bool = False,
         shutil.rmtree(scratch, ignore_errors=True)
 
 
-async def _save(upload, target: Path) -> bool:
-    """Copy the upload to ``target``, stopping past the largest file ``collect`` reads."""
+def save(upload, target: Path) -> bool:
+    """Copy the upload to ``target``, stopping past the largest file ``collect`` reads (in a
+    thread: the upload's spooled file is read directly)."""
     written = 0
+    upload.file.seek(0)
     with open(target, "wb") as out:
         while True:
-            chunk = await upload.read(1024 * 1024)
+            chunk = upload.file.read(1024 * 1024)
             if not chunk:
                 return True
             written += len(chunk)

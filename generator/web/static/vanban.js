@@ -9,6 +9,14 @@
       const bar = form.querySelector("progress"), text = form.querySelector(".progress-text");
       form.querySelector("button").disabled = true;
       bar.hidden = false; text.textContent = "Đang sinh văn bản…";
+      const stop = form.querySelector("button.stop");
+      if (stop) {
+        stop.hidden = false;
+        stop.addEventListener("click", function () {
+          stop.disabled = true; text.textContent = "Đang dừng…";
+          fetch("/api/build/cancel", { method: "POST", headers: { "X-CSRF-Token": csrf } });
+        });
+      }
       const timer = setInterval(function () {
         fetch("/api/build/progress").then(r => r.json()).then(function (p) {
           if (p.total) { bar.max = p.total; bar.value = p.done; text.textContent = "Đang sinh văn bản: " + p.done + "/" + p.total; }
