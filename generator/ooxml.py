@@ -2,19 +2,31 @@
 
 Before anything is parsed a file must be a .docx or .xlsx of sane size: not an old binary
 .doc, not a password-protected file, not a zip that unpacks to more than a set limit, no
-entry named outside the package (``..``, an absolute path), and its main part of the type a
-plain document or workbook has (a macro-enabled .docm or .xlsm renamed is refused). Each XML
-part is checked before it is parsed: no DOCTYPE or ENTITY anywhere in it, no more markup than
-a report can have (so that the parsed tree stays small), and it is parsed with entities, DTDs
-and the network off and libxml2's depth limit on. Used for the units' returned reports
-(``returns.py``) and for a unit list kept as .xlsx (``loader.py``).
+entry named outside the package (``..``, an absolute path) nor twice, and its main part of the
+type a plain document or workbook has (a macro-enabled .docm or .xlsm renamed is refused).
+
+Every part of the package is held to the same rules, whether vanban reads it or not (the
+original is kept, and someone will open it in Office): an XML part declares UTF-8 or UTF-16
+and nothing else (``UTF-7`` would hide markup from any check), has no DOCTYPE or ENTITY; no
+relationship brings macros (whatever the part is called), an external link (DDE) part, or
+anything from another computer (a remote template) — hyperlinks excepted.
+
+A part vanban reads is parsed as it is unpacked, chunk by chunk, with entities, DTDs and the
+network off and libxml2's depth limit on, and with a budget on what the parser builds: every
+element, attribute and namespace declaration counts, and past :data:`MAX_NODES` the file is
+refused — so the parsed tree stays small whatever the bytes are. Used for the units' returned
+reports (``returns.py``), for a unit list kept as .xlsx (``loader.py``), and for the copies of
+generated documents a person edited (``merge``, ``harvest``).
 """
 
 from __future__ import annotations
 
+import codecs
 import io
 import re
 import zipfile
+from collections import Counter
+from zlib import error as zlib_error
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,8 +37,13 @@ MAX_FILE = 20 * 1024 * 1024        # a report with its tables is well under 1 MB
 MAX_UNPACKED = 60 * 1024 * 1024    # all entries together, as they would unpack
 MAX_ENTRIES = 2000
 MAX_RATIO = 150                    # unpacked / packed, for any entry larger than 1 MB
-MAX_TAGS = 500_000                 # «<» in one XML part: a unit's skeleton has about 3.000;
-                                   # 500.000 empty elements parse to about 60 MB
+MAX_TAGS = 500_000                 # «<» in one XML part: a unit's skeleton has about 3.000
+MAX_NODES = 500_000                # elements + attributes + namespace declarations the parser
+                                   # builds for one part: a skeleton has about 6.000; 500.000
+                                   # parse to 60–100 MB whatever their shape
+CHUNK = 64 * 1024                  # bytes unpacked and checked at a time
+KEEP = 8 * 1024 * 1024             # a part up to this size, whose bytes bound its nodes, is
+                                   # parsed whole at the end; a larger one as it comes
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 W = f"{{{W_NS}}}"
@@ -34,46 +51,156 @@ _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ENCRYPTED = "EncryptedPackage".encode("utf-16-le")
 MISSING = object()  # a cell a file does not have
 
-_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
-                          dtd_validation=False, huge_tree=False, remove_comments=True)
+_PARSER_OPTIONS = dict(resolve_entities=False, no_network=True, load_dtd=False, dtd_validation=False,
+                       huge_tree=False, remove_comments=True, remove_pis=True, encoding="utf-8")
+_PARSER = etree.XMLParser(**_PARSER_OPTIONS)
 
 
 class Refused(Exception):
     """A returned file that is not taken; ``str()`` says why, in Vietnamese."""
 
 
-_DECLARATIONS = re.compile(rb"<!\s*(doctype|entity)", re.I)
+_DECLARATIONS = re.compile(rb"<!\s{0,64}(doctype|entity)", re.I)
+_OVERLAP = 80                      # bytes of a chunk kept to find a declaration cut in two
 _FORGED = ("có khai báo DOCTYPE/ENTITY — tệp Word, Excel thật không có; tệp có thể bị làm giả "
            "để tấn công")
 _UTF16 = (b"\xff\xfe", b"\xfe\xff", b"<\x00", b"\x00<")
+_XML_DECLARATION = re.compile(rb"^(?:\xef\xbb\xbf)?\s*<\?xml\b([^>]{0,300})\?>")
+_ENCODING = re.compile(rb"""\bencoding\s*=\s*["']([^"']{0,40})["']""")
+_UNICODE = {"utf-8", "utf8", "utf-16", "utf16", "utf-16le", "utf-16be", "unicode"}
 MAIN_TYPES = {
     "word/document.xml": "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml",
     "xl/workbook.xml": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml",
 }
 
 
-def safe_xml(data: bytes, part: str) -> etree._Element:
-    """Parse one XML part of an untrusted file, after checking it can be parsed safely."""
-    text = data
-    if data.startswith(_UTF16):  # UTF-16 XML: look for declarations in its letters
+def _thousands(n: int) -> str:
+    return f"{n:,}".replace(",", ".")
+
+
+class _Part:
+    """The checks of one XML part, fed as it is unpacked; with ``parse``, :meth:`close` gives
+    its root, the part parsed within the node budget.
+
+    The budget is kept two ways. While the bytes alone bound what a parser can build — every
+    element needs a «<» and every attribute or namespace declaration a «=» in UTF-8 markup
+    (other encodings are refused, entities are off) — the part is kept and parsed at once at
+    the end, at libxml2's speed: an ordinary part. Once they no longer do (or the part is
+    large), it is parsed as it comes by a pull parser whose events count every element,
+    attribute and namespace declaration built, and refused as soon as the count passes the
+    budget."""
+
+    def __init__(self, name: str, parse: bool, budget: int = MAX_NODES):
+        self.name = name
+        self.parse = parse
+        self.budget = budget
+        self.started = False
+        self.decoder = None
+        self.tail = b""
+        self.tags = 0
+        self.bound = 0                  # «<» and «=» so far: at least the nodes they can make
+        self.kept: list[bytes] = []     # the part so far, while ``bound`` keeps to the budget
+        self.size = 0
+        self.nodes = 0
+        self.parser = None              # the pull parser, once the bytes no longer bound it
+
+    def feed(self, chunk: bytes) -> None:
+        if not self.started:
+            self.started = True
+            chunk = self._first(chunk)
+        elif self.decoder is not None:
+            chunk = self._decode(chunk)
+        window = self.tail + chunk
+        if _DECLARATIONS.search(window):
+            raise Refused(f"phần {self.name} {_FORGED}")
+        self.tail = window[-_OVERLAP:]
+        tags = chunk.count(b"<")
+        self.tags += tags
+        if self.tags > MAX_TAGS:
+            raise Refused(f"phần {self.name} có hơn {_thousands(MAX_TAGS)} thẻ XML, vượt xa một báo "
+                          "cáo thật (có thể là tệp làm giả để làm treo máy)")
+        if not self.parse or not chunk:
+            return
+        if self.parser is None:
+            self.bound += tags + chunk.count(b"=")
+            self.size += len(chunk)
+            self.kept.append(chunk)
+            if self.bound <= self.budget and self.size <= KEEP:
+                return
+            self.parser = etree.XMLPullParser(events=("start", "start-ns"), **_PARSER_OPTIONS)
+            kept, self.kept = self.kept, []
+            for piece in kept:
+                self._pull(piece)
+        else:
+            self._pull(chunk)
+
+    def _pull(self, chunk: bytes) -> None:
         try:
-            text = data.decode("utf-16").encode("utf-8")
-        except UnicodeDecodeError:
-            raise Refused(f"phần {part} hỏng (không đọc được chữ)") from None
-    if _DECLARATIONS.search(text):
-        raise Refused(f"phần {part} {_FORGED}")
-    tags = text.count(b"<")
-    if tags > MAX_TAGS:
-        raise Refused(f"phần {part} có {tags:,} thẻ XML".replace(",", ".") + ", vượt xa một báo cáo "
-                      "thật (có thể là tệp làm giả để làm treo máy)")
-    try:
-        root = etree.fromstring(data, _PARSER)
-    except etree.XMLSyntaxError as exc:
+            self.parser.feed(chunk)
+        except etree.XMLSyntaxError as exc:
+            raise self._broken(exc) from None
+        self._count()
+
+    def _first(self, chunk: bytes) -> bytes:
+        """The start of the part: its encoding, by its byte order mark and its declaration."""
+        if chunk.startswith(_UTF16):  # UTF-16: read as its letters, checked and parsed in UTF-8
+            codec = "utf-16" if chunk[:2] in (b"\xff\xfe", b"\xfe\xff") else \
+                "utf-16-le" if chunk.startswith(b"<\x00") else "utf-16-be"
+            self.decoder = codecs.getincrementaldecoder(codec)("strict")
+            chunk = self._decode(chunk)
+        head = _XML_DECLARATION.match(chunk)
+        declared = _ENCODING.search(head.group(1)) if head else None
+        if declared and declared.group(1).decode("ascii", "replace").strip().lower() not in _UNICODE:
+            raise Refused(f"phần {self.name} khai bảng mã «{printable(declared.group(1).decode('latin-1'), 40)}»"
+                          " — Word, Excel chỉ ghi UTF-8 hoặc UTF-16; tệp có thể bị làm giả để tấn công")
+        return chunk
+
+    def _decode(self, chunk: bytes, final: bool = False) -> bytes:
+        try:
+            return self.decoder.decode(chunk, final).encode("utf-8", "surrogatepass")
+        except UnicodeError:
+            raise Refused(f"phần {self.name} hỏng (không đọc được chữ)") from None
+
+    def _count(self) -> None:
+        """What the pull parser built since the last call, against the budget."""
+        for event, element in self.parser.read_events():
+            self.nodes += 1 if event == "start-ns" else 1 + len(element.attrib)
+        if self.nodes > self.budget:
+            raise Refused(f"phần {self.name} có hơn {_thousands(self.budget)} thẻ và thuộc tính XML, "
+                          "vượt xa một báo cáo thật (có thể là tệp làm giả để làm treo máy)")
+
+    def _broken(self, exc: etree.XMLSyntaxError) -> Refused:
         where = f" (dòng {exc.lineno})" if getattr(exc, "lineno", None) else ""
-        raise Refused(f"phần {part} hỏng hoặc lồng quá sâu{where}") from None
-    if root.getroottree().docinfo.doctype:
-        raise Refused(f"phần {part} {_FORGED}")
-    return root
+        return Refused(f"phần {self.name} hỏng hoặc lồng quá sâu{where}")
+
+    def close(self) -> etree._Element | None:
+        if self.decoder is not None:
+            rest = self._decode(b"", final=True)
+            if rest:
+                self.decoder = None
+                self.feed(rest)
+        if not self.parse:
+            return None
+        try:
+            if self.parser is None:
+                root = etree.fromstring(b"".join(self.kept), _PARSER)
+            else:
+                root = self.parser.close()
+                self._count()
+        except etree.XMLSyntaxError as exc:
+            raise self._broken(exc) from None
+        if root.getroottree().docinfo.doctype:
+            raise Refused(f"phần {self.name} {_FORGED}")
+        return root
+
+
+def safe_xml(data: bytes, part: str, budget: int = MAX_NODES) -> etree._Element:
+    """Parse one XML part of an untrusted file, checking it as it is parsed (see
+    :class:`_Part`)."""
+    checked = _Part(part, parse=True, budget=budget)
+    for start in range(0, max(len(data), 1), CHUNK):
+        checked.feed(data[start:start + CHUNK])
+    return checked.close()
 
 
 def _unsafe_name(name: str) -> bool:
@@ -83,11 +210,25 @@ def _unsafe_name(name: str) -> bool:
             or re.match(r"^[A-Za-z]:", name) is not None)
 
 
+REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
+_MACRO_RELS = ("/vbaproject", "/vbaprojectsignature", "/vbaprojectsignatureagile", "/wordvbadata",
+               "/keymapcustomizations", "/vbadata")
+_HYPERLINK = "/hyperlink"
+_EXTERNAL_LINK = "/externallink"
+_REMOTE = re.compile(r"^(?:[a-z][a-z0-9+.-]+:(?!///)|\\\\|//)", re.I)  # http:, \\server, //host, file://host (not C:\)
+
+
+def _looks_xml(head: bytes) -> bool:
+    """Whether a part is XML by its first bytes (whatever its name)."""
+    return head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<") or head.startswith(_UTF16)
+
+
 class Package:
     """A returned Office file, opened after every safety check; parts are read on demand,
-    each within the size limit."""
+    each within the size limit and, when parsed, within the node budget."""
 
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, budget: int = MAX_NODES):
+        self.budget = budget
         try:
             size = path.stat().st_size
         except OSError as exc:
@@ -95,7 +236,10 @@ class Package:
         if size > MAX_FILE:
             raise Refused(f"tệp quá lớn ({size // (1024 * 1024)} MB); báo cáo của đơn vị thường "
                           "dưới 1 MB")
-        self.raw = path.read_bytes()
+        try:
+            self.raw = path.read_bytes()
+        except OSError as exc:
+            raise Refused(f"không đọc được tệp ({os_reason(exc)})") from None
         if self.raw.startswith(_OLE):
             if _ENCRYPTED in self.raw:
                 raise Refused("tệp được đặt mật khẩu: hãy mở, bỏ mật khẩu (File → Info → Protect "
@@ -107,7 +251,7 @@ class Package:
         try:
             self.archive = zipfile.ZipFile(io.BytesIO(self.raw))
             infos = self.archive.infolist()
-        except (zipfile.BadZipFile, ValueError, OSError):
+        except (zipfile.BadZipFile, ValueError, OSError, EOFError):
             raise Refused("tệp hỏng (không mở được như một tệp nén Office)") from None
         if len(infos) > MAX_ENTRIES:
             raise Refused(f"tệp có {len(infos)} phần, quá nhiều cho một văn bản")
@@ -117,11 +261,15 @@ class Package:
                           f"{MAX_UNPACKED // (1024 * 1024)} MB (có thể là «bom zip»)")
         for info in infos:
             if info.file_size > 1024 * 1024 and info.file_size > MAX_RATIO * max(info.compress_size, 1):
-                raise Refused(f"phần {info.filename} nén bất thường (có thể là «bom zip»)")
+                raise Refused(f"phần {printable(info.filename)} nén bất thường (có thể là «bom zip»)")
         odd = [i.filename for i in infos if _unsafe_name(i.filename)]
         if odd:
             raise Refused(f"tệp có phần mang tên trỏ ra ngoài tệp («{printable(odd[0])}») — tệp Word, "
                           "Excel thật không có; tệp có thể bị làm giả để tấn công")
+        twice = [n for n, k in Counter(i.filename.lower() for i in infos).items() if k > 1]
+        if twice:
+            raise Refused(f"tệp có hai phần cùng tên «{printable(twice[0])}» — tệp Word, Excel thật "
+                          "không có; mỗi chương trình sẽ đọc một phần khác nhau (có thể là tệp làm giả)")
         self.names = {i.filename for i in infos}
         if "word/document.xml" in self.names:
             self.kind, main = "docx", "word/document.xml"
@@ -130,6 +278,12 @@ class Package:
         else:
             raise Refused("không phải tệp .docx của Word hay .xlsx của Excel")
         self._check_type(main)
+        self._check_parts()
+
+    def _macros(self) -> Refused:
+        save_as = "Word Document (.docx)" if self.kind == "docx" else "Excel Workbook (.xlsx)"
+        return Refused(f"tệp có macro (.{self.kind[:-1]}m) đặt tên .{self.kind}: không nhận tệp có "
+                       f"macro; hãy mở, chọn Save As → {save_as} rồi gửi lại")
 
     def _check_type(self, main: str) -> None:
         """The main part must be a plain document or workbook: a file carrying macros (a
@@ -139,32 +293,89 @@ class Package:
         if types is None:
             raise Refused("không phải tệp Office (thiếu phần [Content_Types].xml)")
         declared = {el.get("PartName", "").lstrip("/"): el.get("ContentType", "") for el in types}
+        every_type = [el.get("ContentType", "").lower() for el in types]
         if any("vbaproject" in n.lower() for n in self.names) or \
-                any("macroenabled" in t.lower() or "vba" in t.lower() for t in declared.values()):
-            save_as = "Word Document (.docx)" if self.kind == "docx" else "Excel Workbook (.xlsx)"
-            raise Refused(f"tệp có macro (.{self.kind[:-1]}m) đặt tên .{self.kind}: không nhận tệp có "
-                          f"macro; hãy mở, chọn Save As → {save_as} rồi gửi lại")
+                any("macroenabled" in t or "vba" in t for t in every_type):
+            raise self._macros()
+        if any("externallink" in t for t in every_type):
+            raise Refused(_EXTERNAL_REASON)
         if main not in declared:
             raise Refused(f"không phải tệp .{self.kind} bình thường (không khai kiểu của phần chính)")
         if declared[main] != MAIN_TYPES[main]:
             raise Refused(f"phần chính của tệp có kiểu «{printable(declared[main])}», không phải một "
                           f"tệp .{self.kind} bình thường (tệp mẫu…); hãy lưu lại thành .{self.kind}")
 
+    def _check_parts(self) -> None:
+        """Every part, read or not by vanban, to the same rules: an XML part in UTF-8 or UTF-16
+        without DOCTYPE/ENTITY; relationships without macros, external links or anything
+        fetched from another computer."""
+        for name in sorted(self.names):
+            if name.endswith("/"):
+                continue
+            if name.lower().endswith(".rels"):
+                self._check_relationships(name, self.xml(name))
+                continue
+            chunks = self._chunks(name)
+            head = next(chunks, b"")
+            if not (_looks_xml(head) or name.lower().endswith((".xml", ".vml"))):
+                continue
+            checked = _Part(name, parse=False)
+            checked.feed(head)
+            for chunk in chunks:
+                checked.feed(chunk)
+            checked.close()
+
+    def _check_relationships(self, name: str, rels: etree._Element | None) -> None:
+        for rel in rels if rels is not None else ():
+            kind = (rel.get("Type") or "").lower()
+            target = rel.get("Target") or ""
+            if kind.endswith(_MACRO_RELS):
+                raise self._macros()
+            if kind.endswith(_EXTERNAL_LINK):
+                raise Refused(_EXTERNAL_REASON)
+            external = (rel.get("TargetMode") or "").lower() == "external"
+            if external and not kind.endswith(_HYPERLINK) and _REMOTE.match(target.strip()):
+                what = ("mẫu đính kèm (attached template) ở máy khác" if kind.endswith("/attachedtemplate")
+                        else f"phần «{printable(kind.rsplit('/', 1)[-1], 40)}» lấy từ máy khác")
+                raise Refused(f"tệp có {what} («{printable(target, 80)}»): Word, Excel sẽ tải về khi mở "
+                              "tệp — tệp có thể bị làm giả để tấn công; hãy mở, lưu lại thành tệp "
+                              "mới rồi gửi lại")
+
+    def _chunks(self, name: str):
+        """The part ``name`` unpacked a chunk at a time, within the size limit."""
+        total = 0
+        try:
+            with self.archive.open(name) as fh:
+                while True:
+                    chunk = fh.read(CHUNK)
+                    if not chunk:
+                        return
+                    total += len(chunk)
+                    if total > MAX_UNPACKED:
+                        raise Refused(f"phần {printable(name)} giải nén quá lớn (có thể là «bom zip»)")
+                    yield chunk
+        except (zipfile.BadZipFile, RuntimeError, NotImplementedError, OSError, EOFError,
+                ValueError, zlib_error):
+            raise Refused(f"không đọc được phần {printable(name)} (tệp hỏng hoặc nén kiểu lạ)") from None
+
     def read(self, name: str) -> bytes | None:
         if name not in self.names:
             return None
-        try:
-            with self.archive.open(name) as fh:
-                data = fh.read(MAX_UNPACKED + 1)
-        except (zipfile.BadZipFile, RuntimeError, NotImplementedError, OSError, EOFError):
-            raise Refused(f"không đọc được phần {name} (tệp hỏng hoặc nén kiểu lạ)") from None
-        if len(data) > MAX_UNPACKED:
-            raise Refused(f"phần {name} giải nén quá lớn (có thể là «bom zip»)")
-        return data
+        return b"".join(self._chunks(name))
 
     def xml(self, name: str) -> etree._Element | None:
-        data = self.read(name)
-        return None if data is None else safe_xml(data, name)
+        """The part ``name`` parsed as it is unpacked (see :class:`_Part`), or ``None``."""
+        if name not in self.names:
+            return None
+        checked = _Part(name, parse=True, budget=self.budget)
+        for chunk in self._chunks(name):
+            checked.feed(chunk)
+        return checked.close()
+
+
+_EXTERNAL_REASON = ("tệp có liên kết ngoài (external link, DDE) tới tệp hoặc chương trình khác: Excel "
+                    "sẽ chạy hoặc tải nó khi mở tệp — không nhận; hãy chép các số (Paste Values) sang "
+                    "biểu mẫu của vanban rồi gửi lại")
 
 
 X = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"

