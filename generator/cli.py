@@ -244,13 +244,17 @@ def collect(paths: tuple[Path, ...], data_dir: Path, replace: bool, received: st
     for path, unit, kept in report.conflicts:
         click.echo(f"{printable(path)}: xung đột: {unit} đã có số liệu từ tệp khác; bản mới để riêng ở "
                    f"{printable(kept)}. Dùng --replace để lấy bản mới.", err=True)
+    disputed = {path for path, _, _ in report.disputed}
+    for path, _, why in report.disputed:
+        click.echo(f"{printable(path)}: xung đột: {why}", err=True)
     for path, why in report.refused:
-        click.echo(f"{printable(path)}: không nhận: {why}", err=True)
+        if path not in disputed:
+            click.echo(f"{printable(path)}: không nhận: {why}", err=True)
     for unit, finding in report.findings:
         click.echo(f"{unit}: cần xem lại: {finding}", err=True)
     click.echo(f"Xong: {len(report.stored)} nhận mới, {len(report.replaced)} thay, "
-               f"{len(report.unchanged)} không đổi, {len(report.conflicts)} xung đột, "
-               f"{len(report.refused)} không nhận.")
+               f"{len(report.unchanged)} không đổi, {len(report.conflicts) + len(disputed)} xung đột, "
+               f"{len(report.refused) - len(disputed)} không nhận.")
     if report.refused or report.conflicts:
         sys.exit(1)
 

@@ -5,7 +5,8 @@ Every file is read before anything is written, and then everything is written to
 each is refused with its reason, the rest of the batch goes on. Then, per unit: the same
 file again changes nothing; a first return is stored; a different return for a unit that
 already has figures is a conflict, kept aside unless ``replace`` is asked, in which case the
-old figures go to the history first.
+old figures go to the history first. A file whose marks name one unit and whose header
+another is stored for neither (``disputed``), with or without ``replace``.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from pathlib import Path
 
 from . import store, transaction
 from .exceptions import UsageError
-from .returns import Reader, Refused, Returned, files_in
+from .returns import Disputed, Reader, Refused, Returned, files_in
 from .validate import load_campaign
 
 
@@ -27,6 +28,9 @@ class CollectReport:
     replaced: list[tuple[Path, str]] = field(default_factory=list)
     conflicts: list[tuple[Path, str, Path]] = field(default_factory=list)  # (file, unit, kept at)
     refused: list[tuple[Path, str]] = field(default_factory=list)     # (file, why)
+    # a file whose marks and header name different units: stored for neither, the units named
+    # (it is among ``refused`` too: not taken — a caller that knows this list shows it apart)
+    disputed: list[tuple[Path, list[str], str]] = field(default_factory=list)  # (file, units, why)
     notes: list[tuple[Path, str]] = field(default_factory=list)       # (file, note)
     findings: list[tuple[str, str]] = field(default_factory=list)     # (unit id, finding)
 
@@ -66,6 +70,10 @@ def _collect(paths: list[Path], data_dir: Path, replace: bool, received: date | 
     for path in files_in(paths):
         try:
             got = reader.read(path)
+        except Disputed as exc:
+            report.disputed.append((path, exc.units, str(exc)))
+            report.refused.append((path, str(exc)))
+            continue
         except Refused as exc:
             report.refused.append((path, str(exc)))
             continue

@@ -145,6 +145,15 @@ class Ambiguous(Refused):
     """A header that two units of the list could both have written."""
 
 
+class Disputed(Refused):
+    """A file whose marks name one unit and whose header (or unit line) another: whose it is
+    is not decided by vanban. ``units``: the unit its marks name, then the others."""
+
+    def __init__(self, message: str, units: list[str]):
+        super().__init__(message)
+        self.units = units
+
+
 class UnitNames:
     """The units of a campaign by the names a header or a unit line may show for them: the
     name its committee signs with, the lines the list gives for its header, its own name.
@@ -169,6 +178,22 @@ class UnitNames:
     def find(self, lines: list[str], what: str) -> str | None:
         """The unit whose name is a run of whole ``lines``; ``None`` when there is none;
         ``Ambiguous`` when two units could be meant."""
+        units = self.candidates(lines)
+        if len(units) > 1:
+            named = [self.named(u) for u in units]
+            raise Ambiguous(f"không nhận ra đơn vị: tệp không mang dấu của vanban và {what} khớp với "
+                            f"{len(units)} đơn vị: {', '.join(named[:-1])} và {named[-1]}; vanban "
+                            "không đoán — hãy hỏi đơn vị đã gửi tệp, sửa tiêu đề cho đúng tên đơn vị "
+                            "(hai đơn vị cùng tên trong danh sách đơn vị thì sửa cho khác nhau) rồi "
+                            "nhận lại")
+        return units[0] if units else None
+
+    def named(self, unit_id: str) -> str:
+        return f"«{self.units[unit_id]}» ({unit_id})"
+
+    def candidates(self, lines: list[str]) -> list[str]:
+        """Every unit whose name is a run of whole ``lines`` (not inside a longer run that
+        names another unit)."""
         keys = [k for k in (name_key(line) for line in lines) if k]
         found: list[tuple[int, int, set[str]]] = []
         for i in range(len(keys)):
@@ -181,15 +206,7 @@ class UnitNames:
                     found.append((i, j, self.names[joined]))
         kept = [(i, j, ids) for i, j, ids in found
                 if not any(a <= i and j <= b and (a, b) != (i, j) for a, b, _ in found)]
-        units = sorted({u for _, _, ids in kept for u in ids})
-        if len(units) > 1:
-            named = [f"«{self.units[u]}» ({u})" for u in units]
-            raise Ambiguous(f"không nhận ra đơn vị: tệp không mang dấu của vanban và {what} khớp với "
-                            f"{len(units)} đơn vị: {', '.join(named[:-1])} và {named[-1]}; vanban "
-                            "không đoán — hãy hỏi đơn vị đã gửi tệp, sửa tiêu đề cho đúng tên đơn vị "
-                            "(hai đơn vị cùng tên trong danh sách đơn vị thì sửa cho khác nhau) rồi "
-                            "nhận lại")
-        return units[0] if units else None
+        return sorted({u for _, _, ids in kept for u in ids})
 
 
 class DocxCells:
@@ -383,9 +400,11 @@ class Reader:
             what = "dòng «Tên đơn vị»"
         unit_id = props.get("vanban_unit")
         identified_by = "dấu"
-        if unit_id not in self.data.members:
-            unit_id = self.names.find(header_lines(root), what) if root is not None \
-                else self._by_unit_line(book.first_text("A4"), what)
+        shown_lines = header_lines(root) if root is not None else self._unit_line(book.first_text("A4"))
+        if unit_id in self.data.members:
+            self._agree(unit_id, shown_lines, what)
+        else:
+            unit_id = self.names.find(shown_lines, what)
             identified_by = "tiêu đề"
             if unit_id is None:
                 raise Refused(f"không nhận ra đơn vị: tệp không mang dấu của vanban và {what} "
@@ -422,12 +441,27 @@ class Reader:
         return Returned(path, digest, unit_id, identified_by, version, got.values, got.typed,
                         findings, notes, texts)
 
-    def _by_unit_line(self, text: str | None, what: str) -> str | None:
-        """The unit a workbook's line «Tên đơn vị: …» names."""
+    @staticmethod
+    def _unit_line(text: str | None) -> list[str]:
+        """The name a workbook's line «Tên đơn vị: …» shows, as the lines to look it up by."""
         if not text or ":" not in text or \
                 name_key(text.split(":", 1)[0]) != name_key(UNIT_LINE.strip(" :")):
-            return None
-        return self.names.find([text.split(":", 1)[1]], what)
+            return []
+        return [text.split(":", 1)[1]]
+
+    def _agree(self, marked: str, lines: list[str], what: str) -> None:
+        """The unit the file's marks name must be the one its header (its unit line) shows,
+        when that shows a unit of the list at all (a name changed in the list since the
+        skeleton was made shows none); else whose file it is is not decided here."""
+        shown = self.names.candidates(lines)
+        if not shown or marked in shown:
+            return
+        others = " và ".join(self.names.named(u) for u in shown)
+        raise Disputed(f"không rõ là báo cáo của đơn vị nào: dấu của vanban trong tệp (thuộc tính "
+                       f"vanban_unit) là của {self.names.named(marked)}, còn {what} ghi {others}; "
+                       "tệp không được lưu cho đơn vị nào — hãy hỏi đơn vị đã gửi, đề nghị gửi lại "
+                       "đúng báo cáo mẫu của mình (out/don-vi/<mã>) rồi nhận lại",
+                       [marked] + shown)
 
     def _figures(self, cells, member: Member) -> CellsRead:
         """The unit's figures, read cell by cell, with the computed cells a unit typed over

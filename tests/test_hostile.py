@@ -240,7 +240,14 @@ def batch(tmp_path_factory):
           lambda n, d: re.sub(rb'(<c r="D8"[^>]*>)<v>5</v>', rb"\g<1><v>1e400</v>", d)
           if n.startswith("xl/worksheets/") else d)
     absurd["so-vo-han"] = unit
-    return {"folder": folder, "good": good, "hostile": hostile, "root": root, "absurd": absurd}
+    # -- a unit that signs as another: its properties name a unit its header does not ---------
+    unit, other = next(forged), next(forged)
+    signed = {}
+    signed["gia-danh"] = rezip(
+        filled(unit), folder / "gia-danh.docx",
+        lambda n, d: d.replace(f">{unit}<".encode(), f">{other}<".encode()) if n == "docProps/custom.xml" else d)
+    return {"folder": folder, "good": good, "hostile": hostile, "root": root, "absurd": absurd,
+            "signed": signed}
 
 
 REASONS = {
@@ -285,9 +292,12 @@ def test_hostile_files_stay_out_and_the_rest_is_taken(batch, tmp_path):
     refused = [line for line in err.splitlines() if ": không nhận: " in line]
     tried = len(list(batch["folder"].iterdir()))
     taken = sorted(p.stem for p in (data / "bao-cao").glob("*.yaml"))
-    print(f"\nlô thử: {tried} tệp, không nhận {len(refused)}, nhận {len(taken)}; "
-          f"bộ nhớ cao nhất {peak_mb} MB")
-    assert tried == len(batch["hostile"]) + len(batch["good"]) + len(batch["absurd"])
+    print(f"\nlô thử: {tried} tệp, không nhận {len(refused)}, xung đột {len(err.split(': xung đột: ')) - 1}, "
+          f"nhận {len(taken)}; bộ nhớ cao nhất {peak_mb} MB")
+    assert tried == len(batch["hostile"]) + len(batch["good"]) + len(batch["absurd"]) + len(batch["signed"])
+    disputed = [line for line in err.splitlines() if ": xung đột: " in line]
+    assert [l.split(": xung đột: ")[0] for l in disputed] == [str(p) for p in batch["signed"].values()]
+    assert all("không được lưu cho đơn vị nào" in l for l in disputed)
     for name, path in batch["hostile"].items():
         shown = str(path).replace("\n", "\\n")
         line = next((l for l in refused if l.startswith(shown + ": ")), None)

@@ -8,6 +8,7 @@ figures are missing; only a file with nothing written at all is refused as unfil
 from __future__ import annotations
 
 import copy
+import random
 import re
 import shutil
 import zipfile
@@ -367,3 +368,67 @@ def test_a_workbook_stripped_of_its_properties_is_known_by_its_unit_line(built, 
     untouched = inspect_document(built / "don-vi" / "chi-bo-tinh-doan.xlsx", tmp_path / "trong.xlsx")
     code, out, err = run_cli(["collect", untouched, "--data", data], capsys)
     assert code == 1 and "chưa điền số liệu nào vào các phụ lục" in err
+
+
+# --- who a file is from: its marks and its header must agree ---------------------------------
+
+def with_unit_mark(source: Path, target: Path, unit: str) -> Path:
+    """``source`` with its properties naming ``unit`` (its header left as it is)."""
+    with zipfile.ZipFile(source) as src, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as dst:
+        for item in src.infolist():
+            data = src.read(item)
+            if item.filename == "docProps/custom.xml":
+                root = etree.fromstring(data)
+                for prop in root:
+                    if prop.get("name") == "vanban_unit":
+                        prop[0].text = unit
+                data = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+            dst.writestr(item, data)
+    return target
+
+
+SENDER, OTHER = "chi-bo-ban-dan-toc", "dang-bo-so-tai-chinh"
+
+
+@pytest.mark.parametrize("kind", ["docx", "xlsx"])
+def test_a_unit_signing_as_another_is_held_for_neither(built, data, tmp_path, capsys, kind):
+    """Unit A's return with B's id in its properties: its header (its workbook's unit line)
+    still names A. Stored neither as A's nor as B's — not even over B's own with --replace —
+    and the message names both."""
+    if kind == "docx":
+        fill_returns.fill(built / "don-vi" / f"{SENDER}.docx", tmp_path / "a.docx", random.Random(5))
+    else:
+        openpyxl = pytest.importorskip("openpyxl")
+        book = openpyxl.load_workbook(built / "don-vi" / f"{SENDER}.xlsx")
+        book["Phụ lục 1"]["D7"] = 41
+        book.save(tmp_path / "a.xlsx")
+    forged = with_unit_mark(tmp_path / f"a.{kind}", tmp_path / f"gia-danh.{kind}", OTHER)
+    fill_returns.fill(built / "don-vi" / f"{OTHER}.docx", tmp_path / "b.docx", random.Random(6))
+    code, out, err = run_cli(["collect", tmp_path / "b.docx", "--data", data], capsys)
+    assert code == 0, err
+    before = (data / "bao-cao" / f"{OTHER}.yaml").read_bytes()
+    for extra in ([], ["--replace"]):
+        code, out, err = run_cli(["collect", forged, "--data", data, *extra], capsys)
+        assert code == 1, err
+        line = next(l for l in err.splitlines() if l.startswith(f"{forged}: xung đột: "))
+        assert "«Đảng bộ Sở Tài chính» (dang-bo-so-tai-chinh)" in line
+        assert "«Chi bộ Ban Dân tộc» (chi-bo-ban-dan-toc)" in line
+        assert "không được lưu cho đơn vị nào" in line
+        assert "1 xung đột, 0 không nhận" in out
+        assert (data / "bao-cao" / f"{OTHER}.yaml").read_bytes() == before
+        assert not (data / "bao-cao" / f"{SENDER}.yaml").exists()
+        assert not list((data / "bao-cao").rglob(f"{SENDER}-*.yaml"))
+        assert not (data / "bao-cao" / "xung-dot").exists() or \
+            not list((data / "bao-cao" / "xung-dot").glob("*.yaml"))
+
+
+def test_a_unit_renamed_since_its_skeleton_is_still_known_by_its_marks(built, data, tmp_path, capsys):
+    """A header that names no unit of the list (the name changed since) does not dispute the
+    marks: the return is the marked unit's."""
+    fill_returns.fill(built / "don-vi" / f"{SENDER}.docx", tmp_path / "a.docx", random.Random(5))
+    units = data / "don-vi.csv"
+    units.write_text(units.read_text(encoding="utf-8").replace("Chi bộ Ban Dân tộc,", "Chi bộ Ban Dân tộc tỉnh,"),
+                     encoding="utf-8")
+    code, out, err = run_cli(["collect", tmp_path / "a.docx", "--data", data], capsys)
+    assert code == 0, err
+    assert record_of(data, SENDER)["source"]["identified_by"] == "dấu"
