@@ -14,7 +14,7 @@ from pathlib import Path
 import click
 
 from . import __version__, edits, main as pipeline
-from .exceptions import DataError, OutputError, Problem, VanbanError, printable
+from .exceptions import DataError, OutputError, Problem, Unsignable, VanbanError, printable
 
 EXIT_UNEXPECTED = 70
 
@@ -100,10 +100,17 @@ def cli() -> None:
               help="Theo dõi thư mục dữ liệu và mẫu; sinh lại mỗi khi có tệp được lưu.")
 @click.option("--pdf", is_flag=True,
               help="Ghi thêm bản PDF của các văn bản vừa sinh (cần LibreOffice).")
+@click.option("--ban-chinh-thuc", "official", is_flag=True,
+              help="Bản để ký: không sinh nếu còn chỗ số liệu mức «cao» chưa quyết định (vanban review).")
 def build(data_dir: Path, out_dir: Path, unit_id: str | None, force: bool, watch: bool,
-          pdf: bool) -> None:
+          pdf: bool, official: bool) -> None:
     """Sinh mọi văn bản của chiến dịch vào thư mục kết quả (chỉ những văn bản có thay đổi)."""
-    _build_once(data_dir, out_dir, unit_id, force, pdf)
+    try:
+        _build_once(data_dir, out_dir, unit_id, force, pdf, official=official)
+    except Unsignable as exc:
+        for line in exc.lines:
+            click.echo(line, err=True)
+        raise
     if watch:
         from .watch import watch as run_watch
 
@@ -140,10 +147,11 @@ class _Bar:
 
 
 def _build_once(data_dir: Path, out_dir: Path, unit_id: str | None, force: bool, pdf: bool,
-                quiet_unchanged: bool = False) -> None:
+                quiet_unchanged: bool = False, official: bool = False) -> None:
     bar = _Bar()
     try:
-        report = pipeline.build(data_dir, out_dir, unit_id, force=force, progress=bar.start)
+        report = pipeline.build(data_dir, out_dir, unit_id, force=force, progress=bar.start,
+                                official=official)
     finally:
         bar.finish()
     _report_problems(report.warnings)
@@ -285,6 +293,67 @@ def status(data_dir: Path, csv_path: Path | None, xlsx_path: Path | None, today:
     if xlsx_path:
         write_atomic(xlsx_path, as_xlsx(lines))
         click.echo(f"đã ghi {xlsx_path}")
+
+
+@cli.command()
+@DATA_OPTION
+@click.option("--muc", "severity", type=click.Choice(["cao", "trung-binh", "thap"]),
+              help="Chỉ những chỗ mức này.")
+@click.option("--don-vi", "unit", metavar="MÃ", help="Chỉ một đơn vị (mã trong don-vi.csv).")
+@click.option("--cap", "level", metavar="MÃ", help="Chỉ một cấp đơn vị (mã hoặc tên).")
+@click.option("--bang", "table", metavar="MÃ", help="Chỉ một phụ lục (mã trong phu-luc.yaml: pl1 …).")
+@click.option("--con-mo", "open_only", is_flag=True, help="Chỉ những chỗ chưa quyết định.")
+@click.option("--quyet-dinh", "key", metavar="MÃ", help="Quyết định về chỗ có mã này (cột mã của danh sách).")
+@click.option("--giai-trinh", "explained", metavar="LỜI", help="Đơn vị đã giải trình: ghi lời giải trình.")
+@click.option("--chap-nhan", "accepted", is_flag=True, help="Chấp nhận số liệu như đơn vị ghi.")
+@click.option("--sua", "corrected", metavar="SỐ", help="Dùng số này thay số đơn vị ghi (cần --ly-do).")
+@click.option("--ly-do", "reason", metavar="LỜI", default="", help="Lý do (với --sua, --chap-nhan).")
+@click.option("--yeu-cau-sua", "ask", metavar="LỜI", help="Đề nghị đơn vị sửa: ghi điều đề nghị.")
+@click.option("--nguoi", "by", metavar="TÊN", help="Tên người quyết định (mặc định: tên đăng nhập máy).")
+def review(data_dir: Path, severity: str | None, unit: str | None, level: str | None,
+           table: str | None, open_only: bool, key: str | None, explained: str | None,
+           accepted: bool, corrected: str | None, reason: str, ask: str | None, by: str | None) -> None:
+    """Xem xét số liệu trước khi ký: mọi chỗ cần xem lại, theo mức và ảnh hưởng tới tổng; quyết
+    định từng chỗ (đã giải trình, chấp nhận, sửa, yêu cầu đơn vị sửa)."""
+    from .exceptions import UsageError
+    from .figures import FigureError, parse_number
+    from .review import decisions, queue
+    from .validate import load_campaign
+
+    data = load_campaign(data_dir)
+    problems = list(data.problems)
+    items = queue.build(data, data_dir, problems)
+    if any(p.is_error for p in problems):
+        raise DataError(problems)
+    if key:
+        item = queue.pick(items, key)
+        chosen = [k for k, on in ((decisions.EXPLAINED, explained is not None), (decisions.ACCEPTED, accepted),
+                                  (decisions.CORRECTED, corrected is not None),
+                                  (decisions.ASK_UNIT, ask is not None)) if on]
+        if len(chosen) != 1:
+            raise UsageError("Chọn đúng một quyết định: --giai-trinh, --chap-nhan, --sua hoặc --yeu-cau-sua.")
+        value = None
+        if corrected is not None:
+            try:
+                value = parse_number(corrected)
+            except (FigureError, ValueError) as exc:
+                raise UsageError(f"«{corrected}» không phải một số: {exc}") from None
+        record = data.returns.get(item.finding.unit)
+        decision = decisions.decide(data_dir, item.finding, chosen[0],
+                                    explained or ask or reason, value, by,
+                                    record.source.sha256 if record else "")
+        click.echo(f"đã ghi quyết định «{decision.decision}» cho {item.finding.key[:8]} ({item.unit_name})")
+        items = queue.build(data, data_dir)
+        click.echo(queue.summary(items))
+        return
+    shown = queue.chosen(items, severity={"cao": "cao", "trung-binh": "trung bình", "thap": "thấp"}.get(
+        severity or "", None), unit=unit, level=level, table=table, decided=not open_only)
+    _report_problems(problems)
+    for line in queue.lines(shown, data.appendix):
+        click.echo(line)
+    if shown:
+        click.echo()
+    click.echo(queue.summary(items))
 
 
 @cli.command()

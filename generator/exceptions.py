@@ -86,6 +86,19 @@ class UsageError(VanbanError):
     exit_code = 2
 
 
+class Unsignable(VanbanError):
+    """The official copy was asked for while findings of severity «cao» are still open."""
+
+    exit_code = 5
+
+    def __init__(self, lines: list[str]):
+        self._made_from = (lines,)
+        self.lines = lines
+        super().__init__(f"Chưa sinh được bản chính thức của báo cáo tổng hợp: còn {len(lines)} chỗ số "
+                         "liệu mức «cao» chưa quyết định (xem và quyết định bằng «vanban review»); "
+                         "chưa ghi tệp nào.")
+
+
 class Cancelled(VanbanError):
     """A build stopped by the person (the workspace's «Dừng», Ctrl+C): nothing was written."""
 

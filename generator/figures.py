@@ -291,5 +291,45 @@ def consolidate(table: Table, returns: list[tuple[object, Figures]]) -> dict:
                     if isinstance(value, (int, float)) and not isinstance(value, bool):
                         sums[row.id][col.id] = sums[row.id].get(col.id, 0) + value
     full = computed(table, sums)
+    basis = _rates_over_both(table, returns, full)
     blank = {r: asked[r] - answered[r] for r in asked}
-    return {"values": full, "yes": yes, "asked": asked, "answered": answered, "blank": blank}
+    return {"values": full, "yes": yes, "asked": asked, "answered": answered, "blank": blank,
+            "basis": basis}
+
+
+def _rates_over_both(table: Table, returns: list[tuple[object, Figures]], full: dict) -> dict:
+    """Each rate of the sum worked out over the units that gave both its figures (a unit that
+    left its whole blank but filled its part would otherwise raise the rate above what any
+    unit reported). Sets the rates in ``full``; returns, per rate row and column, how many
+    units it was worked out over and how many were left out for giving only one figure."""
+    rates = [(r, formula_parts(r)) for r in table.rows if r.type == "percent" and formula_parts(r)]
+    if not rates:
+        return {}
+    cols = columns(table)
+    top_sum = {(r.id, c.id): 0 for r, _ in rates for c in cols}
+    bottom_sum = dict(top_sum)
+    used = dict(top_sum)
+    left = dict(top_sum)
+    for unit, figures in returns:
+        if not applies(table.applies_to, unit):
+            continue
+        mine = computed(table, figures.get(table.id, {}), unit)
+        for row, (top, bottom) in rates:
+            if row.id not in mine:
+                continue
+            for col in cols:
+                a, b = mine.get(top, {}).get(col.id), mine.get(bottom, {}).get(col.id)
+                numbers = [isinstance(v, (int, float)) and not isinstance(v, bool) for v in (a, b)]
+                if all(numbers):
+                    top_sum[(row.id, col.id)] += a
+                    bottom_sum[(row.id, col.id)] += b
+                    used[(row.id, col.id)] += 1
+                elif any(numbers):
+                    left[(row.id, col.id)] += 1
+    basis: dict[str, dict[str, tuple[int, int]]] = {}
+    for row, _ in rates:
+        for col in cols:
+            k = (row.id, col.id)
+            full.setdefault(row.id, {})[col.id] = ratio(top_sum[k], bottom_sum[k]) if used[k] else None
+            basis.setdefault(row.id, {})[col.id] = (used[k], left[k])
+    return basis

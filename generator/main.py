@@ -27,11 +27,12 @@ from .contexts.outline import outline_context
 from .contexts.plan import plan_context
 from .contexts.unit import UnitContexts
 from .environment import ProseRenderer, template_environment
-from .exceptions import WARNING, Cancelled, DataError, OutputError, Problem, RenderFailure, UsageError, VanbanError
+from .exceptions import WARNING, Cancelled, DataError, Unsignable, OutputError, Problem, RenderFailure, UsageError, VanbanError
 from .exceptions import os_reason
 from .renderer import CompiledTemplate, DocProperties
 from .campaign import CampaignData
 from .validate import load_campaign
+from .review import decisions as review_decisions, rules as review_rules
 from .writer import zip_bytes
 
 PACKAGE = Path(__file__).resolve().parent
@@ -99,6 +100,7 @@ UNITS_DIR = "don-vi"
 CAMPAIGN, PLAN, OUTLINE, FORMS, REPORT, UNITS = ("chien-dich.yaml", "ke-hoach.yaml", "de-cuong.yaml",
                                                  "phu-luc.yaml", "bao-cao-tong-hop.yaml", "don-vi.csv")
 RETURNS = "bao-cao/"
+REVIEW = "kiem-tra.yaml+xem-xet/"     # the checks and the reviewers' decisions
 PARENT_KIT = "cap-tren/"
 REPORTED = "don-vi.csv:reported"
 
@@ -119,6 +121,7 @@ def find_template(data_dir: Path, name: str) -> Path:
 def specs(data: CampaignData, problems: list[Problem]) -> list[Spec]:
     """Every output of the campaign, each with what it depends on. Contexts are built only
     when ``make`` is called; prose problems go to ``problems``."""
+    review_rules.load(data.folder, data.appendix, problems)   # a rule's mistake is a data error
     renderer = ProseRenderer(prose_values(data))
     prose = Prose(renderer, data.sources[PLAN], problems)
     outline_prose = Prose(renderer, data.sources[OUTLINE], problems) if data.outline else None
@@ -133,7 +136,7 @@ def specs(data: CampaignData, problems: list[Problem]) -> list[Spec]:
                         lambda: forms_context(data)))
     if data.outline and data.appendix and data.units:
         out.append(Spec("bao-cao-tong-hop.docx", "bao-cao-tong-hop.docx",
-                        [CAMPAIGN, PLAN, OUTLINE, FORMS, REPORT, UNITS, RETURNS],
+                        [CAMPAIGN, PLAN, OUTLINE, FORMS, REPORT, UNITS, RETURNS, REVIEW],
                         lambda: consolidated_context(data, outline_prose, report_prose)))
         out.append(Spec(DIGEST, DIGEST, [CAMPAIGN, PLAN, OUTLINE, REPORTED, RETURNS],
                         lambda: digest_context(data, outline_prose)))
@@ -173,6 +176,8 @@ def input_hashes(data: CampaignData, data_dir: Path) -> dict[str, str]:
     records = sorted(store.folder(data_dir).glob("*.yaml"))
     hashes[RETURNS] = manifest._sha(*[p.name.encode() + p.read_bytes() for p in records])
     hashes[PARENT_KIT] = kit.parent_hash(data_dir)
+    hashes[REVIEW] = manifest._sha(manifest.file_hash(data_dir / review_rules.FILE),
+                                   manifest.file_hash(review_decisions.folder(data_dir) / review_decisions.DECIDED))
     return hashes
 
 
@@ -273,7 +278,8 @@ def input_stamp(data_dir: Path) -> tuple:
     """Name, size and time of every input: the data files, the collected returns and the
     templates. Any edit on disk changes it."""
     seen = []
-    for folder in (data_dir, store.folder(data_dir), data_dir / PARENT_KIT, *template_dirs(data_dir)):
+    for folder in (data_dir, store.folder(data_dir), data_dir / PARENT_KIT,
+                   review_decisions.folder(data_dir), *template_dirs(data_dir)):
         try:
             with os.scandir(folder) as entries:
                 for entry in entries:
@@ -317,13 +323,14 @@ def problems_of(loaded: Loaded) -> list[Problem]:
 def build(data_dir: Path, out_dir: Path, unit_id: str | None = None, *, force: bool = False,
           progress: Callable[[int], Callable[[int], None] | None] | None = None,
           loaded: Loaded | None = None, templates: dict | None = None,
-          cancel: threading.Event | None = None) -> BuildReport:
+          cancel: threading.Event | None = None, official: bool = False) -> BuildReport:
     """Generate the documents into ``out_dir``, redoing only those whose inputs changed
     (all of them with ``force``); remove the outputs that no longer correspond to the data.
     ``progress(total)`` may return a function told how many documents were done. A caller
     that keeps the campaign between builds passes it as ``loaded`` (see :func:`load`) and
     its compiled templates as ``templates``. Setting ``cancel`` stops it before anything is
-    written (:class:`Cancelled`).
+    written (:class:`Cancelled`). ``official``: refuse (:class:`Unsignable`, nothing written)
+    while a finding of severity «cao» is open — the consolidated report would be a draft.
 
     Three steps: *plan* (what is stale; what a person edited), *render* (every stale output's
     bytes, in parallel, staged beside the out folder; an error is carried back, not raised in a
@@ -347,6 +354,13 @@ def build(data_dir: Path, out_dir: Path, unit_id: str | None = None, *, force: b
                 loaded = load(data_dir, loaded)
         else:
             found = []
+        if official:
+            from .review import queue
+
+            items = queue.build(loaded.data, data_dir)
+            still = queue.open_high(items)
+            if still:
+                raise Unsignable(queue.lines(still, loaded.data.appendix))
         return _build(loaded, data_dir, out_dir, unit_id, force, progress, templates, book, report,
                       [Problem(str(out_dir), None, "", n, WARNING) for n in notes] + found, cancel)
 

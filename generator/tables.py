@@ -192,6 +192,11 @@ def appendix_block(items: list[Item], reference_line: str, profile: Profile, *,
     return Markup("".join(parts))
 
 
+def note_xml(text: str) -> str:
+    """A note in italics under a table (how a figure above was worked out)."""
+    return _para("note", text)
+
+
 def grid_xml(headers: list[str], rows: list[list[str]], widths_cm: list[float], *,
              total_last: bool = False, caption: str = "") -> str:
     """A plain table of text (the consolidated report's tables): a repeated header row, rows

@@ -67,7 +67,8 @@ def _message(err: dict[str, Any]) -> str:
     if kind in ("greater_than_equal", "greater_than"):
         return f"phải từ {ctx.get('ge', ctx.get('gt'))} trở lên, đang là «{got}»"
     if kind == "literal_error":
-        return f"phải là một trong: {ctx.get('expected')}; đang là «{got}»"
+        expected = str(ctx.get("expected", "")).replace("' or '", "', '")   # pydantic's English «or»
+        return f"phải là một trong: {expected}; đang là «{got}»"
     if kind.startswith(("vn_", "node_")):
         return err["msg"]
     if kind == "value_error":

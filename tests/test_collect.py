@@ -85,13 +85,15 @@ def test_consolidated_totals_equal_the_sums_of_what_was_typed(collected):
         return f"{n:,}".replace(",", ".")
 
     pl1 = tables["vanban:pl1"]
-    by_label = {row.cells[1].text: row.cells[-1].text for row in pl1.rows[1:]}
+    # a figure resting on a value still under review is marked «(*)»: the number is before it
+    by_label = {row.cells[1].text: row.cells[-1].text.removesuffix(" (*)") for row in pl1.rows[1:]}
     members = typed_sum(typed, "vanban:pl1:r1:so-luong")
-    studied = typed_sum(typed, "vanban:pl1:r5:so-luong")
     assert by_label["Tổng số đảng viên của đơn vị"] == vn(members)
     assert by_label["Số lượt cán bộ, đảng viên tham gia"] == vn(typed_sum(typed, "vanban:pl1:r4:so-luong"))
-    # the share is recomputed from the sums, never averaged
-    share = round(studied * 100 / members, 1)
+    # the share is recomputed from the sums, never averaged — over the units that gave both
+    both = [(u["vanban:pl1:r5:so-luong"], u["vanban:pl1:r1:so-luong"]) for u in typed.values()
+            if u.get("vanban:pl1:r5:so-luong") is not None and u.get("vanban:pl1:r1:so-luong") is not None]
+    share = round(sum(a for a, _ in both) * 100 / sum(b for _, b in both), 1)
     assert by_label["Tỷ lệ đảng viên được học tập, quán triệt"] == f"{share:g}".replace(".", ",")
     # a per-year matrix: each year and the total column
     pl2 = tables["vanban:pl2"]
@@ -99,8 +101,8 @@ def test_consolidated_totals_equal_the_sums_of_what_was_typed(collected):
     registered = pl2.rows[1].cells
     for year in range(2016, 2021):
         col = header.index(f"Năm {year}")
-        assert registered[col].text == vn(typed_sum(typed, f"vanban:pl2:dang-ky:y{year}"))
-    assert registered[header.index("Tổng cộng")].text == vn(
+        assert registered[col].text.removesuffix(" (*)") == vn(typed_sum(typed, f"vanban:pl2:dang-ky:y{year}"))
+    assert registered[header.index("Tổng cộng")].text.removesuffix(" (*)") == vn(
         sum(typed_sum(typed, f"vanban:pl2:dang-ky:y{y}") for y in range(2016, 2021)))
     # yes/no: how many «Có», of how many answered, how many left it blank; the share is of
     # those who answered
@@ -127,9 +129,10 @@ def test_consolidated_totals_equal_the_sums_of_what_was_typed(collected):
     # one row per unit that reported, then Tổng cộng
     key = tables["vanban:key-figures"]
     assert len(key.rows) == 1 + len(typed) + 1
-    assert key.rows[-1].cells[1].text == "Tổng cộng" and key.rows[-1].cells[2].text == vn(members)
+    assert key.rows[-1].cells[1].text == "Tổng cộng" and key.rows[-1].cells[2].text.removesuffix(" (*)") == vn(members)
     # the body states the figures too
-    body = " ".join(texts(document))
+    body = " ".join(texts(document)).replace(" (*)", "")
+    studied = typed_sum(typed, "vanban:pl1:r5:so-luong")
     assert f"{vn(studied)}/{vn(members)} đảng viên được học tập" in body
 
 

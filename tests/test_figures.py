@@ -95,7 +95,10 @@ def test_consolidate_sums_counts_and_counts_answers():
     ]
     pl1 = figures.consolidate(APPENDIX.tables[0], returns)
     assert pl1["values"]["r1"]["so"] == 100 and pl1["values"]["r5"]["so"] == 40
-    assert pl1["values"]["r6"]["so"] == pytest.approx(40.0)  # 40/100, not the mean of 75%, 100%, –
+    # 40/50: the rate over the two units that gave both figures, not the mean of 75%, 100%, –
+    # nor 40/100 (the third unit gave its whole and left its part blank)
+    assert pl1["values"]["r6"]["so"] == pytest.approx(80.0)
+    assert pl1["basis"]["r6"]["so"] == (2, 1)
     pl3 = figures.consolidate(APPENDIX.tables[2], returns)
     assert pl3["yes"] == {"qc": 1, "qt": 2}
     assert pl3["asked"] == {"qc": 2, "qt": 3}   # the office row is asked of offices only

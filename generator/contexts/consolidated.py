@@ -11,7 +11,7 @@ from ..renderer import DocProperties
 from ..schema import Consolidated, Signer, Table
 from ..campaign import CampaignData
 from ..layout import columns
-from ..tables import Item, appendix_block, fit_widths, grid_xml, landscape, page_width_cm
+from ..tables import Item, appendix_block, fit_widths, grid_xml, landscape, note_xml, page_width_cm
 from .common import Prose, document_head, signature
 from ..exceptions import WARNING, Problem
 from .digest import OUTPUT as DIGEST, Digest
@@ -46,15 +46,52 @@ def _said(value, decimals: int = 0) -> str:
     return NOT_IN if value is None or isinstance(value, bool) else vnrules.figure(value, decimals)
 
 
-class Totals:
-    """The sums over the units that reported, and the functions prose uses to state them."""
+DOUBT = " (*)"   # after a figure that rests on a value still under review (severity «cao»)
 
-    def __init__(self, data: CampaignData):
+
+class Totals:
+    """The sums over the units that reported, and the functions prose uses to state them.
+
+    Given the review queue (``review.queue``), a value a reviewer corrected is used in place
+    of the typed one, and a figure resting on a value with an open finding of severity «cao»
+    is marked «(*)» where it is printed."""
+
+    def __init__(self, data: CampaignData, review=None):
+        from ..review import queue
+
         self.data = data
         units = {u.id: u for u in data.units}
-        self.returns = [(units[uid], rec.figures) for uid, rec in data.returns.items() if uid in units]
+        items = review or []
+        fixed = queue.corrections(items)
+        self.returns = [(units[uid], _corrected(rec.figures, fixed.get(uid)))
+                        for uid, rec in data.returns.items() if uid in units]
         self.tables = {t.id: t for t in data.appendix.tables}
         self.sums = {t.id: fig.consolidate(t, self.returns) for t in data.appendix.tables}
+        self.open_high = queue.open_high(items)
+        self.doubtful: set[tuple[str, str, str, str]] = {   # (unit, table, row, column)
+            (i.finding.unit, *cell.split(".")) for i in self.open_high for cell in i.finding.cells
+            if cell.count(".") == 2}
+        self.doubtful_sums = {key[1:] for key in self.doubtful}
+
+    def doubt(self, table: str, row: str, column: str, unit: str | None = None) -> str:
+        """«(*)» when the figure at (table, row, column) — of ``unit``, or of the sum — rests
+        on a doubtful value: the cell itself, or a cell its total or rate is made from."""
+        if not self.doubtful:
+            return ""
+        t = self.tables[table]
+        rows = {r.id: r for r in t.rows}
+        cols = columns(t)
+        row_parts = {row}
+        own = rows.get(row)
+        if own is not None and own.total:
+            row_parts |= {r.id for r in t.rows if r.type == "count" and not r.total}
+        if own is not None and own.type == "percent":
+            from ..layout import formula_parts
+            row_parts |= set(formula_parts(own) or ())
+        col_parts = {column} | ({c.id for c in cols if not c.total}
+                                if any(c.id == column and c.total for c in cols) else set())
+        pool = self.doubtful_sums if unit is None else {k[1:] for k in self.doubtful if k[0] == unit}
+        return DOUBT if any((table, r, c) in pool for r in row_parts for c in col_parts) else ""
 
     def _check(self, table: str, row: str, column: str | None = None) -> None:
         """A reference from prose to a table, row or column that does not exist is an error."""
@@ -93,14 +130,22 @@ class Totals:
         value = self._value(table, row, column)
         return NOT_IN if value is None else vnrules.percent(value)
 
+    def _marked(self, text: str, table: str, row: str, column: str | None) -> str:
+        if text == NOT_IN or not self.doubtful:
+            return text
+        if column is None:
+            cols = columns(self.tables[table])
+            column = next((c.id for c in cols if c.total), cols[0].id)
+        return text + self.doubt(table, row, column)
+
     def functions(self) -> dict:
         """``total('pl1', 'r3')`` → ``1.234``; ``share('pl1', 'r6')`` → ``85,5%``;
         ``yes('pl3', 'quy-che')`` → ``30``; ``answered(…)`` → ``36`` (units that answered
         «Có» or «Không»); ``blank(…)`` → ``3`` (units that left it blank); ``asked(…)`` → ``39``;
         ``yes_share(…)`` → ``83,3%`` (of those who answered)."""
         return {
-            "total": lambda t, r, c=None: _said(self._value(t, r, c)),
-            "share": lambda t, r, c=None: self._share(t, r, c),
+            "total": lambda t, r, c=None: self._marked(_said(self._value(t, r, c)), t, r, c),
+            "share": lambda t, r, c=None: self._marked(self._share(t, r, c), t, r, c),
             "yes": lambda t, r: self._count(t, r, "yes"),
             "answered": lambda t, r: self._count(t, r, "answered"),
             "blank": lambda t, r: self._count(t, r, "blank"),
@@ -138,14 +183,30 @@ class Totals:
                                  + (f" ({blank} để trống)" if blank else ""))
                 else:
                     value = result["values"].get(row.id, {}).get(col.id)
-                    cells.append(_num(value, 1 if row.type == "percent" else 0))
+                    shown = _num(value, 1 if row.type == "percent" else 0)
+                    cells.append(shown + self.doubt(table.id, row.id, col.id) if shown else shown)
             body.append(cells)
         value_cm = 1.9 if len(cols) >= 5 else 2.4
         widths = fit_widths(4.0, ([1.9] if with_unit else []) + [value_cm] * len(cols),
                             page_width_cm(profile, wide))
         total_last = bool(rows) and rows[-1].total
-        return Item(table.title, grid_xml(headers, body, widths, total_last=total_last,
-                                          caption=f"vanban:{table.id}"), wide)
+        xml = grid_xml(headers, body, widths, total_last=total_last, caption=f"vanban:{table.id}")
+        return Item(table.title, xml + "".join(note_xml(n) for n in self.rate_notes(table)), wide)
+
+    def rate_notes(self, table: Table) -> list[str]:
+        """Said under a table: a rate worked out over fewer units than reported it, because
+        some gave only one of its two figures."""
+        out = []
+        rows = {r.id: r for r in table.rows}
+        for row_id, cols in self.sums[table.id].get("basis", {}).items():
+            worst = max(cols.values(), key=lambda b: b[1], default=(0, 0))
+            if worst[1]:
+                out.append(f"Tỷ lệ «{rows[row_id].label}» tính trên {vnrules.figure(worst[0])} đơn vị "
+                           f"ghi đủ cả hai số; {vnrules.figure(worst[1])} đơn vị chỉ ghi một trong hai "
+                           "số không được tính vào tỷ lệ.")
+        if self.doubtful_sums and any(k[0] == table.id for k in self.doubtful_sums):
+            out.append("(*) Số liệu dựa trên số của đơn vị còn chỗ cần xem lại mức «cao» chưa quyết định.")
+        return out
 
     def key_figures_item(self, profile) -> Item | None:
         """One row per unit that reported, for the key figures, ending with «Tổng cộng»
@@ -162,10 +223,12 @@ class Totals:
         for i, (unit, figures) in enumerate(self._in_unit_order(), 1):
             full = fig.computed(table, figures.get(table.id, {}), unit)
             body.append([str(i), unit.name] + [
-                _num(full.get(r, {}).get(col), 1 if rows[r].type == "percent" else 0) for r in spec.rows])
+                _num(full.get(r, {}).get(col), 1 if rows[r].type == "percent" else 0)
+                + self.doubt(table.id, r, col, unit.id) for r in spec.rows])
         totals = self.sums[table.id]["values"]
         body.append(["", "Tổng cộng"] + [
-            _num(totals.get(r, {}).get(col), 1 if rows[r].type == "percent" else 0) for r in spec.rows])
+            _num(totals.get(r, {}).get(col), 1 if rows[r].type == "percent" else 0)
+            + self.doubt(table.id, r, col) for r in spec.rows])
         wide = len(spec.rows) >= 5
         widths = fit_widths(5.0, [2.3] * len(spec.rows), page_width_cm(profile, wide))
         return Item(spec.title, grid_xml(headers, body, widths, total_last=True,
@@ -191,12 +254,31 @@ class Totals:
                              caption="vanban:missing"), False)
 
 
+def _corrected(figures: dict, fixes: dict | None) -> dict:
+    """A unit's figures with the values a reviewer corrected put in place of the typed ones."""
+    if not fixes:
+        return figures
+    out = {t: {r: dict(cols) for r, cols in rows.items()} for t, rows in figures.items()}
+    for table, rows in fixes.items():
+        for row, cols in rows.items():
+            out.setdefault(table, {}).setdefault(row, {}).update(cols)
+    return out
+
+
+def draft_mark(open_high: int) -> str:
+    return (f"DỰ THẢO — còn {vnrules.figure(open_high)} chỗ số liệu mức «cao» chưa được xem xét "
+            "(lệnh «vanban review» hoặc trang Xem xét); số có dấu (*) dựa trên các số liệu ấy. "
+            "Chưa phải bản để ký.")
+
+
 def consolidated_context(data: CampaignData, outline_prose: Prose,
                          report_prose: Prose | None) -> tuple[dict, DocProperties]:
     c, profile = data.campaign, data.profile
+    from ..review import queue
+
     report = data.consolidated or default_report(data)
     prose = report_prose or outline_prose
-    totals = Totals(data)
+    totals = Totals(data, queue.build(data, data.folder))
     late = sum(1 for uid in data.returns if uid in data.members and data.late(uid))
     counts = {"reported": _num(len(totals.returns)), "units": _num(len(data.units)),
               "late": _num(late), "missing": _num(len(data.units) - len(totals.returns))}
@@ -234,6 +316,8 @@ def consolidated_context(data: CampaignData, outline_prose: Prose,
     if profile.texts.summary_capitalize:
         summary = vnrules.capitalize_first(summary)
     body = [{"style": "body", "text": prose(t, ("intro", i), values)} for i, t in enumerate(report.intro)]
+    if totals.open_high:   # the signing gate: a draft while a serious doubt is undecided
+        body.insert(0, {"style": "deadline_note", "text": draft_mark(len(totals.open_high))})
     body += outline_blocks(data.outline, outline_prose, profile, after=after, marked=True)
     if unwritten:  # said to the office on the command line, never in the document
         outline_prose.problems.append(Problem(

@@ -1,0 +1,214 @@
+"""Review before signing: checks written as data, the queue, decisions that last, the gate.
+
+Returns are filled in the skeletons as people fill them (python-docx, runs split): a set of
+clean ones, and a dozen planted problems of six kinds — a part above its whole, a negative
+count, a count with decimals, a blank required cell, a «both or neither» pair half filled, a
+rule across two tables. Every planted problem must be in the queue; the clean returns none.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import zipfile
+from pathlib import Path
+
+import docx
+import pytest
+
+import fill_returns
+from conftest import DATA, run_cli
+from generator import main as pipeline
+from generator.collect import collect
+from generator.review import decisions, queue
+from generator.validate import load_campaign
+
+CLEAN = {("pl1", "r1"): 100, ("pl1", "r2"): 5, ("pl1", "r3"): 10, ("pl1", "r4"): 300, ("pl1", "r5"): 90,
+         ("pl1", "r7"): 3, ("pl2", "dang-ky"): 10, ("pl2", "cong-nhan"): 8}
+
+
+def fill_clean(skeleton: Path, target: Path, overrides: dict[str, str] | None = None) -> None:
+    """Every marked cell filled with figures that meet every rule; ``overrides`` (tag
+    without «vanban:» → text) typed instead where given ("" leaves the cell blank)."""
+    document = docx.Document(skeleton)
+    for tag, cell in fill_returns.marked_cells(document).items():
+        _, table, row, column = tag.split(":")
+        key = f"{table}:{row}:{column}"
+        if overrides and key in overrides:
+            text = overrides[key]
+        elif table == "pl3":
+            text = "Có"
+        elif table == "pl4":
+            text = "2"
+        else:
+            text = str(CLEAN[(table, row)])
+        if text:
+            fill_returns.type_into(cell, text)
+    document.save(target)
+
+
+PLANTED = {   # unit index → (cells typed, the rule expected to catch it)
+    0: ({"pl1:r5:so-luong": "150"}, "hoc-tap-khong-qua-tong-so"),                 # part above whole
+    1: ({"pl1:r3:so-luong": "-4"}, "pl1-khong-am"),                              # negative
+    2: ({"pl1:r7:so-luong": "2,5"}, "pl1-so-nguyen"),                            # decimals in a count
+    3: ({"pl1:r1:so-luong": ""}, "phai-co-tong-so-dang-vien"),                   # a required blank
+    4: ({"pl2:cong-nhan:y2018": ""}, "dang-ky-va-cong-nhan-cung-ghi"),           # both or neither
+    5: ({"pl4:giay-khen-co-so:ca-nhan": "400"}, "giay-khen-ca-nhan-khong-qua-so-dang-vien"),  # across tables
+    6: ({"pl2:cong-nhan:y2016": "12"}, "cong-nhan-khong-qua-dang-ky"),           # part above whole, per year
+    7: ({"pl1:r4:so-luong": "40"}, "luot-tham-gia-it-nhat-bang-so-hoc-tap"),     # across rows
+    8: ({"pl1:r5:so-luong": "101", "pl1:r1:so-luong": "100"}, "hoc-tap-khong-qua-tong-so"),
+    9: ({"pl2:dang-ky:y2020": ""}, "dang-ky-va-cong-nhan-cung-ghi"),
+    10: ({"pl4:huan-chuong:tap-the": "-1"}, "pl4-khong-am"),
+    11: ({"pl2:dang-ky:y2017": "3,5"}, "pl2-so-nguyen"),
+}
+
+
+@pytest.fixture
+def reviewed(tmp_path):
+    """The example with 12 planted returns and 8 clean ones collected."""
+    data = tmp_path / "data"
+    shutil.copytree(DATA, data, ignore=shutil.ignore_patterns("bao-cao", ".*"))
+    out = tmp_path / "out"
+    pipeline.build(data, out)
+    units = [u.id for u in load_campaign(data).units]
+    sent = tmp_path / "gui"
+    sent.mkdir()
+    planted_units = {}
+    for i, unit in enumerate(units[:20]):
+        overrides, rule = PLANTED.get(i, (None, None))
+        fill_clean(out / "don-vi" / f"{unit}.docx", sent / f"{unit}.docx", overrides)
+        if rule:
+            planted_units[unit] = rule
+    report = collect(sorted(sent.iterdir()), data)
+    assert not report.refused, report.refused
+    return data, out, planted_units, units[:20]
+
+
+def test_every_planted_problem_is_in_the_queue_and_none_from_clean_returns(reviewed):
+    data, out, planted, units = reviewed
+    items = queue.build(load_campaign(data), data)
+    by_rule = [(i.finding.unit, i.finding.rule) for i in items if i.finding.kind == "quy tắc"]
+    for unit, rule in planted.items():
+        assert (unit, rule) in by_rule, (unit, rule)
+    clean = [u for u in units if u not in planted]
+    assert not [i for i in items if i.finding.unit in clean and i.finding.kind == "quy tắc"]
+    # sorted: every «cao» before any «trung bình», before any «thấp»
+    ranks = [i.severity_rank for i in items]
+    assert ranks == sorted(ranks)
+
+
+def test_the_command_line_lists_filters_and_decides(reviewed, capsys):
+    data, out, planted, units = reviewed
+    code, said, err = run_cli(["review", "--data", data, "--muc", "cao"], capsys)
+    assert code == 0
+    lines = [line for line in said.splitlines() if line.startswith("[")]
+    assert lines and all(line.startswith("[cao]") for line in lines)
+    assert "Phụ lục 1, dòng «Số đảng viên đã được học tập, quán triệt»" in said
+    assert "báo cáo tổng hợp đang là bản DỰ THẢO" in said.replace("Báo", "báo")
+    key = re.search(r"\[cao\] ([0-9a-f]{8})", said).group(1)
+    code, said, err = run_cli(["review", "--data", data, "--quyet-dinh", key, "--chap-nhan"], capsys)
+    assert code == 0 and "đã ghi quyết định «chấp nhận»" in said
+    code, said, err = run_cli(["review", "--data", data, "--quyet-dinh", key, "--giai-trinh", ""], capsys)
+    assert code == 2 and "cần ghi rõ" in err
+    log = decisions.read_log(data)
+    assert len(log) == 1 and log[0]["quyet_dinh"] == "chấp nhận" and len(log[0]["tep_sha256"]) == 64
+
+
+def _consolidated_text(out: Path) -> str:
+    document = docx.Document(out / "bao-cao-tong-hop.docx")
+    cells = [c.text for t in document.tables for row in t.rows for c in row.cells]
+    return "\n".join([p.text for p in document.paragraphs] + cells)
+
+
+def test_the_report_is_a_draft_with_marks_until_every_high_finding_is_decided(reviewed, capsys):
+    data, out, planted, units = reviewed
+    pipeline.build(data, out)
+    text = _consolidated_text(out)
+    assert "DỰ THẢO — còn" in text and "(*)" in text
+    code, said, err = run_cli(["build", "--data", data, "--out", out, "--ban-chinh-thuc"], capsys)
+    assert code == 5 and "Chưa sinh được bản chính thức" in err and "[cao]" in err
+    items = queue.build(load_campaign(data), data)
+    for item in queue.open_high(items):
+        decisions.decide(data, item.finding, decisions.EXPLAINED, "đơn vị đã giải trình bằng công văn")
+    code, said, err = run_cli(["build", "--data", data, "--out", out, "--ban-chinh-thuc"], capsys)
+    assert code == 0, err
+    text = _consolidated_text(out)
+    assert "DỰ THẢO" not in text and "(*)" not in text
+
+
+def test_decisions_last_through_a_recollect_and_a_rebuild_and_a_changed_value_reopens_its_finding(reviewed, tmp_path):
+    data, out, planted, units = reviewed
+    items = queue.build(load_campaign(data), data)
+    for item in items:
+        decisions.decide(data, item.finding, decisions.ACCEPTED, "đã xem")
+    # the same files collected again, a rebuild: every decision still applies
+    resent = tmp_path / "gui"
+    collect(sorted(resent.iterdir()), data, replace=True)
+    pipeline.build(data, out)
+    again = queue.build(load_campaign(data), data)
+    assert again and all(not i.open for i in again)
+    # one unit sends a corrected file where one value changed: exactly its finding reopens
+    unit = units[0]                                   # planted: r5 = 150 above r1 = 100
+    fill_clean(out / "don-vi" / f"{unit}.docx", tmp_path / f"{unit}.docx", {"pl1:r5:so-luong": "120"})
+    report = collect([tmp_path / f"{unit}.docx"], data, replace=True)
+    assert report.replaced
+    now = queue.build(load_campaign(data), data)
+    reopened = [i for i in now if i.open]
+    assert [(i.finding.unit, i.finding.rule) for i in reopened] == [(unit, "hoc-tap-khong-qua-tong-so")]
+    assert reopened[0].finding.values == (120, 100)
+
+
+def test_a_corrected_value_is_used_in_the_total_and_the_typed_one_kept(reviewed):
+    data, out, planted, units = reviewed
+    unit = units[0]
+    items = queue.build(load_campaign(data), data)
+    item = next(i for i in items if i.finding.unit == unit and i.finding.rule == "hoc-tap-khong-qua-tong-so")
+    decisions.decide(data, item.finding, decisions.CORRECTED, "đơn vị báo nhầm, đúng là 95", corrected=95)
+    pipeline.build(data, out)
+    campaign = load_campaign(data)
+    assert campaign.returns[unit].figures["pl1"]["r5"]["so-luong"] == 150   # the typed value kept
+    reported = [u for u in units if u in campaign.returns]
+    expected = sum(95 if u == unit else campaign.returns[u].figures["pl1"]["r5"].get("so-luong") or 0
+                   for u in reported)
+    text = _consolidated_text(out)
+    assert f"{expected:,}".replace(",", ".") in text
+
+
+def test_a_rule_with_a_mistake_is_a_data_error_with_file_line_and_key(reviewed, capsys):
+    data, out, planted, units = reviewed
+    path = data / "kiem-tra.yaml"
+    text = path.read_text(encoding="utf-8")
+    text = text.replace("right: pl1.r1.so-luong\n", "right: pl1.r99.so-luong\n", 1)
+    text = text.replace("op: cả hai hoặc không", "op: gần bằng", 1)
+    path.write_text(text, encoding="utf-8")
+    code, said, err = run_cli(["check", "--data", data], capsys)
+    assert code == 1
+    assert re.search(r"kiem-tra\.yaml, dòng \d+, mục «rules\[\d+\]\.right»: lỗi: phụ lục «pl1» không có dòng «r99»", err)
+    assert re.search(r"kiem-tra\.yaml, dòng \d+, mục «rules\[\d+\]\.op»", err)
+
+
+def test_a_rate_is_worked_out_over_the_units_that_gave_both_figures_and_says_so(tmp_path):
+    data = tmp_path / "data"
+    shutil.copytree(DATA, data, ignore=shutil.ignore_patterns("bao-cao", ".*"))
+    out = tmp_path / "out"
+    pipeline.build(data, out)
+    units = [u.id for u in load_campaign(data).units][:3]
+    sent = tmp_path / "gui"
+    sent.mkdir()
+    fill_clean(out / "don-vi" / f"{units[0]}.docx", sent / "a.docx",
+               {"pl1:r1:so-luong": "", "pl1:r5:so-luong": "50"})                 # the whole left blank
+    fill_clean(out / "don-vi" / f"{units[1]}.docx", sent / "b.docx",
+               {"pl1:r1:so-luong": "100", "pl1:r5:so-luong": "90"})
+    fill_clean(out / "don-vi" / f"{units[2]}.docx", sent / "c.docx",
+               {"pl1:r1:so-luong": "200", "pl1:r5:so-luong": "190"})
+    collect(sorted(sent.iterdir()), data)
+    pipeline.build(data, out)
+    document = docx.Document(out / "bao-cao-tong-hop.docx")
+    w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+    table = next(t for t in document.tables
+                 if (c := t._tbl.tblPr.find(w + "tblCaption")) is not None and c.get(w + "val") == "vanban:pl1")
+    rate = next(r for r in table.rows if r.cells[1].text.startswith("Tỷ lệ đảng viên"))
+    assert rate.cells[-1].text.split(" ")[0] == "93,3"      # 280 / 300, not 330 / 300 = 110 %
+    said = "\n".join(p.text for p in document.paragraphs)
+    assert ("Tỷ lệ «Tỷ lệ đảng viên được học tập, quán triệt» tính trên 2 đơn vị ghi đủ cả hai số; "
+            "1 đơn vị chỉ ghi một trong hai số không được tính vào tỷ lệ.") in said
