@@ -88,7 +88,7 @@ def title_block() -> str:
 
 def body_blocks(items: str = "body") -> str:
     """The body: a list of blocks, each drawn in the style it names."""
-    kinds = ["heading1", "heading2", "heading3", "heading4", "note", "guidance"]
+    kinds = ["heading1", "heading2", "heading3", "heading4", "note", "guidance", "deadline_note"]
     parts = [tag(f"{{%p for b in {items} %}}")]
     for i, kind in enumerate(kinds):
         keyword = "if" if i == 0 else "elif"

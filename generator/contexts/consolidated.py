@@ -267,7 +267,7 @@ def _corrected(figures: dict, fixes: dict | None) -> dict:
 
 def draft_mark(open_high: int) -> str:
     return (f"DỰ THẢO — còn {vnrules.figure(open_high)} chỗ số liệu mức «cao» chưa được xem xét "
-            "(lệnh «vanban review» hoặc trang Xem xét); số có dấu (*) dựa trên các số liệu ấy. "
+            "(lệnh «vanban review»); số có dấu (*) dựa trên các số liệu ấy. "
             "Chưa phải bản để ký.")
 
 
