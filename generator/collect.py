@@ -17,7 +17,7 @@ from pathlib import Path
 
 from . import store, transaction
 from .exceptions import UsageError
-from .returns import Disputed, Reader, Refused, Returned, files_in
+from .returns import Disputed, Reader, Refused, Returned, Unrecognised, files_in
 from .validate import load_campaign
 
 
@@ -32,6 +32,9 @@ class CollectReport:
     # (it is among ``refused`` too: not taken — a caller that knows this list shows it apart)
     disputed: list[tuple[Path, list[str], str]] = field(default_factory=list)  # (file, units, why)
     notes: list[tuple[Path, str]] = field(default_factory=list)       # (file, note)
+    # a file whose unit could not be told (none, two, or marks and header apart): among
+    # ``refused`` too; a person may assign it to a unit by hand (``collect(…, unit=…)``)
+    unrecognised: list[tuple[Path, str]] = field(default_factory=list)  # (file, why)
     findings: list[tuple[str, str]] = field(default_factory=list)     # (unit id, finding)
 
 
@@ -46,16 +49,18 @@ def _record(data, got: Returned, received: date) -> store.Record:
 
 
 def collect(paths: list[Path], data_dir: Path, *, replace: bool = False,
-            received: date | None = None) -> CollectReport:
+            received: date | None = None, unit: str | None = None) -> CollectReport:
     """Read ``paths`` (files or folders) and apply what they bring to ``data/bao-cao/`` in one
-    change; one collect at a time changes the folder."""
+    change; one collect at a time changes the folder. ``unit``: the unit a person assigned
+    the files to by hand (a file vanban could not tell the unit of), recorded as such."""
     if not data_dir.is_dir():
-        return _collect(paths, data_dir, replace, received)  # load_campaign says what is wrong
+        return _collect(paths, data_dir, replace, received, unit)  # load_campaign says what is wrong
     with transaction.lock(store.folder(data_dir)):
-        return _collect(paths, data_dir, replace, received)
+        return _collect(paths, data_dir, replace, received, unit)
 
 
-def _collect(paths: list[Path], data_dir: Path, replace: bool, received: date | None) -> CollectReport:
+def _collect(paths: list[Path], data_dir: Path, replace: bool, received: date | None,
+             unit: str | None = None) -> CollectReport:
     data = load_campaign(data_dir)
     if not (data.appendix and data.units):
         raise UsageError("Chiến dịch chưa có phụ lục (phu-luc.yaml) hoặc danh sách đơn vị "
@@ -69,9 +74,14 @@ def _collect(paths: list[Path], data_dir: Path, replace: bool, received: date | 
     read: list[Returned] = []
     for path in files_in(paths):
         try:
-            got = reader.read(path)
+            got = reader.read(path, unit=unit)
         except Disputed as exc:
             report.disputed.append((path, exc.units, str(exc)))
+            report.refused.append((path, str(exc)))
+            report.unrecognised.append((path, str(exc)))
+            continue
+        except Unrecognised as exc:
+            report.unrecognised.append((path, str(exc)))
             report.refused.append((path, str(exc)))
             continue
         except Refused as exc:
@@ -91,6 +101,7 @@ def _collect(paths: list[Path], data_dir: Path, replace: bool, received: date | 
         if previous == got.sha256:
             report.unchanged.append((got.path, got.unit_id))
             continue
+        changes.keep(got.path, got.sha256)   # the evidence: the file itself, by its hash
         if previous is None:
             changes.write(record)
             report.stored.append((got.path, got.unit_id))

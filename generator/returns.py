@@ -31,6 +31,7 @@ from .ooxml import MISSING, W, Package, Refused, Workbook, safe_xml
 from .xlsx import FIRST_ROW, UNIT_LINE, col_letter
 
 BY_MARK, BY_PLACE = "dấu", "vị trí"
+BY_HAND = "chọn tay"     # identified_by of a return a person assigned to a unit (``read(unit=…)``)
 
 
 @dataclass
@@ -141,11 +142,15 @@ def header_lines(root: etree._Element, limit: int = 12) -> list[str]:
     return lines
 
 
-class Ambiguous(Refused):
+class Unrecognised(Refused):
+    """A file whose unit vanban cannot tell (none, or two): a person may assign it by hand."""
+
+
+class Ambiguous(Unrecognised):
     """A header that two units of the list could both have written."""
 
 
-class Disputed(Refused):
+class Disputed(Unrecognised):
     """A file whose marks name one unit and whose header (or unit line) another: whose it is
     is not decided by vanban. ``units``: the unit its marks name, then the others."""
 
@@ -382,7 +387,9 @@ class Reader:
                             "nội dung")
         return read.texts
 
-    def read(self, path: Path) -> Returned:
+    def read(self, path: Path, unit: str | None = None) -> Returned:
+        """What ``path`` holds; ``unit``: the unit a person chose for it by hand (the file's
+        marks and header are then not asked who it is from — recorded as «chọn tay»)."""
         package = Package(path)
         digest = hashlib.sha256(package.raw).hexdigest()
         props = custom_properties(package.read("docProps/custom.xml"))
@@ -401,13 +408,18 @@ class Reader:
         unit_id = props.get("vanban_unit")
         identified_by = "dấu"
         shown_lines = header_lines(root) if root is not None else self._unit_line(book.first_text("A4"))
-        if unit_id in self.data.members:
+        if unit is not None:
+            if unit not in self.data.members:
+                raise Refused(f"không có đơn vị «{unit}» trong danh sách đơn vị")
+            unit_id, identified_by = unit, BY_HAND
+            notes.append("đơn vị được chọn tay khi nhận tệp")
+        elif unit_id in self.data.members:
             self._agree(unit_id, shown_lines, what)
         else:
             unit_id = self.names.find(shown_lines, what)
             identified_by = "tiêu đề"
             if unit_id is None:
-                raise Refused(f"không nhận ra đơn vị: tệp không mang dấu của vanban và {what} "
+                raise Unrecognised(f"không nhận ra đơn vị: tệp không mang dấu của vanban và {what} "
                               "không khớp đơn vị nào trong danh sách đơn vị")
             notes.append(f"không thấy dấu của vanban trong tệp; đã nhận ra đơn vị theo {what}")
         version = props.get("vanban_form_version")

@@ -25,6 +25,7 @@ _DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)  # libyaml when PyYAML h
 FOLDER = "bao-cao"
 CONFLICTS = "xung-dot"
 HISTORY = "lich-su"
+KEPT = "tep"          # bao-cao/tep/<sha256>.docx: every file a unit sent, as it came
 
 HEADER = ("# Số liệu đơn vị gửi về — do «vanban collect» ghi từ tệp báo cáo của đơn vị.\n"
           "# Sửa tay được (ví dụ khi đơn vị báo đính chính); «vanban build» dùng các số này\n"
@@ -36,7 +37,7 @@ class Source(BaseModel):
     file: str = Field(description="Tên tệp đơn vị gửi")
     sha256: str = Field(description="Dấu vân tay SHA-256 của tệp")
     collected: str = Field(description="Thời điểm đọc (ISO 8601)")
-    identified_by: str = Field(description="Nhận ra đơn vị theo «dấu» hay «tiêu đề»")
+    identified_by: str = Field(description="Nhận ra đơn vị theo «dấu», «tiêu đề», hay «chọn tay» (người nhận chọn đơn vị)")
 
 
 class Record(BaseModel):
@@ -86,6 +87,13 @@ class Changes:
 
     def write(self, record: Record) -> None:
         self.files[path_of(self.data_dir, record.unit)] = record.dump()
+
+    def keep(self, original: Path, sha256: str) -> None:
+        """The file a unit sent, kept as it came under ``bao-cao/tep/<its hash><suffix>``:
+        named by its content, so never overwritten and never kept twice."""
+        target = folder(self.data_dir) / KEPT / f"{sha256}{original.suffix.lower()}"
+        if not target.exists() and target not in self.files:
+            self.files[target] = original.read_bytes()
 
     def put_aside(self, kind: str, record: Record) -> Path:
         target = aside_path(self.data_dir, kind, record)
