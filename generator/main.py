@@ -32,7 +32,8 @@ from .exceptions import os_reason
 from .renderer import CompiledTemplate, DocProperties
 from .campaign import CampaignData
 from .validate import load_campaign
-from .review import decisions as review_decisions, rules as review_rules
+from .review import decisions as review_decisions, queue as review_queue, rules as review_rules
+from .review import trace as review_trace
 from .writer import zip_bytes
 
 PACKAGE = Path(__file__).resolve().parent
@@ -138,6 +139,9 @@ def specs(data: CampaignData, problems: list[Problem]) -> list[Spec]:
         out.append(Spec("bao-cao-tong-hop.docx", "bao-cao-tong-hop.docx",
                         [CAMPAIGN, PLAN, OUTLINE, FORMS, REPORT, UNITS, RETURNS, REVIEW],
                         lambda: consolidated_context(data, outline_prose, report_prose)))
+        out.append(Spec(review_trace.OUTPUT, None,
+                        [CAMPAIGN, PLAN, OUTLINE, FORMS, REPORT, UNITS, RETURNS, REVIEW],
+                        lambda: review_trace.workbook(data, review_queue.build(data, data.folder))))
         out.append(Spec(DIGEST, DIGEST, [CAMPAIGN, PLAN, OUTLINE, REPORTED, RETURNS],
                         lambda: digest_context(data, outline_prose)))
         builder = UnitContexts(data, outline_prose)

@@ -235,6 +235,10 @@ def table_workbook(sheet: str, headers: list[str], rows: list[list[object]],
                    widths: list[int]) -> bytes:
     """A one-sheet workbook holding a plain table (the status list for the office's records):
     a bold header row, borders, numbers kept as numbers."""
+    return tables_workbook([(sheet, headers, rows, widths)])
+
+
+def _table_sheet(headers: list[str], rows: list[list[object]], widths: list[int]) -> bytes:
     def cell(ref: str, value: object, style: int) -> str:
         if isinstance(value, (int, float)) and not isinstance(value, bool):
             return f'<c r="{ref}" s="{style}"><v>{value}</v></c>'
@@ -249,21 +253,27 @@ def table_workbook(sheet: str, headers: list[str], rows: list[list[object]],
     cols = "".join(f'<col min="{i}" max="{i}" width="{w}" customWidth="1"/>'
                    for i, w in enumerate(widths, 1))
     end = f"{col_letter(len(headers))}{len(rows) + 1}"
-    xml = (f'{DECL}<worksheet xmlns="{MAIN}" xmlns:r="{REL}"><dimension ref="A1:{end}"/>'
-           '<sheetViews><sheetView workbookViewId="0"><pane ySplit="1" topLeftCell="A2" '
-           'activePane="bottomLeft" state="frozen"/></sheetView></sheetViews>'
-           f'<sheetFormatPr defaultRowHeight="18"/><cols>{cols}</cols>'
-           f'<sheetData>{"".join(body)}</sheetData><autoFilter ref="A1:{end}"/></worksheet>')
+    return (f'{DECL}<worksheet xmlns="{MAIN}" xmlns:r="{REL}"><dimension ref="A1:{end}"/>'
+            '<sheetViews><sheetView workbookViewId="0"><pane ySplit="1" topLeftCell="A2" '
+            'activePane="bottomLeft" state="frozen"/></sheetView></sheetViews>'
+            f'<sheetFormatPr defaultRowHeight="18"/><cols>{cols}</cols>'
+            f'<sheetData>{"".join(body)}</sheetData><autoFilter ref="A1:{end}"/></worksheet>').encode()
+
+
+def tables_workbook(sheets: list[tuple[str, list[str], list[list[object]], list[int]]]) -> bytes:
+    """A workbook of plain tables, one a sheet (name, headers, rows, column widths)."""
+    names = "".join(f'<sheet name={quoteattr(name)} sheetId="{i}" r:id="rId{i}"/>'
+                    for i, (name, *_rest) in enumerate(sheets, 1))
     entries = [
-        ("[Content_Types].xml", _content_types(1, properties=False)),
+        ("[Content_Types].xml", _content_types(len(sheets), properties=False)),
         ("_rels/.rels", (f'{DECL}<Relationships xmlns="http://schemas.openxmlformats.org/package/'
                          '2006/relationships"><Relationship Id="rId1" Type="http://schemas.'
                          'openxmlformats.org/officeDocument/2006/relationships/officeDocument" '
                          'Target="xl/workbook.xml"/></Relationships>').encode()),
-        ("xl/workbook.xml", (f'{DECL}<workbook xmlns="{MAIN}" xmlns:r="{REL}"><sheets>'
-                             f'<sheet name={quoteattr(sheet)} sheetId="1" r:id="rId1"/></sheets>'
+        ("xl/workbook.xml", (f'{DECL}<workbook xmlns="{MAIN}" xmlns:r="{REL}"><sheets>{names}</sheets>'
                              '</workbook>').encode()),
-        ("xl/_rels/workbook.xml.rels", _workbook_rels(1)),
-        ("xl/worksheets/sheet1.xml", xml.encode()),
+        ("xl/_rels/workbook.xml.rels", _workbook_rels(len(sheets))),
     ]
+    entries += [(f"xl/worksheets/sheet{i}.xml", _table_sheet(h, r, w))
+                for i, (_, h, r, w) in enumerate(sheets, 1)]
     return zip_bytes([pack(name, data) for name, data in entries] + [_styles()])

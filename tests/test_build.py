@@ -39,7 +39,7 @@ def test_rebuild_rewrites_nothing_when_nothing_changed(tmp_path, capsys):
     code, stdout, _ = run_cli(["build", "--data", DATA, "--out", out], capsys)
     files = sorted(p for p in out.rglob("*.*") if p.suffix in (".docx", ".xlsx", ".zip") and ".vanban" not in p.parts)
     assert code == 0 and f"{len(files)} tệp đã ghi, 0 tệp không đổi" in stdout
-    assert len(files) == 5 + 2 * 49 + 32  # plan, outline, forms, consolidated, digest, 32 kits; a skeleton and a workbook each
+    assert len(files) == 6 + 2 * 49 + 32  # plan, outline, forms, consolidated, its sources, digest, 32 kits; a skeleton and a workbook each
     before = {p: p.stat().st_mtime_ns for p in files}
     code, stdout, _ = run_cli(["build", "--data", DATA, "--out", out], capsys)
     assert code == 0 and f"0 tệp đã ghi, {len(files)} tệp không đổi, 0 tệp đã xóa" in stdout

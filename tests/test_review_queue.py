@@ -21,6 +21,7 @@ from conftest import DATA, run_cli
 from generator import main as pipeline
 from generator.collect import collect
 from generator.review import decisions, queue
+from generator import vnrules
 from generator.validate import load_campaign
 
 CLEAN = {("pl1", "r1"): 100, ("pl1", "r2"): 5, ("pl1", "r3"): 10, ("pl1", "r4"): 300, ("pl1", "r5"): 90,
@@ -154,8 +155,11 @@ def test_decisions_last_through_a_recollect_and_a_rebuild_and_a_changed_value_re
     assert report.replaced
     now = queue.build(load_campaign(data), data)
     reopened = [i for i in now if i.open]
-    assert [(i.finding.unit, i.finding.rule) for i in reopened] == [(unit, "hoc-tap-khong-qua-tong-so")]
-    assert reopened[0].finding.values == (120, 100)
+    # exactly the findings on the changed cell reopen: its rule's, and (its value being far
+    # from the others') the comparison with the level's other units
+    assert {(i.finding.unit, i.finding.cells[0]) for i in reopened} == {(unit, "pl1.r5.so-luong")}
+    rule = [i for i in reopened if i.finding.rule == "hoc-tap-khong-qua-tong-so"]
+    assert len(rule) == 1 and rule[0].finding.values == (120, 100)
 
 
 def test_a_corrected_value_is_used_in_the_total_and_the_typed_one_kept(reviewed):
@@ -212,3 +216,93 @@ def test_a_rate_is_worked_out_over_the_units_that_gave_both_figures_and_says_so(
     said = "\n".join(p.text for p in document.paragraphs)
     assert ("Tỷ lệ «Tỷ lệ đảng viên được học tập, quán triệt» tính trên 2 đơn vị ghi đủ cả hai số; "
             "1 đơn vị chỉ ghi một trong hai số không được tính vào tỷ lệ.") in said
+
+
+def test_every_consolidated_figure_is_traced_to_the_cells_that_make_it(reviewed):
+    import openpyxl
+
+    from generator.review import trace
+
+    data, out, planted, units = reviewed
+    campaign = load_campaign(data)
+    items = queue.build(campaign, data)
+    item = next(i for i in items if i.finding.rule == "hoc-tap-khong-qua-tong-so")
+    decisions.decide(data, item.finding, decisions.CORRECTED, "đúng là 95", corrected=95)
+    pipeline.build(data, out)
+    campaign = load_campaign(data)
+    traced = {t.cell: t for t in trace.trace(campaign, queue.build(campaign, data))}
+    # every number the consolidated tables print has its sources
+    document = docx.Document(out / "bao-cao-tong-hop.docx")
+    w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+    checked = 0
+    for t in document.tables:
+        caption = t._tbl.tblPr.find(w + "tblCaption")
+        table_id = caption.get(w + "val").removeprefix("vanban:") if caption is not None else ""
+        if table_id not in ("pl1", "pl2", "pl4"):
+            continue
+        spec = next(x for x in campaign.appendix.tables if x.id == table_id)
+        from generator.layout import columns
+        cols = columns(spec)
+        header = [c.text for c in t.rows[0].cells]
+        for row_spec, row in zip(spec.rows, t.rows[1:]):
+            for col in cols:
+                printed = row.cells[header.index(col.title)].text.removesuffix(" (*)")
+                if not printed:
+                    continue
+                figure = traced[f"{table_id}.{row_spec.id}.{col.id}"]
+                assert figure.contributions, figure.cell            # no figure without sources
+                if row_spec.type == "count":
+                    total = sum(c.used for c in figure.contributions)
+                    assert figure.value == pytest.approx(total), figure.cell
+                    assert vnrules.figure(total, 0 if float(total).is_integer() else 2) == printed, figure.cell
+                checked += 1
+    assert checked > 30
+    # the corrected value is what was used; the typed one is beside it
+    r5 = [c for c in traced["pl1.r5.so-luong"].contributions if c.unit == item.finding.unit]
+    assert r5 and r5[0].stored == 150 and r5[0].used == 95
+    # the workbook shows the same, each unit's file by name and hash, the file itself kept
+    book = openpyxl.load_workbook(out / "nguon-so-lieu.xlsx")
+    rows = list(book["Theo đơn vị"].iter_rows(values_only=True))
+    mine = [r for r in rows if r[0] == "pl1.r5.so-luong" and r[2] == item.finding.unit]
+    assert mine and mine[0][6] == 150 and mine[0][7] == 95 and "sửa" in mine[0][10]
+    sha = mine[0][4]
+    kept = list((data / "bao-cao" / "tep").glob(f"{sha}.docx"))
+    assert kept and __import__("hashlib").sha256(kept[0].read_bytes()).hexdigest() == sha
+
+
+def test_a_value_far_from_its_levels_others_and_from_last_time_is_a_low_finding(tmp_path):
+    import yaml
+
+    from generator.review import peers
+
+    data = tmp_path / "data"
+    shutil.copytree(DATA, data, ignore=shutil.ignore_patterns("bao-cao", ".*"))
+    out = tmp_path / "out"
+    pipeline.build(data, out)
+    campaign = load_campaign(data)
+    level = campaign.members[campaign.units[0].id].level.id
+    same = [u.id for u in campaign.units if campaign.members[u.id].level.id == level][:12]
+    sent = tmp_path / "gui"
+    sent.mkdir()
+    for i, unit in enumerate(same):
+        meetings = "400" if i == 5 else str(8 + i % 5)               # one unit typed 400 meetings
+        fill_clean(out / "don-vi" / f"{unit}.docx", sent / f"{unit}.docx", {"pl1:r3:so-luong": meetings})
+    collect(sorted(sent.iterdir()), data)
+    (data / peers.PREVIOUS).mkdir()
+    (data / peers.PREVIOUS / f"{same[0]}.yaml").write_text(yaml.safe_dump(
+        {"unit": same[0], "figures": {"pl1": {"r1": {"so-luong": 20}}}}), encoding="utf-8")
+    items = queue.build(load_campaign(data), data)
+    odd = [i for i in items if i.finding.rule == peers.PEERS_RULE]
+    assert [(i.finding.unit, i.finding.cells) for i in odd] == [(same[5], ("pl1.r3.so-luong",))]
+    assert odd[0].finding.severity == "thấp" and "trung vị của 12 đơn vị là 10" in odd[0].finding.message
+    assert odd[0].effect and odd[0].effect > 0.7                      # most of the total is this one value
+    jumped = [i for i in items if i.finding.rule == peers.HISTORY_RULE]
+    assert [(i.finding.unit, i.finding.cells) for i in jumped] == [(same[0], ("pl1.r1.so-luong",))]
+    assert "kỳ trước 20" in jumped[0].finding.message
+    # with only a few units reporting, nothing is called far from the others
+    assert not peers.outliers(_only(load_campaign(data), same[:5]))
+
+
+def _only(campaign, units):
+    campaign.returns = {u: r for u, r in campaign.returns.items() if u in units}
+    return campaign

@@ -36,14 +36,18 @@ NOT_IN = "…"  # a figure of a sentence that no return has brought yet: a visib
 
 
 def _num(value, decimals: int = 0) -> str:
+    """A figure as a table prints it; a count that is not whole (a unit typed «12,5») keeps
+    its decimals rather than being rounded into the total unseen."""
     if value is None or isinstance(value, bool):
         return ""
+    if not decimals and isinstance(value, float) and not value.is_integer():
+        decimals = 2
     return vnrules.figure(value, decimals)
 
 
 def _said(value, decimals: int = 0) -> str:
     """A figure in a sentence: the number, or a visible blank while it is not in."""
-    return NOT_IN if value is None or isinstance(value, bool) else vnrules.figure(value, decimals)
+    return NOT_IN if value is None or isinstance(value, bool) else _num(value, decimals)
 
 
 DOUBT = " (*)"   # after a figure that rests on a value still under review (severity «cao»)
@@ -63,7 +67,7 @@ class Totals:
         units = {u.id: u for u in data.units}
         items = review or []
         fixed = queue.corrections(items)
-        self.returns = [(units[uid], _corrected(rec.figures, fixed.get(uid)))
+        self.returns = [(units[uid], queue.apply_corrections(rec.figures, fixed.get(uid)))
                         for uid, rec in data.returns.items() if uid in units]
         self.tables = {t.id: t for t in data.appendix.tables}
         self.sums = {t.id: fig.consolidate(t, self.returns) for t in data.appendix.tables}
@@ -252,17 +256,6 @@ class Totals:
         return Item("Danh sách đơn vị chưa gửi báo cáo",
                     grid_xml(["TT", "Đơn vị", "Cấp", "Hạn gửi"], rows, widths,
                              caption="vanban:missing"), False)
-
-
-def _corrected(figures: dict, fixes: dict | None) -> dict:
-    """A unit's figures with the values a reviewer corrected put in place of the typed ones."""
-    if not fixes:
-        return figures
-    out = {t: {r: dict(cols) for r, cols in rows.items()} for t, rows in figures.items()}
-    for table, rows in fixes.items():
-        for row, cols in rows.items():
-            out.setdefault(table, {}).setdefault(row, {}).update(cols)
-    return out
 
 
 def draft_mark(open_high: int) -> str:

@@ -58,6 +58,14 @@ def findings(data: CampaignData, checks: Checks) -> list[Finding]:
     return out
 
 
+def all_findings(data: CampaignData, checks: Checks, data_dir: Path) -> list[Finding]:
+    """The rules' findings and reading doubts, then values far from their peers' and from the
+    unit's previous figures."""
+    from . import peers
+
+    return findings(data, checks) + peers.outliers(data) + peers.jumps(data, data_dir)
+
+
 def _effects(data: CampaignData) -> dict[tuple[str, str, str], float]:
     """The consolidated total of every cell (table, row, column), to weigh a value against."""
     units = {u.id: u for u in data.units}
@@ -78,7 +86,7 @@ def build(data: CampaignData, data_dir: Path, problems: list | None = None) -> l
     totals = _effects(data)
     names = {u.id: u.name for u in data.units}
     items = []
-    for f in findings(data, checks):
+    for f in all_findings(data, checks, data_dir):
         effect = None
         if f.cells and f.values and isinstance(f.values[0], (int, float)) and not isinstance(f.values[0], bool):
             total = totals.get(tuple(f.cells[0].split(".")))
@@ -106,6 +114,17 @@ def corrections(items: list[Item]) -> dict[str, dict[str, dict[str, dict[str, fl
             continue
         table, row, col = d.cells[0].split(".")
         out.setdefault(d.unit, {}).setdefault(table, {}).setdefault(row, {})[col] = d.corrected
+    return out
+
+
+def apply_corrections(figures: dict, fixes: dict | None) -> dict:
+    """A unit's figures with the values a reviewer corrected put in place of the typed ones."""
+    if not fixes:
+        return figures
+    out = {t: {r: dict(cols) for r, cols in rows.items()} for t, rows in figures.items()}
+    for table, rows in fixes.items():
+        for row, cols in rows.items():
+            out.setdefault(table, {}).setdefault(row, {}).update(cols)
     return out
 
 
