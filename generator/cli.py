@@ -249,7 +249,13 @@ def collect(paths: tuple[Path, ...], data_dir: Path, replace: bool, received: st
         click.echo(f"không đổi {printable(path)} ({unit}: đã nhận đúng tệp này)")
     for path, note in report.notes:
         click.echo(f"{printable(path)}: cảnh báo: {note}", err=True)
+    locked = {path for path, _ in report.locked}
     for path, unit, kept in report.conflicts:
+        if path in locked:
+            click.echo(f"{printable(path)}: xung đột: báo cáo của {unit} đã được duyệt, số liệu đã khóa; bản "
+                       f"mới để riêng ở {printable(kept)}. Muốn dùng bản mới: «vanban review --mo-khoa "
+                       f"{unit} --ly-do …» rồi nhận lại với --replace.", err=True)
+            continue
         click.echo(f"{printable(path)}: xung đột: {unit} đã có số liệu từ tệp khác; bản mới để riêng ở "
                    f"{printable(kept)}. Dùng --replace để lấy bản mới.", err=True)
     disputed = {path for path, _, _ in report.disputed}
@@ -287,6 +293,11 @@ def status(data_dir: Path, csv_path: Path | None, xlsx_path: Path | None, today:
     click.echo(table(lines))
     click.echo()
     click.echo(summary(lines))
+    from .review import completeness, states
+
+    for line in completeness.lines(completeness.completeness(data)):
+        click.echo(line)
+    click.echo(states.summary(data, data_dir))
     if csv_path:
         write_atomic(csv_path, as_csv(lines))
         click.echo(f"đã ghi {csv_path}")
@@ -310,14 +321,19 @@ def status(data_dir: Path, csv_path: Path | None, xlsx_path: Path | None, today:
 @click.option("--ly-do", "reason", metavar="LỜI", default="", help="Lý do (với --sua, --chap-nhan).")
 @click.option("--yeu-cau-sua", "ask", metavar="LỜI", help="Đề nghị đơn vị sửa: ghi điều đề nghị.")
 @click.option("--nguoi", "by", metavar="TÊN", help="Tên người quyết định (mặc định: tên đăng nhập máy).")
+@click.option("--xem-xet", "reviewing", metavar="MÃ_ĐƠN_VỊ", help="Đánh dấu báo cáo của đơn vị là đang xem xét.")
+@click.option("--duyet", "approve", metavar="MÃ_ĐƠN_VỊ", help="Duyệt báo cáo của đơn vị (khóa số liệu).")
+@click.option("--tra-lai", "send_back", metavar="MÃ_ĐƠN_VỊ", help="Trả lại báo cáo của đơn vị (cần --ly-do).")
+@click.option("--mo-khoa", "unlock", metavar="MÃ_ĐƠN_VỊ", help="Mở khóa báo cáo đã duyệt (cần --ly-do).")
 def review(data_dir: Path, severity: str | None, unit: str | None, level: str | None,
            table: str | None, open_only: bool, key: str | None, explained: str | None,
-           accepted: bool, corrected: str | None, reason: str, ask: str | None, by: str | None) -> None:
+           accepted: bool, corrected: str | None, reason: str, ask: str | None, by: str | None,
+           reviewing: str | None, approve: str | None, send_back: str | None, unlock: str | None) -> None:
     """Xem xét số liệu trước khi ký: mọi chỗ cần xem lại, theo mức và ảnh hưởng tới tổng; quyết
     định từng chỗ (đã giải trình, chấp nhận, sửa, yêu cầu đơn vị sửa)."""
     from .exceptions import UsageError
     from .figures import FigureError, parse_number
-    from .review import decisions, queue
+    from .review import decisions, queue, states
     from .validate import load_campaign
 
     data = load_campaign(data_dir)
@@ -325,6 +341,24 @@ def review(data_dir: Path, severity: str | None, unit: str | None, level: str | 
     items = queue.build(data, data_dir, problems)
     if any(p.is_error for p in problems):
         raise DataError(problems)
+    moves = [(u, st) for u, st in ((reviewing, states.REVIEWING), (approve, states.APPROVED),
+                                   (send_back, states.RETURNED), (unlock, states.REVIEWING)) if u]
+    if moves:
+        if len(moves) > 1:
+            raise UsageError("Mỗi lần chỉ đổi tình trạng một báo cáo.")
+        who_, state = moves[0]
+        record = data.returns.get(who_)
+        if record is None:
+            raise UsageError(f"Đơn vị «{who_}» chưa có báo cáo nào được nhận.")
+        if unlock and not reason.strip():
+            raise UsageError("Mở khóa báo cáo đã duyệt cần ghi lý do (--ly-do).")
+        if send_back and not reason.strip():
+            raise UsageError("Trả lại báo cáo cần ghi lý do (--ly-do).")
+        states.change(data_dir, who_, state, record.source.sha256, reason, by)
+        click.echo(f"{data.members[who_].name if who_ in data.members else who_}: {state}"
+                   + (" (đã mở khóa)" if unlock else ""))
+        click.echo(states.summary(data, data_dir))
+        return
     if key:
         item = queue.pick(items, key)
         chosen = [k for k, on in ((decisions.EXPLAINED, explained is not None), (decisions.ACCEPTED, accepted),
@@ -354,6 +388,7 @@ def review(data_dir: Path, severity: str | None, unit: str | None, level: str | 
     if shown:
         click.echo()
     click.echo(queue.summary(items))
+    click.echo(states.summary(data, data_dir))
 
 
 @cli.command()

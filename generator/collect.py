@@ -16,6 +16,7 @@ from datetime import date
 from pathlib import Path
 
 from . import store, transaction
+from .review import states as review_states
 from .exceptions import UsageError
 from .returns import Disputed, Reader, Refused, Returned, Unrecognised, files_in
 from .validate import load_campaign
@@ -35,6 +36,9 @@ class CollectReport:
     # a file whose unit could not be told (none, two, or marks and header apart): among
     # ``refused`` too; a person may assign it to a unit by hand (``collect(…, unit=…)``)
     unrecognised: list[tuple[Path, str]] = field(default_factory=list)  # (file, why)
+    # a new file from a unit whose return was approved: among ``conflicts`` (figures locked
+    # until someone unlocks them with a reason: ``vanban review --mo-khoa``)
+    locked: list[tuple[Path, str]] = field(default_factory=list)       # (file, unit)
     findings: list[tuple[str, str]] = field(default_factory=list)     # (unit id, finding)
 
 
@@ -94,6 +98,7 @@ def _collect(paths: list[Path], data_dir: Path, replace: bool, received: date | 
         read.append(got)
         report.notes += [(path, n) for n in got.notes]
     current = {unit: rec.source.sha256 for unit, rec in data.returns.items()}
+    approved = {u: s.sha256 for u, s in review_states.load(data_dir).items() if s.state == review_states.APPROVED}
     changes = store.Changes(data_dir)
     for got in read:
         record = _record(data, got, received)
@@ -102,6 +107,11 @@ def _collect(paths: list[Path], data_dir: Path, replace: bool, received: date | 
             report.unchanged.append((got.path, got.unit_id))
             continue
         changes.keep(got.path, got.sha256)   # the evidence: the file itself, by its hash
+        if previous is not None and approved.get(got.unit_id) == previous:
+            kept = changes.put_aside(store.CONFLICTS, record)    # approved: figures locked
+            report.conflicts.append((got.path, got.unit_id, kept))
+            report.locked.append((got.path, got.unit_id))
+            continue
         if previous is None:
             changes.write(record)
             report.stored.append((got.path, got.unit_id))

@@ -306,3 +306,60 @@ def test_a_value_far_from_its_levels_others_and_from_last_time_is_a_low_finding(
 def _only(campaign, units):
     campaign.returns = {u: r for u, r in campaign.returns.items() if u in units}
     return campaign
+
+
+def test_an_approved_return_is_locked_until_unlocked_with_a_reason(reviewed, tmp_path, capsys):
+    data, out, planted, units = reviewed
+    unit = units[15]                                   # a clean return
+    code, said, err = run_cli(["review", "--data", data, "--duyet", unit], capsys)
+    assert code == 0 and ": đã duyệt" in said
+    fill_clean(out / "don-vi" / f"{unit}.docx", tmp_path / "moi.docx", {"pl1:r2:so-luong": "7"})
+    code, said, err = run_cli(["collect", tmp_path / "moi.docx", "--data", data, "--replace"], capsys)
+    assert code == 1 and "đã được duyệt, số liệu đã khóa" in err
+    assert load_campaign(data).returns[unit].figures["pl1"]["r2"]["so-luong"] == 5
+    code, said, err = run_cli(["review", "--data", data, "--mo-khoa", unit], capsys)
+    assert code == 2 and "cần ghi lý do" in err
+    code, said, err = run_cli(["review", "--data", data, "--mo-khoa", unit, "--ly-do", "đơn vị đính chính"], capsys)
+    assert code == 0 and "đã mở khóa" in said
+    code, said, err = run_cli(["collect", tmp_path / "moi.docx", "--data", data, "--replace"], capsys)
+    assert code == 0 and load_campaign(data).returns[unit].figures["pl1"]["r2"]["so-luong"] == 7
+    # sent back needs its reason; every change is in the log
+    code, said, err = run_cli(["review", "--data", data, "--tra-lai", units[0]], capsys)
+    assert code == 2
+    code, said, err = run_cli(["review", "--data", data, "--tra-lai", units[0], "--ly-do", "số âm"], capsys)
+    assert code == 0 and "1 trả lại" in said
+    log = decisions.read_log(data)
+    assert [(e["don_vi"], e["thanh"]) for e in log] == [(unit, "đã duyệt"), (unit, "đang xem xét"),
+                                                        (units[0], "trả lại")]
+    assert log[1]["ly_do"] == "đơn vị đính chính" and log[2]["ly_do"] == "số âm"
+
+
+def test_completeness_cannot_exceed_all_and_names_an_empty_return(reviewed, tmp_path, capsys):
+    import csv
+
+    from generator.review import completeness
+
+    data, out, planted, units = reviewed
+    blank = units[16]
+    document = docx.Document(out / "don-vi" / f"{blank}.docx")
+    for p in document.paragraphs:                      # words, no figure: taken, 0 % complete
+        if p.text == "" and p.style.name == "VB Nội dung":
+            p.add_run("Đơn vị đã tổ chức quán triệt đầy đủ.")
+            break
+    document.save(tmp_path / "trong.docx")
+    collect([tmp_path / "trong.docx"], data, replace=True)
+    # a unit that reported is removed from the list: counted on neither side
+    removed = units[17]
+    rows = list(csv.DictReader(open(data / "don-vi.csv", encoding="utf-8")))
+    with open(data / "don-vi.csv", "w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows([r for r in rows if r["id"] != removed])
+    found = completeness.completeness(load_campaign(data))
+    assert all(level.received <= level.units and level.filled <= level.cells for level in found.levels)
+    assert sum(level.received for level in found.levels) == 19
+    assert found.removed == [removed]
+    name = load_campaign(data).members[blank].name
+    assert any(name in level.empty for level in found.levels)
+    code, said, err = run_cli(["status", "--data", data], capsys)
+    assert f"chưa điền ô nào (đầy đủ 0%): {name}" in said and "Không tính" in said and removed in said
