@@ -34,7 +34,7 @@ from .schema import DATA_FILES
 from .writer import write_atomic
 
 PREVIOUS = Path(".vanban") / "truoc"    # the file before the last save, for «Hoàn tác»
-EDITABLE = ("chien-dich.yaml", "ke-hoach.yaml")
+EDITABLE = ("chien-dich.yaml", "ke-hoach.yaml", "de-cuong.yaml", "phu-luc.yaml", "bao-cao-tong-hop.yaml")
 UNITS_FILE = "don-vi.csv"
 
 
@@ -97,133 +97,56 @@ def dump_document(document: Any) -> bytes:
     return out.getvalue().encode("utf-8")
 
 
-@dataclass
-class Field:
-    """One value of a data file as a form shows it."""
-
-    key: str                # the place as problems name it: levels[1].report_deadline
-    loc: tuple
-    value: str
-    kind: str               # text | long | list | yesno | number
-    label: str
-    comment: str = ""
-    prose: bool = False     # may refer to data values with {{ … }}
-    problems: list[Problem] = field(default_factory=list)
-    choices: list[tuple[str, str]] = field(default_factory=list)   # (value, words) for a list
-    original: str = ""      # the value in the file when the form was made
-
-
-def format_choices() -> list[tuple[str, str]]:
-    """What ``format`` may say: a kind (the profile in force on the plan's date) or a profile."""
-    from . import profiles
-
-    out = [("dang", "dang — văn bản của Đảng, thể thức có hiệu lực vào ngày kế hoạch"),
-           ("nha-nuoc", "nha-nuoc — văn bản nhà nước, thể thức có hiệu lực vào ngày kế hoạch")]
-    for profile_id in profiles.available():
-        out.append((profile_id, f"{profile_id} — {profiles.raw_profile(profile_id).get('name', '')}"))
-    return out
-
-
-def _model_field(model, loc: tuple):
-    """The pydantic field of ``loc`` in ``model`` (for its label), or None."""
-    import typing
-
-    current, found = model, None
-    for part in loc:
-        if isinstance(part, int):
-            continue
-        fields = getattr(current, "model_fields", None)
-        if not fields or part not in fields:
-            return None
-        found = fields[part]
-        annotation = found.annotation
-        current = None
-        for candidate in [annotation, *typing.get_args(annotation)]:
-            for inner in [candidate, *typing.get_args(candidate)]:
-                if hasattr(inner, "model_fields"):
-                    current = inner
-    return found
-
-
-def _comment(node, key) -> str:
-    """The comment written after ``key`` on its line, if any."""
-    try:
-        tokens = node.ca.items.get(key)
-    except AttributeError:
-        return ""
-    if not tokens:
-        return ""
-    for token in tokens:
-        first = token.value.split("\n")[0].strip() if hasattr(token, "value") else ""
-        if first.startswith("#"):  # on the key's own line, not the block before the next key
-            return first.lstrip("#").strip()
-    return ""
-
-
-def _prose_field(info, text: str, kind: str) -> bool:
-    """Whether a value may refer to data values: a sentence or a list of them."""
-    return "{{" in text or kind in ("long", "list") or (
-        info is not None and "{{ … }}" in repr(info.annotation))
+from .form import Field, format_choices  # noqa: E402,F401  (the form of a data file)
 
 
 def fields(path: Path, name: str) -> list[Field]:
-    """The values of a YAML data file that a form edits: every text, number and yes/no, and
-    every list of texts; in the order of the file."""
-    model = DATA_FILES.get(name)
-    out: list[Field] = []
+    """The values of a YAML data file that a form edits, in the order of the file (see
+    ``form.tree``): those in the file, and the ones its schema allows that it does not have yet."""
+    from . import form
 
-    def walk(node, loc: tuple) -> None:
-        items = node.items() if isinstance(node, CommentedMap) else enumerate(node)
-        for key, value in items:
-            here = loc + (key,)
-            info = _model_field(model, here) if model else None
-            label = (info.description if info is not None and info.description else str(key))
-            if isinstance(value, CommentedMap):
-                walk(value, here)
-            elif isinstance(value, CommentedSeq):
-                if all(isinstance(v, str) for v in value) and value:
-                    text = "\n".join(value)
-                    out.append(Field(format_loc(here), here, text, "list", label,
-                                     _comment(node, key), _prose_field(info, text, "list")))
-                elif all(isinstance(v, (CommentedMap, CommentedSeq)) for v in value):
-                    walk(value, here)
-            elif isinstance(value, bool):
-                out.append(Field(format_loc(here), here, "có" if value else "không", "yesno",
-                                 label, _comment(node, key)))
-            elif isinstance(value, (int, float)):
-                out.append(Field(format_loc(here), here, str(value), "number", label,
-                                 _comment(node, key)))
-            elif value is None or isinstance(value, (str, date)):
-                text = "" if value is None else str(value)
-                kind = "long" if len(text) > 90 or "\n" in text else "text"
-                out.append(Field(format_loc(here), here, text, kind, label, _comment(node, key),
-                                 _prose_field(info, text, kind)))
-
-    document = load_document(path)
-    if isinstance(document, CommentedMap):
-        walk(document, ())
-    for f in out:
-        if name == "chien-dich.yaml" and f.key == "format":
-            f.choices = format_choices()
-    return out
+    return form.flatten(form.tree(path, name))
 
 
-def group_labels(name: str) -> dict[str, str]:
-    """The top-level keys of a data file with their descriptions, to title a form's groups."""
-    model = DATA_FILES.get(name)
-    fields_ = getattr(model, "model_fields", {}) if model else {}
-    return {key: (info.description or key).split(";")[0] for key, info in fields_.items()}
+def _flow(node) -> bool:
+    try:
+        return bool(node.fa.flow_style())
+    except AttributeError:
+        return False
+
+
+def _made(parent, kind: type):
+    """A new map or list, written in the style of ``parent`` (``{…}`` inside ``{…}``)."""
+    made = kind()
+    if _flow(parent):
+        made.fa.set_flow_style()
+    return made
 
 
 def _set(document, loc: tuple, kind: str, text: str) -> None:
-    node = document
+    """Write the form's ``text`` at ``loc``; a value the file does not have yet is added
+    (and the maps on its way), a choice left empty removes it."""
+    node, trail = document, []
     for part in loc[:-1]:
+        if isinstance(node, dict) and part not in node:
+            node = None
+            break
+        trail.append((node, part))
         node = node[part]
     key = loc[-1]
-    old = node[key]
+    exists = node is not None and (key in node if isinstance(node, dict) else 0 <= key < len(node))
+    old = node[key] if exists else None
     text = text.replace("\r\n", "\n")
-    if kind == "list":
+    if kind in ("list", "multi"):
         items = [line.strip() for line in text.split("\n") if line.strip()]
+        if not exists:
+            if items:
+                _make_way(document, loc)[key] = _seq(_make_way(document, loc), items, kind)
+            return
+        if kind == "multi" and not items:
+            del node[key]
+            _prune(trail)
+            return
         if [str(v) for v in old] != items:
             del old[:]
             old.extend(items)
@@ -235,56 +158,105 @@ def _set(document, loc: tuple, kind: str, text: str) -> None:
         try:
             value = int(stripped) if stripped.lstrip("-").isdigit() else float(stripped.replace(",", "."))
         except ValueError:
-            value = stripped        # validation says what is wrong with it, at its place
+            value = stripped or None   # validation says what is wrong with it, at its place
+    elif kind == "formula":
+        parts = [p.strip() for p in text.split("\n") if p.strip()]
+        value = " / ".join(parts) if parts else None
     else:
         value = text.strip() or None
-        if value is None and old in (None, ""):
-            return  # still empty, written as it was
-        if isinstance(old, str) and value is not None and type(old) is not str:
-            value = type(old)(value)  # a quoted or block scalar stays so
+    if not exists:
+        if value is None or (kind == "yesno" and value is False):
+            return      # nothing typed: the file stays without it
+        _make_way(document, loc)[key] = value
+        return
+    if value is None and old in (None, "") and kind != "yesno":
+        return  # still empty, written as it was
+    if isinstance(old, str) and isinstance(value, str) and type(old) is not str:
+        value = type(old)(value)  # a quoted or block scalar stays so
     if str(old if old is not None else "") != str(value if value is not None else "") \
             or type(old) is not type(value):
         node[key] = value
 
 
+def _make_way(document, loc: tuple):
+    """The map that holds ``loc``, the maps on the way made where the file has none."""
+    node = document
+    for part in loc[:-1]:
+        if isinstance(node, dict) and part not in node:
+            node[part] = _made(node, CommentedMap)
+        node = node[part]
+    return node
+
+
+def _seq(parent, items: list[str], kind: str) -> CommentedSeq:
+    seq = _made(parent, CommentedSeq) if kind == "multi" or _flow(parent) else CommentedSeq()
+    if kind == "multi":
+        seq.fa.set_flow_style()
+    seq.extend(items)
+    return seq
+
+
+def _prune(trail: list) -> None:
+    """Maps left empty by a removed choice (``applies_to: {}``) go too."""
+    for parent, part in reversed(trail):
+        if isinstance(parent[part], dict) and not parent[part]:
+            del parent[part]
+        else:
+            break
+
+
 # --- checking a change before it is written -----------------------------------------------
 
-def problems_with(data_dir: Path, name: str, content: bytes) -> list[Problem]:
+def problems_with(data_dir: Path, name: str, content: bytes, *, returns: bool = False) -> list[Problem]:
     """Every problem of the campaign if ``name`` held ``content``: the data files copied to
-    a scratch folder with the new file, loaded and their contexts built (nothing rendered)."""
+    a scratch folder with the new file (the folders beside them linked: the kit above, the
+    reviews; the returns too when ``returns``), loaded and their contexts built (nothing
+    rendered)."""
     from . import main as pipeline
+    from .preview import scratch
 
-    with tempfile.TemporaryDirectory(prefix="vanban-kiem-tra-") as scratch:
-        copy = Path(scratch) / "data"
-        copy.mkdir()
-        for entry in data_dir.iterdir():
-            if entry.is_file():
-                shutil.copy2(entry, copy / entry.name)
-        (copy / name).write_bytes(content)
+    with scratch(data_dir, name, content, returns=returns) as copy:
         try:
             return pipeline.prepare(copy, repair=False).warnings
         except DataError as exc:
             return exc.problems
 
 
+def blocking(problems: list[Problem], name: str, before: list[Problem] | None) -> list[Problem]:
+    """The errors that stop a save of ``name``: those in ``name`` itself, and — given the
+    problems the campaign had ``before`` — every error it did not have."""
+    known = {(p.file, p.place, p.message) for p in before or [] if p.is_error}
+    return [p for p in problems if p.is_error and (p.file == name or (
+        before is not None and (p.file, p.place, p.message) not in known))]
+
+
 def commit_file(data_dir: Path, name: str, content: bytes) -> None:
+    """Write ``name``, keeping the file as it was for «Hoàn tác» and what was written, so
+    that only this save is undone, once."""
     path = data_dir / name
     previous = data_dir / PREVIOUS / name
     if path.exists():
         previous.parent.mkdir(parents=True, exist_ok=True)
         write_atomic(previous, path.read_bytes())
+        write_atomic(_saved_mark(data_dir, name), hashlib.sha256(content).hexdigest()[:16].encode())
     write_atomic(path, content)
 
 
-def save(data_dir: Path, name: str, content: bytes, expected: str) -> list[Problem]:
+def _saved_mark(data_dir: Path, name: str) -> Path:
+    return data_dir / PREVIOUS / f"{name}.da-luu"
+
+
+def save(data_dir: Path, name: str, content: bytes, expected: str,
+         before: list[Problem] | None = None) -> list[Problem]:
     """Write ``content`` as ``name`` if the file is still at version ``expected`` and the
-    campaign with it has no error in that file. Returns the problems of the campaign with the
-    new file; when one of them is an error in ``name``, nothing was written."""
+    campaign with it has no error in that file — nor, given the problems it had ``before``,
+    any error anywhere it did not have. Returns the problems of the campaign with the new
+    file; when one of them stops the save (:func:`blocking`), nothing was written."""
     with transaction.lock(data_dir):
         if version(data_dir / name) != expected:
             raise Stale(name)
-        problems = problems_with(data_dir, name, content)
-        if any(p.is_error and p.file == name for p in problems):
+        problems = problems_with(data_dir, name, content, returns=before is not None)
+        if blocking(problems, name, before):
             return problems
         commit_file(data_dir, name, content)
         return problems
@@ -331,19 +303,94 @@ def save_fields(data_dir: Path, name: str, values: dict[str, str], expected: str
         return save(data_dir, name, dump_document(document), now)
 
 
-def undo(data_dir: Path, name: str) -> None:
-    """Put back the file as it was before its last save (the undone version is kept in its
-    place, so undoing again redoes)."""
-    previous = data_dir / PREVIOUS / name
-    if name not in EDITABLE + (UNITS_FILE,) or not previous.is_file():
-        raise UsageError(f"Chưa có bản trước của {name} để hoàn tác.")
+REPORT_FILE = "bao-cao-tong-hop.yaml"
+
+
+def paragraphs(text: str) -> list[str]:
+    """A part's words as typed in a page: each line a paragraph, blank lines between them."""
+    return [line.strip() for line in text.replace("\r\n", "\n").split("\n") if line.strip()]
+
+
+def narrative_text(words) -> str:
+    return "\n\n".join(str(w) for w in words or [])
+
+
+def save_narrative(data_dir: Path, values: dict[str, str], expected: str,
+                   originals: dict[str, str], order: list[str]) -> list[Problem]:
+    """The consolidated report's parts written in a page (``values``: part → text) saved as
+    its ``narrative``, each part in the outline's ``order``; only the parts the person changed
+    are written, and — as with :func:`save_fields` — a part changed meanwhile elsewhere (a
+    second tab, words read back from Word) is a :class:`Stale` naming it, nothing written."""
+    from .structure import part_name
+
+    path = data_dir / REPORT_FILE
+    if not path.is_file():
+        raise UsageError("Chiến dịch chưa có tệp dữ liệu của báo cáo tổng hợp.")
     with transaction.lock(data_dir):
+        document = load_document(path)
+        if document.get("narrative") is None:
+            document["narrative"] = CommentedMap()
+        narrative = document["narrative"]
+        now_text = {k: narrative_text(v) for k, v in narrative.items()}
+        changed = {k: v for k, v in values.items() if not _same_words(v, originals.get(k, ""))}
+        now = version(path)
+        if now != expected:
+            clashes = [Clash(k, f"Phần {part_name(k)}", now_text.get(k, ""), v) for k, v in changed.items()
+                       if not _same_words(now_text.get(k, ""), originals.get(k, ""))
+                       and not _same_words(now_text.get(k, ""), v)]
+            if clashes:
+                raise Stale(REPORT_FILE, tuple(clashes))
+        rank = {k: i for i, k in enumerate(order)}
+        for key, text in changed.items():
+            words = paragraphs(text)
+            if not words:
+                if key in narrative:
+                    del narrative[key]
+                continue
+            if key in narrative:
+                narrative[key] = CommentedSeq(words)
+                continue
+            at = sum(1 for k in narrative if rank.get(k, len(rank)) < rank.get(key, len(rank)))
+            narrative.insert(at, key, CommentedSeq(words))
+        return save(data_dir, REPORT_FILE, dump_document(document), now)
+
+
+def _same_words(a: str, b: str) -> bool:
+    return paragraphs(a) == paragraphs(b)
+
+
+def undo(data_dir: Path, name: str) -> None:
+    """Put back the file as it was before its last save — once: undoing again says there is
+    nothing left to undo (it never redoes); a file changed since that save elsewhere is not
+    undone either."""
+    if name not in EDITABLE + (UNITS_FILE,):
+        raise UsageError("Tệp này không hoàn tác được ở đây.")
+    with transaction.lock(data_dir):
+        previous = data_dir / PREVIOUS / name
+        if not previous.is_file():
+            raise Nothing("Không còn gì để hoàn tác: lần lưu trước đã được hoàn tác rồi.")
+        if not _undoable(data_dir, name):
+            raise Nothing("Không hoàn tác được: dữ liệu đã được sửa ở nơi khác (thẻ khác hoặc chương "
+                          "trình khác) sau lần lưu trước.")
         before = previous.read_bytes()
-        commit_file(data_dir, name, before)
+        write_atomic(data_dir / name, before)
+        previous.unlink()
+        _saved_mark(data_dir, name).unlink(missing_ok=True)
+
+
+class Nothing(UsageError):
+    """Nothing to undo (said to the person, not an error of theirs)."""
+
+
+def _undoable(data_dir: Path, name: str) -> bool:
+    mark = _saved_mark(data_dir, name)
+    if not mark.is_file():      # kept by an older vanban: the file as saved is not known
+        return True
+    return mark.read_text(encoding="ascii", errors="replace").strip() == version(data_dir / name)
 
 
 def can_undo(data_dir: Path, name: str) -> bool:
-    return (data_dir / PREVIOUS / name).is_file()
+    return (data_dir / PREVIOUS / name).is_file() and _undoable(data_dir, name)
 
 
 # --- the unit list ------------------------------------------------------------------------
@@ -438,3 +485,170 @@ def read_unit_list(path: Path, shown_name: str) -> tuple[list[dict[str, str]], l
     for row in source.data or []:
         rows.append({c: ("" if row.get(c) is None else str(row.get(c))) for c in UNIT_COLUMNS})
     return rows, problems
+
+
+# --- importing a unit list, previewed row by row ------------------------------------------------
+
+ADD_ONLY, REPLACE = "them", "thay"     # how an imported list is taken
+
+
+@dataclass
+class ImportRow:
+    """One row of an imported list, as the preview shows it."""
+
+    line: int                       # its line in the file sent
+    row: dict[str, str]             # its cells, level and kind as ids
+    problems: list[Problem] = field(default_factory=list)
+    state: str = ""                 # added | changed | same | bad
+    before: dict[str, str] | None = None
+
+    @property
+    def bad(self) -> bool:
+        return any(p.is_error for p in self.problems)
+
+
+@dataclass
+class ImportPlan:
+    rows: list[ImportRow]
+    removed: list[dict[str, str]]   # units the new list leaves out (``REPLACE`` only)
+    table: UnitTable                # the list as it would be saved: the good rows only
+    problems: list[Problem]         # of the file as a whole (its columns …)
+    mode: str
+
+    def count(self, state: str) -> int:
+        return sum(1 for r in self.rows if r.state == state)
+
+
+def read_import(path: Path, shown_name: str) -> tuple[list[tuple[int, dict[str, str]]], list[Problem]]:
+    """A unit list sent by upload (.csv or .xlsx), read with the checks of the unit list and
+    of files from elsewhere: its rows with their line in the file (the cells it fills), and
+    the problems of the file as a whole."""
+    from .loader import load_csv, load_xlsx_table
+    from .validate import UNIT_COLUMN_NAMES, UNIT_COLUMNS
+
+    problems: list[Problem] = []
+    if shown_name.lower().endswith(".xlsx"):
+        source = load_xlsx_table(path, shown_name, problems, UNIT_COLUMNS, UNIT_COLUMN_NAMES)
+    elif shown_name.lower().endswith(".csv"):
+        source = load_csv(path, shown_name, problems, UNIT_COLUMNS, UNIT_COLUMN_NAMES)
+    else:
+        return [], [Problem(shown_name, None, "", "chỉ nhận tệp .xlsx hoặc .csv")]
+    rows = []
+    for index, row in enumerate(source.data or []):
+        line = source.lines.get((index,), index + 2)
+        rows.append((line, {c: str(v) for c, v in row.items() if c in UNIT_COLUMNS and v is not None}))
+    return rows, problems
+
+
+def read_unit_list(path: Path, shown_name: str) -> tuple[list[dict[str, str]], list[Problem]]:
+    """The rows of an uploaded unit list, every known column present (see :func:`read_import`)."""
+    from .validate import UNIT_COLUMNS
+
+    rows, problems = read_import(path, shown_name)
+    return [{c: row.get(c, "") for c in UNIT_COLUMNS} for _, row in rows], problems
+
+
+def _by_name(value: str, known: list[tuple[str, str]]) -> str:
+    """A level or kind given by its id or by its name (as the unit table shows it)."""
+    from .form import slug
+
+    if not value or any(value == i for i, _ in known):
+        return value
+    wanted = slug(value, 200)
+    return next((i for i, n in known if slug(n, 200) == wanted or slug(i, 200) == wanted), value)
+
+
+def plan_import(data_dir: Path, rows: list[tuple[int, dict[str, str]]], mode: str,
+                levels: list[tuple[str, str]], kinds: list[tuple[str, str]],
+                file_problems: list[Problem] | None = None) -> ImportPlan:
+    """What importing ``rows`` would do, row by row, before anything is saved: each row
+    checked as ``vanban check`` checks the unit list (in the list as it would be), a bad row
+    marked with its problems and left out — the others still taken. ``ADD_ONLY`` adds and
+    changes units and removes none (a blank cell keeps the unit's value); ``REPLACE`` makes
+    the list the file's. Levels and kinds may be given by name."""
+    from .form import slug
+
+    current = read_units(data_dir)
+    taken: list[ImportRow] = []
+    seen: set[str] = set()
+    for line, row in rows:
+        row = dict(row)
+        row["level"] = _by_name(row.get("level", ""), levels)
+        row["kind"] = _by_name(row.get("kind", ""), kinds)
+        if not row.get("id") and row.get("name"):
+            row["id"] = unique_id(slug(row["name"]), {r.get("id", "") for r in current.rows} | seen)
+        item = ImportRow(line, row)
+        if row.get("id") in seen:
+            item.problems.append(Problem(UNITS_FILE, line, "cột «id»", f"mã «{row['id']}» đã có ở một "
+                                                                       "dòng trên của tệp"))
+        seen.add(row.get("id", ""))
+        taken.append(item)
+
+    def merged(chosen: list[ImportRow]) -> tuple[UnitTable, dict[int, ImportRow]]:
+        table = UnitTable(list(current.columns), [dict(r) for r in current.rows], current.delimiter, current.bom)
+        at = {r.get("id"): i for i, r in enumerate(table.rows)}
+        placed: dict[int, ImportRow] = {}
+        if mode == REPLACE:
+            table.rows = []
+            at = {}
+        old = {r.get("id"): r for r in current.rows}
+        for item in chosen:
+            new = item.row
+            for c, v in new.items():
+                if v and c not in table.columns:
+                    table.columns.append(c)
+            uid = new.get("id", "")
+            if uid in at:
+                row = table.rows[at[uid]]
+                row.update({c: v for c, v in new.items() if v})
+                placed[at[uid]] = item
+            else:
+                base = dict(old.get(uid, {})) if mode == REPLACE else {}
+                base.update({c: v for c, v in new.items() if v or mode == REPLACE})
+                at[uid] = len(table.rows)
+                table.rows.append(base)
+                placed[at[uid]] = item
+        return table, placed
+
+    def check(chosen: list[ImportRow]) -> UnitTable:
+        table, placed = merged(chosen)
+        for p in problems_with(data_dir, UNITS_FILE, units_csv(table)):
+            if p.file == UNITS_FILE and p.line and (p.line - 2) in placed:
+                item = placed[p.line - 2]
+                if p not in item.problems:
+                    item.problems.append(Problem(p.file, item.line, p.place, p.message, p.level))
+        return table
+
+    good = [r for r in taken if not r.bad]
+    check(good)
+    for _ in range(2):     # a row left out may have been what another row clashed with
+        good = [r for r in taken if not r.bad]
+        table = check(good)
+        if all(not r.bad for r in good):
+            break
+    old = {r.get("id"): r for r in current.rows}
+    for item in taken:
+        if item.bad:
+            item.state = "bad"
+            continue
+        before = old.get(item.row.get("id"))
+        after = next(r for r in table.rows if r.get("id") == item.row.get("id"))
+        if before is None:
+            item.state = "added"
+        elif any((before.get(c) or "") != (after.get(c) or "") for c in table.columns):
+            item.state, item.before = "changed", before
+        else:
+            item.state = "same"
+        item.row = after
+    kept = {r.get("id") for r in table.rows}
+    removed = [r for r in current.rows if r.get("id") not in kept] if mode == REPLACE else []
+    return ImportPlan(taken, removed, table, list(file_problems or []), mode)
+
+
+def unique_id(base: str, taken: set[str]) -> str:
+    base = base or "don-vi"
+    candidate, n = base, 2
+    while candidate in taken:
+        candidate = f"{base}-{n}"
+        n += 1
+    return candidate

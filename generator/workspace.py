@@ -66,13 +66,51 @@ class Workspace:
             self._checked: tuple | None = None      # (the Loaded they were found in, problems)
             self.progress = Progress()
 
+    # --- campaigns: where this one is, new ones, others opened --------------------------------
+
+    @property
+    def folder(self) -> Path:
+        """This campaign's folder: the one holding its data folder."""
+        return self.data_dir.resolve().parent
+
+    def new_folder(self, name: str) -> Path:
+        """Where a campaign named ``name`` is made: a new folder beside this campaign's own."""
+        from .form import slug
+
+        words = slug(name, 60)
+        if not words:
+            raise UsageError("Hãy đặt tên cho chiến dịch mới (chữ hoặc số).")
+        return self.folder.parent / words
+
     def start_from_kit(self, kit_path: Path, name: str) -> Path:
         """A unit's campaign made from a kit, in a new folder beside this campaign's own."""
         from .kit import new_from_kit
 
-        target = self.data_dir.resolve().parent.parent / safe_name(name).replace(" ", "-")
+        target = self.new_folder(name)
         new_from_kit(target, kit_path, pipeline.BUNDLED_TEMPLATES)
         return target
+
+    def start_from_example(self, name: str, example: str) -> Path:
+        """A campaign made from a bundled example (``dang``, ``nha-nuoc``) beside this one."""
+        target = self.new_folder(name)
+        pipeline.new_campaign(target, example)
+        return target
+
+    def open(self, data_dir: Path, out_dir: Path) -> None:
+        """Work on the campaign of ``data_dir`` from now on, and list it among the recent ones."""
+        from . import recent
+
+        self.switch(data_dir, out_dir)
+        recent.remember(data_dir, out_dir, self.title())
+
+    def title(self) -> str:
+        """The campaign in a few words: its issuer and plan, as lists of campaigns show it."""
+        try:
+            data = self.loaded().data
+        except Exception:   # the data has errors: named by its folder
+            return self.folder.name
+        return f"{data.campaign.issuer.short_name} — {data.plan.doc_name} số {data.plan.number}, " \
+               f"{data.plan.date:%d/%m/%Y}"
 
     # --- reading ------------------------------------------------------------------------
 
@@ -208,6 +246,61 @@ class Workspace:
         with self._lock:
             editing.undo(self.data_dir, name)
 
+    def save_narrative(self, values: dict[str, str], expected: str, originals: dict[str, str],
+                       order: list[str]) -> list[Problem]:
+        with self._lock:
+            return editing.save_narrative(self.data_dir, values, expected, originals, order)
+
+    def preview(self, change):
+        """What a change of the data's shape (``restructure.Change``) would do, before it is
+        written (``preview.Preview``)."""
+        from .preview import preview
+
+        try:
+            before = self.loaded()
+        except DataError:
+            before = None
+        return preview(self.data_dir, change.name, change.content, before, self.problems(),
+                       self._templates)
+
+    def apply(self, change) -> list[Problem]:
+        """Write a change of the data's shape, unless it would give the campaign an error it
+        does not have (then nothing is written; the problems are returned)."""
+        before = self.problems()
+        with self._lock:
+            return editing.save(self.data_dir, change.name, change.content, change.expected,
+                                before=before)
+
+    def status_xlsx(self) -> bytes:
+        from .status import as_xlsx
+
+        return as_xlsx(self.statuses())
+
+    # --- returns whose unit could not be told -----------------------------------------------
+
+    def held(self):
+        from . import unassigned
+
+        return unassigned.held(self.data_dir)
+
+    def hold(self, path: Path, shown: str, reason: str):
+        from . import unassigned
+
+        return unassigned.hold(self.data_dir, path, shown, reason)
+
+    def assign(self, held_id: str, unit_id: str, *, replace: bool = False,
+               received: date | None = None) -> CollectReport:
+        from . import unassigned
+
+        with self._lock, self._running("Đang nhận báo cáo"):
+            return unassigned.assign(self.data_dir, held_id, unit_id, replace=replace, received=received)
+
+    def drop_held(self, held_id: str):
+        from . import unassigned
+
+        with self._lock:
+            return unassigned.drop(self.data_dir, held_id)
+
     # --- returns kept aside ----------------------------------------------------------------
 
     def aside(self, kind: str) -> list[tuple[str, store.Record]]:
@@ -217,7 +310,12 @@ class Workspace:
     def settle(self, unit_id: str, kept: str, take_new: bool) -> None:
         """A conflict decided: the new return replaces the current one (which goes to the
         history), or is dropped."""
+        from .review import states
+
         with self._lock:
+            if take_new and states.locked(self.data_dir, unit_id):
+                raise UsageError("Báo cáo của đơn vị này đã được duyệt, số liệu đã khóa: mở khóa (kèm lý "
+                                 "do) trước khi thay bằng bản mới.")
             store.settle(self.data_dir, unit_id, kept, take_new)
 
 

@@ -20,6 +20,13 @@ SEED = REPO / "tests" / "fixtures" / "ke-hoach-so-ket-2021.txt"  # copy of share
 sys.path.insert(0, str(REPO / "tools"))  # fill_returns: fills skeletons as a Word user does
 
 
+@pytest.fixture(autouse=True)
+def _own_config(tmp_path_factory, monkeypatch):
+    """The web workspace lists the campaigns a person opened in their configuration folder:
+    tests keep theirs in a folder of their own, never the user's."""
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path_factory.mktemp("cau-hinh")))
+
+
 @pytest.fixture(scope="session")
 def party_plan(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("party")

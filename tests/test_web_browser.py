@@ -75,15 +75,16 @@ def test_a_deadline_changed_in_the_browser_reaches_the_rebuilt_plan(workspace):
     field = page.locator("#i-o-levels-1-report-deadline")
     assert field.input_value() == "05/5/2021"
     field.fill("14/5/2021")
-    page.click("button:has-text('Lưu chien-dich.yaml')")
-    page.wait_for_selector("text=Đã lưu chien-dich.yaml")
+    page.click("button:has-text('Lưu «Chiến dịch»')")
+    page.wait_for_selector("#da-xong:has-text('Đã lưu «Chiến dịch»')")
     assert page.locator("#i-o-levels-1-report-deadline").input_value() == "14/5/2021"
     page.click("nav >> text=Tổng quan")
     page.click("button:has-text('Sinh văn bản')")
     page.wait_for_selector("#ket-qua-sinh")
     assert re.match(r"Xong: \d+ tệp đã ghi", page.inner_text("#ket-qua-sinh"))
     page.click("nav >> text=Văn bản")
-    assert page.locator("text=cần sinh lại").count() == 0
+    assert page.locator(".state", has_text="cần sinh lại").count() == 0
+    assert page.locator("text=Mọi văn bản đã theo đúng dữ liệu").count() == 1
     with page.expect_download() as got:
         page.click("a[href='/van-ban/tai/ke-hoach.docx']")
     target = tmp / "ke-hoach.docx"
@@ -132,21 +133,21 @@ def test_a_plan_finished_in_word_keeps_its_words_when_rebuilt_from_the_browser(w
     document.paragraphs[12].insert_paragraph_before(added)
     document.save(plan)
     page.click("nav >> text=Văn bản")
-    row = page.locator("tr:has(code:text-is('ke-hoach.docx'))")
+    row = page.locator("tr[data-output='ke-hoach.docx']")
     assert "đã sửa trong Word" in row.inner_text()
     page.click("nav >> text=Dữ liệu")
     page.locator("#i-o-levels-1-report-deadline").fill("14/5/2021")
-    page.click("button:has-text('Lưu chien-dich.yaml')")
-    page.wait_for_selector("text=Đã lưu chien-dich.yaml")
+    page.click("button:has-text('Lưu «Chiến dịch»')")
+    page.wait_for_selector("#da-xong:has-text('Đã lưu «Chiến dịch»')")
     page.click("nav >> text=Tổng quan")
     page.click("button:has-text('Sinh văn bản')")
     page.wait_for_selector("#ket-qua-sinh")
     assert "1 tệp đã sửa được gộp bản mới" in page.inner_text("#ket-qua-sinh")
     said = page.inner_text("#da-sua-trong-word")
-    assert "đã gộp bản mới vào ke-hoach.docx" in said and "Chấp nhận/Từ chối" in said
+    assert "Đã gộp bản mới vào «Kế hoạch»" in said and "Chấp nhận/Từ chối" in said
     page.screenshot(path=str(tmp / "tong-quan-da-sua.png"))
     page.click("nav >> text=Văn bản")
-    assert "đã sửa trong Word" in page.locator("tr:has(code:text-is('ke-hoach.docx'))").inner_text()
+    assert "đã sửa trong Word" in page.locator("tr[data-output='ke-hoach.docx']").inner_text()
     with page.expect_download() as got:
         page.click("a[href='/van-ban/tai/ke-hoach.docx']")
     target = tmp / "tai-ve.docx"

@@ -51,7 +51,7 @@ def test_a_stale_save_of_the_same_field_stays_refused_until_the_other_value_is_s
     answer = client.post("/du-lieu/luu", data={**two, DEADLINE: "14/5/2021"})
     assert answer.status_code == 409
     said = text_of(answer.text)
-    assert "trong tệp bây giờ là «12/5/2021»; bạn nhập «14/5/2021»" in said
+    assert "trong dữ liệu bây giờ là «12/5/2021»; bạn nhập «14/5/2021»" in said
     assert path.read_bytes() == saved                      # nothing written
     # the page shown now holds the other tab's values, the person's own over them
     again = page_form(answer.text, "/du-lieu/luu")
@@ -73,7 +73,8 @@ def test_an_upload_refused_for_its_size_does_not_stop_the_next_ones(site, tmp_pa
              ("files", ("lon-nua.docx", b"0" * (2 * 1024 * 1024))),
              ("files", (good[1].name, good[1].read_bytes()))]
     answer = client.post("/nhan-bao-cao/gui", data={"csrf": CSRF}, files=files)
-    assert answer.status_code == 200, text_of(answer.text)[:300]
+    assert answer.status_code == 303, text_of(answer.text)[:300]
+    answer = client.get(answer.headers["location"])
     said = text_of(answer.text)
     assert said.count("tệp lớn quá") == 2
     assert len(list(store.folder(ws.data_dir).glob("*.yaml"))) == 2

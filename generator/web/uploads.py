@@ -29,6 +29,7 @@ class FileResult:
     kept: str = ""             # a conflict: the name it is kept under in xung-dot/
     unit_name: str = ""
     notes: list[str] = field(default_factory=list)
+    held: str = ""             # its unit not told: kept for a person to assign (``unassigned``)
 
     @property
     def code(self) -> str:
@@ -78,8 +79,10 @@ def take(workspace: Workspace, uploads: list, *, replace: bool = False,
             results.append(FileResult(saved[path], CONFLICT, unit, kept=kept.name,
                                       reason="đơn vị đã có số liệu từ một tệp khác",
                                       notes=notes.get(path, [])))
+        unrecognised = {path for path, _ in report.unrecognised}
         for path, why in report.refused:
-            results.append(FileResult(saved.get(path, path.name), REFUSED, reason=why))
+            held = workspace.hold(path, saved.get(path, path.name), why).id if path in unrecognised else ""
+            results.append(FileResult(saved.get(path, path.name), REFUSED, reason=why, held=held))
         names = {u.id: u.name for u in workspace.loaded().data.units}
         for r in results:
             r.unit_name = names.get(r.unit, r.unit)

@@ -38,10 +38,14 @@
     let wait;
     field.addEventListener("input", function () { clearTimeout(wait); wait = setTimeout(function () { preview(field); }, 400); });
   });
-  document.querySelectorAll(".ref-insert").forEach(function (button) {
+  const inserts = document.getElementById("chen-gia-tri");
+  document.querySelectorAll("[data-refs-for]").forEach(function (place) {
+    if (!inserts) return;
+    place.appendChild(inserts.content.cloneNode(true));
+    const field = document.getElementById(place.dataset.refsFor);
+    const pick = place.querySelector(".ref-pick"), button = place.querySelector(".ref-insert");
+    pick.setAttribute("aria-controls", field.id);
     button.addEventListener("click", function () {
-      const field = document.getElementById(button.dataset.for);
-      const pick = document.querySelector('.ref-pick[data-for="' + button.dataset.for + '"]');
       if (!pick.value) { pick.focus(); return; }
       const text = "{{ " + pick.value.trim() + " }}";
       const at = field.selectionStart ?? field.value.length, end = field.selectionEnd ?? at;
@@ -50,6 +54,20 @@
       preview(field);
     });
   });
+
+  // Dữ liệu: a change of shape leaves the page; say so when fields were changed and not saved
+  const data = document.getElementById("bieu-mau");
+  if (data) {
+    let dirty = false;
+    data.addEventListener("input", function () { dirty = true; });
+    data.addEventListener("change", function () { dirty = true; });
+    data.addEventListener("submit", function () { dirty = false; });
+    document.querySelectorAll('button[form="cau-truc"]').forEach(function (button) {
+      button.addEventListener("click", function (e) {
+        if (dirty && !confirm("Các ô bạn vừa sửa chưa được lưu và sẽ mất. Vẫn tiếp tục?")) e.preventDefault();
+      });
+    });
+  }
 
   // Đơn vị: confirm before a unit is removed
   document.querySelectorAll("form[data-confirm]").forEach(function (form) {
