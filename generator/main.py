@@ -7,6 +7,7 @@ the previous outputs as they were.
 
 from __future__ import annotations
 
+import functools
 import multiprocessing
 import os
 import shutil
@@ -123,6 +124,7 @@ def specs(data: CampaignData, problems: list[Problem]) -> list[Spec]:
     """Every output of the campaign, each with what it depends on. Contexts are built only
     when ``make`` is called; prose problems go to ``problems``."""
     review_rules.load(data.folder, data.appendix, problems)   # a rule's mistake is a data error
+    review = functools.cache(lambda: review_queue.build(data, data.folder))   # one queue a build
     renderer = ProseRenderer(prose_values(data))
     prose = Prose(renderer, data.sources[PLAN], problems)
     outline_prose = Prose(renderer, data.sources[OUTLINE], problems) if data.outline else None
@@ -138,10 +140,10 @@ def specs(data: CampaignData, problems: list[Problem]) -> list[Spec]:
     if data.outline and data.appendix and data.units:
         out.append(Spec("bao-cao-tong-hop.docx", "bao-cao-tong-hop.docx",
                         [CAMPAIGN, PLAN, OUTLINE, FORMS, REPORT, UNITS, RETURNS, REVIEW],
-                        lambda: consolidated_context(data, outline_prose, report_prose)))
+                        lambda: consolidated_context(data, outline_prose, report_prose, review())))
         out.append(Spec(review_trace.OUTPUT, None,
                         [CAMPAIGN, PLAN, OUTLINE, FORMS, REPORT, UNITS, RETURNS, REVIEW],
-                        lambda: review_trace.workbook(data, review_queue.build(data, data.folder))))
+                        lambda: review_trace.workbook(data, review())))
         out.append(Spec(DIGEST, DIGEST, [CAMPAIGN, PLAN, OUTLINE, REPORTED, RETURNS],
                         lambda: digest_context(data, outline_prose)))
         builder = UnitContexts(data, outline_prose)

@@ -265,13 +265,13 @@ def draft_mark(open_high: int) -> str:
 
 
 def consolidated_context(data: CampaignData, outline_prose: Prose,
-                         report_prose: Prose | None) -> tuple[dict, DocProperties]:
+                         report_prose: Prose | None, review=None) -> tuple[dict, DocProperties]:
     c, profile = data.campaign, data.profile
     from ..review import queue
 
     report = data.consolidated or default_report(data)
     prose = report_prose or outline_prose
-    totals = Totals(data, queue.build(data, data.folder))
+    totals = Totals(data, review if review is not None else queue.build(data, data.folder))
     late = sum(1 for uid in data.returns if uid in data.members and data.late(uid))
     counts = {"reported": _num(len(totals.returns)), "units": _num(len(data.units)),
               "late": _num(late), "missing": _num(len(data.units) - len(totals.returns))}

@@ -96,11 +96,21 @@ def trace(data: CampaignData, items: list[queue.Item]) -> list[Traced]:
     return out
 
 
+_SHAPES: dict[int, tuple[dict, dict]] = {}
+
+
+def _shape(table) -> tuple[dict, dict]:
+    """A table's rows and columns by id (made once per table object)."""
+    shape = _SHAPES.get(id(table))
+    if shape is None or shape[2] is not table:
+        shape = _SHAPES[id(table)] = ({r.id: r for r in table.rows}, {c.id: c for c in columns(table)}, table)
+    return shape[0], shape[1]
+
+
 def _inputs(table, unit, used: dict, stored: dict, row_id: str, col_id: str) -> list[Contribution]:
     """The typed cells a unit's value at (row, column) is made of: itself, or the rows and
     columns its total adds."""
-    rows = {r.id: r for r in table.rows}
-    cols = {c.id: c for c in columns(table)}
+    rows, cols = _shape(table)
     row, col = rows[row_id], cols[col_id]
     row_ids = [r.id for r in visible_rows(table, unit) if r.type == "count" and not r.total] \
         if row.total else [row_id]
