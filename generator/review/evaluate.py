@@ -167,8 +167,9 @@ def check_unit(checks: Checks, appendix: Appendix, unit_id: str, figures: dict, 
                     broken = not _compare(rule.op, a, b)
             if broken:
                 read = read_a + read_b
+                said = [(short_name(appendix, c), v) for c, v in read]
                 found.append(Finding(rule.id, unit_id, rule.severity,
-                                     _message(rule.message, rule.op, a, b, read),
+                                     _message(rule.message, rule.op, a, b, said),
                                      tuple(c for c, _ in read), tuple(v for _, v in read)))
     return found
 
@@ -192,6 +193,19 @@ def _n(value) -> str:
 
 def table_position(appendix: Appendix, table: str) -> int | None:
     return next((i for i, t in enumerate(appendix.tables, 1) if t.id == table), None)
+
+
+def short_name(appendix: Appendix, cell: str) -> str:
+    """A cell in a finding's words: «Tổng số đảng viên của đơn vị», «Số được công nhận, Năm
+    2016» (the table is said where the finding is shown)."""
+    table_id, row_id, col_id = (cell.split(".") + ["", "", ""])[:3]
+    table = next((t for t in appendix.tables if t.id == table_id), None)
+    if table is None:
+        return cell
+    row = next((r.label for r in table.rows if r.id == row_id), row_id)
+    cols = columns(table)
+    col = next((c.title for c in cols if c.id == col_id), col_id)
+    return f"«{row}»" + (f", {col}" if len(cols) > 1 else "")
 
 
 def cell_name(appendix: Appendix, cell: str) -> str:

@@ -239,11 +239,11 @@ def routes(site) -> list[Route]:
                          chosen=chosen, reported=len(loaded.data.returns),
                          group=lambda m: group_name(loaded.data, m))
 
-    from . import data as data_pages, receiving, report, start as start_pages, units as unit_pages
+    from . import data as data_pages, receiving, report, review as review_pages, start as start_pages, units as unit_pages
 
     return (data_pages.routes(site, posted) + unit_pages.routes(site, posted)
             + start_pages.routes(site, posted) + receiving.routes(site, posted)
-            + report.routes(site, posted)) + [
+            + report.routes(site, posted) + review_pages.routes(site, posted)) + [
         Route("/", home),
         Route("/sinh-van-ban", build, methods=["POST"]),
         Route("/sinh-van-ban/dung", build_cancel, methods=["POST"]),
