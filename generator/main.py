@@ -34,7 +34,8 @@ from .renderer import CompiledTemplate, DocProperties
 from .campaign import CampaignData
 from .validate import load_campaign
 from .review import decisions as review_decisions, queue as review_queue, rules as review_rules
-from .review import trace as review_trace
+from .review import states as review_states, trace as review_trace
+from .contexts.letter import OUTPUT_DIR as LETTERS, letter_context
 from .writer import zip_bytes
 
 PACKAGE = Path(__file__).resolve().parent
@@ -144,6 +145,15 @@ def specs(data: CampaignData, problems: list[Problem]) -> list[Spec]:
         out.append(Spec(review_trace.OUTPUT, None,
                         [CAMPAIGN, PLAN, OUTLINE, FORMS, REPORT, UNITS, RETURNS, REVIEW],
                         lambda: review_trace.workbook(data, review())))
+        sent_back = review_states.load(data.folder)
+        for uid, state in sorted(sent_back.items()):
+            record = data.returns.get(uid)
+            if record is not None and uid in data.members and review_states.state_of(
+                    sent_back, uid, record.source.sha256) == review_states.RETURNED:
+                out.append(Spec(f"{LETTERS}/{uid}.docx", "tra-lai.docx",
+                                [CAMPAIGN, PLAN, OUTLINE, FORMS, REPORT, RETURNS, REVIEW, f"unit:{uid}"],
+                                lambda uid=uid, state=state: letter_context(data, uid, state, review(),
+                                                                            outline_prose)))
         out.append(Spec(DIGEST, DIGEST, [CAMPAIGN, PLAN, OUTLINE, REPORTED, RETURNS],
                         lambda: digest_context(data, outline_prose)))
         builder = UnitContexts(data, outline_prose)
@@ -183,7 +193,8 @@ def input_hashes(data: CampaignData, data_dir: Path) -> dict[str, str]:
     hashes[RETURNS] = manifest._sha(*[p.name.encode() + p.read_bytes() for p in records])
     hashes[PARENT_KIT] = kit.parent_hash(data_dir)
     hashes[REVIEW] = manifest._sha(manifest.file_hash(data_dir / review_rules.FILE),
-                                   manifest.file_hash(review_decisions.folder(data_dir) / review_decisions.DECIDED))
+                                   manifest.file_hash(review_decisions.folder(data_dir) / review_decisions.DECIDED),
+                                   manifest.file_hash(review_decisions.folder(data_dir) / review_states.FILE))
     return hashes
 
 

@@ -207,6 +207,12 @@ def symbol(number: int | None, doc_type: str | None, issuer: str, profile: Profi
                           issuer=issuer)
 
 
+def letter_type(profile: Profile) -> str | None:
+    """The type symbol of a letter (công văn): ``CV`` in a Party document (``Số 12-CV/ĐUK``);
+    none in a state one, whose letters have no type symbol (``Số: 12/UBND-VX``)."""
+    return "CV" if profile.texts.national_title.upper().startswith("ĐẢNG") else None
+
+
 def number_line(number: int | None, doc_type: str | None, issuer: str, profile: Profile) -> str:
     """The number line of the header: ``Số 150-KH/ĐUK`` or ``Số: 07/KH-UBND``."""
     return profile.numbering.label + symbol(number, doc_type, issuer, profile)

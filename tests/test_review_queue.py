@@ -363,3 +363,56 @@ def test_completeness_cannot_exceed_all_and_names_an_empty_return(reviewed, tmp_
     assert any(name in level.empty for level in found.levels)
     code, said, err = run_cli(["status", "--data", data], capsys)
     assert f"chưa điền ô nào (đầy đủ 0%): {name}" in said and "Không tính" in said and removed in said
+
+
+def test_three_returns_sent_back_give_three_letters_in_the_campaigns_format(reviewed, capsys):
+    from generator.review import states
+
+    data, out, planted, units = reviewed
+    sent = units[:3]
+    for unit in sent:
+        code, said, err = run_cli(["review", "--data", data, "--tra-lai", unit, "--ly-do",
+                                   "số liệu Phụ lục 1 chưa khớp"], capsys)
+        assert code == 0, err
+    code, said, err = run_cli(["build", "--data", data, "--out", out], capsys)
+    assert code == 0, err
+    letters = sorted((out / "tra-lai").glob("*.docx"))
+    assert [p.stem for p in letters] == sorted(sent)
+    campaign = load_campaign(data)
+    items = queue.build(campaign, data)
+    for path in letters:
+        unit = path.stem
+        document = docx.Document(path)
+        header = [c.text for c in document.tables[0].rows[0].cells]
+        assert "Số    -CV/ĐUK" in header[0] and "V/v trả lại báo cáo để bổ sung, đính chính" in header[0]
+        assert header[1].startswith("ĐẢNG CỘNG SẢN VIỆT NAM")
+        styles = {p.text: p.style.name for p in document.tables[0].rows[0].cells[0].paragraphs}
+        assert styles["Số    -CV/ĐUK"] == "VB Số, ký hiệu"
+        body = [p.text for p in document.paragraphs]
+        committee = campaign.members[unit].committee
+        assert body[0] == f"Kính gửi: {committee}."
+        assert any("Lý do: số liệu Phụ lục 1 chưa khớp." in p for p in body)
+        for item in items:
+            if item.finding.unit == unit and item.open:
+                assert any(item.finding.message in p for p in body), item.finding.message
+        assert body[-1].endswith("./.")
+        signature = [c.text for c in document.tables[-1].rows[0].cells]
+        assert "T/M BAN THƯỜNG VỤ" in signature[1] and "Nơi nhận:" in signature[0]
+    # a new file from one of them: no longer sent back, its letter removed
+    fill_clean(out / "don-vi" / f"{sent[0]}.docx", out.parent / "sua.docx")
+    collect([out.parent / "sua.docx"], data, replace=True)
+    pipeline.build(data, out)
+    assert sorted(p.stem for p in (out / "tra-lai").glob("*.docx")) == sorted(sent[1:])
+    assert states.load(data)[sent[0]].state == states.RETURNED      # the log of what happened stays
+
+
+def test_a_state_letter_has_no_type_symbol_and_a_party_one_has_cv():
+    from conftest import STATE
+    from generator import vnrules
+
+    state = load_campaign(STATE)
+    party = load_campaign(DATA)
+    assert vnrules.number_line(None, vnrules.letter_type(state.profile), state.campaign.issuer.symbol,
+                               state.profile).startswith("Số: ")
+    assert "-CV/" not in vnrules.number_line(None, vnrules.letter_type(state.profile), "UBND", state.profile)
+    assert vnrules.number_line(None, vnrules.letter_type(party.profile), "ĐUK", party.profile).endswith("-CV/ĐUK")

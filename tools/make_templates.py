@@ -81,6 +81,22 @@ def header_block(profile: profiles.Profile) -> str:
                  caption=styles.HEADER_TABLE)
 
 
+def letter_header_block(profile: profiles.Profile) -> str:
+    """A letter's header: as every document's, with its subject («V/v …») under the number."""
+    left = (when("header.superior", p("superior", "{{ header.superior }}"))
+            + p("issuer", "{{ header.issuer }}")
+            + when("header.separator", p("separator", "{{ header.separator }}"))
+            + when("header.issuer_rule", p("issuer_rule"))
+            + p("number", "{{ header.number }}")
+            + p("attachment_ref", "{{ subject }}"))
+    right = (p("national_title", "{{ header.national_title }}")
+             + when("header.motto", p("motto", "{{ header.motto }}"))
+             + p("place_date", "{{ header.place_date }}"))
+    page = profile.page
+    return table([page.header_left_cm, page.header_right_cm], [left, right],
+                 caption=styles.HEADER_TABLE)
+
+
 def title_block() -> str:
     return (p("doc_type", "{{ doc_type }}") + p("summary", "{{ summary }}")
             + p("summary_rule", "{{ summary_rule }}"))
@@ -281,9 +297,16 @@ def tong_hop_y_kien(profile: profiles.Profile) -> bytes:
     return package(document(body, profile), profile, "Tổng hợp ý kiến")
 
 
+def tra_lai(profile: profiles.Profile) -> bytes:
+    """A letter (công văn) sending a unit's return back: the header with its subject under the
+    number, «Kính gửi», the body, the signature."""
+    body = letter_header_block(profile) + body_blocks() + signature_block()
+    return package(document(body, profile), profile, "Công văn")
+
+
 TEMPLATES = {"ke-hoach.docx": ke_hoach, "de-cuong.docx": de_cuong, "phu-luc.docx": phu_luc,
              "don-vi.docx": don_vi, "bao-cao-tong-hop.docx": bao_cao_tong_hop,
-             "tong-hop-y-kien.docx": tong_hop_y_kien}
+             "tong-hop-y-kien.docx": tong_hop_y_kien, "tra-lai.docx": tra_lai}
 
 
 def main() -> None:

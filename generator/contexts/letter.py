@@ -1,0 +1,67 @@
+"""The letter (công văn) that sends a unit's return back: what was found, what to send again.
+
+Written in the campaign's own format (the profile: HD 36, HD 05 or NĐ 30): the header with the
+letter's number line (``Số    -CV/ĐUK`` for the Party, ``Số:    /UBND-…`` for the state, the
+number left blank to be written by hand) and its subject under it, «Kính gửi» the unit's
+committee, the reason it was sent back, each open finding of its return with its table, row,
+column and what was typed, the date to answer by, the signature of the consolidated report's
+signer.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from .. import vnrules
+from ..campaign import CampaignData
+from ..renderer import DocProperties
+from ..review import queue
+from ..review.states import State
+from .common import signature
+from .consolidated import default_report
+from .outline import report_title
+
+OUTPUT_DIR = "tra-lai"
+ANSWER_WITHIN = timedelta(days=7)
+SUBJECT = "V/v trả lại báo cáo để bổ sung, đính chính"
+
+
+def letter_context(data: CampaignData, unit_id: str, state: State, items: list[queue.Item],
+                   outline_prose) -> tuple[dict, DocProperties]:
+    profile = data.profile
+    issuer = data.campaign.issuer
+    member = data.members[unit_id]
+    record = data.returns[unit_id]
+    report = data.consolidated or default_report(data)
+    sent_back = date.fromisoformat(state.at[:10]) if state.at else record.received
+    number = vnrules.number_line(None, vnrules.letter_type(profile), issuer.symbol, profile)
+    header = vnrules.header(superior=issuer.superior, issuer_lines=issuer.header_lines or [issuer.name],
+                            number=number, place_date=vnrules.full_date(sent_back, issuer.place),
+                            profile=profile)
+    title = report_title(data, outline_prose)
+    body = [{"style": "body", "text": f"Kính gửi: {member.committee}."},
+            {"style": "body", "text": f"Ngày {vnrules.short_date(record.received)}, {issuer.name} nhận được "
+                                      f"báo cáo {title} của {member.committee} (tệp «{record.source.file}»). "
+                                      f"Qua xem xét, báo cáo được trả lại để bổ sung, đính chính. "
+                                      f"Lý do: {state.reason.rstrip('.')}."}]
+    mine = [i for i in items if i.finding.unit == unit_id and i.open]
+    if mine:
+        body.append({"style": "body", "text": "Những chỗ cần xem lại:"})
+        for i in mine:
+            place = queue.where(i, data.appendix)
+            body.append({"style": "body", "text": f"- {place + ': ' if place else ''}{i.finding.message}."})
+    due = sent_back + ANSWER_WITHIN
+    body.append({"style": "body", "text": f"Đề nghị {member.committee} kiểm tra, gửi lại báo cáo đã sửa (hoặc "
+                                          f"văn bản giải trình) về {issuer.name} trước ngày "
+                                          f"{vnrules.short_date(due)}./."})
+    context = {
+        "header": header,
+        "subject": SUBJECT,
+        "body": body,
+        "recipients_label": profile.texts.recipients_label,
+        "recipients": vnrules.recipients(["Như trên", f"Lưu {issuer.short_name or issuer.name}"], profile),
+        "signature": signature(data, report.signer),
+    }
+    props = DocProperties(title=f"Trả lại báo cáo: {member.name}", subject="Công văn trả lại báo cáo",
+                          creator=issuer.name, created=sent_back, keywords=data.campaign.id)
+    return context, props
