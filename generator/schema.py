@@ -332,6 +332,9 @@ class Consolidated(_Model):
         examples=[{"I.1": ["Các cấp ủy đã tổ chức quán triệt …"]}])
     signer: Signer = Field(description="Người ký")
     recipients: list[str] = Field(min_length=1, description="Nơi nhận")
+    approved_only: bool = Field(
+        False, description="Chỉ tổng hợp báo cáo đã duyệt (vanban review --duyet); báo cáo nói rõ "
+                           "tổng hợp từ bao nhiêu báo cáo đã duyệt trên bao nhiêu báo cáo đã nhận")
 
 
 # --- don-vi.csv ---------------------------------------------------------------------------

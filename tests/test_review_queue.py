@@ -416,3 +416,21 @@ def test_a_state_letter_has_no_type_symbol_and_a_party_one_has_cv():
                                state.profile).startswith("Số: ")
     assert "-CV/" not in vnrules.number_line(None, vnrules.letter_type(state.profile), "UBND", state.profile)
     assert vnrules.number_line(None, vnrules.letter_type(party.profile), "ĐUK", party.profile).endswith("-CV/ĐUK")
+
+
+def test_a_report_of_approved_returns_only_adds_those_and_says_so(reviewed, capsys):
+    data, out, planted, units = reviewed
+    path = data / "bao-cao-tong-hop.yaml"
+    path.write_text(path.read_text(encoding="utf-8") + "\napproved_only: true\n", encoding="utf-8")
+    approved = units[14:17]
+    for unit in approved:
+        assert run_cli(["review", "--data", data, "--duyet", unit], capsys)[0] == 0
+    pipeline.build(data, out)
+    text = _consolidated_text(out)
+    assert "Số liệu tổng hợp từ 3 báo cáo đã duyệt trên 20 báo cáo đã nhận." in text
+    assert "đến nay đã có 20/49" in text                       # received is still said as received
+    members = sum(load_campaign(data).returns[u].figures["pl1"]["r1"]["so-luong"] for u in approved)
+    document = docx.Document(out / "bao-cao-tong-hop.docx")
+    key = next(t for t in document.tables if t.rows[-1].cells[1].text == "Tổng cộng"
+               and len(t.rows) == 3 + 2)                        # the key figures: 3 units and the total
+    assert key.rows[-1].cells[2].text.removesuffix(" (*)") == vnrules.figure(members)

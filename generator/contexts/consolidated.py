@@ -67,8 +67,10 @@ class Totals:
         units = {u.id: u for u in data.units}
         items = review or []
         fixed = queue.corrections(items)
+        counted = queue.consolidated_units(data)
         self.returns = [(units[uid], queue.apply_corrections(rec.figures, fixed.get(uid)))
-                        for uid, rec in data.returns.items() if uid in units]
+                        for uid, rec in data.returns.items() if uid in units and uid in counted]
+        self.left_out = len([u for u in data.returns if u in units]) - len(self.returns)
         self.tables = {t.id: t for t in data.appendix.tables}
         self.sums = {t.id: fig.consolidate(t, self.returns) for t in data.appendix.tables}
         self.open_high = queue.open_high(items)
@@ -273,8 +275,9 @@ def consolidated_context(data: CampaignData, outline_prose: Prose,
     prose = report_prose or outline_prose
     totals = Totals(data, review if review is not None else queue.build(data, data.folder))
     late = sum(1 for uid in data.returns if uid in data.members and data.late(uid))
-    counts = {"reported": _num(len(totals.returns)), "units": _num(len(data.units)),
-              "late": _num(late), "missing": _num(len(data.units) - len(totals.returns))}
+    received = len(totals.returns) + totals.left_out     # every return received, counted or not
+    counts = {"reported": _num(received), "units": _num(len(data.units)),
+              "late": _num(late), "missing": _num(len(data.units) - received)}
     values = {**totals.functions(), **counts}
     unwritten: list[str] = []
     digest = Digest(data)   # the units' words are counted here, read in the digest, never copied
@@ -309,6 +312,10 @@ def consolidated_context(data: CampaignData, outline_prose: Prose,
     if profile.texts.summary_capitalize:
         summary = vnrules.capitalize_first(summary)
     body = [{"style": "body", "text": prose(t, ("intro", i), values)} for i, t in enumerate(report.intro)]
+    if report.approved_only:
+        body.insert(0, {"style": "note", "text": (
+            f"Số liệu tổng hợp từ {vnrules.figure(len(totals.returns))} báo cáo đã duyệt trên "
+            f"{vnrules.figure(len(totals.returns) + totals.left_out)} báo cáo đã nhận.")})
     if totals.open_high:   # the signing gate: a draft while a serious doubt is undecided
         body.insert(0, {"style": "deadline_note", "text": draft_mark(len(totals.open_high))})
     body += outline_blocks(data.outline, outline_prose, profile, after=after, marked=True)

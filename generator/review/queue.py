@@ -117,6 +117,18 @@ def corrections(items: list[Item]) -> dict[str, dict[str, dict[str, dict[str, fl
     return out
 
 
+def consolidated_units(data: CampaignData) -> set[str]:
+    """The units whose returns the consolidated report adds up: every one received, or only
+    those approved when the report says so (``approved_only``)."""
+    if not (data.consolidated and data.consolidated.approved_only):
+        return set(data.returns)
+    from . import states
+
+    saved = states.load(data.folder)
+    return {uid for uid, rec in data.returns.items()
+            if states.state_of(saved, uid, rec.source.sha256) == states.APPROVED}
+
+
 def apply_corrections(figures: dict, fixes: dict | None) -> dict:
     """A unit's figures with the values a reviewer corrected put in place of the typed ones."""
     if not fixes:

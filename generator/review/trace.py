@@ -48,8 +48,9 @@ def trace(data: CampaignData, items: list[queue.Item]) -> list[Traced]:
         return []
     fixes = queue.corrections(items)
     units = {u.id: u for u in data.units}
+    counted = queue.consolidated_units(data)
     used = [(units[uid], queue.apply_corrections(rec.figures, fixes.get(uid)), rec.figures)
-            for uid, rec in sorted(data.returns.items()) if uid in units]
+            for uid, rec in sorted(data.returns.items()) if uid in units and uid in counted]
     out: list[Traced] = []
     for table in data.appendix.tables:
         sums = consolidate(table, [(u, f) for u, f, _ in used])
