@@ -31,15 +31,60 @@ from .profiles import Profile
 
 MAX_TEXT = 20_000       # characters one computation may produce (a long paragraph is 2.000)
 MAX_NUMBER_BITS = 128   # an integer computed in a template or prose (10**38 and more is no figure)
-_WIDE_FORMAT = re.compile(r"%[-+ #0]*(\d{5,}|\*)|\{[^{}]*:[^{}]*\d{5,}[^{}]*\}")
+# a width or a precision of five digits and more, or given as «*»: %99999d, %.99999f, %(x)*s,
+# {:>99999}, {:.99999f}
+_WIDE_FORMAT = re.compile(r"%(?:\([^)]*\))?[-+ #0]*(?:\d{5,}|\*|\d*\.(?:\d{5,}|\*))"
+                          r"|\{[^{}]*:[^{}]*\d{5,}[^{}]*\}")
 
 
 class TooBig(SecurityError):
     """A computation that would make a result too large: said in Vietnamese."""
 
 
+def weight(value: Any, limit: int = MAX_TEXT) -> int:
+    """How large ``value`` is once written out, nested sequences expanded: characters of a
+    text, items of a list (each counted with its own weight, however often the same list
+    appears in it), keys and values of a mapping; anything else is 1. Counted up to just
+    past ``limit``, over the distinct objects only: ``[[[0] * 1000] * 1000] * 1000`` is
+    weighed without being written out, before it is made."""
+    memo: dict[int, int] = {}
+
+    def of(item: Any, depth: int) -> int:
+        if isinstance(item, str):
+            return len(item)
+        if not isinstance(item, (list, tuple, dict, range, set, frozenset)) or depth > 60:
+            return 1
+        key = id(item)
+        if key in memo:
+            return memo[key]
+        if isinstance(item, range):
+            total = len(item)
+        else:
+            total = len(item)
+            pieces = item.items() if isinstance(item, dict) else item
+            for piece in pieces:
+                total += of(piece, depth + 1)
+                if total > limit:
+                    break
+        memo[key] = total
+        return total
+
+    return of(value, 0)
+
+
 def _size(value: Any) -> int | None:
-    return len(value) if isinstance(value, (str, list, tuple)) else None
+    """The weight of a text or a sequence (what ``*`` and ``+`` make larger), else None."""
+    if isinstance(value, (str, list, tuple)):
+        return weight(value)
+    return None
+
+
+def _check_weight(value: Any) -> Any:
+    """``value`` if it can be written out within the limit (it is weighed, not written)."""
+    if not isinstance(value, (str, int, float)) and weight(value) > MAX_TEXT:
+        raise TooBig(f"phép tính cho ra một giá trị quá lớn (trên {MAX_TEXT:,} ký tự khi viết ra)"
+                     .replace(",", "."))
+    return value
 
 
 def _check_int(value: Any) -> None:
@@ -49,7 +94,8 @@ def _check_int(value: Any) -> None:
 
 def _check_text(length: int) -> None:
     if length > MAX_TEXT:
-        raise TooBig(f"phép tính cho ra một chuỗi quá dài (trên {MAX_TEXT:,} ký tự)".replace(",", "."))
+        raise TooBig(f"phép tính cho ra một chuỗi hay danh sách quá dài (trên {MAX_TEXT:,} ký tự khi "
+                     "viết ra)".replace(",", "."))
 
 
 def _check_args(args: tuple, kwargs: dict) -> None:
@@ -58,7 +104,7 @@ def _check_args(args: tuple, kwargs: dict) -> None:
         if isinstance(value, int) and not isinstance(value, bool) and abs(value) > MAX_TEXT:
             raise TooBig(f"số {value} quá lớn cho phép tính này")
         if isinstance(value, str) and _WIDE_FORMAT.search(value):
-            raise TooBig("định dạng có độ rộng quá lớn")
+            raise TooBig("định dạng có độ rộng hoặc số chữ số quá lớn")
 
 
 def _check_call(fn_name: str, target: Any, args: tuple, kwargs: dict) -> None:
@@ -71,11 +117,11 @@ def _check_call(fn_name: str, target: Any, args: tuple, kwargs: dict) -> None:
         _check_text(len(target) + hits * len(args[1]))
     elif fn_name == "join" and args:
         items = list(args[0])
-        _check_text(sum(len(str(i)) for i in items[: MAX_TEXT + 1]) + len(target) * len(items))
+        _check_text(weight(items) - len(items) + len(target) * len(items))
     elif fn_name == "expandtabs":
         _check_text(len(target) * (args[0] if args and isinstance(args[0], int) else 8))
     elif fn_name in ("format", "format_map", "__mod__") and _WIDE_FORMAT.search(target):
-        raise TooBig("định dạng có độ rộng quá lớn")
+        raise TooBig("định dạng có độ rộng hoặc số chữ số quá lớn")
 
 
 # filters that can make a result much larger than what they are given
@@ -118,8 +164,8 @@ class _Limits:
     def call_binop(self, context, operator: str, left: Any, right: Any) -> Any:
         if operator == "*":
             for seq, n in ((left, right), (right, left)):
-                if _size(seq) is not None and isinstance(n, int):
-                    _check_text(_size(seq) * max(n, 0))
+                if isinstance(n, int) and not isinstance(n, bool) and _size(seq) is not None:
+                    _check_text(_size(seq) * max(n, 0))   # nested repeats weighed whole
             if isinstance(left, int) and isinstance(right, int):
                 if left.bit_length() + right.bit_length() > MAX_NUMBER_BITS:
                     raise TooBig("phép tính cho ra một số quá lớn")
@@ -146,6 +192,9 @@ class _Limits:
     def guard_filters(self) -> None:
         self.filters = {name: _guarded_filter(name, fn) for name, fn in self.filters.items()}
         self.globals.pop("lipsum", None)
+        # what ``{{ … }}`` prints is weighed before it is made into text
+        given = self.finalize
+        self.finalize = (lambda value: given(_check_weight(value))) if given else _check_weight
 
 
 class TemplateSandbox(_Limits, SandboxedEnvironment):
@@ -286,7 +335,7 @@ class ProseRenderer:
             if template is None:
                 _check_prose(self.env.parse(text))
                 template = self._cache[text] = self.env.from_string(text)
-            result = template.render({**self.values, **extra} if extra else self.values)
+            result = _bounded_render(template, {**self.values, **extra} if extra else self.values)
         except TooBig as exc:
             raise ProseError(f"{exc} — đoạn văn chỉ nên dẫn giá trị, không tính toán lớn: "
                              f"«{_short(text)}»") from None
@@ -309,8 +358,8 @@ class ProseRenderer:
                              f"«{_short(text)}»") from None
         except Exception:
             raise ProseError(f"không dẫn được giá trị trong «{_short(text)}»") from None
-        if len(result) > MAX_TEXT:
-            raise ProseError(f"đoạn văn sau khi dẫn giá trị dài quá {MAX_TEXT:,} ký tự".replace(",", ".")
+        if result is None:
+            raise ProseError(f"đoạn văn sau khi dẫn giá trị quá dài (trên {MAX_TEXT:,} ký tự)".replace(",", ".")
                              + f": «{_short(text)}»")
         return result
 
@@ -322,6 +371,18 @@ class ProseRenderer:
             else:
                 names.append(key)
         return ", ".join(names)
+
+
+def _bounded_render(template: jinja2.Template, values: dict) -> str | None:
+    """``template`` rendered piece by piece, stopped as soon as the text passes the limit
+    (``None``): a long result is never made whole before it is refused."""
+    pieces, total = [], 0
+    for piece in template.generate(values):
+        total += len(piece)
+        if total > MAX_TEXT:
+            return None
+        pieces.append(piece)
+    return "".join(pieces)
 
 
 def _syntax_hint(exc: jinja2.TemplateSyntaxError) -> str:
@@ -345,18 +406,18 @@ def _undefined_name(exc: jinja2.UndefinedError) -> str:
     return msg
 
 
-_NOT_IN_PROSE = (nodes.For, nodes.Macro, nodes.CallBlock, nodes.FilterBlock, nodes.Include,
-                 nodes.Import, nodes.FromImport, nodes.Extends, nodes.Block)
+_NOT_IN_PROSE = {nodes.For: "for", nodes.Macro: "macro", nodes.CallBlock: "call",
+                 nodes.FilterBlock: "filter", nodes.Include: "include", nodes.Import: "import",
+                 nodes.FromImport: "from … import", nodes.Extends: "extends", nodes.Block: "block",
+                 nodes.Assign: "set", nodes.AssignBlock: "set", nodes.With: "with"}
 
 
 def _check_prose(tree: nodes.Template) -> None:
-    """Prose refers to values; it does not loop, define macros or include other files."""
-    for node in tree.find_all(_NOT_IN_PROSE):
-        tag = {nodes.For: "for", nodes.Macro: "macro", nodes.CallBlock: "call",
-               nodes.FilterBlock: "filter", nodes.Include: "include", nodes.Import: "import",
-               nodes.FromImport: "from … import", nodes.Extends: "extends",
-               nodes.Block: "block"}[type(node)]
-        raise TooBig(f"lệnh «{{% {tag} %}}» không dùng được trong đoạn văn")
+    """Prose refers to values; it does not loop, define macros or variables (a variable
+    doubled again and again by «~» would grow past any limit before it is weighed) or
+    include other files."""
+    for node in tree.find_all(tuple(_NOT_IN_PROSE)):
+        raise TooBig(f"lệnh «{{% {_NOT_IN_PROSE[type(node)]} %}}» không dùng được trong đoạn văn")
 
 
 def _short(text: str) -> str:

@@ -35,7 +35,13 @@ def replace_in(path: Path, old: str, new: str) -> None:
 BOMBS = ["{{ 'a' * 10**9 }}", "{{ 10**10**10 }}", "{{ 'a'.center(10**9) }}",
          "{{ 'x'|center(10**9) }}", "{{ '{:>999999999}'.format(1) }}", "{{ '%0999999999d' % 1 }}",
          "{{ range(100000)|join('x' * 10000) }}", "{{ [1]|batch(10**9, 'x')|list }}",
-         "{% for i in range(100000) %}{% for j in range(100000) %}x{% endfor %}{% endfor %}"]
+         "{% for i in range(100000) %}{% for j in range(100000) %}x{% endfor %}{% endfor %}",
+         # sizes propagated through nested repeats; format precision; a variable doubled by «~»
+         "{{ [[[0]*1000]*1000]*1000 }}", "{{ [[[[0]*1000]*1000]*1000]*1000 }}",
+         "{{ '%.99999999f'|format(1.5) }}", "{{ '%.99999999f' % 1.5 }}", "{{ '{:.99999999f}'.format(1.5) }}",
+         "{{ '%(a)99999999s' % {'a': 1} }}", "{{ ([[0]*100]*100)|join(',') }}",
+         "{% set a = 'x' * 20000 %}{% set b = a ~ a ~ a ~ a %}{{ b ~ b ~ b ~ b }}",
+         "{{ range(100000)|list }}", "{{ ('x' * 20000) ~ ('x' * 20000) }}"]
 
 
 @pytest.mark.parametrize("bomb", BOMBS)
