@@ -8,6 +8,7 @@ modules it calls) and render a server-side template. Every error becomes a Vietn
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import jinja2
@@ -87,6 +88,39 @@ class Site:
         return form
 
 
+# what the framework says (starlette, python-multipart) in English, said in Vietnamese
+_FRAMEWORK = [
+    (re.compile(r"Too many files\. Maximum number of files is (\d+)"),
+     "Gửi quá nhiều tệp một lần (tối đa {0} tệp); hãy chia ra gửi nhiều lần."),
+    (re.compile(r"Too many fields\. Maximum number of fields is (\d+)"),
+     "Biểu mẫu gửi lên có quá nhiều trường (tối đa {0})."),
+    (re.compile(r"(?:Part|Field) exceeded maximum size of (\d+)KB"),
+     "Một phần của biểu mẫu gửi lên lớn quá {0} KB."),
+]
+_BY_STATUS = {
+    400: "Yêu cầu không hợp lệ (nội dung gửi lên không đọc được).",
+    401: "Cần mã truy cập.", 403: "Yêu cầu bị từ chối.", 404: "Không có trang này.",
+    405: "Trang này không nhận cách gửi đó.", 406: "Không trả lời được theo dạng yêu cầu.",
+    408: "Yêu cầu gửi quá lâu.", 409: "Dữ liệu đã thay đổi; hãy tải lại trang.",
+    411: "Yêu cầu thiếu độ dài nội dung.", 413: "Nội dung gửi lên quá lớn.",
+    414: "Địa chỉ quá dài.", 415: "Dạng nội dung gửi lên không được nhận.",
+    422: "Nội dung gửi lên không hợp lệ.", 429: "Quá nhiều yêu cầu; hãy chờ rồi thử lại.",
+    500: "Lỗi không mong đợi trong vanban.", 503: "vanban đang bận; hãy thử lại sau ít phút.",
+}
+
+
+def vietnamese(status: int, detail: object) -> str:
+    """The message of an HTTP error, in Vietnamese whoever raised it: ours are already; the
+    framework's (in English, pure ASCII) are translated, or said by their status."""
+    if isinstance(detail, str) and detail and not detail.isascii():
+        return detail
+    for pattern, text in _FRAMEWORK:
+        found = pattern.search(detail) if isinstance(detail, str) else None
+        if found:
+            return text.format(*found.groups())
+    return _BY_STATUS.get(status, f"Yêu cầu không làm được (mã {status}).")
+
+
 def _wants_json(request: Request) -> bool:
     return request.url.path.startswith("/api/")
 
@@ -97,13 +131,7 @@ def create_app(workspace: Workspace, token: str) -> Starlette:
     site = Site(workspace, token)
 
     async def http_error(request: Request, exc: HTTPException):
-        text = exc.detail if isinstance(exc.detail, str) and exc.detail else {
-            404: "Không có trang này.", 405: "Trang này không nhận cách gửi đó."}.get(
-                exc.status_code, "Yêu cầu không hợp lệ.")
-        if exc.status_code == 404 and text == "Not Found":
-            text = "Không có trang này."
-        if exc.status_code == 405:
-            text = "Trang này không nhận cách gửi đó."
+        text = vietnamese(exc.status_code, exc.detail)
         if _wants_json(request):
             return JSONResponse({"error": text}, status_code=exc.status_code)
         return site.page(request, "loi.html", exc.status_code, heading="Không làm được", message=text,

@@ -86,7 +86,7 @@ class Guard:
             if scope["method"] == "GET" and not api:
                 # the address printed at start: keep the token as a cookie, drop it from the bar
                 rest = urlencode([(k, v) for k, v in query.items() if k != "token"])
-                return await _redirect(send, scope["path"] + ("?" + rest if rest else ""),
+                return await _redirect(send, same_site(scope["path"]) + ("?" + rest if rest else ""),
                                        cookie_name(scope), self.token)
             scope["vanban.via"] = "header"
         elif _same(headers.get(HEADER), self.token):
@@ -123,6 +123,14 @@ def _cookies(header: str) -> dict[str, str]:
             k, v = part.split("=", 1)
             out[k.strip()] = v.strip()
     return out
+
+
+def same_site(path: str) -> str:
+    """A path of this site to send a browser to: ``//evil.example/x`` (which a browser reads
+    as another site) becomes ``/evil.example/x``; anything not a path becomes ``/``."""
+    if not path.startswith("/"):
+        return "/"
+    return "/" + path.lstrip("/\\")
 
 
 async def _redirect(send, location: str, cookie: str, token: str) -> None:
