@@ -533,6 +533,8 @@ def read_import(path: Path, shown_name: str) -> tuple[list[tuple[int, dict[str, 
         source = load_csv(path, shown_name, problems, UNIT_COLUMNS, UNIT_COLUMN_NAMES)
     else:
         return [], [Problem(shown_name, None, "", "chỉ nhận tệp .xlsx hoặc .csv")]
+    # a unit without a code is given one from its name: the column may be left out
+    problems = [p for p in problems if not (p.place == "cột «id»" and "thiếu cột" in p.message)]
     rows = []
     for index, row in enumerate(source.data or []):
         line = source.lines.get((index,), index + 2)

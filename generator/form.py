@@ -522,15 +522,15 @@ def insertable(data, render, name: str) -> list[tuple[str, list[Insert]]]:
 
     out = [
         group("Văn bản được sơ kết", [p for d in c.reviewed for p in (
-            (f"docs.{d.id}", f"{d.name} {d.symbol} — đủ số, ngày, cơ quan"),
+            (f"docs.{d.id}", f"{d.name} {d.symbol} — số, ngày"),
             (f"docs.{d.id}.short", f"{d.name} {d.symbol} — chỉ số ký hiệu"))]),
         group("Hạn của từng cấp", [p for lv in c.levels for p in (
             (f"levels.{lv.id}.review_deadline", f"Hạn sơ kết — {lv.name}"),
             (f"levels.{lv.id}.report_deadline", f"Hạn gửi báo cáo — {lv.name}"),
             (f"levels.{lv.id}.name", f"Tên cấp — {lv.name}"))]),
         group("Chiến dịch", [("campaign.final_deadline", "Hạn hoàn thành của cơ quan ban hành"),
-                             ("campaign.period_start", "Kỳ số liệu: từ ngày"),
-                             ("campaign.period_end", "Kỳ số liệu: đến ngày"),
+                             ("campaign.period_start", "Kỳ số liệu từ ngày"),
+                             ("campaign.period_end", "Kỳ số liệu đến ngày"),
                              ("campaign.report_to", "Nơi đơn vị gửi báo cáo về"),
                              ("issuer.name", "Tên cơ quan ban hành"),
                              ("issuer.short_name", "Tên gọi tắt của cơ quan ban hành"),

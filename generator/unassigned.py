@@ -42,7 +42,7 @@ def hold(data_dir: Path, path: Path, shown: str, reason: str) -> Held:
     held_id = secrets.token_hex(6)
     target = folder(data_dir) / held_id
     target.mkdir(parents=True)
-    kept = target / ("tep" + path.suffix.lower())
+    kept = target / _plain_name(shown, path.suffix.lower())   # stored under the name it was sent with
     shutil.copyfile(path, kept)
     about = {"file": shown, "reason": reason, "at": store.now_iso()}
     (target / ABOUT).write_text(json.dumps(about, ensure_ascii=False), encoding="utf-8")
@@ -56,7 +56,7 @@ def held(data_dir: Path) -> list[Held]:
     for entry in sorted(root.iterdir()) if root.is_dir() else []:
         try:
             about = json.loads((entry / ABOUT).read_text(encoding="utf-8"))
-            kept = next(p for p in entry.iterdir() if p.name.startswith("tep."))
+            kept = next(p for p in entry.iterdir() if p.name != ABOUT)
         except (OSError, ValueError, StopIteration):
             continue
         out.append(Held(entry.name, str(about.get("file", "")), str(about.get("reason", "")),
@@ -86,3 +86,11 @@ def drop(data_dir: Path, held_id: str) -> Held:
     item = find(data_dir, held_id)
     shutil.rmtree(item.path.parent, ignore_errors=True)
     return item
+
+
+def _plain_name(shown: str, suffix: str) -> str:
+    name = shown.replace("\\", "/").rsplit("/", 1)[-1].strip().lstrip(".")
+    name = "".join(ch if ch.isalnum() or ch in "-_. ()" else "_" for ch in name)[:150]
+    if not name or name == ABOUT:
+        name = "tep"
+    return name if name.lower().endswith(suffix) else name + suffix

@@ -109,8 +109,11 @@ class Workspace:
             data = self.loaded().data
         except Exception:   # the data has errors: named by its folder
             return self.folder.name
-        return f"{data.campaign.issuer.short_name} — {data.plan.doc_name} số {data.plan.number}, " \
-               f"{data.plan.date:%d/%m/%Y}"
+        from .contexts.common import plan_symbol
+        from .vnrules import short_date
+
+        return f"{data.campaign.issuer.short_name} — {data.plan.doc_name} số {plan_symbol(data)}, " \
+               f"ngày {short_date(data.plan.date)}"
 
     # --- reading ------------------------------------------------------------------------
 

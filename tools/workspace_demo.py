@@ -70,6 +70,38 @@ def filled_returns(out: Path, target: Path, units: list[str], seed: int = 7,
     return made
 
 
+def unrecognised(source: Path, target: Path, header: str = "CHI BỘ CHƯA CÓ TRONG DANH SÁCH") -> Path:
+    """A filled return whose unit vanban cannot tell: its properties removed (as Word's
+    *Inspect Document* does) and its header naming a unit not in the list."""
+    import zipfile
+
+    import docx
+    from lxml import etree
+
+    document = docx.Document(source)
+    cell = document.tables[0].cell(0, 0)
+    named = cell.paragraphs[1]                 # the committee's line, under the superior's
+    for run in named.runs[1:]:
+        run.text = ""
+    named.runs[0].text = header
+    middle = target.with_suffix(".tmp.docx")
+    document.save(middle)
+    with zipfile.ZipFile(middle) as src, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as dst:
+        for item in src.infolist():
+            data = src.read(item)
+            if item.filename == "docProps/custom.xml":
+                continue
+            if item.filename in ("_rels/.rels", "[Content_Types].xml"):
+                root = etree.fromstring(data)
+                for el in list(root):
+                    if "docProps/custom.xml" in (el.get("Target", "") + el.get("PartName", "")):
+                        root.remove(el)
+                data = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+            dst.writestr(item.filename, data)
+    middle.unlink()
+    return target
+
+
 # the pages shot as they are, after the returns and the build (path, file name)
 PAGES = [("/du-lieu?tep=chien-dich.yaml#o-levels-1-report-deadline", "du-lieu"),
          ("/du-lieu?tep=ke-hoach.yaml#o-summary", "du-lieu-ke-hoach"), ("/don-vi", "don-vi"),

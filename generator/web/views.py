@@ -76,7 +76,9 @@ def file_name(name: str) -> str:
         return FILE_NAMES[name]
     if name.startswith(store.FOLDER + "/"):
         return "Số liệu đơn vị gửi về"
-    return "Dữ liệu" if name.endswith((".yaml", ".csv")) else "Văn bản"
+    if name.endswith((".csv", ".xlsx")):
+        return f"Tệp «{name}»"            # a list sent by upload, by the name it came with
+    return "Dữ liệu" if name.endswith(".yaml") else "Văn bản"
 
 
 def where(problem: Problem, data_dir) -> str:
@@ -90,7 +92,7 @@ def where(problem: Problem, data_dir) -> str:
         if document is not None:
             return f"{shown} › {describe(document, name, place)}"
         return shown
-    if name in (editing.UNITS_FILE, "don-vi.xlsx"):
+    if name.endswith((".csv", ".xlsx")):
         said = shown + (f", dòng {problem.line}" if problem.line else "")
         column = re.match(r"cột «(\w+)»", place or "")
         if column:
@@ -292,3 +294,17 @@ def edit_lines(report, units: dict[str, str]) -> list[str]:
         line = line.replace("«vanban build»", "«Sinh văn bản»")
         out.append(line[:1].upper() + line[1:])
     return out
+
+
+def outputs_summary(names: list[str]) -> str:
+    """Outputs said in a line: the documents by name, the units' files counted by kind."""
+    main = [DOCUMENT_NAMES.get(n, n) for n in names if "/" not in n]
+    kinds = [("don-vi/", ".docx", "báo cáo mẫu"), ("don-vi/", ".xlsx", "biểu mẫu Excel"),
+             ("bo-du-lieu/", ".zip", "bộ dữ liệu"), ("gui-cap-tren/", ".docx", "báo cáo gửi cấp trên")]
+    counted = []
+    for folder, suffix, word in kinds:
+        n = sum(1 for x in names if x.startswith(folder) and x.endswith(suffix))
+        if n:
+            counted.append(f"{vnrules.figure(n)} {word}")
+    parts = main + counted
+    return ", ".join(parts[:-1]) + (" và " if len(parts) > 1 else "") + parts[-1] if parts else ""

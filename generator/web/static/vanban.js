@@ -59,8 +59,10 @@
   const data = document.getElementById("bieu-mau");
   if (data) {
     let dirty = false;
-    data.addEventListener("input", function () { dirty = true; });
-    data.addEventListener("change", function () { dirty = true; });
+    // the fields of this form only: the name of an item to add belongs to the other form
+    function changed(e) { if (e.target.form === data && e.target.name) dirty = true; }
+    data.addEventListener("input", changed);
+    data.addEventListener("change", changed);
     data.addEventListener("submit", function () { dirty = false; });
     document.querySelectorAll('button[form="cau-truc"]').forEach(function (button) {
       button.addEventListener("click", function (e) {
