@@ -91,6 +91,23 @@ def load_document(path: Path) -> Any:
     return _yaml().load(path.read_text(encoding="utf-8"))
 
 
+_READ: dict = {}     # (path, size, time, inode) → the document, for readers that do not change it
+
+
+def read_document(path: Path) -> Any:
+    """``path`` loaded round-trip for reading only (a form, a place named in words): parsed
+    again only when the file changed. Never change what it returns — a save loads its own
+    copy (:func:`load_document`)."""
+    found = path.stat()
+    key = (str(path), found.st_size, found.st_mtime_ns, found.st_ino)
+    document = _READ.get(key)
+    if document is None:
+        if len(_READ) > 32:
+            _READ.clear()
+        document = _READ[key] = load_document(path)
+    return document
+
+
 def dump_document(document: Any) -> bytes:
     out = io.StringIO()
     _yaml().dump(document, out)

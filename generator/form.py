@@ -227,7 +227,7 @@ class Names:
 
     @classmethod
     def of(cls, data_dir: Path) -> Names:
-        from .editing import load_document
+        from .editing import read_document as load_document
 
         names = cls()
         try:
@@ -256,7 +256,7 @@ class Names:
 
 def tree(path: Path, name: str, names: Names | None = None) -> Group:
     """The form of the data file ``path`` (``name`` among ``DATA_FILES``)."""
-    from .editing import load_document
+    from .editing import read_document as load_document
 
     model = DATA_FILES.get(name)
     names = names if names is not None else Names.of(path.parent)

@@ -655,6 +655,13 @@ def _worker_start(parent: int) -> None:
         pass
     if os.getppid() != parent:          # the parent died before the line above
         os._exit(1)
+    try:   # a person waiting for a page comes first: the process that answers keeps its priority
+        os.nice(WORKER_NICE)
+    except (OSError, AttributeError):  # pragma: no cover - not allowed, or not POSIX
+        pass
+
+
+WORKER_NICE = 5
 
 
 def _unpack(outcome, progress) -> list[tuple[str, Path | None, str]]:

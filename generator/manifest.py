@@ -86,15 +86,17 @@ class Manifest:
         entry = self.entries.get(output)
         return entry is not None and entry.key == new_key and self.state(output) != MISSING
 
-    def state(self, output: str) -> str:
+    def state(self, output: str, stat: os.stat_result | None = None) -> str:
         """``MISSING`` (no file), ``CLEAN`` (the file vanban left, perhaps only touched) or
         ``EDITED`` (its content changed since vanban wrote it, or a person's copy vanban
-        merged into). The file is read only when its size or time changed."""
+        merged into). The file is read only when its size or time changed; a caller that has
+        just asked the system about it passes its ``stat``."""
         entry = self.entries.get(output)
-        try:
-            stat = os.stat(self._root + output)
-        except OSError:
-            return MISSING
+        if stat is None:
+            try:
+                stat = os.stat(self._root + output)
+            except OSError:
+                return MISSING
         if entry is None:
             return CLEAN
         if entry.edited:

@@ -55,6 +55,7 @@ class Workspace:
         self._cancel = threading.Event()
         self.busy: str | None = None           # what change runs now, in Vietnamese
         self._templates: dict = {}
+        self._book: tuple | None = None        # (the manifest file's size and time, the manifest)
         self.switch(data_dir, out_dir)
 
     def switch(self, data_dir: Path, out_dir: Path) -> None:
@@ -146,18 +147,45 @@ class Workspace:
     def statuses(self, today: date | None = None) -> list[UnitStatus]:
         return statuses(self.loaded().data, today or store.today())
 
-    def outputs(self) -> list[Output]:
-        """Every output the data makes, each up to date or to be rebuilt."""
+    def outputs(self, only=None) -> list[Output]:
+        """Every output the data makes (or those named in ``only``), each up to date or to be
+        rebuilt, and whether a person edited it: one question to the system per file, the
+        manifest read again only when it changed."""
+        import os
+        import stat as st
+
         loaded = self.loaded()
-        book = manifest.Manifest(self.out_dir)
+        book = self._manifest()
+        root = str(self.out_dir) + os.sep
+        wanted = None if only is None else set(only)
         out = []
         for spec in loaded.every:
-            path = self.out_dir / spec.output
-            exists = path.is_file()
-            out.append(Output(spec.output, book.fresh(spec.output, loaded.keys[spec.output]),
-                              exists, path.stat().st_size if exists else 0,
-                              book.state(spec.output) == manifest.EDITED))
+            name = spec.output
+            if wanted is not None and name not in wanted:
+                continue
+            try:
+                found = os.stat(root + name)
+                exists = st.S_ISREG(found.st_mode)
+            except OSError:
+                found, exists = None, False
+            state = book.state(name, found) if exists else manifest.MISSING
+            entry = book.entries.get(name)
+            fresh = entry is not None and entry.key == loaded.keys[name] and state != manifest.MISSING
+            out.append(Output(name, fresh, exists, found.st_size if exists else 0, state == manifest.EDITED))
         return out
+
+    def _manifest(self) -> manifest.Manifest:
+        """The out folder's manifest, read again only when the file changed."""
+        path = self.out_dir / manifest.MANIFEST
+        try:
+            found = path.stat()
+            mark = (str(self.out_dir), found.st_size, found.st_mtime_ns, found.st_ino)
+        except OSError:
+            mark = (str(self.out_dir), -1, -1, -1)
+        kept = self._book
+        if kept is None or kept[0] != mark:
+            kept = self._book = (mark, manifest.Manifest(self.out_dir))
+        return kept[1]
 
     def digest(self):
         """The units' words part by part (``contexts.digest``), as the digest document has them."""

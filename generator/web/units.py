@@ -70,7 +70,9 @@ def routes(site, posted) -> list[Route]:
         for p in mine:
             if p.line:
                 row_problems.setdefault(p.line, []).append(p)
-        outputs = {o.name for o in ws.outputs() if o.exists} if loaded else set()
+        shown = [f"{folder}/{r.get('id', '')}.{kind}" for _, r in paging.items
+                 for folder, kind in (("don-vi", "docx"), ("don-vi", "xlsx"), ("bo-du-lieu", "zip"))]
+        outputs = {o.name for o in ws.outputs(only=shown) if o.exists} if loaded else set()
         return site.page(request, "don-vi.html", status, paging=paging, total=len(table.rows),
                          wanted=wanted, statuses=by_id, names=names, problems=mine,
                          row_problems=row_problems, levels=levels, kinds=kinds, message=message,
@@ -159,7 +161,8 @@ def routes(site, posted) -> list[Route]:
         state = next((s for s in ws.statuses() if s.unit_id == unit_id), None) if loaded else None
         member = loaded.data.members.get(unit_id) if loaded else None
         record = loaded.data.returns.get(unit_id) if loaded else None
-        outputs = {o.name for o in ws.outputs() if o.exists} if loaded else set()
+        outputs = {o.name for o in ws.outputs(only=[f"don-vi/{unit_id}.docx", f"don-vi/{unit_id}.xlsx",
+                                                    f"bo-du-lieu/{unit_id}.zip"]) if o.exists} if loaded else set()
         levels, kinds = _choices(loaded)
         return site.page(request, "don-vi-chi-tiet.html", row=row, state=state, member=member,
                          record=record, outputs=outputs, labels=views.UNIT_LABELS,

@@ -62,7 +62,7 @@ def _document(path):
         if len(_DOCUMENTS) > 20:
             _DOCUMENTS.clear()
         try:
-            _DOCUMENTS[key] = editing.load_document(Path(path))
+            _DOCUMENTS[key] = editing.read_document(Path(path))
         except Exception:
             _DOCUMENTS[key] = None
     return _DOCUMENTS[key]
