@@ -226,9 +226,9 @@ def test_status_build_collect_and_problems_through_the_api(script, tmp_path):
     assert first["received"] is None and first["deadline"] == "2021-05-05"
     assert client.post("/api/build").json()["written"] == []  # nothing changed since the build
     forced = client.post("/api/build?force=1").json()
-    assert forced["written"] == [] and forced["unchanged"] == 135  # same bytes: nothing rewritten
+    assert forced["written"] == [] and forced["unchanged"] == 136  # same bytes: nothing rewritten
     progress = client.get("/api/build/progress").json()
-    assert progress == {"running": False, "done": 135, "total": 135, "error": None, "busy": None}
+    assert progress == {"running": False, "done": 136, "total": 136, "error": None, "busy": None}
     files = returns_for(ws, tmp_path / "tra", 3)
     got = client.post("/api/collect", files=upload(files), data={"received": "03/5/2021"}).json()
     assert [f["code"] for f in got["files"]] == ["taken"] * 3
@@ -236,8 +236,8 @@ def test_status_build_collect_and_problems_through_the_api(script, tmp_path):
     taken = [f["unit"] for f in got["files"]]
     assert all(after[u]["state"] == "đã gửi" and after[u]["received"] == "2021-05-03" for u in taken)
     rebuilt = client.post("/api/build").json()["written"]
-    # the figures reach the consolidated report; the returns' words (none here) the digest
-    assert rebuilt == ["bao-cao-tong-hop.docx", "tong-hop-y-kien.docx"]
+    # the figures reach the consolidated report and its sources; the returns' words (none here) the digest
+    assert rebuilt == ["bao-cao-tong-hop.docx", "nguon-so-lieu.xlsx", "tong-hop-y-kien.docx"]
     problems = client.get("/api/problems").json()
     assert problems["errors"] == 0 and isinstance(problems["problems"], list)
 
