@@ -115,6 +115,30 @@ def in_use(path: Path) -> str | None:
     return None
 
 
+CHECKED_FOR_HAND_TYPED = ("bao-cao-tong-hop.docx",)
+
+
+def hand_typed(out_dir: Path, output: str) -> list[tuple[str, str]]:
+    """Figures in a person's copy of ``output`` that vanban's last build of it (its base)
+    does not print: typed by hand (``review.handtyped``). Nothing when the file is vanban's."""
+    import zipfile
+
+    from .merge import accepted_paragraphs
+    from .review.handtyped import typed_by_hand
+
+    base = read_base(out_dir, output)
+    if base is None:
+        return []
+    try:
+        with zipfile.ZipFile(out_dir / output) as z:
+            mine = accepted_paragraphs(z.read("word/document.xml"))
+        with zipfile.ZipFile(__import__("io").BytesIO(base)) as z:
+            theirs = accepted_paragraphs(z.read("word/document.xml"))
+    except (OSError, KeyError, zipfile.BadZipFile, Refused):
+        return []
+    return typed_by_hand(mine, theirs)
+
+
 REVIEW = "mở tệp trong Word, thẻ Xem lại (Review) → Chấp nhận/Từ chối (Accept/Reject) để duyệt từng chỗ"
 
 
@@ -138,4 +162,6 @@ def lines(out_dir: Path, report) -> list[str]:
     out += [f"{out_dir / name}: {why}" for name, why in report.kept]
     out += [f"{out_dir / name}: {why} — chưa ghi bản mới; đóng tệp rồi chạy lại «vanban build»"
             for name, why in report.locked]
+    out += [f"{out_dir / name}: số «{number}» không phải số vanban tổng hợp (gõ tay?) trong đoạn «{where}» — "
+            "kiểm tra và ghi nguồn trước khi ký" for name, number, where in report.hand_typed]
     return out

@@ -97,6 +97,7 @@ class BuildReport:
     locked: list[tuple[str, str]] = field(default_factory=list)  # open in Word: not replaced, why
     read_back: list[str] = field(default_factory=list)  # parts of the report whose words written
                                                         # in Word were saved into its data
+    hand_typed: list[tuple[str, str, str]] = field(default_factory=list)  # (output, number, where)
 
 
 UNITS_DIR = "don-vi"
@@ -267,12 +268,38 @@ def render_all(prepared: Prepared, data_dir: Path) -> dict[str, bytes]:
     return {doc.output: _bytes(doc, compiled) for doc in prepared.documents}
 
 
-def check(data_dir: Path) -> list[Problem]:
-    """Validate data and templates, building and rendering every document in memory without
-    writing; return the warnings (an interrupted collection among them)."""
-    prepared = prepare(data_dir, repair=False)
+def check(data_dir: Path, out_dir: Path | None = None) -> list[Problem]:
+    """Validate data and templates without writing; return the warnings (an interrupted
+    collection among them, and an interrupted build of ``out_dir``).
+
+    Every data file and every row of the unit list is validated, and every document is built
+    and rendered in memory — but the ones made per unit (skeletons, workbooks, kits), which
+    are made for a few units of each shape only (see :func:`_samples`): one template and the
+    same code draw every unit of a shape, so a list of 20.000 units is checked in seconds."""
+    data = load_campaign(data_dir, repair=False)
+    problems = list(data.problems)
+    chosen = _samples(specs(data, problems), data)
+    prepared = Prepared(data, _documents(chosen, problems), problems)
     render_all(prepared, data_dir)
-    return prepared.warnings
+    warnings = prepared.warnings
+    if out_dir is not None and out_dir.is_dir():
+        warnings += [Problem(f"{out_dir}/", None, "", note, WARNING) for note in transaction.pending(out_dir)]
+    return warnings
+
+
+def _samples(every: list[Spec], data: CampaignData) -> list[Spec]:
+    """``every`` output but those made per unit, which are kept for two units of each shape:
+    the first of its level, kind and filled columns, and the one of the longest name (what
+    a header breaks into lines)."""
+    shapes: dict[tuple, list] = {}
+    for unit in data.units:
+        key = (unit.level, unit.kind, tuple(k for k, v in vars(unit).items() if v is None or v == ""))
+        first, longest = shapes.setdefault(key, [unit, unit])
+        if len(unit.name) + len(unit.header_lines or "") > len(longest.name) + len(longest.header_lines or ""):
+            shapes[key][1] = unit
+    kept = {f"unit:{u.id}" for pair in shapes.values() for u in pair}
+    return [spec for spec in every
+            if not any(d.startswith("unit:") for d in spec.depends) or kept.intersection(spec.depends)]
 
 
 @dataclass
@@ -413,6 +440,9 @@ def _build(loaded: Loaded, data_dir: Path, out_dir: Path, unit_id: str | None, f
     # commit: renames, removals and the manifest, through one journal
     removed = _removed(every, book, out_dir, report) if unit_id is None else []
     _commit(change, book, keys, results, removed, report)
+    for name in edits.CHECKED_FOR_HAND_TYPED:   # the figures a person typed into a signed report
+        if book.state(name) == manifest.EDITED:
+            report.hand_typed += [(name, n, where) for n, where in edits.hand_typed(out_dir, name)]
     return report
 
 

@@ -502,3 +502,18 @@ def test_a_row_added_by_vanban_is_a_tracked_row_and_a_removed_row_a_deleted_one(
     assert _accepted(result.data) == _accepted(new)
     assert [t for t in _accepted(result.data) if t] == ["TT", "Đơn vị", "1", "Chi bộ A", "2", "Chi bộ C",
                                                         "3", "Chi bộ E"]
+
+
+def test_a_figure_typed_by_hand_into_the_report_is_named(campaign, tmp_path, capsys):
+    out = tmp_path / "out"
+    pipeline.build(campaign, out)
+    report = out / "bao-cao-tong-hop.docx"
+    document = docx.Document(report)
+    paragraph_starting(document, "Thực hiện Kế hoạch").insert_paragraph_before(
+        "Toàn Đảng bộ có 3.456 đảng viên, tăng 12,5% so với năm 2016 (Kế hoạch số 150-KH/ĐUK).")
+    document.save(report)
+    code, said = rebuild(campaign, out, capsys)
+    assert code == 0
+    named = [line for line in said.splitlines() if "gõ tay" in line]
+    assert len(named) == 2 and "«3.456»" in named[0] and "«12,5»" in named[1]
+    assert not any("số «150" in line or "số «2016»" in line for line in named)   # a symbol, a year: not figures
