@@ -103,10 +103,15 @@ def unrecognised(source: Path, target: Path, header: str = "CHI BỘ CHƯA CÓ T
 
 
 # the pages shot as they are, after the returns and the build (path, file name)
-PAGES = [("/du-lieu?tep=chien-dich.yaml#o-levels-1-report-deadline", "du-lieu"),
-         ("/du-lieu?tep=ke-hoach.yaml#o-summary", "du-lieu-ke-hoach"), ("/don-vi", "don-vi"),
+PAGES = [("/bat-dau", "bat-dau"),
+         ("/du-lieu?tep=chien-dich.yaml&mo=levels%5B1%5D#o-levels-1-report-deadline", "du-lieu"),
+         ("/du-lieu?tep=ke-hoach.yaml#o-summary", "du-lieu-ke-hoach"),
+         ("/du-lieu?tep=de-cuong.yaml", "du-lieu-de-cuong"),
+         ("/du-lieu?tep=phu-luc.yaml&mo=tables%5B1%5D#o-tables-1", "du-lieu-phu-luc"),
+         ("/don-vi", "don-vi"), ("/don-vi?tim=tai+chinh", "don-vi-tim"),
          ("/van-ban", "van-ban"), ("/van-ban/xem/ke-hoach.docx", "xem-van-ban"),
-         ("/y-kien?phan=II.1.a", "y-kien"), ("/van-ban/xem/tong-hop-y-kien.docx", "xem-tong-hop-y-kien")]
+         ("/y-kien?phan=II.1.a", "y-kien"), ("/van-ban/xem/tong-hop-y-kien.docx", "xem-tong-hop-y-kien"),
+         ("/bao-cao-tong-hop#phan-I-1", "bao-cao-tong-hop")]
 
 
 def browser(playwright):
@@ -114,7 +119,9 @@ def browser(playwright):
 
 
 def screenshots(shots: Path) -> None:
-    """Every page of the example campaign, with returns taken and a conflict, at 1366×768."""
+    """Every page of the example campaign, with returns taken (one whose unit vanban cannot
+    tell), a conflict, a change of the forms previewed and a unit list imported, at 1366×768."""
+    import os
     import tempfile
 
     from playwright.sync_api import sync_playwright
@@ -124,26 +131,42 @@ def screenshots(shots: Path) -> None:
     shots.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
-        shutil.copytree(ROOT / "data", root / "data",
-                        ignore=shutil.ignore_patterns("bao-cao", ".*"))
-        pipeline.build(root / "data", root / "out")
-        units = sorted(p.stem for p in (root / "out" / "don-vi").glob("*.docx"))
+        os.environ["XDG_CONFIG_HOME"] = str(root / "cau-hinh")   # the person's own list untouched
+        data, out = root / "so-ket-2021" / "data", root / "so-ket-2021" / "out"
+        shutil.copytree(ROOT / "data", data, ignore=shutil.ignore_patterns("bao-cao", ".*"))
+        pipeline.build(data, out)
+        units = sorted(p.stem for p in (out / "don-vi").glob("*.docx"))
         from generator.validate import load_campaign
 
-        names = {u.id: u.name for u in load_campaign(root / "data").units}
-        first = filled_returns(root / "out", root / "tra-ve", units[:20], names=names)
-        again = filled_returns(root / "out", root / "tra-ve-2", units[:1], seed=99)
-        with serving(root / "data", root / "out") as (base, token, _), sync_playwright() as pw:
+        names = {u.id: u.name for u in load_campaign(data).units}
+        first = filled_returns(out, root / "tra-ve", units[:20], names=names)
+        again = filled_returns(out, root / "tra-ve-2", units[:1], seed=99)
+        blind = filled_returns(out, root / "tra-ve-3", units[20:21], seed=5)[0]
+        blind = unrecognised(blind, root / "tra-ve-3" / "Bao cao so ket (ban ky).docx")
+        import openpyxl
+
+        book = openpyxl.Workbook()
+        book.active.append(["Tên đơn vị", "Cấp", "Loại"])
+        for row in (["Chi bộ Trường Chính trị tỉnh", "Chi bộ cơ sở", "Cơ quan, đơn vị"],
+                    ["Chi bộ Công ty Điện lực Hà Tĩnh", "Chi bộ cơ sở", "Doanh nghiệp"],
+                    ["Chi bộ Ban Quản lý dự án", "Cấp xã", "Cơ quan, đơn vị"]):
+            book.active.append(row)
+        book.save(root / "danh-sach-moi.xlsx")
+        with serving(data, out) as (base, token, _), sync_playwright() as pw:
             b = browser(pw)
             page = b.new_page(viewport={"width": 1366, "height": 768})
             page.goto(f"{base}/?token={token}")
             page.goto(f"{base}/nhan-bao-cao")
-            for batch, received in ((first[:15], "03/5/2021"), (first[15:], "12/5/2021"), (again, "")):
+            for batch, received in ((first[:15], "03/5/2021"), (first[15:], "12/5/2021"), (again + [blind], "")):
                 page.set_input_files("#tep-gui", [str(p) for p in batch])
                 page.fill("input[name=received]", received)     # on time, late, today
                 page.click("text=Nhận các tệp")
+                page.wait_for_selector("table.results")
             page.screenshot(path=str(shots / "nhan-bao-cao.png"))
-            page.click("text=so sánh hai bản")
+            page.goto(f"{base}/nhan-bao-cao#chua-ro")
+            page.screenshot(path=str(shots / "nhan-bao-cao-chua-ro.png"))
+            page.goto(f"{base}/nhan-bao-cao")
+            page.click("#h-xd ~ ul a")
             page.screenshot(path=str(shots / "xung-dot.png"))
             page.goto(f"{base}/")
             page.click("button:has-text('Sinh văn bản')")
@@ -153,6 +176,16 @@ def screenshots(shots: Path) -> None:
             for path, name in PAGES + [(f"/don-vi/{units[0]}", "don-vi-chi-tiet")]:
                 page.goto(base + path)
                 page.screenshot(path=str(shots / f"{name}.png"))
+            page.goto(f"{base}/du-lieu?tep=phu-luc.yaml&mo=tables%5B1%5D")
+            page.fill("input[name='ten:tables[1].rows']", "Số đảng viên mới kết nạp")
+            page.click("button[value='them|tables[1].rows']")
+            page.wait_for_selector("ul.diff-lines")
+            page.screenshot(path=str(shots / "thay-doi.png"))
+            page.goto(f"{base}/don-vi")
+            page.set_input_files("#tep-danh-sach", str(root / "danh-sach-moi.xlsx"))
+            page.click("button:has-text('Xem trước')")
+            page.wait_for_selector("#tom-tat")
+            page.screenshot(path=str(shots / "nhap-don-vi.png"))
             b.close()
 
 

@@ -104,16 +104,18 @@ def routes(site) -> list[Route]:
         try:
             ws.build(force=form.get("force") == "1")
         except DataError:
-            return done(site, "/#h-sinh", "Dữ liệu có lỗi; chưa ghi tệp nào. Xem các lỗi dưới nút «Sinh văn "
-                                          "bản».", "error")
+            return done(site, "/", "Dữ liệu có lỗi; chưa ghi tệp nào. Xem các lỗi dưới nút «Sinh văn "
+                                   "bản».", "error")
         except Cancelled as exc:
-            return done(site, "/#h-sinh", str(exc), "info")
-        return RedirectResponse("/#ket-qua-sinh", 303)
+            return done(site, "/", str(exc), "info")
+        return RedirectResponse("/", 303)
 
     @posted()
     def build_cancel(request: Request, form):
-        ws.cancel()
-        return RedirectResponse("/", 303)
+        if ws.cancel():
+            return done(site, "/", "Đã yêu cầu dừng sinh văn bản: việc đang làm dừng lại, không ghi tệp nào.",
+                        "info")
+        return done(site, "/", "Không có việc sinh văn bản nào đang chạy.", "info")
 
     def _scratch() -> Path:
         folder = ws.data_dir / ".vanban"

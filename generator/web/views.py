@@ -116,7 +116,7 @@ def _field_labels() -> dict[str, str]:
 
 _LABELS: dict[str, str] = {}
 _REPLACED = [(re.compile(r": viết vào (mục )?«narrative».*$"), ": viết ở trang «Báo cáo tổng hợp»")]
-_ADVICE = [re.compile(p) for p in (r" ?\(đặt trong dấu nháy[^)]*\)", r"; ?một đoạn văn có «\{\{ … \}\}» ở đầu[^;.]*",
+_ADVICE = [re.compile(p) for p in (r" ?\(thiếu dấu nháy[^)]*\)", r" ?\(đặt trong dấu nháy[^)]*\)", r"; ?một đoạn văn có «\{\{ … \}\}» ở đầu[^;.]*",
                                    r"; ?các giá trị dẫn được:.*$", r" ?\(có: [^)]*\)", r"; có: [^;]*$")]
 _FILES = re.compile(r"\b(chien-dich|ke-hoach|de-cuong|phu-luc|bao-cao-tong-hop|kiem-tra)\.yaml\b|\bdon-vi\.(csv|xlsx)\b")
 
