@@ -180,16 +180,18 @@ def _build_once(data_dir: Path, out_dir: Path, unit_id: str | None, force: bool,
 
 @cli.command()
 @DATA_OPTION
+@click.option("--out", "out_dir", type=click.Path(path_type=Path), default="out", show_default=True,
+              help="Thư mục kết quả: báo nếu còn một lần ghi vào đó bị ngắt giữa chừng.")
 @click.option("--schema", "schema", is_flag=True,
               help="In JSON Schema của các tệp dữ liệu (để trình soạn thảo kiểm tra) rồi thoát.")
-def check(data_dir: Path, schema: bool) -> None:
+def check(data_dir: Path, out_dir: Path, schema: bool) -> None:
     """Kiểm tra dữ liệu và mẫu văn bản, liệt kê mọi lỗi; không ghi gì."""
     if schema:
         from .docs import json_schemas
 
         click.echo(json.dumps(json_schemas(), ensure_ascii=False, indent=2))
         return
-    warnings = pipeline.check(data_dir)
+    warnings = pipeline.check(data_dir, out_dir)
     _report_problems(warnings)
     click.echo(f"Dữ liệu hợp lệ ({len(warnings)} cảnh báo).")
 
@@ -298,6 +300,8 @@ def status(data_dir: Path, csv_path: Path | None, xlsx_path: Path | None, today:
     for line in completeness.lines(completeness.completeness(data)):
         click.echo(line)
     click.echo(states.summary(data, data_dir))
+    for line in states.branches_lines(data):
+        click.echo(line)
     if csv_path:
         write_atomic(csv_path, as_csv(lines))
         click.echo(f"đã ghi {csv_path}")

@@ -49,7 +49,7 @@ def _record(data, got: Returned, received: date) -> store.Record:
         form_version=got.form_version,
         source=store.Source(file=got.path.name, sha256=got.sha256, collected=store.now_iso(),
                             identified_by=got.identified_by),
-        figures=got.figures, findings=got.findings, texts=got.texts)
+        figures=got.figures, findings=got.findings, texts=got.texts, branches_approved=got.branches)
 
 
 def collect(paths: list[Path], data_dir: Path, *, replace: bool = False,

@@ -454,5 +454,12 @@ def sent_up(data: CampaignData, parent: CampaignData, prose) -> tuple[dict, obje
     if branches is not None:
         extra.append(type(branches)("Số liệu chủ yếu của các chi bộ trực thuộc", branches.xml,
                                     branches.landscape))
+    from .review import states
+
+    saved = states.load(data.folder)
+    received = [uid for uid in data.returns if uid in data.members]
+    approved = [uid for uid in received if states.state_of(saved, uid, data.returns[uid].source.sha256)
+                == states.APPROVED]
     builder = UnitContexts(parent, outline_prose(parent))
-    return builder.context(member.unit, Filled(values, narrative, extra, data.campaign.id))
+    return builder.context(member.unit, Filled(values, narrative, extra, data.campaign.id,
+                                               (len(approved), len(received), len(data.members))))

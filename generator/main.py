@@ -175,7 +175,7 @@ def specs(data: CampaignData, problems: list[Problem]) -> list[Spec]:
         if parent is not None and data.returns and data.outline and data.appendix \
                 and not any(p.is_error for p in found):
             out.append(Spec(f"{kit.UP}/{data.campaign.parent.unit}.docx", "don-vi.docx",
-                            [CAMPAIGN, PLAN, OUTLINE, FORMS, REPORT, UNITS, RETURNS, PARENT_KIT],
+                            [CAMPAIGN, PLAN, OUTLINE, FORMS, REPORT, UNITS, RETURNS, PARENT_KIT, REVIEW],
                             lambda: kit.sent_up(data, parent, report_prose or outline_prose)))
     return out
 

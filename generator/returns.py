@@ -48,6 +48,7 @@ class Returned:
     findings: list[str] = field(default_factory=list)   # problems with its figures
     notes: list[str] = field(default_factory=list)      # how it was read (warnings)
     texts: dict[str, list[str]] = field(default_factory=dict)  # part key → what the unit wrote
+    branches: str | None = None            # a report sent up a tier: «duyệt/nhận/tổng» of its branches
 
 
 def custom_properties(xml: bytes | None) -> dict[str, str]:
@@ -450,8 +451,11 @@ class Reader:
                 for f in fig.check(self.data.appendix, got.values, got.typed, member.unit)]
         else:  # words and no figure: taken; its figures said missing once, not cell by cell
             findings = [_no_figures(got.inputs, got.missing)] + written
+        branches = props.get("vanban_branches_approved") if rollup else None
+        if branches is not None and not re.fullmatch(r"\d{1,6}/\d{1,6}/\d{1,6}", branches):
+            branches = None   # said by a file from elsewhere: taken only in its own shape
         return Returned(path, digest, unit_id, identified_by, version, got.values, got.typed,
-                        findings, notes, texts)
+                        findings, notes, texts, branches)
 
     @staticmethod
     def _unit_line(text: str | None) -> list[str]:

@@ -52,6 +52,9 @@ class Record(BaseModel):
     source: Source
     figures: dict[str, dict[str, dict[str, Any]]]
     findings: list[str] = Field(default_factory=list, description="Những chỗ số liệu cần xem lại")
+    branches_approved: str | None = Field(
+        None, description="Báo cáo gửi lên từ chiến dịch của đơn vị: số chi bộ trực thuộc có báo cáo "
+                          "đã duyệt / đã nhận / tổng số («3/5/7»)")
     texts: dict[str, list[str]] = Field(
         default_factory=dict, description="Những gì đơn vị viết dưới từng phần của đề cương "
                                           "(khóa là số của phần: I.1, II.1.a …), từng đoạn")

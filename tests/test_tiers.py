@@ -193,3 +193,23 @@ def test_a_report_sent_up_on_forms_the_bloc_has_since_changed_is_refused(tiers, 
     assert not report.stored
     (_, why), = report.refused
     assert "bộ dữ liệu" in why and "phiên bản" in why
+
+
+def test_the_report_sent_up_carries_how_many_branches_were_approved(tiers, capsys):
+    from conftest import run_cli
+    from generator.collect import collect
+    from generator.review import states
+
+    unit_data = tiers["unit"] / "data"
+    campaign = load_campaign(unit_data)
+    for branch, _ in BRANCHES[:2]:
+        states.change(unit_data, branch, states.APPROVED, campaign.returns[branch].source.sha256)
+    pipeline.build(unit_data, tiers["unit"] / "out")
+    document = docx.Document(tiers["up"])
+    assert "Báo cáo lập từ báo cáo của 4/4 chi bộ trực thuộc, trong đó 2 báo cáo đã được duyệt." in [
+        p.text for p in document.paragraphs]
+    report = collect([tiers["up"]], tiers["bloc"], replace=True)
+    assert [u for _, u in report.replaced] == [UNIT]
+    assert load_campaign(tiers["bloc"]).returns[UNIT].branches_approved == "2/4/4"
+    code, said, err = run_cli(["status", "--data", tiers["bloc"]], capsys)
+    assert "Đảng bộ Sở Tài chính: lập từ báo cáo của 4/4 chi bộ trực thuộc, 2 báo cáo đã được duyệt" in said

@@ -30,6 +30,7 @@ class Filled:
     narrative: dict[str, list[str]]                 # part key → paragraphs
     extra: list[Item] = field(default_factory=list)
     built_by: str = ""
+    approved: tuple[int, int, int] | None = None    # its branches: approved, received, listed
 
 
 class UnitContexts:
@@ -128,4 +129,10 @@ class UnitContexts:
         props = self._props(member)
         if filled is not None:
             props.custom["vanban_rollup"] = filled.built_by
+            if filled.approved is not None:
+                a, r, n = filled.approved
+                props.custom["vanban_branches_approved"] = f"{a}/{r}/{n}"
+                context["body"] = context["body"] + [{"style": "note", "text": (
+                    f"Báo cáo lập từ báo cáo của {r}/{n} chi bộ trực thuộc, trong đó {a} báo cáo đã được "
+                    "duyệt.")}]
         return context, props

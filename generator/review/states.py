@@ -108,3 +108,17 @@ def summary(data, data_dir: Path) -> str:
     for level, n in counts(data, data_dir):
         lines.append(f"{level}: " + ", ".join(f"{n[s]} {s}" for s in STATES))
     return "Xem xét báo cáo — " + ("; ".join(lines) if lines else "chưa nhận báo cáo nào") + "."
+
+
+def branches_lines(data) -> list[str]:
+    """The reports sent up by units with branches: how many of their branches' reports they
+    approved (as the file sent up says)."""
+    out = []
+    for member in data.members.values():
+        record = data.returns.get(member.id)
+        if record is None or not record.branches_approved:
+            continue
+        approved, received, listed = record.branches_approved.split("/")
+        out.append(f"{member.name}: lập từ báo cáo của {received}/{listed} chi bộ trực thuộc, "
+                   f"{approved} báo cáo đã được duyệt")
+    return out
