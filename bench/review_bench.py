@@ -11,7 +11,8 @@ example's own, then more of the same kinds over other cells). Prints, in this pr
 - evaluating every rule over every unit, and the whole queue (rules, reading doubts, peers,
   sorting, decisions);
 - the number of findings;
-- the traced sources of every consolidated figure (nguon-so-lieu.xlsx's content).
+- the traced sources of every consolidated figure (nguon-so-lieu.xlsx's content);
+- the workspace's Xem xét page for that campaign (median of 5 requests, its size).
 
 Asserts nothing; prints figures.
 """
@@ -97,6 +98,23 @@ def main() -> None:
         print(f"danh sách xem xét (quy tắc, chỗ ngờ khi đọc, so với đơn vị cùng cấp, sắp xếp): {took:.2f} s "
               f"— {len(items)} chỗ, {len(queue.open_high(items))} mức cao")
         print(f"nguồn của {len(traced)} số liệu tổng hợp: {traced_s:.2f} s")
+        from starlette.testclient import TestClient
+
+        from generator.web.app import create_app
+        from generator.workspace import Workspace
+
+        client = TestClient(create_app(Workspace(data, Path(tmp) / "out"), "t"),
+                            base_url="http://127.0.0.1:8765", headers={"X-Vanban-Token": "t"})
+        client.get("/xem-xet")                     # the campaign loaded once, as a server keeps it
+        times, size = [], 0
+        for _ in range(5):
+            started = time.perf_counter()
+            answer = client.get("/xem-xet")
+            times.append(time.perf_counter() - started)
+            size = len(answer.content)
+        times.sort()
+        print(f"trang Xem xét ({len(items)} chỗ, 50 một trang): trung vị {times[2] * 1000:.0f} ms, "
+              f"{size // 1024} KB")
 
 
 if __name__ == "__main__":

@@ -28,8 +28,20 @@ def _shown(value) -> str:
     return vnrules.figure(value, 0 if float(value).is_integer() else 2)
 
 
+RETURNS_PAGE = 50
+
+
 def routes(site, posted) -> list[Route]:
     ws = site.workspace
+    kept: dict = {}
+
+    def _queue(data):
+        """The queue of the campaign as loaded now: worked out again only when the campaign
+        was loaded again (a data file, a return, a decision or a state changed)."""
+        if kept.get("data") is not data:
+            kept["items"] = queue.build(data, ws.data_dir)
+            kept["data"] = data
+        return kept["items"]
 
     def _campaign():
         try:
@@ -43,7 +55,7 @@ def routes(site, posted) -> list[Route]:
             return site.page(request, "xem-xet.html", 422, broken=True, items=None, chosen={},
                              levels=[], tables=[], summary="", state_lines=[], complete=[], returns=[],
                              decisions=DECISIONS, severities=SEVERITIES, where=lambda i: "")
-        items = queue.build(data, ws.data_dir)
+        items = _queue(data)
         q = request.query_params
         chosen = {k: q.get(k, "") for k in ("muc", "tim", "cap", "bang", "con-mo")}
         shown = queue.chosen(items, severity=chosen["muc"] or None, level=chosen["cap"] or None,
@@ -52,13 +64,23 @@ def routes(site, posted) -> list[Route]:
             shown = [i for i in shown if matches(chosen["tim"], i.unit_name, i.finding.message)]
         saved = states.load(ws.data_dir)
         returns = [(m, data.returns[m.id], states.state_of(saved, m.id, data.returns[m.id].source.sha256),
-                    saved.get(m.id)) for m in data.members.values() if m.id in data.returns]
+                    saved.get(m.id)) for m in data.members.values() if m.id in data.returns
+                   and (not chosen["tim"] or matches(chosen["tim"], m.name))]
+        try:
+            shown_returns = max(1, int(q.get("bc", "1")))
+        except ValueError:
+            shown_returns = 1
+        return_pages = max(1, -(-len(returns) // RETURNS_PAGE))
+        shown_returns = min(shown_returns, return_pages)
+        returns_total = len(returns)
+        returns = returns[(shown_returns - 1) * RETURNS_PAGE: shown_returns * RETURNS_PAGE]
         return site.page(request, "xem-xet.html", broken=False, items=paged(shown, request),
                          all_count=len(items), chosen=chosen, levels=data.campaign.levels,
                          tables=data.appendix.tables if data.appendix else [],
                          summary=queue.summary(items), high=len(queue.open_high(items)),
                          complete=completeness.lines(completeness.completeness(data)),
                          state_lines=states.counts(data, ws.data_dir), returns=returns,
+                         returns_page=shown_returns, return_pages=return_pages, returns_total=returns_total,
                          decisions=DECISIONS, severities=SEVERITIES,
                          where=lambda i: queue.where(i, data.appendix), states=states)
 
@@ -67,7 +89,7 @@ def routes(site, posted) -> list[Route]:
         data = _campaign()
         if data is None:
             raise UsageError("Dữ liệu đang có lỗi; sửa ở trang Tổng quan trước khi xem xét.")
-        items = queue.build(data, ws.data_dir)
+        items = _queue(data)
         item = queue.pick(items, str(form.get("ma", "")))
         kind = str(form.get("quyet-dinh", ""))
         value = None
@@ -107,7 +129,7 @@ def routes(site, posted) -> list[Route]:
         data = _campaign()
         if data is None:
             raise UsageError("Dữ liệu đang có lỗi; sửa ở trang Tổng quan trước.")
-        items = queue.build(data, ws.data_dir)
+        items = _queue(data)
         traced = trace.trace(data, items)
         cell = request.query_params.get("o", "")
         chosen = next((t for t in traced if t.cell == cell), None)
