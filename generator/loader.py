@@ -196,8 +196,8 @@ class _Builder:
                 return None
             except (ValueError, OverflowError):  # a number of thousands of digits
                 self.problems.append(Problem(self.source.name, node.start_mark.line + 1,
-                                             format_loc(loc), f"số có {len(node.value):,} chữ số: quá "
-                                             "lớn để là một giá trị của dữ liệu".replace(",", ".")))
+                                             format_loc(loc), f"số có {_dots(len(node.value))} chữ số: quá "
+                                             "lớn để là một giá trị của dữ liệu"))
                 return None
         if isinstance(value, str) and self.clean:
             value, notes = clean_text(value)
@@ -207,8 +207,34 @@ class _Builder:
         return value
 
 
+MAX_DATA_FILE = 10 * 1024 * 1024   # bytes of one data file: a campaign's are under 100 KB, a
+                                   # list of 20.000 units about 2,5 MB
+MAX_ROWS = 20_000                  # rows of a table file (the unit list)
+
+
+def _dots(n: int) -> str:
+    return f"{n:,}".replace(",", ".")
+
+
+def _too_large(path: Path, name: str, problems: list[Problem]) -> bool:
+    """Whether ``path`` is past :data:`MAX_DATA_FILE` (then said, and not read)."""
+    try:
+        size = path.stat().st_size
+    except OSError:
+        return False  # the read that follows says what is wrong
+    if size <= MAX_DATA_FILE:
+        return False
+    problems.append(Problem(name, None, "", f"tệp quá lớn ({size / 2**20:.1f} MB; một tệp dữ liệu "
+                            f"không quá {MAX_DATA_FILE // 2**20} MB): không đọc — có phải đã chép nhầm "
+                            "nội dung khác vào tệp?".replace(".", ",", 1)))
+    return True
+
+
 def read_text(path: Path, name: str, problems: list[Problem]) -> str | None:
-    """A text file's content, or ``None`` with a problem if it cannot be read as UTF-8."""
+    """A text file's content, or ``None`` with a problem if it cannot be read as UTF-8 or is
+    past the size limit."""
+    if _too_large(path, name, problems):
+        return None
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
@@ -233,6 +259,8 @@ def read_table_text(path: Path, name: str, problems: list[Problem]) -> str | Non
     """A table file as Excel on a Vietnamese Windows may save it: UTF-8 (CSV UTF-8), UTF-16
     («Unicode Text», cells between tabs), or Windows-1258 (plain «CSV», tone marks as
     combining characters, joined again here). The last two are read with a warning."""
+    if _too_large(path, name, problems):
+        return None
     try:
         raw = path.read_bytes()
     except OSError:
@@ -343,11 +371,13 @@ def load_xlsx_table(path: Path, name: str, problems: list[Problem], columns: dic
                     aliases: dict[str, str] | None = None) -> SourceFile:
     """The same as :func:`load_csv` for a list kept as an Excel workbook (its first sheet),
     opened with the checks for files that come from elsewhere."""
-    from .ooxml import Package, Refused, Workbook
+    from .ooxml import TABLE_NODES, Package, Refused, Workbook
 
     source = SourceFile(path=path, name=name, table=True)
+    if _too_large(path, name, problems):
+        return source
     try:
-        package = Package(path)
+        package = Package(path, budget=TABLE_NODES)
         if package.kind != "xlsx":
             raise Refused("không phải tệp .xlsx của Excel")
         rows = Workbook(package).table()
@@ -365,6 +395,11 @@ def _table(source: SourceFile, lines: list[tuple[int, list[str]]], problems: lis
     """Rows under a header row, checked against the known columns, cleaned, with lines."""
     name = source.name
     header_line, header = lines[0]
+    rows = sum(1 for _, cells in lines[1:] if any(c.strip() for c in cells))
+    if rows > MAX_ROWS:
+        problems.append(Problem(name, None, "", f"bảng có {_dots(rows)} dòng, quá giới hạn "
+                                f"{_dots(MAX_ROWS)} dòng của một danh sách: không đọc"))
+        return source
     header = [clean_text(h)[0].lower() for h in header]
     header = [(aliases or {}).get(h, h) for h in header]
     source.lines[()] = header_line

@@ -41,6 +41,8 @@ MAX_TAGS = 500_000                 # «<» in one XML part: a unit's skeleton ha
 MAX_NODES = 500_000                # elements + attributes + namespace declarations the parser
                                    # builds for one part: a skeleton has about 6.000; 500.000
                                    # parse to 60–100 MB whatever their shape
+TABLE_NODES = 1_000_000            # … for a list kept in Excel: 20.000 units of 6 columns are
+                                   # about 650.000 (the list has its own row limit)
 CHUNK = 64 * 1024                  # bytes unpacked and checked at a time
 KEEP = 8 * 1024 * 1024             # a part up to this size, whose bytes bound its nodes, is
                                    # parsed whole at the end; a larger one as it comes
@@ -94,6 +96,7 @@ class _Part:
         self.name = name
         self.parse = parse
         self.budget = budget
+        self.max_tags = max(MAX_TAGS, budget * 5 // 4)   # «<» of closing tags too
         self.started = False
         self.decoder = None
         self.tail = b""
@@ -116,9 +119,9 @@ class _Part:
         self.tail = window[-_OVERLAP:]
         tags = chunk.count(b"<")
         self.tags += tags
-        if self.tags > MAX_TAGS:
-            raise Refused(f"phần {self.name} có hơn {_thousands(MAX_TAGS)} thẻ XML, vượt xa một báo "
-                          "cáo thật (có thể là tệp làm giả để làm treo máy)")
+        if self.tags > self.max_tags:
+            raise Refused(f"phần {self.name} có hơn {_thousands(self.max_tags)} thẻ XML, vượt xa một "
+                          "báo cáo thật (có thể là tệp làm giả để làm treo máy)")
         if not self.parse or not chunk:
             return
         if self.parser is None:
@@ -319,7 +322,7 @@ class Package:
             head = next(chunks, b"")
             if not (_looks_xml(head) or name.lower().endswith((".xml", ".vml"))):
                 continue
-            checked = _Part(name, parse=False)
+            checked = _Part(name, parse=False, budget=self.budget)
             checked.feed(head)
             for chunk in chunks:
                 checked.feed(chunk)

@@ -357,22 +357,32 @@ _PART = re.compile(f"{MARK_OPEN}([^{MARK_CLOSE}<]*){MARK_CLOSE}")
 def mark_parts(xml: str) -> str:
     """Each heading whose text starts with a part's mark given a bookmark around its
     paragraph, named for the part (``structure.part_mark``); the mark itself removed. A copy a
-    unit sends back is read part by part by these bookmarks."""
-    found = list(_PART.finditer(xml))
-    for n, m in reversed(list(enumerate(found))):
-        xml = xml[:m.start()] + xml[m.end():]
+    unit sends back is read part by part by these bookmarks.
+
+    The changes are found first and made in one pass: a consolidated report of thousands of
+    units is a long text, never copied once per heading."""
+    edits: list[tuple[int, int, str]] = []     # (from, to, put instead), in the text as given
+    for n, m in enumerate(_PART.finditer(xml)):
+        edits.append((m.start(), m.end(), ""))
         paragraph = _paragraph_before(xml, m.start())
         if paragraph is None:
             continue
         bid = MARK_ID_BASE + n
-        end = xml.find("</w:p>", m.start())
-        xml = xml[:end] + f'<w:bookmarkEnd w:id="{bid}"/>' + xml[end:]
+        end = xml.find("</w:p>", m.end())
+        edits.append((end, end, f'<w:bookmarkEnd w:id="{bid}"/>'))
         start = paragraph.end()
         if xml.startswith("<w:pPr>", start):
             start = xml.find("</w:pPr>", start) + len("</w:pPr>")
         name = part_mark(html.unescape(m.group(1)))
-        xml = xml[:start] + f'<w:bookmarkStart w:id="{bid}" w:name="{name}"/>' + xml[start:]
-    return xml
+        edits.append((start, start, f'<w:bookmarkStart w:id="{bid}" w:name="{name}"/>'))
+    if not edits:
+        return xml
+    pieces, at = [], 0
+    for begin, finish, text in sorted(edits, key=lambda e: (e[0], e[1])):
+        pieces += [xml[at:begin], text]
+        at = max(at, finish)
+    pieces.append(xml[at:])
+    return "".join(pieces)
 
 
 def keep_closing_lines(xml: str, recipients_label: str) -> str:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import pickle
+import json
 import random
 import shutil
 import signal
@@ -242,3 +243,56 @@ def test_check_notices_what_a_killed_collect_left(tmp_path, capsys):
     assert "đã dọn 2 tệp tạm" in err
     assert not (staging / "123-000001").exists()
     assert not (data / "bao-cao" / ".chi-bo-x.yaml.abc123.tmp").exists()
+
+
+def test_check_notices_an_interrupted_build_of_the_out_folder(tmp_path, capsys):
+    """A build killed after it decided its change (the journal written, the renames not all
+    done) leaves out/ to be finished by the next run; check says so, and changes nothing."""
+    data, out = tmp_path / "data", tmp_path / "out"
+    shutil.copytree(REPO / "data", data)
+    pipeline.build(data, out)
+    staging = out / transaction.STATE / transaction.STAGING
+    staging.mkdir(parents=True)
+    (staging / "van-ban-x").write_bytes(b"new plan")
+    journal = out / transaction.STATE / transaction.JOURNAL
+    journal.write_text(json.dumps({"moves": [[f"{transaction.STATE}/{transaction.STAGING}/van-ban-x",
+                                              "ke-hoach.docx"]], "deletes": []}), encoding="utf-8")
+    before = snapshot(out)
+    code, said, err = run_cli(["check", "--data", data, "--out", out], capsys)
+    assert code == 0, err
+    line = next(l for l in err.splitlines() if l.startswith(f"{out}/"))
+    assert "một lần ghi bị ngắt giữa chừng" in line and "cảnh báo" in line
+    assert snapshot(out) == before                   # check writes nothing
+    code, said, err = run_cli(["build", "--data", data, "--out", out], capsys)
+    assert code == 0 and "đã ghi nốt lần ghi bị ngắt" in err + said
+
+
+def test_every_system_error_is_said_in_vietnamese():
+    """Whatever the system answers a file operation — known or not — the reason is words a
+    person reads, never its English text nor a bare number."""
+    import errno
+    import re
+    from generator.exceptions import os_reason
+    for code in sorted(errno.errorcode):
+        reason = os_reason(OSError(code, os.strerror(code)))
+        assert os.strerror(code) not in reason and not reason.isascii(), (code, reason)
+        assert not re.search(r"\b\d+\b", reason), (code, reason)     # a code name (E2BIG) is fine
+    assert "cỡ" in os_reason(OSError(errno.EFBIG, "File too large"))
+
+
+def test_a_build_past_the_file_size_limit_is_said_and_leaves_nothing_half(tmp_path):
+    """Under a limit on file size (ulimit -f, prlimit --fsize) a write fails with EFBIG: the
+    build stops with exit 4 and the reason in Vietnamese, without hanging, out/ not half made."""
+    import resource
+    data, out = tmp_path / "data", tmp_path / "out"
+    shutil.copytree(REPO / "data", data)
+
+    def limited():
+        resource.setrlimit(resource.RLIMIT_FSIZE, (20_000, 20_000))
+
+    done = subprocess.run([sys.executable, "-m", "generator", "build", "--data", data, "--out", out],
+                          capture_output=True, text=True, timeout=120, preexec_fn=limited)
+    assert done.returncode == 4, done.stderr
+    assert "tệp vượt quá cỡ lớn nhất được phép ghi" in done.stderr
+    assert "Traceback" not in done.stderr and "27" not in done.stderr and "Errno" not in done.stderr
+    assert not [p for p in out.rglob("*") if p.is_file() and ".vanban" not in p.parts]

@@ -321,3 +321,68 @@ def test_units_kept_in_an_excel_workbook(campaign, tmp_path, capsys):
     (campaign / "don-vi.xlsx").write_bytes(b"PK\x03\x04 not really")
     code, out, err = run_cli(["check", "--data", campaign], capsys)
     assert code == 1 and "don-vi.xlsx: lỗi: tệp hỏng" in err
+
+
+# --- size: a long unit list is checked in seconds; past the limits it is refused, said --------
+
+def _long_list(campaign: Path, rows: int, pad: int = 0) -> None:
+    import csv
+    import io
+    with open(campaign / "don-vi.csv", encoding="utf-8", newline="") as fh:
+        lines = list(csv.reader(fh))
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(lines[0])
+    for i in range(rows):
+        row = list(lines[1 + i % (len(lines) - 1)])
+        row[0], row[1] = f"{row[0]}-{i}", f"{row[1]} số {i}" + " " * pad
+        writer.writerow(row)
+    (campaign / "don-vi.csv").write_text(out.getvalue(), encoding="utf-8")
+
+
+def test_a_list_of_20000_units_is_checked(campaign, tmp_path):
+    """Every row validated, the per-unit documents drawn for a sample of each shape: the
+    answer comes while a person waits (the time is printed; bench/check_bench.py measures it)."""
+    import subprocess
+    import sys
+    import time
+    _long_list(campaign, 20_000)
+    started = time.perf_counter()
+    done = subprocess.run([sys.executable, "-m", "generator", "check", "--data", campaign,
+                           "--out", tmp_path / "out"], capture_output=True, text=True, timeout=120)
+    print(f"\nvanban check, 20.000 đơn vị: {time.perf_counter() - started:.1f} s")
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "Dữ liệu hợp lệ" in done.stdout
+
+
+@pytest.mark.parametrize("rows,pad,says", [
+    (20_001, 0, "bảng có 20.001 dòng, quá giới hạn 20.000 dòng"),
+    (19_000, 500, "tệp quá lớn"),
+])
+def test_a_unit_list_past_the_limits_is_refused_quickly(campaign, capsys, rows, pad, says):
+    _long_list(campaign, rows, pad)
+    code, out, err = run_cli(["check", "--data", campaign], capsys)
+    assert code == 1 and "Traceback" not in err
+    line = next(l for l in err.splitlines() if l.startswith("don-vi.csv"))
+    assert says in line and "lỗi" in line
+
+
+def test_a_data_file_past_the_size_limit_is_refused(campaign, capsys):
+    plan = campaign / "ke-hoach.yaml"
+    plan.write_text(plan.read_text(encoding="utf-8") + "# " + "x" * (11 * 1024 * 1024) + "\n",
+                    encoding="utf-8")
+    code, out, err = run_cli(["check", "--data", campaign], capsys)
+    assert code == 1
+    line = next(l for l in err.splitlines() if l.startswith("ke-hoach.yaml"))
+    assert "tệp quá lớn (11,0 MB; một tệp dữ liệu không quá 10 MB)" in line, line
+
+
+def test_a_huge_key_is_cut_where_it_is_said(campaign, capsys):
+    """A key of 5 MB (pasted by mistake) is named in the message by its start and end, with
+    how much was left out — not echoed whole."""
+    path = campaign / "chien-dich.yaml"
+    path.write_text("? " + "k" * 5_000_000 + "\n: 1\n" + path.read_text(encoding="utf-8"), encoding="utf-8")
+    code, out, err = run_cli(["check", "--data", campaign], capsys)
+    assert code == 1
+    line = next(l for l in err.splitlines() if l.startswith("chien-dich.yaml"))
+    assert len(line) < 600 and "kkkk" in line and "bỏ bớt" in line and "mục không xác định" in line
