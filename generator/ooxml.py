@@ -27,7 +27,7 @@ import re
 import zipfile
 from collections import Counter
 from zlib import error as zlib_error
-from dataclasses import dataclass
+from typing import NamedTuple
 from pathlib import Path
 
 from .exceptions import os_reason, printable
@@ -85,7 +85,8 @@ class _Part:
     its root, the part parsed within the node budget.
 
     The budget is kept two ways. While the bytes alone bound what a parser can build — every
-    element needs a «<» and every attribute or namespace declaration a «=» in UTF-8 markup
+    element needs a «<» not followed by «/», and every attribute or namespace declaration a
+    «=» in UTF-8 markup
     (other encodings are refused, entities are off) — the part is kept and parsed at once at
     the end, at libxml2's speed: an ordinary part. Once they no longer do (or the part is
     large), it is parsed as it comes by a pull parser whose events count every element,
@@ -125,7 +126,7 @@ class _Part:
         if not self.parse or not chunk:
             return
         if self.parser is None:
-            self.bound += tags + chunk.count(b"=")
+            self.bound += tags - chunk.count(b"</") + chunk.count(b"=")   # a closing tag builds nothing
             self.size += len(chunk)
             self.kept.append(chunk)
             if self.bound <= self.budget and self.size <= KEEP:
@@ -383,10 +384,10 @@ _EXTERNAL_REASON = ("tệp có liên kết ngoài (external link, DDE) tới t�
 
 X = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _REF = re.compile(r"^'?(.*?)'?!\$?([A-Z]+)\$?(\d+)$")
+_CELL_REF = re.compile(r"([A-Z]+)(\d+)$")
 
 
-@dataclass(frozen=True)
-class CellValue:
+class CellValue(NamedTuple):
     """What a cell of a workbook holds: its value (text, number, boolean, or "" when empty)
     and, when it is computed, its formula."""
 
@@ -433,16 +434,24 @@ class Workbook:
             cells: dict[str, CellValue] = {}
             part = self.sheets.get(name)
             root = self.package.xml(part) if part else None
+            value, formula_tag, inline = X + "v", X + "f", X + "is"
             for c in root.iter(X + "c") if root is not None else ():
-                f = c.find(X + "f")
+                v = f = None
+                kind = c.get("t")
+                for child in c:            # one pass over the cell's children (a long list
+                    tag = child.tag        # of units has 100.000 cells)
+                    if tag == value:
+                        v = child
+                    elif tag == formula_tag:
+                        f = child
+                    elif tag == inline:
+                        kind = "inlineStr"
                 formula = None if f is None else (f.text or "").strip() or "…"
-                cells[c.get("r")] = CellValue(self._cell_value(c), formula)
+                cells[c.get("r")] = CellValue(self._cell_value(c, kind, v), formula)
             self._cells[name] = cells
         return self._cells[name]
 
-    def _cell_value(self, c) -> object:
-        kind = c.get("t")
-        v = c.find(X + "v")
+    def _cell_value(self, c, kind: str | None, v) -> object:
         if kind == "inlineStr":
             return "".join(t.text or "" for t in c.iter(X + "t"))
         if v is None or v.text is None:
@@ -469,13 +478,18 @@ class Workbook:
         if name is None:
             return []
         grid: dict[int, dict[int, str]] = {}
+        columns: dict[str, int] = {}
         for ref, cell in self._sheet(name).items():
-            m = re.match(r"^([A-Z]+)(\d+)$", ref or "")
+            m = _CELL_REF.match(ref or "")
             if not m:
                 continue
-            col = 0
-            for ch in m.group(1):
-                col = col * 26 + ord(ch) - 64
+            letters = m.group(1)
+            col = columns.get(letters)
+            if col is None:
+                col = 0
+                for ch in letters:
+                    col = col * 26 + ord(ch) - 64
+                columns[letters] = col
             value = cell.value
             if isinstance(value, float) and value.is_integer():
                 value = int(value)
