@@ -13,7 +13,8 @@ from conftest import run_cli
 FILES = ["chien-dich.yaml", "ke-hoach.yaml", "de-cuong.yaml", "phu-luc.yaml", "don-vi.csv",
          "bao-cao-tong-hop.yaml"]
 VALUES = ["", "[]", "{}", "0", "-1", "null", "true", '"x"', "31/02/2021", "99999999999", "[1, 2]",
-          "{a: 1}", '"{{ x }}"', '"{{"', "~", "&a", "*a", "!!binary aGk="]
+          "{a: 1}", '"{{ x }}"', '"{{"', "~", "&a", "*a", "!!binary aGk=",
+          ".inf", ".nan", "1" * 5000, '"{{ [[[0]*1000]*1000]*1000 }}"', "? " + "k" * 5000]
 ODDITIES = ["\x0b", "\t", "&<>", "}}", "{%", "Ƣ", "\u200b", "\x00", '"', "'", "#"]
 
 
