@@ -272,7 +272,7 @@ def test_an_unrecognised_return_waits_and_is_assigned_by_hand_in_the_page(site, 
     sent = client.post("/nhan-bao-cao/gui", data={"csrf": CSRF, "received": "04/5/2021"},
                        files=upload([blind, filled[1]]))
     page = follow(client, sent)
-    assert "Bao cao gui lai.docx không nhận không nhận ra đơn vị" in page
+    assert "Bao cao gui lai.docx chờ chọn đơn vị không nhận ra đơn vị" in page
     assert "Tệp chưa rõ của đơn vị nào (1)" in page and "chọn đơn vị cho tệp này" in page
     assert len(ws.held()) == 1
     # F5 on the results shows them again and posts nothing
