@@ -143,7 +143,8 @@ def _outputs(out: Path) -> dict[str, bytes]:
             if p.is_file() and ".vanban" not in p.relative_to(out).parts}
 
 
-def test_ctrl_c_during_a_build_stops_the_server_and_leaves_out_before_or_after(tmp_path):
+def _built_then_moved(tmp_path: Path) -> tuple[Path, Path, dict[str, bytes]]:
+    """A 300-unit campaign built, then a deadline moved: the outputs as they were."""
     data = campaign_of(tmp_path / "data", 300)
     out = tmp_path / "out"
     pipeline.build(data, out)
@@ -152,6 +153,11 @@ def test_ctrl_c_during_a_build_stops_the_server_and_leaves_out_before_or_after(t
     path.write_text(path.read_text(encoding="utf-8").replace("report_deadline: 05/5/2021",
                                                              "report_deadline: 12/5/2021", 1),
                     encoding="utf-8")
+    return data, out, before
+
+
+def test_ctrl_c_during_a_build_stops_the_server_and_leaves_out_before_or_after(tmp_path):
+    data, out, before = _built_then_moved(tmp_path)
     after_dir = tmp_path / "after"
     pipeline.build(data, after_dir)
     after = _outputs(after_dir)
@@ -172,14 +178,7 @@ def test_ctrl_c_during_a_build_stops_the_server_and_leaves_out_before_or_after(t
 
 
 def test_a_build_stopped_from_the_page_writes_nothing(tmp_path):
-    data = campaign_of(tmp_path / "data", 300)
-    out = tmp_path / "out"
-    pipeline.build(data, out)
-    before = _outputs(out)
-    path = data / "chien-dich.yaml"
-    path.write_text(path.read_text(encoding="utf-8").replace("report_deadline: 05/5/2021",
-                                                             "report_deadline: 12/5/2021", 1),
-                    encoding="utf-8")
+    data, out, before = _built_then_moved(tmp_path)
     served = Served(data, out)
     try:
         build = building(served, force=False)

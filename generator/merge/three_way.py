@@ -66,35 +66,28 @@ _REVISION = (W + "ins", W + "moveTo")
 _THROUGH = (W + "sdt", W + "sdtContent", W + "customXml")
 
 
-def blocks(container: etree._Element) -> list[etree._Element]:
-    """The paragraphs and tables of a container in order, through content controls."""
+def _children(parent: etree._Element, tags: tuple[str, ...]) -> list[etree._Element]:
+    """The children of ``parent`` with one of ``tags``, in order, through content controls."""
     out = []
-    for child in container:
-        if child.tag in BLOCKS:
+    for child in parent:
+        if child.tag in tags:
             out.append(child)
         elif child.tag in _THROUGH:
-            out += blocks(child)
+            out += _children(child, tags)
     return out
+
+
+def blocks(container: etree._Element) -> list[etree._Element]:
+    """The paragraphs and tables of a container in order, through content controls."""
+    return _children(container, BLOCKS)
 
 
 def rows(table: etree._Element) -> list[etree._Element]:
-    out = []
-    for child in table:
-        if child.tag == W + "tr":
-            out.append(child)
-        elif child.tag in _THROUGH:
-            out += rows(child)
-    return out
+    return _children(table, (W + "tr",))
 
 
 def cells(row: etree._Element) -> list[etree._Element]:
-    out = []
-    for child in row:
-        if child.tag == W + "tc":
-            out.append(child)
-        elif child.tag in _THROUGH:
-            out += cells(child)
-    return out
+    return _children(row, (W + "tc",))
 
 
 def _row_text(row: etree._Element) -> str:
