@@ -322,7 +322,7 @@ def consolidated_context(data: CampaignData, outline_prose: Prose,
     if unwritten:  # said to the office on the command line, never in the document
         outline_prose.problems.append(Problem(
             "bao-cao-tong-hop.yaml", None, "narrative",
-            f"báo cáo tổng hợp còn {len(unwritten)} phần chưa viết ({', '.join(unwritten)}): viết "
+            f"báo cáo tổng hợp còn {len(unwritten)} phần chưa viết ({', '.join(part_name(k) for k in unwritten)}): viết "
             "vào mục «narrative» với khóa là số của phần, ví dụ «I.1:»", WARNING))
     symbol = vnrules.symbol(report.number, report.type, issuer.symbol, profile)
     date_text = vnrules.short_date(report.date) if report.date else vnrules.blank_day(year)
