@@ -18,7 +18,7 @@ from xml.sax.saxutils import escape
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from generator import profiles, styles  # noqa: E402
+from generator import profiles, styles, theme  # noqa: E402
 from generator.writer import docx_bytes, write_atomic  # noqa: E402
 
 NS = ('xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" '
@@ -190,6 +190,7 @@ CONTENT_TYPES = (
     'officedocument.wordprocessingml.header+xml"/>'
     '<Override PartName="/word/header2.xml" ContentType="application/vnd.openxmlformats-'
     'officedocument.wordprocessingml.header+xml"/>'
+    f'<Override PartName="/word/theme/theme1.xml" ContentType="{theme.CONTENT_TYPE}"/>'
     '<Override PartName="/docProps/core.xml" ContentType="application/vnd.openxmlformats-'
     'package.core-properties+xml"/>'
     '<Override PartName="/docProps/app.xml" ContentType="application/vnd.openxmlformats-'
@@ -218,6 +219,7 @@ DOCUMENT_RELS = (
     'relationships/header" Target="header1.xml"/>'
     '<Relationship Id="rIdHeader2" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
     'relationships/header" Target="header2.xml"/>'
+    f'<Relationship Id="rIdTheme" Type="{theme.RELATIONSHIP}" Target="theme/theme1.xml"/>'
     '</Relationships>')
 
 SETTINGS = (f'{DECL}<w:settings {NS}><w:defaultTabStop w:val="720"/>'
@@ -253,6 +255,7 @@ def package(document_xml: bytes, profile: profiles.Profile, title: str) -> bytes
         ("word/fontTable.xml", FONT_TABLE.encode()),
         ("word/header1.xml", page_number_header()),
         ("word/header2.xml", empty_header()),
+        ("word/theme/theme1.xml", theme.THEME),
     ]
     return docx_bytes(entries)
 
