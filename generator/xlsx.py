@@ -7,7 +7,9 @@ formula by mistake, yet anyone can lift the protection. Each fillable cell carri
 name ``vb_<table>_<row>_<column>`` (the same positions as the Word skeleton's bookmarks), and
 the workbook carries the same custom properties, so ``vanban collect`` reads a returned
 workbook the same way as a returned skeleton. Written by hand (SpreadsheetML), so the bytes
-are reproducible.
+are reproducible. Text cells point into the workbook's shared-strings table, as Excel writes them
+(Excel rewrites inline strings into one on its next save), and the workbook carries the theme
+part Excel's schema requires (``theme.py``); the reader (``ooxml.py``) takes both kinds of cell.
 """
 
 from __future__ import annotations
@@ -15,12 +17,13 @@ from __future__ import annotations
 from xml.sax.saxutils import escape, quoteattr
 
 from . import figures as fig
+from . import theme
 from . import vnrules
 from .renderer import DocProperties, core_xml, custom_xml
 from .layout import INPUT, PERCENT, TOTAL, FormLayout, layouts
 from .writer import Packed, pack, zip_bytes
 
-_STYLES_PACKED = None
+_SHARED_PACKED: list[Packed] | None = None
 
 DECL = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -78,17 +81,31 @@ def col_letter(n: int) -> str:
     return out
 
 
-def _text(ref: str, text: str, style: int) -> str:
-    return (f'<c r="{ref}" s="{style}" t="inlineStr"><is><t xml:space="preserve">'
-            f"{escape(text)}</t></is></c>")
+class Strings:
+    """A workbook's shared-strings table: each text once, numbered in order of first use."""
+
+    def __init__(self) -> None:
+        self.index: dict[str, int] = {}
+        self.uses = 0
+
+    def cell(self, ref: str, text: str, style: int) -> str:
+        """A text cell pointing at ``text`` in the table."""
+        n = self.index.setdefault(text, len(self.index))
+        self.uses += 1
+        return f'<c r="{ref}" s="{style}" t="s"><v>{n}</v></c>'
+
+    def xml(self) -> bytes:
+        items = "".join(f'<si><t xml:space="preserve">{escape(text)}</t></si>' for text in self.index)
+        return (f'{DECL}<sst xmlns="{MAIN}" count="{self.uses}" uniqueCount="{len(self.index)}">'
+                f"{items}</sst>").encode()
 
 
 def _formula(ref: str, formula: str, style: int) -> str:
     return f'<c r="{ref}" s="{style}"><f>{escape(formula)}</f></c>'
 
 
-def _sheet(form: FormLayout, label: str, reference: str,
-           unit_name: str, period: str = "") -> tuple[str, dict[str, str]]:
+def _sheet(form: FormLayout, label: str, reference: str, unit_name: str, strings: Strings,
+           period: str = "") -> tuple[str, dict[str, str]]:
     """The sheet's XML and its fillable cells (mark name → cell reference), laid out as
     ``form`` says: row ``FIRST_ROW + line``, column ``place + 1``."""
     table, cols = form.table, form.columns
@@ -97,15 +114,15 @@ def _sheet(form: FormLayout, label: str, reference: str,
     rows = form.rows
     cells_of = {row_id: FIRST_ROW + line for row_id, line in form.lines.items()}
     sheet_rows = [
-        f'<row r="1">{_text("A1", label, TITLE)}</row>',
-        f'<row r="2" ht="36" customHeight="1">{_text("A2", vnrules.upper(table.title), TITLE)}</row>',
-        f'<row r="3" ht="36" customHeight="1">{_text("A3", reference, NOTE)}</row>',
-        f'<row r="4">{_text("A4", UNIT_LINE + unit_name, PLAIN)}</row>',
+        f'<row r="1">{strings.cell("A1", label, TITLE)}</row>',
+        f'<row r="2" ht="36" customHeight="1">{strings.cell("A2", vnrules.upper(table.title), TITLE)}</row>',
+        f'<row r="3" ht="36" customHeight="1">{strings.cell("A3", reference, NOTE)}</row>',
+        f'<row r="4">{strings.cell("A4", UNIT_LINE + unit_name, PLAIN)}</row>',
     ]
     if period:
-        sheet_rows.append(f'<row r="5">{_text("A5", period, NOTE)}</row>')
+        sheet_rows.append(f'<row r="5">{strings.cell("A5", period, NOTE)}</row>')
     sheet_rows.append(f'<row r="{FIRST_ROW}">' + "".join(
-        _text(f"{col_letter(k)}{FIRST_ROW}", h, HEAD) for k, h in enumerate(form.headers, 1)) + "</row>")
+        strings.cell(f"{col_letter(k)}{FIRST_ROW}", h, HEAD) for k, h in enumerate(form.headers, 1)) + "</row>")
     marks: dict[str, str] = {}
     count_rows = [r for _, r in rows if r.type == "count" and not r.total]
     plain_cols = [c for c in cols if not c.total]
@@ -114,10 +131,10 @@ def _sheet(form: FormLayout, label: str, reference: str,
         cells_by_line.setdefault(cell.line, []).append(cell)
     for _, row in rows:
         r = cells_of[row.id]
-        cells = [_text(f"A{r}", "" if row.total else str(form.numbers[row.id]), CENTER),
-                 _text(f"B{r}", row.label, TOTAL_STYLE if row.total else TEXT)]
+        cells = [strings.cell(f"A{r}", "" if row.total else str(form.numbers[row.id]), CENTER),
+                 strings.cell(f"B{r}", row.label, TOTAL_STYLE if row.total else TEXT)]
         if with_unit:
-            cells.append(_text(f"C{r}", row.unit or "", CENTER))
+            cells.append(strings.cell(f"C{r}", row.unit or "", CENTER))
         for cell in cells_by_line[form.lines[row.id]]:
             letter = col_letter(cell.place + 1)
             ref = f"{letter}{r}"
@@ -159,10 +176,10 @@ def _sheet(form: FormLayout, label: str, reference: str,
 
 def workbook(tables, unit, reference: str, props: DocProperties, profile, period: str = "") -> bytes:
     """The unit's workbook: one protected sheet per appendix that applies to it."""
-    sheets, names = [], []
+    sheets, names, strings = [], [], Strings()
     for n, form in enumerate(layouts(tables, unit), 1):
         label = vnrules.appendix_label(n, profile)
-        xml, marks = _sheet(form, label, reference, unit.name, period)
+        xml, marks = _sheet(form, label, reference, unit.name, strings, period)
         sheets.append((label, xml))
         for mark, ref in marks.items():
             col = "".join(ch for ch in ref if ch.isalpha())
@@ -191,15 +208,16 @@ def workbook(tables, unit, reference: str, props: DocProperties, profile, period
         ("xl/_rels/workbook.xml.rels", _workbook_rels(len(sheets))),
     ]
     entries += [(f"xl/worksheets/sheet{i}.xml", xml.encode()) for i, (_, xml) in enumerate(sheets, 1)]
-    return zip_bytes([pack(name, data) for name, data in entries] + [_styles()])
+    entries.append(("xl/sharedStrings.xml", strings.xml()))
+    return zip_bytes([pack(name, data) for name, data in entries] + _shared())
 
 
-def _styles() -> Packed:
-    """The styles part, the same in every workbook: packed once."""
-    global _STYLES_PACKED
-    if _STYLES_PACKED is None:
-        _STYLES_PACKED = pack("xl/styles.xml", STYLES.encode())
-    return _STYLES_PACKED
+def _shared() -> list[Packed]:
+    """The styles and theme parts, the same in every workbook: packed once."""
+    global _SHARED_PACKED
+    if _SHARED_PACKED is None:
+        _SHARED_PACKED = [pack("xl/styles.xml", STYLES.encode()), pack("xl/theme/theme1.xml", theme.THEME)]
+    return _SHARED_PACKED
 
 
 def _content_types(n: int, properties: bool = True) -> bytes:
@@ -213,6 +231,9 @@ def _content_types(n: int, properties: bool = True) -> bytes:
             'officedocument.spreadsheetml.sheet.main+xml"/>'
             '<Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-'
             'officedocument.spreadsheetml.styles+xml"/>'
+            '<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-'
+            'officedocument.spreadsheetml.sharedStrings+xml"/>'
+            f'<Override PartName="/xl/theme/theme1.xml" ContentType="{theme.CONTENT_TYPE}"/>'
             f'{_PROPERTY_TYPES if properties else ""}{sheets}</Types>').encode()
 
 
@@ -227,6 +248,8 @@ def _workbook_rels(n: int) -> bytes:
     rels = "".join(f'<Relationship Id="rId{i}" Type="{REL}/worksheet" Target="worksheets/sheet{i}.xml"/>'
                    for i in range(1, n + 1))
     rels += f'<Relationship Id="rId{n + 1}" Type="{REL}/styles" Target="styles.xml"/>'
+    rels += f'<Relationship Id="rId{n + 2}" Type="{theme.RELATIONSHIP}" Target="theme/theme1.xml"/>'
+    rels += f'<Relationship Id="rId{n + 3}" Type="{REL}/sharedStrings" Target="sharedStrings.xml"/>'
     return (f'{DECL}<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/'
             f'relationships">{rels}</Relationships>').encode()
 
@@ -238,11 +261,12 @@ def table_workbook(sheet: str, headers: list[str], rows: list[list[object]],
     return tables_workbook([(sheet, headers, rows, widths)])
 
 
-def _table_sheet(headers: list[str], rows: list[list[object]], widths: list[int]) -> bytes:
+def _table_sheet(headers: list[str], rows: list[list[object]], widths: list[int],
+                 strings: Strings) -> bytes:
     def cell(ref: str, value: object, style: int) -> str:
         if isinstance(value, (int, float)) and not isinstance(value, bool):
             return f'<c r="{ref}" s="{style}"><v>{value}</v></c>'
-        return _text(ref, str(value), style)
+        return strings.cell(ref, str(value), style)
 
     body = ['<row r="1">' + "".join(cell(f"{col_letter(k)}1", h, HEAD)
                                       for k, h in enumerate(headers, 1)) + "</row>"]
@@ -264,6 +288,7 @@ def tables_workbook(sheets: list[tuple[str, list[str], list[list[object]], list[
     """A workbook of plain tables, one a sheet (name, headers, rows, column widths)."""
     names = "".join(f'<sheet name={quoteattr(name)} sheetId="{i}" r:id="rId{i}"/>'
                     for i, (name, *_rest) in enumerate(sheets, 1))
+    strings = Strings()
     entries = [
         ("[Content_Types].xml", _content_types(len(sheets), properties=False)),
         ("_rels/.rels", (f'{DECL}<Relationships xmlns="http://schemas.openxmlformats.org/package/'
@@ -274,6 +299,7 @@ def tables_workbook(sheets: list[tuple[str, list[str], list[list[object]], list[
                              '</workbook>').encode()),
         ("xl/_rels/workbook.xml.rels", _workbook_rels(len(sheets))),
     ]
-    entries += [(f"xl/worksheets/sheet{i}.xml", _table_sheet(h, r, w))
+    entries += [(f"xl/worksheets/sheet{i}.xml", _table_sheet(h, r, w, strings))
                 for i, (_, h, r, w) in enumerate(sheets, 1)]
-    return zip_bytes([pack(name, data) for name, data in entries] + [_styles()])
+    entries.append(("xl/sharedStrings.xml", strings.xml()))
+    return zip_bytes([pack(name, data) for name, data in entries] + _shared())
