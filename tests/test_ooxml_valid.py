@@ -208,3 +208,51 @@ def test_the_checker_catches_a_property_out_of_the_schemas_order(generated, tmp_
         for name, data in parts.items():
             z.writestr(name, data)
     assert any("pStyle" in f for f in findings(broken))
+
+
+def as_inline_strings(source: Path, target: Path, typed: dict[str, int]) -> None:
+    """``source`` rewritten as some programs (and vanban before) write a workbook: text held in
+    each cell (``inlineStr``), no shared-strings table, no custom properties (so the unit is
+    known by its «Tên đơn vị» line); ``typed`` (cell of the first sheet → number) filled in."""
+    import re
+    from xml.sax.saxutils import escape
+
+    with zipfile.ZipFile(source) as z:
+        parts = {i.filename: z.read(i).decode() for i in z.infolist()}
+    shared = re.findall(r"<si><t[^>]*>(.*?)</t></si>", parts.pop("xl/sharedStrings.xml"), re.S)
+    assert shared
+    parts.pop("docProps/custom.xml")
+    for name in [n for n in parts if n.startswith("xl/worksheets/")]:
+        parts[name] = re.sub(r'<c r="([A-Z]+\d+)" s="(\d+)" t="s"><v>(\d+)</v></c>',
+                             lambda m: f'<c r="{m[1]}" s="{m[2]}" t="inlineStr"><is><t xml:space="preserve">'
+                                       f"{shared[int(m[3])]}</t></is></c>", parts[name])
+        assert 't="s"' not in parts[name]
+    for ref, value in typed.items():
+        empty = re.search(rf'<c r="{ref}" s="(\d+)"/>', parts["xl/worksheets/sheet1.xml"])
+        parts["xl/worksheets/sheet1.xml"] = parts["xl/worksheets/sheet1.xml"].replace(
+            empty[0], f'<c r="{ref}" s="{empty[1]}"><v>{escape(str(value))}</v></c>')
+    parts["[Content_Types].xml"] = re.sub(r'<Override PartName="/(xl/sharedStrings|docProps/custom)\.xml"[^>]*/>',
+                                          "", parts["[Content_Types].xml"])
+    for rels in ("_rels/.rels", "xl/_rels/workbook.xml.rels"):
+        parts[rels] = re.sub(r'<Relationship [^>]*Target="(sharedStrings|docProps/custom)\.xml"/>', "", parts[rels])
+    assert "sharedStrings" not in "".join(parts.values()) and "custom.xml" not in "".join(parts.values())
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, text in parts.items():
+            z.writestr(name, text)
+
+
+def test_a_returned_workbook_with_inline_strings_is_still_read(generated, tmp_path):
+    """The writer now uses shared strings, as Excel does; a workbook whose text is held in its
+    cells (vanban's earlier forms, other programs) is read all the same: the unit by its
+    «Tên đơn vị» line, the figure typed."""
+    skeleton = next(p for p in generated["party"].files if p.suffix == ".xlsx" and p.parent.name == "don-vi")
+    unit = skeleton.stem
+    returned = tmp_path / "so-lieu.xlsx"
+    as_inline_strings(skeleton, returned, {"D7": 41})
+    data = tmp_path / "data"
+    shutil.copytree(DATA, data, ignore=shutil.ignore_patterns("bao-cao", ".*"))
+    taken = collect([returned], data)
+    assert not taken.refused, taken.refused
+    record = load_campaign(data).returns[unit]
+    assert record.figures["pl1"]["r1"]["so-luong"] == 41
+    assert record.source.identified_by == "tiêu đề"
