@@ -23,7 +23,7 @@ import jinja2
 from lxml import etree
 
 from .structure import MARK_ID_BASE, MARK_OPEN, MARK_CLOSE, part_mark
-from . import measure, styles, vnrules
+from . import measure, styles, theme, vnrules
 from .exceptions import TemplateError
 from .profiles import Profile
 from .writer import Packed, pack
@@ -114,6 +114,7 @@ class CompiledTemplate:
         names = [n for n, _ in self._entries]
         if "word/document.xml" not in names:
             raise TemplateError(self.path, "không phải tệp .docx (thiếu word/document.xml)")
+        self._entries = theme.with_theme(self._entries)
         renamed: dict[str, str] = {}
         entries = []
         for name, data in self._entries:

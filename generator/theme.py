@@ -5,7 +5,10 @@ Open XML SDK's validator) report a document or workbook without one as missing a
 relationship. Nothing vanban makes refers to it: every style names its font (Times New Roman)
 and its colours outright, so the theme changes no page. It is Office's own colour scheme with
 Times New Roman as both theme fonts, so a person who picks a «theme font» in Word or Excel gets
-the font of the rest of the document, not Calibri. One constant: the bytes never change.
+the font of the rest of the document, not Calibri. The bytes never change.
+
+The bundled templates carry it (``tools/make_templates.py``), the workbooks too (``xlsx.py``),
+and a campaign's own template without one gets it as it is compiled (``renderer.py``).
 """
 
 from __future__ import annotations
@@ -44,3 +47,29 @@ THEME = (
 
 CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.theme+xml"
 RELATIONSHIP = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/theme"
+
+
+def with_theme(entries: list[tuple[str, bytes]]) -> list[tuple[str, bytes]]:
+    """A Word package's entries with the theme part added when the document has none: a
+    campaign's own templates may come from before the bundled ones carried it (a unit's kit
+    copies the templates of its day). A package that has a theme is returned as it is."""
+    parts = dict(entries)
+    rels_name, types_name = "word/_rels/document.xml.rels", "[Content_Types].xml"
+    rels, types = parts.get(rels_name), parts.get(types_name)
+    if rels is None or types is None or RELATIONSHIP.encode() in rels or b"</Relationships>" not in rels \
+            or b"</Types>" not in types:
+        return entries
+    n = 1
+    while f"word/theme/theme{n}.xml" in parts:
+        n += 1
+    name = f"word/theme/theme{n}.xml"
+    rel = f'<Relationship Id="rIdVanbanTheme" Type="{RELATIONSHIP}" Target="theme/theme{n}.xml"/>'
+    override = f'<Override PartName="/{name}" ContentType="{CONTENT_TYPE}"/>'
+    out = []
+    for part, data in entries:
+        if part == rels_name:
+            data = data.replace(b"</Relationships>", rel.encode() + b"</Relationships>")
+        elif part == types_name:
+            data = data.replace(b"</Types>", override.encode() + b"</Types>")
+        out.append((part, data))
+    return out + [(name, THEME)]

@@ -18,6 +18,7 @@ nothing else is.
 from __future__ import annotations
 
 import random
+import re
 import shutil
 import zipfile
 from pathlib import Path
@@ -214,7 +215,6 @@ def as_inline_strings(source: Path, target: Path, typed: dict[str, int]) -> None
     """``source`` rewritten as some programs (and vanban before) write a workbook: text held in
     each cell (``inlineStr``), no shared-strings table, no custom properties (so the unit is
     known by its «Tên đơn vị» line); ``typed`` (cell of the first sheet → number) filled in."""
-    import re
     from xml.sax.saxutils import escape
 
     with zipfile.ZipFile(source) as z:
@@ -256,3 +256,30 @@ def test_a_returned_workbook_with_inline_strings_is_still_read(generated, tmp_pa
     record = load_campaign(data).returns[unit]
     assert record.figures["pl1"]["r1"]["so-luong"] == 41
     assert record.source.identified_by == "tiêu đề"
+
+
+def test_a_campaigns_own_template_without_a_theme_still_gives_a_document_with_one(tmp_path):
+    """A unit's kit copies the templates of its day into the unit's campaign; one made before
+    the templates carried a theme still gives documents with the theme part Word requires."""
+    data = tmp_path / "data"
+    shutil.copytree(DATA, data, ignore=shutil.ignore_patterns("bao-cao", ".*"))
+    (data / "templates").mkdir()
+    with zipfile.ZipFile(pipeline.BUNDLED_TEMPLATES / "ke-hoach.docx") as z:
+        parts = {i.filename: z.read(i) for i in z.infolist()}
+    del parts["word/theme/theme1.xml"]
+    for name in ("[Content_Types].xml", "word/_rels/document.xml.rels"):
+        text = parts[name].decode()
+        parts[name] = re.sub(r"<(Override|Relationship) [^>]*theme[^>]*/>", "", text).encode()
+        assert "theme" in text and "theme" not in parts[name].decode()
+    with zipfile.ZipFile(data / "templates" / "ke-hoach.docx", "w") as z:
+        for name, blob in parts.items():
+            z.writestr(name, blob)
+    out = tmp_path / "out"
+    pipeline.build(data, out)
+    plan = out / "ke-hoach.docx"
+    with zipfile.ZipFile(plan) as z:
+        assert "word/theme/theme1.xml" in z.namelist()
+        rels = z.read("word/_rels/document.xml.rels").decode()
+    # the campaign's template was the one used: the theme came in as it was compiled
+    assert 'Id="rIdVanbanTheme"' in rels and 'Target="theme/theme1.xml"' in rels
+    assert findings(plan) == []
