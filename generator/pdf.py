@@ -35,7 +35,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from . import vnrules
+from . import manifest, vnrules
 from .exceptions import OutputError
 from .writer import write_atomic
 
@@ -47,7 +47,7 @@ NO_POPPLER = ("chưa cài poppler-utils (pdftotext) nên không tìm được ch
               "PDF (các tệp .docx vẫn đã được ghi). Cài bằng: sudo apt-get install poppler-utils, "
               "rồi chạy lại «vanban build --pdf».")
 
-RECIPE = "pdfa-2b+sigfields-1"            # a change here makes every PDF again
+RECIPE = "pdfa-2b+sigfields-1"            # what the PDFs are; with the code's hash, the record
 RECORD = Path(".vanban") / "pdf.json"     # doc → hashes of the .docx and PDF made from it
 UNSIGNED = ("don-vi/",)                   # skeletons the units fill in: no signature fields
 # LibreOffice's PDF export filter: 2 = PDF/A-2b (fonts embedded, no transparency limits of 1b)
@@ -110,9 +110,15 @@ def pdf_of(out_dir: Path, doc: str, timeout: float = 120) -> Path:
 def _stale(out_dir: Path, doc: str, record: dict) -> bool:
     pdf = (out_dir / doc).with_suffix(".pdf")
     made = record.get(doc)
-    return (not pdf.is_file() or not isinstance(made, dict) or made.get("recipe") != RECIPE
+    return (not pdf.is_file() or not isinstance(made, dict) or made.get("recipe") != _recipe()
             or made.get("docx") != _sha((out_dir / doc).read_bytes())
             or made.get("pdf") != _sha(pdf.read_bytes()))
+
+
+def _recipe() -> str:
+    """What a PDF was made with: a change to vanban's code makes every PDF again, as it
+    makes every document again (``manifest.engine``)."""
+    return f"{RECIPE}:{manifest.engine()}"
 
 
 def _sha(data: bytes) -> str:
@@ -199,7 +205,7 @@ def _convert(out_dir: Path, docs: list[str], timeout: float) -> list[str]:
                 write_atomic(target, data)
             except OutputError as exc:
                 raise PdfError(str(exc)) from None
-            record[doc] = {"recipe": RECIPE, "docx": _sha(sources[flat]), "pdf": _sha(data)}
+            record[doc] = {"recipe": _recipe(), "docx": _sha(sources[flat]), "pdf": _sha(data)}
             made.append(str(Path(doc).with_suffix(".pdf").as_posix()))
     try:
         _write_record(out_dir, record)
@@ -406,6 +412,13 @@ def add_signature_fields(data: bytes, docx: bytes, pdf_path: Path, doc: str) -> 
     ident = generic.ByteStringObject(_identifier(docx))
     writer._document_id = generic.ArrayObject([ident, ident])   # not pyHanko's random one
     writer._meta = _Dated(stamp(docx))                          # not the time of the run
+    # pyHanko writes its own name as the producer in the XMP but appends it to the one in the
+    # information dictionary: PDF/A wants the two the same, so the dictionary's goes (the XMP
+    # one is the one PDF/A reads)
+    info = writer.trailer["/Info"].get_object() if "/Info" in writer.trailer else None
+    if info is not None and "/Producer" in info:
+        del info["/Producer"]
+        writer.update_container(info)
     for place in places:
         append_signature_field(writer, SigFieldSpec(
             place.name, on_page=place.page, box=tuple(round(v) for v in place.box),
