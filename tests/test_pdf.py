@@ -213,3 +213,28 @@ def test_cli_remakes_only_the_changed_document(campaign, tmp_path, capsys):
     text = subprocess.run(["pdftotext", str(out / "ke-hoach.pdf"), "-"], check=True,
                           capture_output=True).stdout.decode("utf-8")
     assert "Lê Văn Bình" in text
+
+
+def test_the_workspace_download_is_the_signing_pdf(tmp_path):
+    """The workspace's «PDF» button gives the same PDF/A with its empty fields, made by the
+    same code (one path), and a unit skeleton's PDF (for its preview) has no fields."""
+    from starlette.testclient import TestClient
+
+    from generator.web.app import create_app
+    from generator.workspace import Workspace
+
+    data, out = tmp_path / "data", tmp_path / "out"
+    shutil.copytree(DATA, data, ignore=shutil.ignore_patterns("bao-cao", ".*"))
+    pipeline.build(data, out)
+    client = TestClient(create_app(Workspace(data, out), "t0ken"), base_url="http://127.0.0.1:8765",
+                        headers={"X-Vanban-Token": "t0ken"})
+    got = client.get("/van-ban/pdf/ke-hoach.docx")
+    assert got.status_code == 200
+    assert got.content == (out / "ke-hoach.pdf").read_bytes()
+    assert set(_fields(out / "ke-hoach.pdf")) == {"ChuKyNguoiKy", "ChuKyCoQuan"}
+    made = pdf.convert(out)                    # the build's PDFs: ke-hoach's is made already
+    assert len(made) == len(SIGNED) - 1 and "ke-hoach.pdf" not in made
+    unit = sorted((out / "don-vi").glob("*.docx"))[0].relative_to(out).as_posix()
+    assert client.get(f"/van-ban/pdf/{unit}").status_code == 200
+    assert _fields(out / unit.replace(".docx", ".pdf")) == {}
+    assert pdfa.problems(out / unit.replace(".docx", ".pdf")) == []
