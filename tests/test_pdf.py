@@ -102,6 +102,9 @@ def test_fields_over_the_signature_block(built, example, data):
     path = built[example] / "ke-hoach.pdf"
     fields = _fields(path)
     assert set(fields) == {"ChuKyNguoiKy", "ChuKyCoQuan"}
+    # added in an incremental update: LibreOffice's PDF/A is kept byte for byte before it
+    with open(path, "rb") as fh:
+        assert PdfFileReader(fh).xrefs.total_revisions == 2
     for field in fields.values():
         assert field["value"] is None                      # empty: not signed
         assert field["flags"] & 4                          # printed (PDF/A)
@@ -238,3 +241,12 @@ def test_the_workspace_download_is_the_signing_pdf(tmp_path):
     assert client.get(f"/van-ban/pdf/{unit}").status_code == 200
     assert _fields(out / unit.replace(".docx", ".pdf")) == {}
     assert pdfa.problems(out / unit.replace(".docx", ".pdf")) == []
+
+
+def test_without_poppler_a_clear_message(built, monkeypatch):
+    real = shutil.which
+    monkeypatch.setattr("generator.pdf.shutil.which",
+                        lambda name: None if name == "pdftotext" else real(name))
+    (built["party"] / pdf.RECORD).unlink()
+    with pytest.raises(pdf.PdfError, match="chưa cài poppler-utils"):
+        pdf.convert(built["party"])
