@@ -169,7 +169,7 @@ def _build_once(data_dir: Path, out_dir: Path, unit_id: str | None, force: bool,
         try:
             for name in remove(out_dir, report.removed):
                 click.echo(f"đã xóa {out_dir / name} (văn bản không còn)")
-            for name in convert(out_dir, report.written):
+            for name in convert(out_dir):
                 click.echo(f"đã ghi {out_dir / name} (PDF/A, có ô chữ ký số trống)")
         except PdfError as exc:
             click.echo(f"Lỗi PDF: {exc}", err=True)

@@ -67,10 +67,10 @@ def signed(doc: str) -> bool:
     return not doc.startswith(UNSIGNED)
 
 
-def convert(out_dir: Path, written: list[str] | None = None, timeout: float = 600) -> list[str]:
+def convert(out_dir: Path, timeout: float = 600) -> list[str]:
     """PDFs of every signed document under ``out_dir`` whose PDF is missing or was made from
-    another .docx (``written`` is accepted for the callers' sake: the record decides); returns
-    the PDFs written."""
+    another .docx (or by another version of vanban), in one LibreOffice run; returns the PDFs
+    written."""
     record = _read_record(out_dir)
     docs = sorted(str(p.relative_to(out_dir).as_posix()) for p in out_dir.rglob("*.docx")
                   if ".vanban" not in p.relative_to(out_dir).parts)
