@@ -99,7 +99,7 @@ def cli() -> None:
 @click.option("--watch", is_flag=True,
               help="Theo dõi thư mục dữ liệu và mẫu; sinh lại mỗi khi có tệp được lưu.")
 @click.option("--pdf", is_flag=True,
-              help="Ghi thêm bản PDF của các văn bản vừa sinh (cần LibreOffice).")
+              help="Ghi thêm bản PDF/A của các văn bản để ký, có ô chữ ký số trống (cần LibreOffice).")
 @click.option("--ban-chinh-thuc", "official", is_flag=True,
               help="Bản để ký: không sinh nếu còn chỗ số liệu mức «cao» chưa quyết định (vanban review).")
 def build(data_dir: Path, out_dir: Path, unit_id: str | None, force: bool, watch: bool,
@@ -162,19 +162,23 @@ def _build_once(data_dir: Path, out_dir: Path, unit_id: str | None, force: bool,
         click.echo(f"đã xóa {out_dir / name} (không còn trong dữ liệu)")
     for line in edits.lines(out_dir, report):
         click.echo(line)
+    pdf_failed = False
     if pdf:
-        from .pdf import PdfError, convert
+        from .pdf import PdfError, convert, remove
 
         try:
-            for name in convert(out_dir, report.written):
-                click.echo(f"đã ghi {out_dir / name}")
+            for name in remove(out_dir, report.removed):
+                click.echo(f"đã xóa {out_dir / name} (văn bản không còn)")
+            for name in convert(out_dir):
+                click.echo(f"đã ghi {out_dir / name} (PDF/A, có ô chữ ký số trống)")
         except PdfError as exc:
             click.echo(f"Lỗi PDF: {exc}", err=True)
+            pdf_failed = True
     if not (quiet_unchanged and not report.written and not report.removed and not report.merged):
         merged = f", {len(report.merged)} tệp đã sửa được gộp bản mới" if report.merged else ""
         click.echo(f"Xong: {len(report.written)} tệp đã ghi, {len(report.unchanged)} tệp không đổi, "
                    f"{len(report.removed)} tệp đã xóa{merged}.")
-    if report.locked and not quiet_unchanged:
+    if (report.locked or pdf_failed) and not quiet_unchanged:
         sys.exit(OutputError.exit_code)
 
 

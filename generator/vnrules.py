@@ -480,3 +480,50 @@ def spell_tones(text: str, choice: str) -> str:
 def figures_period(start: date, end: date) -> str:
     """The span the figures of a report cover, said under each of its appendix tables."""
     return f"(Số liệu tính từ ngày {short_date(start)} đến ngày {short_date(end)})"
+
+
+# --- Empty digital-signature fields of the PDF (``vanban build --pdf``) ------------------------
+# Nghị định 30/2020/NĐ-CP, Phụ lục I (chữ ký số trên văn bản điện tử): the signer's signature
+# image goes centred between the signer's title and name; the organisation's (the seal's
+# image, the seal's real size) overlaps about 1/3 of the signer's signature image, on its
+# left; on an attachment sent in its own file (a phụ lục), the organisation's signature goes at
+# the top right of its first page. Hướng dẫn 05-HD/VPTW's section on the Party's electronic
+# documents could not be read here: the Party's PDFs follow the state's placement.
+SIGNER_FIELD = "ChuKyNguoiKy"
+ORGANISATION_FIELD = "ChuKyCoQuan"
+SIGNER_TOOLTIP = "Chữ ký số của người có thẩm quyền (ký bằng phần mềm ký số của cơ quan)"
+ORGANISATION_TOOLTIP = "Chữ ký số của cơ quan, tổ chức (hình ảnh con dấu, do văn thư ký)"
+SEAL_PT = 36 / 25.4 * 72           # a seal about 36 mm across: the organisation's field
+SIGNER_MIN_WIDTH_PT = 5 / 2.54 * 72    # the signer's field at least 5 cm wide
+SIGNER_MIN_HEIGHT_PT = 1.5 / 2.54 * 72  # … and 1.5 cm high, where the gap is smaller
+ATTACHMENT_MARGIN_PT = 0.5 / 2.54 * 72  # the attachment's field 0.5 cm in from the page's edges,
+ATTACHMENT_FIELD_PT = (6 / 2.54 * 72, 1.4 / 2.54 * 72)  # 6 × 1.4 cm: within the 2 cm top margin
+
+Box = tuple[float, float, float, float]   # x0, y0, x1, y1 in PDF points, origin bottom left
+
+
+def signature_boxes(above: Box, below: Box) -> tuple[Box, Box]:
+    """The signer's and the organisation's fields, from the box of the lines above the
+    signature (authority, title, «(Đã ký)») and the box of the signer's name below it."""
+    centre = (min(above[0], below[0]) + max(above[2], below[2])) / 2
+    width = max(SIGNER_MIN_WIDTH_PT, above[2] - above[0], below[2] - below[0])
+    top, bottom = above[1], below[3]
+    if top - bottom < SIGNER_MIN_HEIGHT_PT:
+        middle = (top + bottom) / 2
+        top, bottom = middle + SIGNER_MIN_HEIGHT_PT / 2, middle - SIGNER_MIN_HEIGHT_PT / 2
+    signer = (centre - width / 2, bottom, centre + width / 2, top)
+    # the seal's right edge a third of the way into the signer's field, centred on its height
+    right = signer[0] + width / 3
+    middle = (top + bottom) / 2
+    seal = (right - SEAL_PT, middle - SEAL_PT / 2, right, middle + SEAL_PT / 2)
+    return signer, seal
+
+
+def attachment_box(page_width: float, page_height: float) -> Box:
+    """The organisation's field on a document with no signature block of its own (an
+    attachment): the top right corner of its first page. Its signature shows no image there,
+    only the number and the time of signing in 10 pt (Nghị định 30, Phụ lục I), so the field
+    is a strip in the top margin."""
+    right, top = page_width - ATTACHMENT_MARGIN_PT, page_height - ATTACHMENT_MARGIN_PT
+    width, height = ATTACHMENT_FIELD_PT
+    return (right - width, top - height, right, top)

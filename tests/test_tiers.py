@@ -213,3 +213,21 @@ def test_the_report_sent_up_carries_how_many_branches_were_approved(tiers, capsy
     assert load_campaign(tiers["bloc"]).returns[UNIT].branches_approved == "2/4/4"
     code, said, err = run_cli(["status", "--data", tiers["bloc"]], capsys)
     assert "Đảng bộ Sở Tài chính: lập từ báo cáo của 4/4 chi bộ trực thuộc, 2 báo cáo đã được duyệt" in said
+
+
+def test_the_report_sent_up_gets_a_pdf_with_signature_fields(tiers):
+    """``vanban build --pdf`` in the unit's campaign: the report sent up is signed, so it gets
+    a PDF with the signer's and the organisation's empty fields; the branches' skeletons none."""
+    from pyhanko.pdf_utils.reader import PdfFileReader
+    from pyhanko.sign.fields import enumerate_sig_fields
+
+    from generator import pdf
+
+    if not shutil.which("pdftotext"):
+        pytest.skip("cần poppler-utils")
+    out = tiers["unit"] / "out"
+    made = pdf.convert(out)
+    assert f"gui-cap-tren/{UNIT}.pdf" in made and not any(m.startswith("don-vi/") for m in made)
+    with open(out / "gui-cap-tren" / f"{UNIT}.pdf", "rb") as fh:
+        names = {name: value for name, value, _ in enumerate_sig_fields(PdfFileReader(fh))}
+    assert names == {"ChuKyNguoiKy": None, "ChuKyCoQuan": None}
