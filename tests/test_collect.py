@@ -280,7 +280,7 @@ def test_figures_are_checked_by_unit_table_and_row(collected, tmp_path, capsys):
                       "vanban:pl1:r3:so-luong": "mười hai", "vanban:pl2:dang-ky:y2016": "-2"}.items():
         fill_returns.type_into(cells[tag], text)
     share = next(r for r in document.tables[2].rows if r.cells[1].text.startswith("Tỷ lệ"))
-    share.cells[3].paragraphs[0].runs[0].text = "12,5%"   # typed over the computed cell
+    share.cells[3].paragraphs[0].add_run("12,5%")   # typed into the computed (empty, shaded) cell
     path = tmp_path / "sai.docx"
     document.save(path)
     code, out, err = run_cli(["collect", path, "--data", data], capsys)

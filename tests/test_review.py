@@ -98,7 +98,8 @@ def test_no_developer_text_in_the_documents(tmp_path):
     # and the office is told on the command line where to write
     assert any("chưa viết" in w.message and "narrative" in w.message for w in report.warnings)
     forms = texts(docx.Document(tmp_path / "out" / "phu-luc.docx"))
-    assert "Không ghi (tự cộng)" in forms
+    assert not [t for t in forms if t.startswith("Không ghi")]        # no instruction in a cell
+    assert any(t.startswith("Ghi chú: không ghi vào ô nền xám") for t in forms)   # said once, under
 
 
 # --- rules drawn as rules ---------------------------------------------------------------------
