@@ -263,7 +263,7 @@ parent:
 _SIGNER = """signer:
   authority: [{mode: tm, of: Đảng ủy}]
   title: Bí thư
-  name: ""
+  name: ""          # họ và tên người ký: ghi vào đây trước khi trình ký
   signed: false
 """
 

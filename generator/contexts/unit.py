@@ -12,11 +12,10 @@ from ..renderer import DocProperties
 from ..tables import Deferred, Item, appendices
 from ..campaign import CampaignData
 from .. import vnrules
-from .common import Prose, unit_values
+from .common import SIGNER_PLACEHOLDER, Prose, unit_values
 from .outline import outline_blocks, report_title
 
 REPORT_NAME = "Báo cáo"
-SIGNER_PLACEHOLDER = "(Họ và tên)"
 
 
 @dataclass
@@ -145,7 +144,9 @@ class UnitContexts:
             if filled.approved is not None:
                 a, r, n = filled.approved
                 props.custom["vanban_branches_approved"] = f"{a}/{r}/{n}"
-                context["body"] = context["body"] + [{"style": "note", "text": (
+                # before the first part: never read by the campaign above as words of a part
+                at = 1 if unwritten else 0
+                context["body"] = context["body"][:at] + [{"style": "note", "text": (
                     f"Báo cáo lập từ báo cáo của {r}/{n} chi bộ trực thuộc, trong đó {a} báo cáo đã được "
-                    "duyệt.")}]
+                    "duyệt.")}] + context["body"][at:]
         return context, props
