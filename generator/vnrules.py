@@ -479,11 +479,11 @@ def spell_tones(text: str, choice: str) -> str:
 
 
 def yes_count(yes: int, answered: int, blank: int = 0) -> str:
-    """A yes/no row summed over units, in a table: «Có: 4/6 đơn vị» (how many said «Có» of
-    how many answered), never «0/0» when nobody answered."""
+    """A yes/no row summed over units, in a table: «Có: 4/6» (how many said «Có» of how many
+    answered), «3 đơn vị để trống» when nobody answered — never «0/0»."""
     if not answered:
-        return "Chưa đơn vị nào trả lời" + (f" ({figure(blank)} để trống)" if blank else "")
-    return f"«Có»: {figure(yes)}/{figure(answered)} đơn vị" + (f" ({figure(blank)} để trống)" if blank else "")
+        return f"{figure(blank)} đơn vị để trống" if blank else ""
+    return f"«Có»: {figure(yes)}/{figure(answered)}" + (f" ({figure(blank)} để trống)" if blank else "")
 
 
 def rate_rule(row: int, top: int | str, bottom: int | str) -> str:

@@ -52,9 +52,10 @@ def _rate(value) -> str:
 
 
 def key_widths(figures: int, page_cm: float) -> list[float]:
-    """The key figures' columns: the units' names get what a name needs (at most 6 cm), the
-    figures share the rest, so that their headers are not broken into a word a line."""
-    label = min(6.0, max(4.0, page_cm - 1.0 - 2.3 * figures))
+    """The key figures' columns: the units' names get what a name needs (at most 8 cm), the
+    figures share the rest (3 cm at least while that leaves the names 4 cm), so that their
+    headers are not broken into a word a line."""
+    label = min(8.0, max(4.0, page_cm - 1.0 - 3.0 * figures))
     value = (page_cm - 1.0 - label) / figures
     return [1.0, label] + [value] * figures
 
@@ -296,12 +297,12 @@ def opening_sentence(data: CampaignData, issued_by: str, counts: dict) -> str:
 
     plan = data.plan
     reference = vnrules.reference(plan.doc_name, plan_symbol(data), plan.date, data.profile)
-    missing = (f", {counts['missing']} đơn vị chưa gửi (danh sách kèm theo)"
-               if counts["missing"] not in ("0", "") else "")
-    late = f", {counts['late']} đơn vị gửi muộn" if counts["late"] not in ("0", "") else ""
+    said = ([f"{counts['late']} đơn vị gửi muộn"] if counts["late"] not in ("0", "") else []) \
+        + ([f"{counts['missing']} đơn vị chưa gửi — danh sách kèm theo"]
+           if counts["missing"] not in ("0", "") else [])
     return (f"Thực hiện {reference} của {plan.issued_by}, đến nay đã có {counts['reported']}/"
-            f"{counts['units']} đơn vị gửi báo cáo{late}{missing}. {issued_by} tổng hợp kết quả "
-            "như sau:")
+            f"{counts['units']} đơn vị gửi báo cáo" + (f" ({', '.join(said)})" if said else "")
+            + f". {issued_by} tổng hợp kết quả như sau:")
 
 
 def draft_mark(open_high: int) -> str:
