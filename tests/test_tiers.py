@@ -263,7 +263,8 @@ def test_the_report_sent_up_holds_no_instruction_and_marks_what_is_unwritten(tie
     rate = rows["Tỷ lệ đảng viên được học tập, quán triệt"].cells[3]
     assert rate.text == f"{learned / members * 100:.1f}".replace(".", ",")
     assert shading(rate) == "E7E6E6" and shading(rows["Tổng số đảng viên của đơn vị"].cells[3]) is None
-    assert line_under(pl1) == "Ghi chú: ô nền xám là số tự tính: tỷ lệ (%) dòng 6 = (5) : (1) × 100."
+    assert line_under(pl1).replace("\u00a0", " ") == (
+        "Ghi chú: ô nền xám là số tự tính: tỷ lệ (%) dòng 6 = (5) : (1) × 100.")
     years = next(t for t in document.tables if t.rows[0].cells[-1].text == "Tổng cộng"
                  and t.rows[0].cells[3].text.startswith("Năm"))
     for row in years.rows[1:]:
