@@ -489,7 +489,7 @@ def yes_count(yes: int, answered: int, blank: int = 0) -> str:
 def rate_rule(row: int, top: int | str, bottom: int | str) -> str:
     """How the rate of row ``row`` of an appendix is worked out: ``dòng 6 = (5) : (1) × 100``
     (no-break spaces: the formula is never broken over two lines)."""
-    return f"dòng {row} = ({top})\u00a0:\u00a0({bottom})\u00a0×\u00a0100"   # never broken inside
+    return "\u00a0".join(f"dòng {row} = ({top}) : ({bottom}) × 100".split(" "))   # never broken inside
 
 
 def shaded_rule(totals: bool, rates: list[str], filled: bool = False) -> str:
