@@ -28,7 +28,7 @@ from lxml import etree
 
 from . import edits, manifest
 from .campaign import CampaignData
-from .contexts.consolidated import DRAFT
+from .structure import DRAFT
 from .exceptions import WARNING, Problem
 from .merge import align
 from .merge.words import accept_all, key

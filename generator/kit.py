@@ -263,7 +263,7 @@ parent:
 _SIGNER = """signer:
   authority: [{mode: tm, of: Đảng ủy}]
   title: Bí thư
-  name: ""
+  name: ""          # họ và tên người ký: ghi vào đây trước khi trình ký
   signed: false
 """
 
@@ -422,6 +422,7 @@ def sent_up(data: CampaignData, parent: CampaignData, prose) -> tuple[dict, obje
     """The context of the report sent up: the parent's skeleton for this unit, filled."""
     from . import figures as fig
     from .contexts.common import outline_prose
+    from .layout import PERCENT, TOTAL
     from .contexts.consolidated import Totals
     from .contexts.unit import Filled, UnitContexts
 
@@ -434,6 +435,7 @@ def sent_up(data: CampaignData, parent: CampaignData, prose) -> tuple[dict, obje
         table = form.table
         summed = fig.consolidate(table, returns)
         cells: dict = {}
+        numbers: dict = {}      # the figures printed, from which the computed cells are worked out
         for _, row in form.rows:
             for col in form.columns:
                 if row.type == "yesno":
@@ -443,6 +445,16 @@ def sent_up(data: CampaignData, parent: CampaignData, prose) -> tuple[dict, obje
                     value = summed["values"].get(row.id, {}).get(col.id)
                     if value is not None:
                         cells.setdefault(row.id, {})[col.id] = _text("count", value)
+                        numbers.setdefault(row.id, {})[col.id] = value
+        # totals and rates as the campaign above works them out from the figures printed: a
+        # report to sign has its sums in the shaded cells, never words to the unit
+        full = fig.computed(table, numbers, member.unit)
+        for cell in form.cells:
+            if cell.kind in (TOTAL, PERCENT):
+                value = full.get(cell.row.id, {}).get(cell.column.id)
+                if value is not None:
+                    cells.setdefault(cell.row.id, {})[cell.column.id] = (
+                        vnrules.figure(value, 1, fixed=True) if cell.kind == PERCENT else _text("count", value))
         values[table.id] = cells
     report = data.consolidated
     narrative = {}
@@ -460,6 +472,17 @@ def sent_up(data: CampaignData, parent: CampaignData, prose) -> tuple[dict, obje
     received = [uid for uid in data.returns if uid in data.members]
     approved = [uid for uid in received if states.state_of(saved, uid, data.returns[uid].source.sha256)
                 == states.APPROVED]
+    from .contexts.digest import Digest
+
+    digest = Digest(data)     # the branches' words on each part, in this campaign's digest
+    wrote = {key: digest.count(key) for key in narrative_keys(parent)}
     builder = UnitContexts(parent, outline_prose(parent))
     return builder.context(member.unit, Filled(values, narrative, extra, data.campaign.id,
-                                               (len(approved), len(received), len(data.members))))
+                                               (len(approved), len(received), len(data.members)),
+                                               wrote))
+
+
+def narrative_keys(data: CampaignData) -> list[str]:
+    from .structure import node_keys
+
+    return node_keys(data.outline, data.profile) if data.outline is not None else []

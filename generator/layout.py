@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cached_property
 
+from . import vnrules
 from .schema import AppliesTo, Row, Table
 
 INPUT, PERCENT, TOTAL, NONE = "input", "percent", "total", "none"
@@ -145,17 +146,31 @@ class FormLayout:
                 + [c.title for c in self.columns])
 
     def hint(self, cell: Cell) -> str:
-        """What a computed cell shows on a form, in words: it is not typed, and how it is
-        made (the office's tool adds and divides when it consolidates the returns)."""
+        """The words forms made before «signable» printed inside a computed cell: a returned
+        copy of such a form still holds them, and they are not a figure typed there."""
         if cell.kind == PERCENT:
             parts = [part.strip() for part in (cell.row.formula or "").split("/")]
-            if len(parts) != 2:  # validation has reported it; nothing is written
+            if len(parts) != 2:
                 return "Không ghi (tự tính)"
             top, bottom = (self.numbers.get(p, p) for p in parts)
             return f"Không ghi (tự tính ({top}):({bottom}))"
         if cell.kind == TOTAL:
             return "Không ghi (tự cộng)"
         return ""
+
+    def rule(self, filled: bool = False) -> str:
+        """The line under the table saying once what its shaded cells are (a cell a unit
+        signs holds no instruction); ``filled``: the cells already hold the figures."""
+        kinds = {c.kind for c in self.cells}
+        if not kinds - {INPUT}:
+            return ""
+        rates = []
+        for _, row in self.rows:
+            parts = formula_parts(row) if row.type == "percent" else None
+            if parts and row.id in self.numbers:
+                top, bottom = (self.numbers.get(p, p) for p in parts)
+                rates.append(vnrules.rate_rule(self.numbers[row.id], top, bottom))
+        return vnrules.shaded_rule(TOTAL in kinds, rates, filled)
 
     def where(self, row: Row, column: FormColumn | None = None) -> str:
         """How a finding names the place: ``phụ lục 1 (pl1), dòng «…», cột «…»``."""

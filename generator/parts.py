@@ -20,7 +20,7 @@ from lxml import etree
 
 from .ooxml import W
 from .renderer import LOOSE
-from .structure import GUIDANCE_LABEL, MARK_CLOSE, MARK_OPEN, key_of_mark
+from .structure import DRAFT, GUIDANCE_LABEL, MARK_CLOSE, MARK_OPEN, key_of_mark
 from .styles import STYLES
 
 _HEADINGS = {STYLES[k][0] for k in ("heading1", "heading2", "heading3", "heading4")}
@@ -33,6 +33,9 @@ _WORD = re.compile(r"\w+")
 
 def normal(text: str) -> str:
     return " ".join(unicodedata.normalize("NFC", text).split())
+
+
+_DRAFT = normal(DRAFT)   # a part vanban marked unwritten: not the writer's words
 
 
 def _words(text: str) -> set[str]:
@@ -152,7 +155,7 @@ class PartReader:
         label = normal(GUIDANCE_LABEL)
         if text.startswith(label):
             text = text[len(label):].strip()
-        if not text or text in self.guidance:
+        if not text or text in self.guidance or text.startswith(_DRAFT):
             return None
         return text
 

@@ -16,6 +16,10 @@ OPENING = "opening"
 # the reader of a returned copy knows a paragraph still holding it is not the unit's words)
 GUIDANCE_LABEL = "Gợi ý (thay bằng nội dung của đơn vị): "
 
+# the mark of a part nobody has written yet, in a report vanban writes (the consolidated report,
+# the report sent up): a reader of such a report never takes it for the writer's words
+DRAFT = "[Dự thảo — phần này chưa viết."
+
 
 def part_name(key: str) -> str:
     """A part as a reader names it: «mở đầu», «I.1», «II.1.a»."""

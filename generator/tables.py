@@ -30,6 +30,9 @@ FINAL_MARK = "<!--vanban-final:{orientation}-->"
 
 SHADE = "E7E6E6"
 ROW_HEIGHT = 454  # 0,8 cm: room to write a figure by hand on a printed form
+RULE_SPACING = '<w:spacing w:before="60"/>'       # the rule line under a table, off its border
+PERIOD_SPACING = '<w:spacing w:after="120"/>'     # the line above a table («(Số liệu tính từ …)»), off its border
+HEADER_SPACING = '<w:spacing w:before="40" w:after="40"/>'  # a header row's text off its borders
 
 
 def landscape(table: Table) -> bool:
@@ -61,7 +64,7 @@ def _table_start(widths: list[int], headers: list[str], caption: str) -> str:
                       for side in ("top", "left", "bottom", "right", "insideH", "insideV"))
     name = f'<w:tblCaption w:val="{escape(caption)}"/>' if caption else ""
     grid = "".join(f'<w:gridCol w:w="{w}"/>' for w in widths)
-    head = "".join(_cell(w, _para("table_header", h)) for w, h in zip(widths, headers))
+    head = "".join(_cell(w, _para("table_header", h, HEADER_SPACING)) for w, h in zip(widths, headers))
     return (f'<w:tbl><w:tblPr><w:tblW w:w="{sum(widths)}" w:type="dxa"/><w:jc w:val="center"/>'
             f'<w:tblBorders>{borders}</w:tblBorders><w:tblLayout w:type="fixed"/>'
             '<w:tblCellMar><w:left w:w="57" w:type="dxa"/><w:right w:w="57" w:type="dxa"/>'
@@ -114,14 +117,17 @@ def table_xml(form: FormLayout, profile: Profile, ids: _Ids, marked: bool,
             tcs.append(_cell(widths[2], _para("table_number", row.unit or "")))
         for width in widths[form.first_value:]:
             cell = next(cells)
+            value = (values or {}).get(form.table.id, {}).get(cell.row.id, {}).get(cell.column.id, "")
             if cell.kind == INPUT:
-                value = (values or {}).get(form.table.id, {}).get(cell.row.id, {}).get(cell.column.id, "")
                 tcs.append(_cell(width, _fill_cell(cell, cell.title(form), ids, marked, value)))
-            else:
-                tcs.append(_cell(width, _para("table_hint", form.hint(cell)), shaded=True))
+            else:   # computed: the figure when it is known, else empty; never words to the unit
+                tcs.append(_cell(width, _para("table_number", value), shaded=True))
         out.append(f'<w:tr><w:trPr><w:cantSplit/><w:trHeight w:val="{ROW_HEIGHT}" w:hRule="atLeast"/>'
                    f'</w:trPr>{"".join(tcs)}</w:tr>')
     out.append("</w:tbl>")
+    rule = form.rule(filled=bool((values or {}).get(table.id)))
+    if rule:
+        out.append(_para("note", rule, RULE_SPACING))
     return "".join(out)
 
 
@@ -180,12 +186,13 @@ def appendix_block(items: list[Item], reference_line: str, profile: Profile, *,
         width = page_width_cm(profile, item.landscape)
         parts.append(_para("appendix_title", vnrules.wrap(vnrules.upper(item.title), profile,
                                                           "appendix_title", width)))
-        parts.append(_para("attachment_ref", vnrules.wrap(reference_line, profile, "attachment_ref",
-                                                          width)))
+        lines = [("attachment_ref", vnrules.wrap(reference_line, profile, "attachment_ref", width))]
         if period_line:
-            parts.append(_para("attachment_ref", period_line))
+            lines.append(("attachment_ref", period_line))
         if unit_line:
-            parts.append(_para("unit_line", "Tên đơn vị: " + "." * 60))
+            lines.append(("unit_line", "Tên đơn vị: " + "." * 60))
+        parts += [_para(style, text, PERIOD_SPACING if k == len(lines) else "")
+                  for k, (style, text) in enumerate(lines, 1)]
         parts.append(item.xml)
     if orientation == "landscape":
         parts.append(FINAL_MARK.format(orientation="landscape"))

@@ -348,7 +348,11 @@ def _units(source: SourceFile, c: Campaign | None, problems: list[Problem]) -> l
 
 
 def _check_signer(signer, committee: bool, profile, src: SourceFile, problems: list[Problem]) -> None:
-    """Each authority line of ``signer`` must be one the profile allows for this issuer."""
+    """Each authority line of ``signer`` must be one the profile allows for this issuer; a
+    name not given yet is said (the document prints a place to write it)."""
+    if not signer.name.strip():
+        problems.append(src.problem(("signer", "name"), "chưa ghi tên người ký (signer.name): văn bản "
+                                    "in «(Họ và tên)» để ghi tay; ghi tên trước khi trình ký", WARNING))
     for i, a in enumerate(signer.authority):
         why = vnrules.signature_problem([a], signer.title, committee, profile)
         if why:

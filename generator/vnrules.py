@@ -120,10 +120,11 @@ def _decimal(value: int | float | Decimal) -> Decimal:
     return Decimal(str(value))
 
 
-def figure(value: int | float | Decimal | None, decimals: int = 0) -> str:
+def figure(value: int | float | Decimal | None, decimals: int = 0, fixed: bool = False) -> str:
     """A figure the Vietnamese way: ``1234567`` → ``1.234.567``, ``12.5`` → ``12,5``.
 
-    ``decimals`` is the largest number of decimals shown; trailing zeros are dropped.
+    ``decimals`` is the largest number of decimals shown; trailing zeros are dropped, unless
+    ``fixed`` (a column of rates: ``64,0`` beside ``66,7``, never ``64``).
     ``None`` (no figure) gives an empty string.
     """
     if value is None:
@@ -133,7 +134,7 @@ def figure(value: int | float | Decimal | None, decimals: int = 0) -> str:
         return "" if number.is_nan() else ("−∞" if number < 0 else "∞")
     if number.adjusted() > 60:  # no figure is this large: written short rather than in full
         return f"{number:.3E}".replace(".", ",")
-    pattern = "#,##0" + ("." + "#" * decimals if decimals else "")
+    pattern = "#,##0" + ("." + ("0" if fixed else "#") * decimals if decimals else "")
     with localcontext() as exact:  # every digit kept: 28 would fail past 10^28
         exact.prec = max(28, number.adjusted() + decimals + 2)
         rounded = number.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
@@ -475,6 +476,32 @@ def spell_tones(text: str, choice: str) -> str:
     else:
         decomposed = _ON_SECOND.sub(r"\1\3\2", decomposed)
     return unicodedata.normalize("NFC", decomposed)
+
+
+def yes_count(yes: int, answered: int, blank: int = 0) -> str:
+    """A yes/no row summed over units, in a table: «Có: 4/6» (how many said «Có» of how many
+    answered), «3 đơn vị để trống» when nobody answered — never «0/0»."""
+    if not answered:
+        return f"{figure(blank)} đơn vị để trống" if blank else ""
+    return f"«Có»: {figure(yes)}/{figure(answered)}" + (f" ({figure(blank)} để trống)" if blank else "")
+
+
+def rate_rule(row: int, top: int | str, bottom: int | str) -> str:
+    """How the rate of row ``row`` of an appendix is worked out: ``dòng 6 = (5) : (1) × 100``
+    (no-break spaces: the formula is never broken over two lines)."""
+    return "\u00a0".join(f"dòng {row} = ({top}) : ({bottom}) × 100".split(" "))   # never broken inside
+
+
+def shaded_rule(totals: bool, rates: list[str], filled: bool = False) -> str:
+    """The line under an appendix table about its shaded cells, said once for the table
+    rather than inside each cell: on a form to fill, they are not written in; on a report
+    whose figures are filled, how they were worked out."""
+    how = (["tổng cộng = cộng các số cùng dòng, cùng cột"] if totals else []) \
+        + (["tỷ lệ (%) " + "; ".join(rates)] if rates else [])
+    if filled:
+        return "Ghi chú: ô nền xám là số tự tính" + (": " + "; ".join(how) if how else "") + "."
+    return ("Ghi chú: không ghi vào ô nền xám (tự tính" + (": " + "; ".join(how) if how else "")
+            + ").")
 
 
 def figures_period(start: date, end: date) -> str:

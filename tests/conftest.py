@@ -216,3 +216,22 @@ def libreoffice_resave(source: Path, folder: Path, fmt: str = "docx") -> Path:
                     "--convert-to", fmt, "--outdir", str(out), str(source)],
                    check=True, capture_output=True, timeout=240)
     return out / f"{source.stem}.{fmt}"
+
+
+def shading(cell) -> str | None:
+    """A table cell's fill colour as Word shows it (``None``: not shaded)."""
+    from docx.oxml.ns import qn
+
+    shd = cell._tc.find(f"{qn('w:tcPr')}/{qn('w:shd')}")
+    fill = shd.get(qn("w:fill")) if shd is not None else None
+    return None if fill in (None, "auto") else fill
+
+
+def line_under(table) -> str:
+    """The text of the paragraph right under a table (its rule line), or "" when none."""
+    from docx.oxml.ns import qn
+
+    nxt = table._tbl.getnext()
+    if nxt is None or nxt.tag != qn("w:p"):
+        return ""
+    return "".join(t.text or "" for t in nxt.iter(qn("w:t")))

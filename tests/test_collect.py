@@ -280,7 +280,7 @@ def test_figures_are_checked_by_unit_table_and_row(collected, tmp_path, capsys):
                       "vanban:pl1:r3:so-luong": "mười hai", "vanban:pl2:dang-ky:y2016": "-2"}.items():
         fill_returns.type_into(cells[tag], text)
     share = next(r for r in document.tables[2].rows if r.cells[1].text.startswith("Tỷ lệ"))
-    share.cells[3].paragraphs[0].runs[0].text = "12,5%"   # typed over the computed cell
+    share.cells[3].paragraphs[0].add_run("12,5%")   # typed into the computed (empty, shaded) cell
     path = tmp_path / "sai.docx"
     document.save(path)
     code, out, err = run_cli(["collect", path, "--data", data], capsys)
@@ -405,3 +405,90 @@ def test_workbook_marks_survive_libreoffice(collected, tmp_path):
         book = zf.read("xl/workbook.xml").decode()
         custom = zf.read("docProps/custom.xml").decode()
     assert "vb_1_1_1" in book and "chi-bo-tinh-doan" in custom
+
+
+def test_a_rate_column_of_the_consolidated_report_keeps_one_decimal(collected):
+    """«64,0» beside «66,7», never «64»: every rate printed in the consolidated tables."""
+    import re
+
+    document = docx.Document(collected["out"] / "bao-cao-tong-hop.docx")
+    rate = re.compile(r"^\d{1,3},\d( \(\*\))?$")
+    seen = 0
+    for table in document.tables:
+        header = [c.text for c in table.rows[0].cells]
+        rate_columns = [k for k, h in enumerate(header) if "(%)" in h]
+        for row in table.rows[1:]:
+            cells = [c.text for c in row.cells]
+            shares = [cells[k] for k in rate_columns]
+            if len(cells) > 2 and cells[2] == "%":             # a rate row: its every figure
+                shares += cells[3:]
+            for text in shares:
+                if text.removesuffix("(*)").strip():         # «(*)» alone: a doubtful figure not in
+                    assert rate.match(text), (header, cells)
+                    seen += 1
+    assert seen >= 10
+
+
+def test_the_key_figures_table_gives_the_figures_room_for_their_headers(collected):
+    from docx.oxml.ns import qn
+
+    document = docx.Document(collected["out"] / "bao-cao-tong-hop.docx")
+    captions = {t: t._tbl.find(f"{qn('w:tblPr')}/{qn('w:tblCaption')}") for t in document.tables}
+    key = next(t for t, c in captions.items() if c is not None and c.get(qn("w:val")) == "vanban:key-figures")
+    widths_cm = [int(g.get(qn("w:w"))) / 567 for g in key._tbl.find(qn("w:tblGrid"))]
+    assert [c.text for c in key.rows[0].cells][:2] == ["TT", "Đơn vị"]
+    assert 4.0 <= widths_cm[1] <= 8.01                     # the names: what a name needs, no more
+    assert min(widths_cm[2:]) >= 3.0                       # each figure's header: a few lines, not 7
+
+
+def test_a_workbooks_computed_cells_hold_a_formula_or_nothing_and_are_shaded(collected):
+    """The workbook follows the Word form: no instruction in a cell the unit signs."""
+    openpyxl = pytest.importorskip("openpyxl")
+    from generator.layout import INPUT
+    from generator.validate import load_campaign
+    from generator.xlsx import FIRST_ROW
+
+    data = load_campaign(collected["data"])
+    member = data.members["dang-bo-cong-ty-dien-luc-ha-tinh"]
+    book = openpyxl.load_workbook(collected["out"] / "don-vi" / f"{member.id}.xlsx")
+    computed = 0
+    for sheet, form in zip(book.worksheets, member.forms):
+        for cell in form.cells:
+            if cell.kind == INPUT:
+                continue
+            at = sheet.cell(row=FIRST_ROW + cell.line, column=cell.place + 1)
+            value = at.value
+            assert value is None or (isinstance(value, str) and value.startswith("=")), (sheet.title, at.coordinate, value)
+            assert at.fill.fgColor.rgb == "FFE7E6E6", (sheet.title, at.coordinate)
+            computed += 1
+    assert computed >= 10
+
+
+def test_a_return_of_an_older_form_with_words_in_its_computed_cells_reads_as_before(collected, tmp_path, capsys):
+    """Skeletons sent before computed cells were left empty said «Không ghi (tự …)» in them:
+    such a copy coming back is read as a form's own words, not as a figure typed there; an
+    empty computed cell is neither a figure nor a missing one."""
+    from generator.layout import INPUT
+    from generator.validate import load_campaign
+
+    data = tmp_path / "data"
+    shutil.copytree(REPO / "data", data)
+    unit = "chi-bo-tinh-doan"
+    member = load_campaign(data).members[unit]
+    filled = tmp_path / f"{unit}.docx"
+    fill_returns.fill(collected["out"] / "don-vi" / f"{unit}.docx", filled, random.Random(2))
+    document = docx.Document(filled)
+    tables = [t for t in document.tables if len(t.rows) > 1 and t.rows[0].cells[0].text == "TT"]
+    old = 0
+    for table, form in zip(tables, member.forms):
+        for cell in form.cells:
+            if cell.kind != INPUT and form.hint(cell):
+                table.rows[cell.line].cells[cell.place].paragraphs[0].add_run(form.hint(cell))
+                old += 1
+    assert old >= 5
+    document.save(filled)
+    code, out, err = run_cli(["collect", filled, "--data", data], capsys)
+    assert code == 0, err
+    record = yaml.safe_load((data / "bao-cao" / f"{unit}.yaml").read_text(encoding="utf-8"))
+    assert not [f for f in record.get("findings", []) if "tự tính" in f or "ghi tay" in f]
+    assert not [line for line in err.splitlines() if "ô tự tính" in line or "ghi tay" in line]

@@ -257,3 +257,55 @@ def test_the_digest_is_a_working_document_heading_without_number_or_signature(ca
     assert "ĐẢNG CỘNG SẢN VIỆT NAM" in texts and "TỔNG HỢP Ý KIẾN" in texts
     assert not [t for t in texts[:8] if t.startswith("Số ")]     # the header has no number line
     assert "Nơi nhận:" not in texts and not [t for t in texts if t.startswith("T/M")]
+
+
+def test_silent_units_are_named_once_per_group_and_an_unwritten_part_says_so(tmp_path):
+    """Units that sent figures and no words: named once under the heading of each group of
+    parts (I, II …), not under every part; a part nobody wrote in says so in one line."""
+    from generator.contexts.digest import NOBODY
+
+    data_dir, out = tmp_path / "data", tmp_path / "out"
+    shutil.copytree(DATA, data_dir, ignore=shutil.ignore_patterns("bao-cao", ".*"))
+    pipeline.build(data_dir, out)
+    rng = random.Random(4)
+    folder = tmp_path / "tra-ve"
+    folder.mkdir()
+    skeletons = sorted((out / "don-vi").glob("*.docx"))[:10]
+    for n, skeleton in enumerate(skeletons):
+        target = folder / skeleton.name
+        fill_returns.fill(skeleton, target, rng)
+        if n < 2:
+            fill_returns.write_words(target, target, rng, skeleton.stem)
+    collect([folder], data_dir)
+    pipeline.build(data_dir, out)
+    data = load_campaign(data_dir)
+    heads = headings_by_key(data)
+    by_text = {text: key for key, text in heads.items()}
+    digest = [p.text for p in all_paragraphs(docx.Document(out / DIGEST))]
+    named: dict[str, list[str]] = {}          # group (I, II …) → every name listed as silent
+    under: dict[str, list[str]] = {}          # part → the lines right under its heading
+    key = None
+    for text in digest:
+        if text in by_text:
+            key = by_text[text]
+            under[key] = []
+            continue
+        if key is None:
+            continue
+        under[key].append(text)
+        if text.startswith("Đơn vị đã gửi báo cáo nhưng chưa viết"):
+            names = text.split("): ", 1)[1].rstrip(".").split("; ")
+            named.setdefault(key.split(".")[0], []).extend(names)
+    silent_everywhere = [data.members[u].name for u, r in data.returns.items() if not r.texts]
+    assert len(silent_everywhere) == 8
+    groups = {k.split(".")[0] for k in heads}
+    for group in groups:            # a unit that wrote nothing: named once in each group
+        for name in silent_everywhere:
+            assert named.get(group, []).count(name) == 1, (group, name)
+    leaves = [k for k in heads if not any(o.startswith(k + ".") for o in heads)]
+    nobody = [k for k in leaves if not any(r.texts.get(k) for r in data.returns.values())]
+    assert nobody
+    for k in nobody:
+        assert under[k] == [NOBODY], (k, under[k])
+    notes = [t for t in digest if t.startswith("Đơn vị đã gửi báo cáo nhưng chưa viết")]
+    assert len(notes) <= len(groups) + len(leaves) - len(nobody)

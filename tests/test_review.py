@@ -98,7 +98,8 @@ def test_no_developer_text_in_the_documents(tmp_path):
     # and the office is told on the command line where to write
     assert any("chưa viết" in w.message and "narrative" in w.message for w in report.warnings)
     forms = texts(docx.Document(tmp_path / "out" / "phu-luc.docx"))
-    assert "Không ghi (tự cộng)" in forms
+    assert not [t for t in forms if t.startswith("Không ghi")]        # no instruction in a cell
+    assert any(t.startswith("Ghi chú: không ghi vào ô nền xám") for t in forms)   # said once, under
 
 
 # --- rules drawn as rules ---------------------------------------------------------------------
@@ -222,3 +223,48 @@ def test_a_symbol_is_never_cut_at_its_hyphen(party_plan):
     words = " ".join(texts(document))
     assert "Nghị quyết số 01-NQ/ĐUK" in words         # a reader still sees the hyphen
     assert "nhiệm kỳ 2020-2025" in words
+
+
+# --- the state consolidated report: its opening sentence, no «0/0» ------------------------------
+
+def test_the_state_consolidated_report_opens_with_a_sentence_and_never_prints_0_of_0(tmp_path):
+    import random
+
+    import fill_returns
+    from generator.collect import collect
+
+    data, out = tmp_path / "data", tmp_path / "out"
+    shutil.copytree(STATE, data)
+    pipeline.build(data, out)
+    # nobody has reported: the opening says so, the yes/no row says nothing rather than «0/0»
+    report = texts(docx.Document(out / "bao-cao-tong-hop.docx"))
+    units = len((data / "don-vi.csv").read_text(encoding="utf-8").strip().splitlines()) - 1
+    opening = report[report.index("BÁO CÁO") + 2]
+    assert opening.startswith("Thực hiện Kế hoạch số ")
+    assert f"đến nay đã có 0/{units} đơn vị gửi báo cáo ({units} đơn vị chưa gửi — danh sách kèm theo)" \
+        in opening and opening.endswith("tổng hợp kết quả như sau:")
+    assert not [t for t in report if "0/0" in t]
+    # every unit reports and leaves the yes/no question blank
+    folder = tmp_path / "tra-ve"
+    folder.mkdir()
+    rng = random.Random(3)
+    for skeleton in sorted((out / "don-vi").glob("*.docx")):
+        target = folder / skeleton.name
+        typed = fill_returns.fill(skeleton, target, rng)
+        document = docx.Document(target)
+        cells = fill_returns.marked_cells(document)
+        for tag in typed:
+            if tag.startswith("vanban:pl1:r5:"):            # «Đã ban hành quy tắc ứng xử»
+                fill_returns.type_into(cells[tag], "")
+        document.save(target)
+    collect([folder], data)
+    pipeline.build(data, out)
+    document = docx.Document(out / "bao-cao-tong-hop.docx")
+    report = texts(document)
+    again = next(t for t in report if t.startswith("Thực hiện Kế hoạch số "))
+    assert f"đến nay đã có {units}/{units} đơn vị gửi báo cáo" in again and "chưa gửi" not in again
+    table = next(t for t in document.tables if any(r.cells[1].text == "Đã ban hành quy tắc ứng xử"
+                                                   for r in t.rows if len(r.cells) > 3))
+    row = next(r for r in table.rows if r.cells[1].text == "Đã ban hành quy tắc ứng xử")
+    assert row.cells[-1].text == f"{units} đơn vị để trống"
+    assert not [c.text for t in document.tables for r in t.rows for c in r.cells if "0/0" in c.text]

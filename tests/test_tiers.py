@@ -231,3 +231,97 @@ def test_the_report_sent_up_gets_a_pdf_with_signature_fields(tiers):
     with open(out / "gui-cap-tren" / f"{UNIT}.pdf", "rb") as fh:
         names = {name: value for name, value, _ in enumerate_sig_fields(PdfFileReader(fh))}
     assert names == {"ChuKyNguoiKy": None, "ChuKyCoQuan": None}
+
+
+# --- signable: the report sent up and the unit's plan -------------------------------------------
+
+def _figure(text: str) -> float:
+    return float(text.replace(".", "").replace(",", "."))
+
+
+def _seen(cell) -> str:
+    """A cell's text as a reader sees it, content controls included."""
+    from docx.oxml.ns import qn
+
+    return "".join(t.text or "" for t in cell._tc.iter(qn("w:t")))
+
+
+def test_the_report_sent_up_holds_no_instruction_and_marks_what_is_unwritten(tiers):
+    from conftest import line_under, shading
+    from generator.structure import GUIDANCE_LABEL
+
+    document = docx.Document(tiers["up"])
+    paragraphs = all_paragraphs(document)
+    texts = [p.text for p in paragraphs]
+    assert not [t for t in texts if "xóa đoạn này" in t or t.startswith(GUIDANCE_LABEL.split(" (")[0])]
+    # the draft mark under every part the unit has not written, its own words under I.1
+    segments = fill_returns._segments(document)
+    assert segments
+    for key, heading, under in segments:
+        said = [p.text for p in under if p.text.strip()]
+        if key == "I.1":
+            assert said == [OWN_WORDS]
+        elif not [k for k, _, _ in segments if k.startswith(key + ".")]:
+            assert said and said[0].startswith("[Dự thảo — phần này chưa viết."), (key, said)
+            assert said[0].endswith("]")
+    top = [p for p in paragraphs if p.style.style_id == "VBNhacHan"]
+    assert [p.text.split(" — ")[0] for p in top] == ["DỰ THẢO"]
+    assert "Chưa phải bản để ký." in top[0].text
+    # every cell a unit signs: a figure or empty; computed ones shaded, filled from the figures above them
+    pl1 = next(t for t in document.tables if t._tbl.find(
+        ".//{http://schemas.openxmlformats.org/wordprocessingml/2006/main}tblCaption") is not None
+        and "Tỷ lệ đảng viên được học tập, quán triệt" in [r.cells[1].text for r in t.rows])
+    for table in document.tables:
+        for row in table.rows:
+            for cell in row.cells:
+                assert not _seen(cell).startswith("Không ghi"), _seen(cell)
+    rows = {r.cells[1].text: r for r in pl1.rows}
+    members, learned = (_figure(_seen(rows[label].cells[3])) for label in (
+        "Tổng số đảng viên của đơn vị", "Số đảng viên đã được học tập, quán triệt"))
+    rate = rows["Tỷ lệ đảng viên được học tập, quán triệt"].cells[3]
+    assert rate.text == f"{learned / members * 100:.1f}".replace(".", ",")
+    assert shading(rate) == "E7E6E6" and shading(rows["Tổng số đảng viên của đơn vị"].cells[3]) is None
+    assert line_under(pl1).replace("\u00a0", " ") == (
+        "Ghi chú: ô nền xám là số tự tính: tỷ lệ (%) dòng 6 = (5) : (1) × 100.")
+    years = next(t for t in document.tables if t.rows[0].cells[-1].text == "Tổng cộng"
+                 and t.rows[0].cells[3].text.startswith("Năm"))
+    for row in years.rows[1:]:
+        if row.cells[2].text == "%":
+            continue
+        assert _figure(_seen(row.cells[-1])) == sum(_figure(_seen(c)) for c in row.cells[3:-1] if _seen(c))
+        assert shading(row.cells[-1]) == "E7E6E6"
+    # the campaign above reads neither the draft marks nor the note on the branches as words
+    record = load_campaign(tiers["bloc"]).returns[UNIT]
+    assert record.texts == {"I.1": [OWN_WORDS]}
+
+
+def test_once_every_part_is_written_the_report_sent_up_has_no_draft_mark_and_no_red_note(tiers, tmp_path):
+    from generator.structure import node_keys
+
+    unit = tmp_path / "unit"
+    shutil.copytree(tiers["unit"], unit)
+    data = load_campaign(unit / "data")
+    report = unit / "data" / "bao-cao-tong-hop.yaml"
+    written = {key: [f"Nội dung phần {key} của Đảng ủy."] for key in node_keys(data.outline, data.profile)}
+    raw = yaml.safe_load(report.read_text(encoding="utf-8"))
+    raw["narrative"] = written
+    report.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
+    pipeline.build(unit / "data", unit / "out")
+    document = docx.Document(unit / "out" / "gui-cap-tren" / f"{UNIT}.docx")
+    paragraphs = all_paragraphs(document)
+    assert not [p.text for p in paragraphs if p.style.style_id == "VBNhacHan"]      # nothing red
+    assert not [p.text for p in paragraphs if "Dự thảo" in p.text or "DỰ THẢO" in p.text]
+    assert "Nội dung phần II.1.a của Đảng ủy." in [p.text for p in paragraphs]
+
+
+def test_the_units_plan_has_a_place_for_its_signers_name_and_check_says_it_is_missing(tiers, capsys):
+    from conftest import run_cli
+
+    plan = docx.Document(tiers["unit"] / "out" / "ke-hoach.docx")
+    signature = [p.text for p in plan.tables[-1].rows[0].cells[1].paragraphs if p.text.strip()]
+    assert signature == ["T/M ĐẢNG ỦY", "BÍ THƯ", "(Họ và tên)"]
+    code, out, err = run_cli(["check", "--data", tiers["unit"] / "data"], capsys)
+    assert code == 0
+    assert "ke-hoach.yaml" in err and "chưa ghi tên người ký" in err
+    bloc_code, _, bloc_err = run_cli(["check", "--data", tiers["bloc"]], capsys)
+    assert "chưa ghi tên người ký" not in bloc_err          # the Bloc's plan names its signer

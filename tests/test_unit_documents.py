@@ -14,7 +14,8 @@ from docx.enum.section import WD_ORIENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 
-from conftest import DATA, alignment, all_paragraphs, effective, find, fonts_of_run, run_cli, texts
+from conftest import (DATA, alignment, all_paragraphs, effective, find, fonts_of_run, line_under, run_cli,
+                      shading, texts)
 from generator import main as pipeline
 
 UNITS = {row["id"]: row for row in csv.DictReader(open(DATA / "don-vi.csv", encoding="utf-8"))}
@@ -242,11 +243,15 @@ def test_blank_forms(out):
         assert header.cells[0].text == "TT"
     pl1 = document.tables[0]
     assert [c.text for c in pl1.rows[0].cells] == ["TT", "Nội dung", "Đơn vị tính", "Số lượng"]
-    assert [c.text for c in pl1.rows[6].cells] == ["6", "Tỷ lệ đảng viên được học tập, quán triệt",
-                                                   "%", "Không ghi (tự tính (5):(1))"]
+    # computed cells: empty and shaded, the rule said once in the line under the table
+    assert [c.text for c in pl1.rows[6].cells] == ["6", "Tỷ lệ đảng viên được học tập, quán triệt", "%", ""]
+    assert shading(pl1.rows[6].cells[3]) == "E7E6E6" and shading(pl1.rows[5].cells[3]) is None
+    assert line_under(pl1).replace("\u00a0", " ") == (
+        "Ghi chú: không ghi vào ô nền xám (tự tính: tỷ lệ (%) dòng 6 = (5) : (1) × 100).")
     pl4 = document.tables[3]
-    assert [c.text for c in pl4.rows[-1].cells] == ["", "Tổng cộng", "Không ghi (tự cộng)",
-                                                    "Không ghi (tự cộng)"]
+    assert [c.text for c in pl4.rows[-1].cells] == ["", "Tổng cộng", "", ""]
+    assert all(shading(c) == "E7E6E6" for c in pl4.rows[-1].cells[2:])
+    assert "tổng cộng = cộng các số cùng dòng, cùng cột" in line_under(pl4)
 
 
 def test_wide_table_is_on_a_landscape_page(out):

@@ -281,7 +281,8 @@ def phu_luc(profile: profiles.Profile) -> bytes:
 
 def don_vi(profile: profiles.Profile) -> bytes:
     """A unit's report skeleton, its appendix tables after the signature."""
-    body = (header_block(profile) + title_block() + p("deadline_note", "{{ deadline_note }}")
+    body = (header_block(profile) + title_block()
+            + when("deadline_note", p("deadline_note", "{{ deadline_note }}"))   # none on a report to sign
             + body_blocks() + signature_block() + p(None, "{{p appendices }}") + p(None))
     return package(document(body, profile), profile, "Báo cáo")
 

@@ -91,7 +91,12 @@ def heading_style(depth: int) -> str:
     return HEADING_STYLES[min(depth, len(HEADING_STYLES)) - 1]
 
 
+SIGNER_PLACEHOLDER = "(Họ và tên)"   # where the signer's name is written by hand
+
+
 def signature(data: CampaignData, signer) -> vnrules.Signature:
+    """The signature block of ``signer``; a name not given yet is a place to write it, never
+    an empty space under the title (``vanban check`` says so)."""
     return vnrules.signature(
-        authority=signer.authority,
-        title=signer.title, name=signer.name, signed=signer.signed, profile=data.profile)
+        authority=signer.authority, title=signer.title, name=signer.name.strip() or SIGNER_PLACEHOLDER,
+        signed=signer.signed, profile=data.profile)

@@ -16,7 +16,7 @@ from .common import Prose, document_head, signature
 from ..exceptions import WARNING, Problem
 from .digest import OUTPUT as DIGEST, Digest
 from .outline import outline_blocks, report_title
-from ..structure import OPENING, part_name
+from ..structure import DRAFT, OPENING, part_name
 
 REPORT_NAME = "Báo cáo"
 
@@ -31,7 +31,6 @@ def default_report(data: CampaignData) -> Consolidated:
                         recipients=plan.recipients)
 
 
-DRAFT = "[Dự thảo — phần này chưa viết."   # the mark of a part nobody has written yet
 NOT_IN = "…"  # a figure of a sentence that no return has brought yet: a visible blank
 
 
@@ -43,6 +42,22 @@ def _num(value, decimals: int = 0) -> str:
     if not decimals and isinstance(value, float) and not value.is_integer():
         decimals = 2
     return vnrules.figure(value, decimals)
+
+
+def _rate(value) -> str:
+    """A rate in a table: one decimal always, so that a column reads «64,0» beside «66,7»."""
+    if value is None or isinstance(value, bool):
+        return ""
+    return vnrules.figure(value, 1, fixed=True)
+
+
+def key_widths(figures: int, page_cm: float) -> list[float]:
+    """The key figures' columns: the units' names get what a name needs (at most 8 cm), the
+    figures share the rest (3 cm at least while that leaves the names 4 cm), so that their
+    headers are not broken into a word a line."""
+    label = min(8.0, max(4.0, page_cm - 1.0 - 3.0 * figures))
+    value = (page_cm - 1.0 - label) / figures
+    return [1.0, label] + [value] * figures
 
 
 def _said(value, decimals: int = 0) -> str:
@@ -171,7 +186,7 @@ class Totals:
                        "Số đơn vị để trống", "Tỷ lệ «Có» (%)"]
             body = [[str(i), r.label, _num(result["yes"][r.id]), _num(result["answered"][r.id]),
                      _num(result["blank"][r.id]),
-                     _num(fig.ratio(result["yes"][r.id], result["answered"][r.id]), 1)]
+                     _rate(fig.ratio(result["yes"][r.id], result["answered"][r.id]))]
                     for i, r in enumerate(rows, 1)]
             widths = fit_widths(5.0, [2.3, 2.3, 2.0, 2.0], page_width_cm(profile, False))
             return Item(table.title, grid_xml(headers, body, widths, caption=f"vanban:{table.id}"), False)
@@ -184,12 +199,11 @@ class Totals:
             cells = ["" if row.total else str(number), row.label] + ([row.unit or ""] if with_unit else [])
             for col in cols:
                 if row.type == "yesno":
-                    blank = result["blank"][row.id]
-                    cells.append(f"{result['yes'][row.id]}/{result['answered'][row.id]}"
-                                 + (f" ({blank} để trống)" if blank else ""))
+                    cells.append(vnrules.yes_count(result["yes"][row.id], result["answered"][row.id],
+                                                   result["blank"][row.id]))
                 else:
                     value = result["values"].get(row.id, {}).get(col.id)
-                    shown = _num(value, 1 if row.type == "percent" else 0)
+                    shown = _rate(value) if row.type == "percent" else _num(value)
                     cells.append(shown + self.doubt(table.id, row.id, col.id) if shown else shown)
             body.append(cells)
         value_cm = 1.9 if len(cols) >= 5 else 2.4
@@ -229,14 +243,14 @@ class Totals:
         for i, (unit, figures) in enumerate(self._in_unit_order(), 1):
             full = fig.computed(table, figures.get(table.id, {}), unit)
             body.append([str(i), unit.name] + [
-                _num(full.get(r, {}).get(col), 1 if rows[r].type == "percent" else 0)
+                (_rate if rows[r].type == "percent" else _num)(full.get(r, {}).get(col))
                 + self.doubt(table.id, r, col, unit.id) for r in spec.rows])
         totals = self.sums[table.id]["values"]
         body.append(["", "Tổng cộng"] + [
-            _num(totals.get(r, {}).get(col), 1 if rows[r].type == "percent" else 0)
+            (_rate if rows[r].type == "percent" else _num)(totals.get(r, {}).get(col))
             + self.doubt(table.id, r, col) for r in spec.rows])
         wide = len(spec.rows) >= 5
-        widths = fit_widths(5.0, [2.3] * len(spec.rows), page_width_cm(profile, wide))
+        widths = key_widths(len(spec.rows), page_width_cm(profile, wide))
         return Item(spec.title, grid_xml(headers, body, widths, total_last=True,
                                          caption="vanban:key-figures"), wide)
 
@@ -258,6 +272,37 @@ class Totals:
         return Item("Danh sách đơn vị chưa gửi báo cáo",
                     grid_xml(["TT", "Đơn vị", "Cấp", "Hạn gửi"], rows, widths,
                              caption="vanban:missing"), False)
+
+
+def draft_part(key: str, wrote: int, hint: str, who: str = "đơn vị") -> dict:
+    """The mark under a part nobody has written yet, in a report vanban writes: where the
+    units' words on it are to be read, and the outline's guidance; never a figure or words
+    the reader could take for the report's own."""
+    where = (f" {vnrules.figure(wrote)} {who} đã viết về phần này: đọc ở phần {part_name(key)} của "
+             f"{DIGEST}." if wrote else "")
+    return {"style": "guidance", "text": DRAFT + where + (f" Gợi ý: {hint}" if hint else "") + "]"}
+
+
+def unwritten_mark(keys: list[str]) -> str:
+    """The line at the top of a report vanban writes while some of its parts are unwritten
+    (the report sent up): gone by itself once they are written, never a note to delete."""
+    return (f"DỰ THẢO — còn {vnrules.figure(len(keys))} phần chưa viết "
+            f"({', '.join(part_name(k) for k in keys)}). Chưa phải bản để ký.")
+
+
+def opening_sentence(data: CampaignData, issued_by: str, counts: dict) -> str:
+    """The report's first sentence when its data gives none: what it answers and how many
+    units it is made from."""
+    from .common import plan_symbol
+
+    plan = data.plan
+    reference = vnrules.reference(plan.doc_name, plan_symbol(data), plan.date, data.profile)
+    said = ([f"{counts['late']} đơn vị gửi muộn"] if counts["late"] not in ("0", "") else []) \
+        + ([f"{counts['missing']} đơn vị chưa gửi — danh sách kèm theo"]
+           if counts["missing"] not in ("0", "") else [])
+    return (f"Thực hiện {reference} của {plan.issued_by}, đến nay đã có {counts['reported']}/"
+            f"{counts['units']} đơn vị gửi báo cáo" + (f" ({', '.join(said)})" if said else "")
+            + f". {issued_by} tổng hợp kết quả như sau:")
 
 
 def draft_mark(open_high: int) -> str:
@@ -292,13 +337,7 @@ def consolidated_context(data: CampaignData, outline_prose: Prose,
         elif not node.items:
             unwritten.append(key)
             hint = " ".join(outline_prose(g, loc + ("guidance", k)) for k, g in enumerate(node.guidance))
-            wrote = digest.count(key)
-            part = part_name(key)
-            where = (f" {vnrules.figure(wrote)} đơn vị đã viết về phần này: đọc ở phần {part} của "
-                     f"{DIGEST}." if wrote else "")
-            blocks.append({"style": "guidance",
-                           "text": DRAFT + where
-                                   + (f" Gợi ý: {hint}" if hint else "") + "]"})
+            blocks.append(draft_part(key, digest.count(key), hint))
         return blocks
 
     year = (report.date or c.final_deadline).year
@@ -312,6 +351,8 @@ def consolidated_context(data: CampaignData, outline_prose: Prose,
     if profile.texts.summary_capitalize:
         summary = vnrules.capitalize_first(summary)
     body = [{"style": "body", "text": prose(t, ("intro", i), values)} for i, t in enumerate(report.intro)]
+    if not body:   # a report opens with what it answers, even when its data says nothing
+        body = [{"style": "body", "text": opening_sentence(data, report.issued_by, counts)}]
     if report.approved_only:
         body.insert(0, {"style": "note", "text": (
             f"Số liệu tổng hợp từ {vnrules.figure(len(totals.returns))} báo cáo đã duyệt trên "

@@ -66,13 +66,49 @@ def group_name(data: CampaignData, member: Member) -> str:
     return member.level.name + (f" — {kind}" if kind else "")
 
 
+NOBODY = "Chưa đơn vị nào viết phần này."
+
+
+def silent_note(silent: list[Member], group: bool = False) -> dict:
+    """The units that sent their report and wrote nothing here (``group``: nothing in any
+    part of the heading above), named once."""
+    names = "; ".join(m.name for m in silent)
+    where = "phần nào của mục này" if group else "phần này"
+    return {"style": "note", "text": f"Đơn vị đã gửi báo cáo nhưng chưa viết {where} "
+                                     f"({vnrules.figure(len(silent))}): {names}."}
+
+
 def digest_context(data: CampaignData, outline_prose: Prose) -> tuple[dict, DocProperties]:
     c, profile = data.campaign, data.profile
     digest = Digest(data)
+    words_of: dict[str, PartWords] = {}
+    leaves: dict[str, list[str]] = {}         # a top-level part → its leaves' keys
+
+    def survey(key: str, node, loc: tuple) -> list[dict]:
+        words_of[key] = digest.part(key, node)
+        if not node.items:
+            leaves.setdefault(key.split(".")[0], []).append(key)
+        return []
+
+    outline_blocks(data.outline, outline_prose, profile, after=survey)
+
+    def silent_in_group(top: str) -> list[Member]:
+        """The units silent in every leaf of a top-level part that has parts under it: named
+        once under its heading instead of under each of its parts."""
+        keys = leaves.get(top, [])
+        if keys == [top]:
+            return []
+        wrote_any = {m.id for k in keys for m, _ in words_of[k].written}
+        return [m for m in digest.reported if m.id not in wrote_any
+                and any(m.id in {s.id for s in words_of[k].silent} for k in keys)]
+
+    grouped = {top: silent_in_group(top) for top in leaves}
 
     def after(key: str, node, loc: tuple) -> list[dict]:
-        words = digest.part(key, node)
+        words = words_of[key]
         blocks: list[dict] = []
+        if key in grouped and grouped[key]:
+            blocks.append(silent_note(grouped[key], group=True))
         group = None
         for member, paragraphs in words.written:
             here = group_name(data, member)
@@ -81,13 +117,15 @@ def digest_context(data: CampaignData, outline_prose: Prose) -> tuple[dict, DocP
                 group = here
             blocks.append({"style": "heading4", "text": f"{member.name}:"})
             blocks += [{"style": "body", "text": text} for text in paragraphs]
-        leaf = not node.items
-        if leaf and words.silent:
-            names = "; ".join(m.name for m in words.silent)
-            blocks.append({"style": "note", "text": f"Đơn vị đã gửi báo cáo nhưng chưa viết phần "
-                                                    f"này ({len(words.silent)}): {names}."})
-        elif leaf and not words.written and not digest.reported:
-            blocks.append({"style": "note", "text": "Chưa có đơn vị nào gửi báo cáo."})
+        if node.items or not digest.reported:
+            return blocks
+        if not words.written:
+            blocks.append({"style": "note", "text": NOBODY})
+        else:
+            named = {m.id for m in grouped.get(key.split(".")[0], [])}
+            rest = [m for m in words.silent if m.id not in named]
+            if rest:
+                blocks.append(silent_note(rest))
         return blocks
 
     year = c.final_deadline.year
@@ -99,7 +137,8 @@ def digest_context(data: CampaignData, outline_prose: Prose) -> tuple[dict, DocP
                                        "phải văn bản ban hành. Mỗi phần của đề cương ghi nguyên văn "
                                        "nội dung các đơn vị viết, theo cấp và loại đơn vị.)"},
              {"style": "body", "text": f"Tổng hợp từ báo cáo của {vnrules.figure(sent)}/"
-                                       f"{vnrules.figure(len(data.units))} đơn vị đã gửi về."}]
+                                       f"{vnrules.figure(len(data.units))} đơn vị đã gửi về."
+                                       + ("" if sent else " Chưa có đơn vị nào gửi báo cáo.")}]
     body = intro + outline_blocks(data.outline, outline_prose, profile, after=after)
     context = document_head(header, TITLE, summary, profile, body)
     props = DocProperties(title=f"{TITLE} {summary}", subject="Tổng hợp ý kiến của các đơn vị",

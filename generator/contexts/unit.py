@@ -9,15 +9,13 @@ from dataclasses import dataclass, field
 
 from ..layout import applies
 from ..renderer import DocProperties
-from ..structure import GUIDANCE_LABEL
 from ..tables import Deferred, Item, appendices
 from ..campaign import CampaignData
 from .. import vnrules
-from .common import Prose, unit_values
+from .common import SIGNER_PLACEHOLDER, Prose, unit_values
 from .outline import outline_blocks, report_title
 
 REPORT_NAME = "Báo cáo"
-SIGNER_PLACEHOLDER = "(Họ và tên)"
 
 
 @dataclass
@@ -31,6 +29,7 @@ class Filled:
     extra: list[Item] = field(default_factory=list)
     built_by: str = ""
     approved: tuple[int, int, int] | None = None    # its branches: approved, received, listed
+    wrote: dict[str, int] = field(default_factory=dict)   # part key → branches that wrote there
 
 
 class UnitContexts:
@@ -52,20 +51,26 @@ class UnitContexts:
                                                unit=unit, guidance_style="guidance", to_fill=True)
         return self._blocks[key]
 
-    def filled_blocks(self, unit, narrative: dict[str, list[str]]) -> list[dict]:
-        """The skeleton's blocks with the unit's own text under the parts it wrote; the other
-        parts as the skeleton has them (guidance to replace, room to write)."""
-        def after(key: str, node, loc: tuple) -> list[dict]:
-            if narrative.get(key):
-                return [{"style": "body", "text": text} for text in narrative[key]]
-            blocks = [{"style": "guidance", "text": GUIDANCE_LABEL + self.prose(g, loc + ("guidance", k))}
-                      for k, g in enumerate(node.guidance)]
-            if not any(applies(n.applies_to, unit) for n in node.items):
-                blocks.append({"style": "body", "text": ""})
-            return blocks
+    def filled_blocks(self, unit, filled: Filled) -> tuple[list[dict], list[str]]:
+        """The skeleton's blocks with the unit's own text under the parts it wrote; under
+        each other part the draft mark of the consolidated report (never the guidance to the
+        branches); and the keys of the parts not written."""
+        from .consolidated import draft_part
 
-        return outline_blocks(self.data.outline, self.prose, self.data.profile, unit=unit,
-                              guidance_style="guidance", to_fill=True, after=after)
+        unwritten: list[str] = []
+
+        def after(key: str, node, loc: tuple) -> list[dict]:
+            if filled.narrative.get(key):
+                return [{"style": "body", "text": text} for text in filled.narrative[key]]
+            if any(applies(n.applies_to, unit) for n in node.items):
+                return []
+            unwritten.append(key)
+            hint = " ".join(self.prose(g, loc + ("guidance", k)) for k, g in enumerate(node.guidance))
+            return [draft_part(key, filled.wrote.get(key, 0), hint, "chi bộ")]
+
+        blocks = outline_blocks(self.data.outline, self.prose, self.data.profile, unit=unit,
+                                guidance_style="guidance", to_fill=True, after=after)
+        return blocks, unwritten
 
     def workbook(self, unit) -> bytes:
         """The unit's appendix tables as an Excel workbook, with the same marks."""
@@ -118,7 +123,7 @@ class UnitContexts:
             "summary_rule": profile.texts.summary_rule or "",
             "deadline_note": self.prose(data.outline.deadline_note, ("deadline_note",),
                                         unit_values(data, unit, name)),
-            "body": self.blocks(unit) if filled is None else self.filled_blocks(unit, filled.narrative),
+            "body": self.blocks(unit),
             "recipients_label": profile.texts.recipients_label,
             "recipients": vnrules.recipients(level.recipients, profile),
             "signature": signature,
@@ -127,12 +132,21 @@ class UnitContexts:
                 values=filled.values if filled else None, extra=filled.extra if filled else None)),
         }
         props = self._props(member)
-        if filled is not None:
+        if filled is not None:   # a report to sign: no note to delete, a draft mark while unwritten
+            from .consolidated import unwritten_mark
+
+            context["body"], unwritten = self.filled_blocks(unit, filled)
+            context["deadline_note"] = ""
+            if unwritten:
+                context["body"] = [{"style": "deadline_note", "text": unwritten_mark(unwritten)}] \
+                    + context["body"]
             props.custom["vanban_rollup"] = filled.built_by
             if filled.approved is not None:
                 a, r, n = filled.approved
                 props.custom["vanban_branches_approved"] = f"{a}/{r}/{n}"
-                context["body"] = context["body"] + [{"style": "note", "text": (
+                # before the first part: never read by the campaign above as words of a part
+                at = 1 if unwritten else 0
+                context["body"] = context["body"][:at] + [{"style": "note", "text": (
                     f"Báo cáo lập từ báo cáo của {r}/{n} chi bộ trực thuộc, trong đó {a} báo cáo đã được "
-                    "duyệt.")}]
+                    "duyệt.")}] + context["body"][at:]
         return context, props
