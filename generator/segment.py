@@ -15,18 +15,62 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-_tokenize = None  # pyvi's ViTokenizer.tokenize, loaded on first use
+_tokenizer = None  # pyvi's ViTokenizer class, loaded on first use
 
 
 def _segmenter():
-    global _tokenize
-    if _tokenize is None:
+    global _tokenizer
+    if _tokenizer is None:
         import warnings
         with warnings.catch_warnings():  # an old pickle read by a newer scikit-learn
             warnings.simplefilter("ignore")
-            from pyvi import ViTokenizer
-        _tokenize = ViTokenizer.tokenize
-    return _tokenize
+            from pyvi.ViTokenizer import ViTokenizer
+        _tokenizer = ViTokenizer
+    return _tokenizer.tokenize
+
+
+def _known(syllables: list[str]) -> bool:
+    """Whether pyvi's own lexicon has these syllables as one word (it spells «uỷ, hoà»)."""
+    from .vnrules import spell_tones
+    key = spell_tones(" ".join(syllables).lower(), "uỷ")
+    return key in (_tokenizer.bi_grams if len(syllables) == 2 else _tokenizer.tri_grams)
+
+
+def _split_long(chunk: list[str]) -> list[bool] | None:
+    """A word of three syllables or more that the model joined but the lexicon does not know
+    is often two words run together («Đảng Ủy Xã», «Xuất Nhập Khẩu Thủy Sản»): the inner
+    gaps of the fewest known words (and lone syllables) that make it up, with at least one
+    known word; ``None`` to keep it whole («Lê Quý Đôn», «Hợp Tác Xã»)."""
+    n = len(chunk)
+    if n < 3 or (n == 3 and _known(chunk)):
+        return None
+    # every way to cut it into known words and lone syllables; lone syllables side by side
+    # stay together (most likely a name the lexicon lacks: «Vườn Quốc Gia | Vũ Quang»)
+    ways: list[tuple[int, int, tuple[int, ...]]] = []
+
+    def walk(start: int, cuts: tuple[int, ...], pieces: int, known: int, lone: bool) -> None:
+        if start == n:
+            if known:
+                ways.append((pieces, -known, cuts))
+            return
+        for size in (1, 2, 3):
+            end = start + size
+            if end > n or (size > 1 and not _known(chunk[start:end])):
+                continue
+            glued = size == 1 and lone  # a lone syllable after a lone syllable
+            walk(end, cuts if glued or not start else cuts + (start,),
+                 pieces + (not glued), known + (size > 1), size == 1)
+
+    walk(0, (), 0, 0, False)
+    if not ways:
+        return None
+    ways.sort()
+    if len(ways) > 1 and ways[0][:2] == ways[1][:2] and ways[0][2] != ways[1][2]:
+        return None  # two readings as good: «Đảng Ủy | Ban» or «Đảng | Ủy Ban»: keep it whole
+    pieces, _, cuts = ways[0]
+    if pieces < 2:
+        return None
+    return [i + 1 not in cuts for i in range(n - 1)]
 
 
 def _title_case(syllable: str) -> str:
@@ -44,6 +88,18 @@ def joins(tokens: tuple[str, ...]) -> tuple[bool, ...]:
     cleaned = [_clean(t) for t in tokens]
     text = " ".join(_title_case(c) for c in cleaned)
     gaps = _gaps(text, _segmenter()(text))
+    syllables = text.split(" ")
+    for k in range(len(gaps) - 1):  # «Đảng_Ủy Ban»: the lexicon knows «Ủy Ban», not «Đảng Ủy»
+        if gaps[k] and not gaps[k + 1] and (k == 0 or not gaps[k - 1]) \
+                and not _known(syllables[k:k + 2]) and _known(syllables[k + 1:k + 3]):
+            gaps[k], gaps[k + 1] = False, True
+    start = 0
+    for end in range(1, len(syllables) + 1):  # each joined run start..end
+        if end == len(syllables) or not gaps[end - 1]:
+            inner = _split_long(syllables[start:end])
+            if inner is not None:
+                gaps[start:end - 1] = inner
+            start = end
     return tuple(g and _ends_clean(left) and _starts_clean(right)
                  for g, left, right in zip(gaps, tokens, tokens[1:]))
 

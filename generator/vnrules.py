@@ -326,7 +326,7 @@ _DASHES = {"-", "–"}
 # a last line of one word > a break that is not before a new phrase > uneven lines
 _FORBIDDEN = 10_000_000
 _LINE = 100_000
-_ORPHAN = 3_000
+_ORPHAN = 10_000
 _NOT_PREFERRED = 1_000
 _UNEVEN = 20          # per cm² of space left at a line's end
 
