@@ -6,26 +6,120 @@ shipped inside its wheel, nothing downloaded) says which spaces are inside a wor
 trained on mixed-case text, so a name in capitals is segmented on a title-cased copy
 («Ngân Hàng Chính Sách Xã Hội»), which it reads best (see ``bench/break_bench.py``).
 
-The segmenter is imported only when a text is first segmented, and each text is segmented
-once (``lru_cache``): a build that breaks no line never pays for it.
+The model is loaded only when a text is first segmented (35 ms: read straight from pyvi's files
+by python-crfsuite, without the second scikit-learn costs to import), and each text is
+segmented once (``lru_cache``): a build that breaks no line never pays for it.
 """
 
 from __future__ import annotations
 
+import os
+import pickle
 import re
+import string
+import unicodedata
 from functools import lru_cache
 
-_tokenizer = None  # pyvi's ViTokenizer class, loaded on first use
+class _Stub:
+    """Stands for any class of the model's pickle but the CRF's own bytes (scikit-learn's
+    estimator, numpy's scalars): they are not needed to tag, and importing them costs a
+    second."""
+
+    def __init__(self, *args, **kwargs):
+        pass
+
+    def __setstate__(self, state):
+        if isinstance(state, dict):
+            self.__dict__.update(state)
+
+
+class _Unpickler(pickle.Unpickler):
+    def find_class(self, module, name):
+        if module in ("builtins", "copyreg", "collections", "_codecs"):
+            return super().find_class(module, name)
+        return _Stub
+
+
+class _Pyvi:
+    """pyvi's word segmenter (``ViTokenizer.tokenize``) on its own model files, read without
+    importing ``pyvi.ViTokenizer`` (that imports scikit-learn only to unpickle the model:
+    1 s); the CRF is run by python-crfsuite, as pyvi runs it. The features and the rule that
+    writes the answer are pyvi 0.1.1's (MIT licence); ``tests/test_line_breaks.py`` checks
+    this gives pyvi's own output on every text of the corpus."""
+
+    def __init__(self):
+        import pycrfsuite
+        import pyvi
+
+        models = os.path.join(os.path.dirname(pyvi.__file__), "models")
+        self.bi_grams: set[str] = set()
+        self.tri_grams: set[str] = set()
+        with open(os.path.join(models, "words.txt"), encoding="utf-8") as f:
+            for token in f.read().split("\n"):
+                n = len(token.split(" "))
+                if n == 2:
+                    self.bi_grams.add(token)
+                elif n == 3:
+                    self.tri_grams.add(token)
+        with open(os.path.join(models, "pyvi3.pkl"), "rb") as f:
+            crf = _Unpickler(f).load()
+        self.model = crf.modelfile.__dict__["__FILE_RESOURCE_DATA__"]  # the tagger reads it
+        self.tagger = pycrfsuite.Tagger()                              # in place: keep it
+        self.tagger.open_inmemory(self.model)
+
+    def features(self, sent: list[str], i: int) -> dict:
+        word = sent[i]
+        f = {"bias": 1.0, "word.lower()": word.lower(), "word.isupper()": word.isupper(),
+             "word.istitle()": word.istitle(), "word.isdigit()": word.isdigit()}
+        if i > 0:
+            w1 = sent[i - 1]
+            f.update({"-1:word.lower()": w1.lower(), "-1:word.istitle()": w1.istitle(),
+                      "-1:word.isupper()": w1.isupper(),
+                      "-1:word.bi_gram()": " ".join([w1, word]).lower() in self.bi_grams})
+            if i > 1:
+                f["-2:word.tri_gram()"] = \
+                    " ".join([sent[i - 2], w1, word]).lower() in self.tri_grams
+        if i < len(sent) - 1:
+            w1 = sent[i + 1]
+            f.update({"+1:word.lower()": w1.lower(), "+1:word.istitle()": w1.istitle(),
+                      "+1:word.isupper()": w1.isupper(),
+                      "+1:word.bi_gram()": " ".join([word, w1]).lower() in self.bi_grams})
+            if i < len(sent) - 2:
+                f["+2:word.tri_gram()"] = \
+                    " ".join([word, w1, sent[i + 2]]).lower() in self.tri_grams
+        return f
+
+    _SYLLABLE = re.compile("(" + "|".join([
+        r"[A-ZĐ]+\.", r"Tp\.", r"Mr\.", r"Mrs\.", r"Ms\.", r"Dr\.", r"ThS\.",
+        "==>", "->", r"\.\.\.", ">>", "\n", r"\w+://[^\s]+",
+        r"([a-zA-Z0-9_.+-]+@([a-zA-Z0-9-]+\.)+[a-zA-Z0-9-]+)",
+        r"\d+([\.,_]\d+)+", r"[^\w\s]", r"\w+"]) + ")")
+
+    def tokenize(self, text: str) -> str:
+        text = unicodedata.normalize("NFC", text)
+        tmp = [m.group(0) for m in self._SYLLABLE.finditer(text)]
+        if not tmp:
+            return text
+        labels = self.tagger.tag([self.features(tmp, i) for i in range(len(tmp))])
+        output = tmp[0]
+        for i in range(1, len(labels)):
+            if labels[i] == "I_W" and tmp[i] not in string.punctuation and \
+                    tmp[i - 1] not in string.punctuation and \
+                    not tmp[i][0].isdigit() and not tmp[i - 1][0].isdigit() and \
+                    not (tmp[i][0].istitle() and not tmp[i - 1][0].istitle()):
+                output += "_" + tmp[i]
+            else:
+                output += " " + tmp[i]
+        return output
+
+
+_tokenizer: _Pyvi | None = None  # loaded on first use
 
 
 def _segmenter():
     global _tokenizer
     if _tokenizer is None:
-        import warnings
-        with warnings.catch_warnings():  # an old pickle read by a newer scikit-learn
-            warnings.simplefilter("ignore")
-            from pyvi.ViTokenizer import ViTokenizer
-        _tokenizer = ViTokenizer
+        _tokenizer = _Pyvi()
     return _tokenizer.tokenize
 
 
