@@ -204,3 +204,67 @@ def test_the_segmenter_reads_pyvis_model_as_pyvi_does():
         for variant in (" ".join(segment._title_case(w) for w in text.split(" ")), text,
                         vnrules.upper(text)):
             assert segment._tokenizer.tokenize(variant) == ViTokenizer.tokenize(variant)
+
+
+# --- as LibreOffice lays them out -----------------------------------------------------------
+
+def _pdf_lines(docx_path: Path, work: Path) -> list[str]:
+    import shutil
+    import subprocess
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    subprocess.run([soffice, f"-env:UserInstallation=file://{work / 'lo-profile'}", "--headless",
+                    "--convert-to", "pdf", "--outdir", str(work), str(docx_path)],
+                   check=True, capture_output=True, timeout=240)
+    text = subprocess.run(["pdftotext", "-layout", "-l", "1", str(work / (docx_path.stem + ".pdf")),
+                           "-"], check=True, capture_output=True, text=True).stdout
+    # a line of the page may hold a line of each column of the header: keep what starts in the
+    # left half of the page (the header's left column, and the centred lines below it)
+    width = max(len(line) for line in text.splitlines())
+    return [m.group(0) for line in text.splitlines()
+            for m in re.finditer(r"\S+(?: {1,2}\S+)*", line) if m.start() < width * 0.45]
+
+
+def _needs_libreoffice():
+    import os
+    import shutil
+    if not (shutil.which("soffice") or shutil.which("libreoffice")) or not shutil.which("pdftotext"):
+        if os.environ.get("VANBAN_REQUIRE_SOFFICE"):
+            raise RuntimeError("LibreOffice (soffice) và pdftotext là bắt buộc trong CI")
+        pytest.skip("cần LibreOffice và poppler-utils")
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> Path:
+    from conftest import DATA
+    from generator import main as pipeline
+    _needs_libreoffice()
+    out = tmp_path_factory.mktemp("lines")
+    pipeline.build(DATA, out)
+    return out
+
+
+@pytest.mark.parametrize("document, starts", [
+    ("de-cuong.docx", ["BÁO CÁO SƠ KẾT", "(Kèm theo Kế hoạch"]),
+    ("don-vi/dang-bo-dai-phat-thanh-truyen-hinh-ha-tinh.docx", ["ĐẢNG ỦY ĐÀI PHÁT", "sơ kết 05 năm"]),
+    ("don-vi/dang-bo-ngan-hang-nong-nghiep-va-phat-trien-nong-thon-chi-nhanh-ha-tinh.docx",
+     ["ĐẢNG ỦY", "sơ kết 05 năm"]),
+])
+def test_the_pdf_has_the_lines_the_document_breaks(document, starts, built, tmp_path_factory):
+    """The lines a long name or title is broken into are the lines LibreOffice shows (none of
+    them too wide for its column, so none wrapped again), and each keeps the rules."""
+    import docx as python_docx
+
+    from conftest import all_paragraphs
+    path = built / document
+    paragraphs = [p.text for p in all_paragraphs(python_docx.Document(str(path)))]
+    pdf = _pdf_lines(path, tmp_path_factory.mktemp("pdf"))
+    for start in starts:
+        text = next(t for t in paragraphs if t.startswith(start) and "\n" in t)
+        lines = text.split("\n")
+        assert len(lines) > 1
+        at = pdf.index(lines[0])
+        assert pdf[at:at + len(lines)] == lines, (lines, pdf[at:at + len(lines) + 2])
+        for line in lines:
+            assert not line.startswith(("-", "–"))
+            assert vnrules.upper(line.split(" ")[-1]) not in DANGLING
+            assert not line.split(" ")[-1].isdigit()
