@@ -320,6 +320,9 @@ def break_lines(text: str, width_cm: float, size_pt: float, bold: bool,
 
 
 _NUMERAL = re.compile(r"^\d+$")
+# words a numeral never counts (conjunctions, prepositions): «NĂM 2021 / CỦA …» may break there
+_NOT_COUNTED = {"VÀ", "CỦA", "VỀ", "CÁC", "TẠI", "TRONG", "THEO", "ĐẾN", "TRÊN", "CHO", "VỚI",
+                "NHẰM", "ĐỂ", "GẮN"}
 _DASHES = {"-", "–"}
 # what a break costs; a rule broken costs more than a line added, which costs more than any
 # preference: inside a word, after a numeral, beside a dash, after «VÀ» … > one more line >
@@ -349,7 +352,7 @@ def _break_lines(text: str, width_cm: float, size_pt: float, bold: bool,
     word_start = [True] + [not j for j in joined]
 
     def forbidden(i: int) -> bool:  # a break before words[i] breaks a rule
-        return (joined[i - 1] or bool(_NUMERAL.match(words[i - 1]))
+        return (joined[i - 1] or (bool(_NUMERAL.match(words[i - 1])) and keys[i] not in _NOT_COUNTED)
                 or keys[i] in _DASHES or keys[i - 1] in _DANGLING)
 
     def cost_of_break(i: int) -> int:  # a break before words[i]
@@ -357,8 +360,10 @@ def _break_lines(text: str, width_cm: float, size_pt: float, bold: bool,
             return _FORBIDDEN
         if keys[i - 1] in _DASHES:  # allowed («PHÁT THANH - / TRUYỀN HÌNH»), not sought
             good = False
-        elif before is not None:  # a sentence: before a new phrase, or after a comma
-            good = keys[i] in starts or words[i - 1].endswith((",", ";"))
+        elif before is not None:  # a sentence: before a new phrase, or after a comma —
+            # but a document's number keeps its date: «SỐ 01-NQ/ĐUK, NGÀY 10/10/2016»
+            good = (keys[i] in starts or words[i - 1].endswith((",", ";"))) and \
+                not (keys[i] == "NGÀY" and "/" in words[i - 1] and words[i - 1].endswith(","))
         else:                   # a body's name: before a new part of the name
             good = (keys[i] in starts and keys[i - 1] not in _NOT_AFTER) or \
                 (i >= 2 and (keys[i - 2], keys[i - 1]) in _AFTER_PAIRS)

@@ -22,6 +22,15 @@ from generator.styles import text_width_cm
 FIXTURE = Path(__file__).parent / "fixtures" / "ten-co-quan.txt"
 PROFILES = [build_profile("dang-hd36"), build_profile("nha-nuoc-nd30")]
 DANGLING = {"VÀ", "CỦA", "CÁC", "VỀ"}
+# a numeral counts the word after it («15 NĂM»), unless that word is a conjunction or a
+# preposition («NĂM 2021 / CỦA …»)
+NOT_COUNTED = {"VÀ", "CỦA", "VỀ", "CÁC", "TẠI", "TRONG", "THEO", "ĐẾN", "TRÊN", "CHO", "VỚI",
+               "NHẰM", "ĐỂ", "GẮN"}
+
+
+def cuts_a_numeral(line: str, next_line: str) -> bool:
+    return line.split(" ")[-1].isdigit() and \
+        vnrules.upper(next_line.split(" ")[0]) not in NOT_COUNTED
 
 
 def corpus() -> dict[str, list[str]]:
@@ -83,7 +92,7 @@ def lines_ok(m: Marked, gaps: list[int], width: float, size: float, bold: bool) 
         line = m.tokens[a:b]
         if line[0] in ("-", "–") or vnrules.upper(line[-1]) in DANGLING:
             return False
-        if b < len(m.tokens) and line[-1].isdigit():
+        if b < len(m.tokens) and cuts_a_numeral(line[-1], m.tokens[b]):
             return False
         if measure.width_cm(" ".join(line), size, bold) > width and b - a > 1:
             return False
@@ -109,7 +118,7 @@ def check(m: Marked, lines: list[str], width: float, size: float, bold: bool, wh
         assert first not in ("-", "–"), f"{where}: dòng bắt đầu bằng gạch: {shown}"
         assert vnrules.upper(last) not in DANGLING, f"{where}: dòng kết thúc bằng «{last}»: {shown}"
         if i < len(lines) - 1:
-            assert not last.isdigit(), f"{where}: số tách khỏi danh từ: {shown}"
+            assert not cuts_a_numeral(line, lines[i + 1]), f"{where}: số tách khỏi danh từ: {shown}"
         if len(line.split(" ")) > 1:
             assert measure.width_cm(line, size, bold) <= width + 1e-6, f"{where}: tràn: {shown}"
     if len(lines) > 1 and one_word_last(m, gaps):
@@ -267,4 +276,5 @@ def test_the_pdf_has_the_lines_the_document_breaks(document, starts, built, tmp_
         for line in lines:
             assert not line.startswith(("-", "–"))
             assert vnrules.upper(line.split(" ")[-1]) not in DANGLING
-            assert not line.split(" ")[-1].isdigit()
+        for line, after in zip(lines, lines[1:]):
+            assert not cuts_a_numeral(line, after)
