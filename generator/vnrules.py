@@ -363,7 +363,7 @@ def _break_lines(text: str, width_cm: float, size_pt: float, bold: bool,
         elif before is not None:  # a sentence: before a new phrase, or after a comma —
             # but a document's number keeps its date: «SỐ 01-NQ/ĐUK, NGÀY 10/10/2016»
             good = (keys[i] in starts or words[i - 1].endswith((",", ";"))) and \
-                not (keys[i] == "NGÀY" and "/" in words[i - 1] and words[i - 1].endswith(","))
+                not (keys[i] == "NGÀY" and "/" in words[i - 1])
         else:                   # a body's name: before a new part of the name
             good = (keys[i] in starts and keys[i - 1] not in _NOT_AFTER) or \
                 (i >= 2 and (keys[i - 2], keys[i - 1]) in _AFTER_PAIRS)
