@@ -320,6 +320,9 @@ def break_lines(text: str, width_cm: float, size_pt: float, bold: bool,
 
 
 _NUMERAL = re.compile(r"^\d+$")
+# numerals written in words («CÔNG TY TNHH MỘT THÀNH VIÊN»); «năm» is left out: it is as often
+# «year» («NĂM 2021») as «five»
+_NUMBER_WORDS = {"MỘT", "HAI", "BA", "BỐN", "SÁU", "BẢY", "TÁM", "CHÍN", "MƯỜI"}
 # words a numeral never counts (conjunctions, prepositions): «NĂM 2021 / CỦA …» may break there
 _NOT_COUNTED = {"VÀ", "CỦA", "VỀ", "CÁC", "TẠI", "TRONG", "THEO", "ĐẾN", "TRÊN", "CHO", "VỚI",
                 "NHẰM", "ĐỂ", "GẮN"}
@@ -352,7 +355,8 @@ def _break_lines(text: str, width_cm: float, size_pt: float, bold: bool,
     word_start = [True] + [not j for j in joined]
 
     def forbidden(i: int) -> bool:  # a break before words[i] breaks a rule
-        return (joined[i - 1] or (bool(_NUMERAL.match(words[i - 1])) and keys[i] not in _NOT_COUNTED)
+        numeral = bool(_NUMERAL.match(words[i - 1])) or upper(words[i - 1]) in _NUMBER_WORDS
+        return (joined[i - 1] or (numeral and keys[i] not in _NOT_COUNTED)
                 or keys[i] in _DASHES or keys[i - 1] in _DANGLING)
 
     def cost_of_break(i: int) -> int:  # a break before words[i]
@@ -367,7 +371,10 @@ def _break_lines(text: str, width_cm: float, size_pt: float, bold: bool,
         else:                   # a body's name: before a new part of the name
             good = (keys[i] in starts and keys[i - 1] not in _NOT_AFTER) or \
                 (i >= 2 and (keys[i - 2], keys[i - 1]) in _AFTER_PAIRS)
-        last_alone = sum(word_start[i + 1:]) == 0   # one word alone on the last line
+        # one word alone on the last line («… / TỈNH», «… / HÀ TĨNH»); a run of three
+        # syllables or more the segmenter joined is most often more than one word («QUẬN
+        # NINH KIỀU»), and reads well enough alone
+        last_alone = sum(word_start[i + 1:]) == 0 and len(words) - i <= 2
         return (0 if good else _NOT_PREFERRED) + (_ORPHAN if last_alone else 0)
 
     best: dict[int, tuple[float, list[int]]] = {len(words): (0.0, [])}

@@ -28,8 +28,12 @@ NOT_COUNTED = {"VÀ", "CỦA", "VỀ", "CÁC", "TẠI", "TRONG", "THEO", "ĐẾN
                "NHẰM", "ĐỂ", "GẮN"}
 
 
+NUMBER_WORDS = {"MỘT", "HAI", "BA", "BỐN", "SÁU", "BẢY", "TÁM", "CHÍN", "MƯỜI"}
+
+
 def cuts_a_numeral(line: str, next_line: str) -> bool:
-    return line.split(" ")[-1].isdigit() and \
+    last = line.split(" ")[-1]
+    return (last.isdigit() or vnrules.upper(last) in NUMBER_WORDS) and \
         vnrules.upper(next_line.split(" ")[0]) not in NOT_COUNTED
 
 
