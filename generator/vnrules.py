@@ -309,12 +309,13 @@ def break_lines(text: str, width_cm: float, size_pt: float, bold: bool,
 
     Only between words of the language (:mod:`generator.segment` says which syllables make one
     word: «CHÍNH SÁCH», «ĐA KHOA», «PHÁT THANH»), never after a numeral (it stays with what it
-    counts: «15 NĂM»), never beside a dash («PHÁT THANH - TRUYỀN HÌNH» stays on one line), never
-    leaving «VÀ», «CỦA», «CÁC», «VỀ» at a line's end. Among the breaks left, preferred: for a
+    counts: «15 NĂM», «MỘT THÀNH VIÊN»), never before a dash (no line starts with «-»: «PHÁT
+    THANH - / TRUYỀN HÌNH»), never leaving «VÀ», «CỦA», «CÁC», «VỀ» at a line's end; a line
+    is added rather than one of these broken. Among the breaks left, preferred: for a
     body's name (``before`` None) before a new part of the name; for a sentence (``before``:
-    the words a phrase starts with) before a new phrase or after a comma; no last line of one
-    word; lines as even as possible. Only when a single word is wider than the line is it
-    broken inside."""
+    the words a phrase starts with) before a new phrase or after a comma, a document's number
+    kept with its date; no last line of one word; lines as even as possible. Only when a single
+    word is wider than the line is it broken inside."""
     return list(_break_lines(text, round(width_cm, 3), size_pt, bold,
                              None if before is None else frozenset(before)))
 
