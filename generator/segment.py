@@ -125,9 +125,14 @@ def _segmenter():
 
 def _known(syllables: list[str]) -> bool:
     """Whether pyvi's own lexicon has these syllables as one word (it spells «uỷ, hoà»)."""
+    return _known_key(" ".join(syllables).lower(), len(syllables))
+
+
+@lru_cache(maxsize=65536)
+def _known_key(key: str, n: int) -> bool:
     from .vnrules import spell_tones
-    key = spell_tones(" ".join(syllables).lower(), "uỷ")
-    return key in (_tokenizer.bi_grams if len(syllables) == 2 else _tokenizer.tri_grams)
+    key = spell_tones(key, "uỷ")
+    return key in (_tokenizer.bi_grams if n == 2 else _tokenizer.tri_grams)
 
 
 def _split_long(chunk: list[str]) -> list[bool] | None:
@@ -180,7 +185,7 @@ def joins(tokens: tuple[str, ...]) -> tuple[bool, ...]:
     if len(tokens) < 2:
         return ()
     cleaned = [_clean(t) for t in tokens]
-    text = " ".join(_title_case(c) for c in cleaned)
+    text = unicodedata.normalize("NFC", " ".join(_title_case(c) for c in cleaned))
     gaps = _gaps(text, _segmenter()(text))
     syllables = text.split(" ")
     for k in range(len(gaps) - 1):  # «Đảng_Ủy Ban»: the lexicon knows «Ủy Ban», not «Đảng Ủy»
@@ -229,9 +234,9 @@ def _gaps(text: str, out: str) -> list[bool]:
                 j += 1
             i += 1
             continue
-        while j < len(out) and out[j].lower() != text[i].lower() and out[j] in " _":
+        while j < len(out) and out[j] != text[i] and out[j] in " _":
             j += 1  # a space or «_» the segmenter put beside punctuation
-        if j < len(out) and out[j].lower() == text[i].lower():
+        if j < len(out) and out[j] == text[i]:
             j += 1
         i += 1
     return gaps

@@ -356,7 +356,7 @@ def _break_lines(text: str, width_cm: float, size_pt: float, bold: bool,
     word_start = [True] + [not j for j in joined]
 
     def forbidden(i: int) -> bool:  # a break before words[i] breaks a rule
-        numeral = bool(_NUMERAL.match(words[i - 1])) or upper(words[i - 1]) in _NUMBER_WORDS
+        numeral = bool(_NUMERAL.match(words[i - 1])) or keys[i - 1] in _NUMBER_WORDS
         return (joined[i - 1] or (numeral and keys[i] not in _NOT_COUNTED)
                 or keys[i] in _DASHES or keys[i - 1] in _DANGLING)
 
@@ -378,6 +378,7 @@ def _break_lines(text: str, width_cm: float, size_pt: float, bold: bool,
         last_alone = sum(word_start[i + 1:]) == 0 and len(words) - i <= 2
         return (0 if good else _NOT_PREFERRED) + (_ORPHAN if last_alone else 0)
 
+    costs = [0] + [cost_of_break(i) for i in range(1, len(words))] + [0]  # before words[i]
     best: dict[int, tuple[float, list[int]]] = {len(words): (0.0, [])}
     for start in range(len(words) - 1, -1, -1):
         options = []
@@ -390,8 +391,7 @@ def _break_lines(text: str, width_cm: float, size_pt: float, bold: bool,
             if rest is None:
                 continue
             slack = _UNEVEN * (width_cm - width) ** 2   # centred: the last line counts too
-            breaking = cost_of_break(end) if end < len(words) else 0
-            options.append((rest[0] + _LINE + breaking + slack, [end] + rest[1]))
+            options.append((rest[0] + _LINE + costs[end] + slack, [end] + rest[1]))
         if options:
             best[start] = min(options)
     breaks = [0] + best[0][1]
