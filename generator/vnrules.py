@@ -295,7 +295,7 @@ _BREAK_BEFORE = {"VÀ", "CÁC", "CỦA", "TỈNH", "THÀNH", "HUYỆN", "THỊ",
 # never broken after these: «TỔNG CÔNG TY», «ĐẢNG ỦY», «CHI BỘ», «LIÊN ĐOÀN», «HỢP TÁC XÃ»,
 # «XÃ HỘI», «ỦY BAN»
 _NOT_AFTER = {"TỔNG", "ĐẢNG", "CHI", "HỘI", "NGÂN", "LIÊN", "TÁC", "XÃ", "ỦY", "UỶ"}
-_DANGLING = {"VÀ", "CÁC", "CỦA", "VỀ", "-", "–"}       # a line never ends with these
+_DANGLING = {"VÀ", "CÁC", "CỦA", "VỀ"}       # a line never ends with these
 _AFTER_PAIRS = {("ĐẢNG", "ỦY"), ("ĐẢNG", "UỶ"), ("ĐẢNG", "BỘ"), ("CHI", "BỘ")}  # «ĐẢNG ỦY / VIỄN THÔNG»
 
 
@@ -306,13 +306,37 @@ _PHRASE_BEFORE = {"VÀ", "CỦA", "VỀ", "NGÀY", "TẠI", "TRONG", "THEO", "Đ
 
 def break_lines(text: str, width_cm: float, size_pt: float, bold: bool,
                 before: set[str] | None = None) -> list[str]:
-    """``text`` in as few lines as fit ``width_cm``, broken where a reader breaks it. For a
-    body's name (``before`` None): before a new part of the name, never inside a place name
-    or a word, never leaving «VÀ» at a line's end. For a sentence (``before``: the words a
-    phrase starts with): before a new phrase or after a comma. As even as possible; only
-    when no such break fits is the text broken between any two syllables."""
+    """``text`` in as few lines as fit ``width_cm``, broken where a reader breaks it.
+
+    Only between words of the language (:mod:`generator.segment` says which syllables make one
+    word: «CHÍNH SÁCH», «ĐA KHOA», «PHÁT THANH»), never after a numeral (it stays with what it
+    counts: «15 NĂM», «MỘT THÀNH VIÊN»), never before a dash (no line starts with «-»: «PHÁT
+    THANH - / TRUYỀN HÌNH»), never leaving «VÀ», «CỦA», «CÁC», «VỀ» at a line's end; a line
+    is added rather than one of these broken. Among the breaks left, preferred: for a
+    body's name (``before`` None) before a new part of the name; for a sentence (``before``:
+    the words a phrase starts with) before a new phrase or after a comma, a document's number
+    kept with its date; no last line of one word; lines as even as possible. Only when a single
+    word is wider than the line is it broken inside."""
     return list(_break_lines(text, round(width_cm, 3), size_pt, bold,
                              None if before is None else frozenset(before)))
+
+
+_NUMERAL = re.compile(r"^\d+$")
+# numerals written in words («CÔNG TY TNHH MỘT THÀNH VIÊN»); «năm» is left out: it is as often
+# «year» («NĂM 2021») as «five»
+_NUMBER_WORDS = {"MỘT", "HAI", "BA", "BỐN", "SÁU", "BẢY", "TÁM", "CHÍN", "MƯỜI"}
+# words a numeral never counts (conjunctions, prepositions): «NĂM 2021 / CỦA …» may break there
+_NOT_COUNTED = {"VÀ", "CỦA", "VỀ", "CÁC", "TẠI", "TRONG", "THEO", "ĐẾN", "TRÊN", "CHO", "VỚI",
+                "NHẰM", "ĐỂ", "GẮN"}
+_DASHES = {"-", "–"}
+# what a break costs; a rule broken costs more than a line added, which costs more than any
+# preference: inside a word, after a numeral, beside a dash, after «VÀ» … > one more line >
+# a last line of one word > a break that is not before a new phrase > uneven lines
+_FORBIDDEN = 10_000_000
+_LINE = 100_000
+_ORPHAN = 10_000
+_NOT_PREFERRED = 1_000
+_UNEVEN = 20          # per cm² of space left at a line's end
 
 
 @lru_cache(maxsize=4096)
@@ -323,20 +347,39 @@ def _break_lines(text: str, width_cm: float, size_pt: float, bold: bool,
     words = re.split(r"(?<=\S) (?=\S)", text.strip())
     if len(words) < 2 or measure.width_cm(text, size_pt, bold) <= width_cm:
         return (text,)
+    from . import segment  # only now: a text that fits never loads the segmenter
+    joined = segment.joins(tuple(words))
     starts = _BREAK_BEFORE if before is None else before
     keys = [upper(w.split()[0]) for w in words]
     sizes = [measure.width_cm(w, size_pt, bold) for w in words]
     space = measure.width_cm(" ", size_pt, bold)
+    # where each word of the language starts (a break there leaves a word whole)
+    word_start = [True] + [not j for j in joined]
+
+    def forbidden(i: int) -> bool:  # a break before words[i] breaks a rule
+        numeral = bool(_NUMERAL.match(words[i - 1])) or keys[i - 1] in _NUMBER_WORDS
+        return (joined[i - 1] or (numeral and keys[i] not in _NOT_COUNTED)
+                or keys[i] in _DASHES or keys[i - 1] in _DANGLING)
 
     def cost_of_break(i: int) -> int:  # a break before words[i]
-        if before is not None:  # a sentence: before a new phrase, or after a comma
-            good = keys[i] in starts or words[i - 1].endswith((",", ";"))
+        if forbidden(i):
+            return _FORBIDDEN
+        if keys[i - 1] in _DASHES:  # allowed («PHÁT THANH - / TRUYỀN HÌNH»), not sought
+            good = False
+        elif before is not None:  # a sentence: before a new phrase, or after a comma —
+            # but a document's number keeps its date: «SỐ 01-NQ/ĐUK, NGÀY 10/10/2016»
+            good = (keys[i] in starts or words[i - 1].endswith((",", ";"))) and \
+                not (keys[i] == "NGÀY" and "/" in words[i - 1])
         else:                   # a body's name: before a new part of the name
             good = (keys[i] in starts and keys[i - 1] not in _NOT_AFTER) or \
                 (i >= 2 and (keys[i - 2], keys[i - 1]) in _AFTER_PAIRS)
-        orphan = 500 if i == len(words) - 1 else 0   # one word alone on the last line
-        return (0 if good else 1000) + orphan + (5000 if keys[i - 1] in _DANGLING else 0)
+        # one word alone on the last line («… / TỈNH», «… / HÀ TĨNH»); a run of three
+        # syllables or more the segmenter joined is most often more than one word («QUẬN
+        # NINH KIỀU»), and reads well enough alone
+        last_alone = sum(word_start[i + 1:]) == 0 and len(words) - i <= 2
+        return (0 if good else _NOT_PREFERRED) + (_ORPHAN if last_alone else 0)
 
+    costs = [0] + [cost_of_break(i) for i in range(1, len(words))] + [0]  # before words[i]
     best: dict[int, tuple[float, list[int]]] = {len(words): (0.0, [])}
     for start in range(len(words) - 1, -1, -1):
         options = []
@@ -348,9 +391,8 @@ def _break_lines(text: str, width_cm: float, size_pt: float, bold: bool,
             rest = best.get(end)
             if rest is None:
                 continue
-            slack = (width_cm - width) ** 2 if end < len(words) else 0.0
-            breaking = cost_of_break(end) if end < len(words) else 0
-            options.append((rest[0] + 100 + breaking + slack, [end] + rest[1]))
+            slack = _UNEVEN * (width_cm - width) ** 2   # centred: the last line counts too
+            options.append((rest[0] + _LINE + costs[end] + slack, [end] + rest[1]))
         if options:
             best[start] = min(options)
     breaks = [0] + best[0][1]

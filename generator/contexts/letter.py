@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from .. import vnrules
+from .. import measure, vnrules
 from ..campaign import CampaignData
 from ..renderer import DocProperties
 from ..review import queue
@@ -56,7 +56,9 @@ def letter_context(data: CampaignData, unit_id: str, state: State, items: list[q
                                           f"{vnrules.short_date(due)}./."})
     context = {
         "header": header,
-        "subject": SUBJECT,
+        # the subject stands in the header's left column, under the number
+        "subject": vnrules.wrap(SUBJECT, profile, "attachment_ref",
+                                profile.page.header_left_cm - measure.CELL_MARGINS_CM),
         "body": body,
         "recipients_label": profile.texts.recipients_label,
         "recipients": vnrules.recipients(["Như trên", f"Lưu {issuer.short_name or issuer.name}"], profile),

@@ -109,8 +109,8 @@ def outline_context(data: CampaignData, prose: Prose) -> tuple[dict, DocProperti
                  for i, t in enumerate(outline.closing_notes)]
     context = {
         "doc_type": "ĐỀ CƯƠNG",
-        "title": vnrules.upper("Báo cáo " + summary),
-        "reference": plan_reference(data),
+        "title": vnrules.wrap(vnrules.upper("Báo cáo " + summary), profile, "doc_title"),
+        "reference": vnrules.wrap(plan_reference(data), profile, "attachment_ref"),
         "summary_rule": profile.texts.summary_rule or "",
         "for_whom": outline.for_whom,
         "body": body,

@@ -1,0 +1,242 @@
+"""Where the words of a Vietnamese text are: which spaces join two syllables of one word.
+
+Vietnamese writes a space between every syllable, so «CHÍNH SÁCH» and «XÂY DỰNG» look like
+two words each; a line may not be broken there. The word segmenter of pyvi (a CRF model
+shipped inside its wheel, nothing downloaded) says which spaces are inside a word. It is
+trained on mixed-case text, so a name in capitals is segmented on a title-cased copy
+(«Ngân Hàng Chính Sách Xã Hội»), which it reads best (see ``bench/break_bench.py``).
+
+The model is loaded only when a text is first segmented (35 ms: read straight from pyvi's files
+by python-crfsuite, without the second scikit-learn costs to import), and each text is
+segmented once (``lru_cache``): a build that breaks no line never pays for it.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import re
+import string
+import unicodedata
+from functools import lru_cache
+
+class _Stub:
+    """Stands for any class of the model's pickle but the CRF's own bytes (scikit-learn's
+    estimator, numpy's scalars): they are not needed to tag, and importing them costs a
+    second."""
+
+    def __init__(self, *args, **kwargs):
+        pass
+
+    def __setstate__(self, state):
+        if isinstance(state, dict):
+            self.__dict__.update(state)
+
+
+class _Unpickler(pickle.Unpickler):
+    def find_class(self, module, name):
+        if module in ("builtins", "copyreg", "collections", "_codecs"):
+            return super().find_class(module, name)
+        return _Stub
+
+
+class _Pyvi:
+    """pyvi's word segmenter (``ViTokenizer.tokenize``) on its own model files, read without
+    importing ``pyvi.ViTokenizer`` (that imports scikit-learn only to unpickle the model:
+    1 s); the CRF is run by python-crfsuite, as pyvi runs it. The features and the rule that
+    writes the answer are pyvi 0.1.1's (MIT licence); ``tests/test_line_breaks.py`` checks
+    this gives pyvi's own output on every text of the corpus."""
+
+    def __init__(self):
+        import pycrfsuite
+        import pyvi
+
+        models = os.path.join(os.path.dirname(pyvi.__file__), "models")
+        self.bi_grams: set[str] = set()
+        self.tri_grams: set[str] = set()
+        with open(os.path.join(models, "words.txt"), encoding="utf-8") as f:
+            for token in f.read().split("\n"):
+                n = len(token.split(" "))
+                if n == 2:
+                    self.bi_grams.add(token)
+                elif n == 3:
+                    self.tri_grams.add(token)
+        with open(os.path.join(models, "pyvi3.pkl"), "rb") as f:
+            crf = _Unpickler(f).load()
+        self.model = crf.modelfile.__dict__["__FILE_RESOURCE_DATA__"]  # the tagger reads it
+        self.tagger = pycrfsuite.Tagger()                              # in place: keep it
+        self.tagger.open_inmemory(self.model)
+
+    def features(self, sent: list[str], i: int) -> dict:
+        word = sent[i]
+        f = {"bias": 1.0, "word.lower()": word.lower(), "word.isupper()": word.isupper(),
+             "word.istitle()": word.istitle(), "word.isdigit()": word.isdigit()}
+        if i > 0:
+            w1 = sent[i - 1]
+            f.update({"-1:word.lower()": w1.lower(), "-1:word.istitle()": w1.istitle(),
+                      "-1:word.isupper()": w1.isupper(),
+                      "-1:word.bi_gram()": " ".join([w1, word]).lower() in self.bi_grams})
+            if i > 1:
+                f["-2:word.tri_gram()"] = \
+                    " ".join([sent[i - 2], w1, word]).lower() in self.tri_grams
+        if i < len(sent) - 1:
+            w1 = sent[i + 1]
+            f.update({"+1:word.lower()": w1.lower(), "+1:word.istitle()": w1.istitle(),
+                      "+1:word.isupper()": w1.isupper(),
+                      "+1:word.bi_gram()": " ".join([word, w1]).lower() in self.bi_grams})
+            if i < len(sent) - 2:
+                f["+2:word.tri_gram()"] = \
+                    " ".join([word, w1, sent[i + 2]]).lower() in self.tri_grams
+        return f
+
+    _SYLLABLE = re.compile("(" + "|".join([
+        r"[A-ZĐ]+\.", r"Tp\.", r"Mr\.", r"Mrs\.", r"Ms\.", r"Dr\.", r"ThS\.",
+        "==>", "->", r"\.\.\.", ">>", "\n", r"\w+://[^\s]+",
+        r"([a-zA-Z0-9_.+-]+@([a-zA-Z0-9-]+\.)+[a-zA-Z0-9-]+)",
+        r"\d+([\.,_]\d+)+", r"[^\w\s]", r"\w+"]) + ")")
+
+    def tokenize(self, text: str) -> str:
+        text = unicodedata.normalize("NFC", text)
+        tmp = [m.group(0) for m in self._SYLLABLE.finditer(text)]
+        if not tmp:
+            return text
+        labels = self.tagger.tag([self.features(tmp, i) for i in range(len(tmp))])
+        output = tmp[0]
+        for i in range(1, len(labels)):
+            if labels[i] == "I_W" and tmp[i] not in string.punctuation and \
+                    tmp[i - 1] not in string.punctuation and \
+                    not tmp[i][0].isdigit() and not tmp[i - 1][0].isdigit() and \
+                    not (tmp[i][0].istitle() and not tmp[i - 1][0].istitle()):
+                output += "_" + tmp[i]
+            else:
+                output += " " + tmp[i]
+        return output
+
+
+_tokenizer: _Pyvi | None = None  # loaded on first use
+
+
+def _segmenter():
+    global _tokenizer
+    if _tokenizer is None:
+        _tokenizer = _Pyvi()
+    return _tokenizer.tokenize
+
+
+def _known(syllables: list[str]) -> bool:
+    """Whether pyvi's own lexicon has these syllables as one word (it spells «uỷ, hoà»)."""
+    return _known_key(" ".join(syllables).lower(), len(syllables))
+
+
+@lru_cache(maxsize=65536)
+def _known_key(key: str, n: int) -> bool:
+    from .vnrules import spell_tones
+    key = spell_tones(key, "uỷ")
+    return key in (_tokenizer.bi_grams if n == 2 else _tokenizer.tri_grams)
+
+
+def _split_long(chunk: list[str]) -> list[bool] | None:
+    """A word of three syllables or more that the model joined but the lexicon does not know
+    is often two words run together («Đảng Ủy Xã», «Xuất Nhập Khẩu Thủy Sản»): the inner
+    gaps of the fewest known words (and lone syllables) that make it up, with at least one
+    known word; ``None`` to keep it whole («Lê Quý Đôn», «Hợp Tác Xã»)."""
+    n = len(chunk)
+    if n < 3 or (n == 3 and _known(chunk)):
+        return None
+    # every way to cut it into known words and lone syllables; lone syllables side by side
+    # stay together (most likely a name the lexicon lacks: «Vườn Quốc Gia | Vũ Quang»)
+    ways: list[tuple[int, int, tuple[int, ...]]] = []
+
+    def walk(start: int, cuts: tuple[int, ...], pieces: int, known: int, lone: bool) -> None:
+        if start == n:
+            if known:
+                ways.append((pieces, -known, cuts))
+            return
+        for size in (1, 2, 3):
+            end = start + size
+            if end > n or (size > 1 and not _known(chunk[start:end])):
+                continue
+            glued = size == 1 and lone  # a lone syllable after a lone syllable
+            walk(end, cuts if glued or not start else cuts + (start,),
+                 pieces + (not glued), known + (size > 1), size == 1)
+
+    walk(0, (), 0, 0, False)
+    if not ways:
+        return None
+    ways.sort()
+    if len(ways) > 1 and ways[0][:2] == ways[1][:2] and ways[0][2] != ways[1][2]:
+        return None  # two readings as good: «Đảng Ủy | Ban» or «Đảng | Ủy Ban»: keep it whole
+    pieces, _, cuts = ways[0]
+    if pieces < 2:
+        return None
+    return [i + 1 not in cuts for i in range(n - 1)]
+
+
+def _title_case(syllable: str) -> str:
+    return syllable[:1].upper() + syllable[1:].lower()
+
+
+@lru_cache(maxsize=8192)
+def joins(tokens: tuple[str, ...]) -> tuple[bool, ...]:
+    """For each gap between two tokens of a text split at its spaces (``len(tokens) - 1``
+    gaps): ``True`` when the two are syllables of one word. Punctuation around a token is
+    left out of what the segmenter reads, and never joins across it: «VĂN HÓA, THỂ THAO»
+    has a gap after the comma whatever the segmenter says."""
+    if len(tokens) < 2:
+        return ()
+    cleaned = [_clean(t) for t in tokens]
+    text = unicodedata.normalize("NFC", " ".join(_title_case(c) for c in cleaned))
+    gaps = _gaps(text, _segmenter()(text))
+    syllables = text.split(" ")
+    for k in range(len(gaps) - 1):  # «Đảng_Ủy Ban»: the lexicon knows «Ủy Ban», not «Đảng Ủy»
+        if gaps[k] and not gaps[k + 1] and (k == 0 or not gaps[k - 1]) \
+                and not _known(syllables[k:k + 2]) and _known(syllables[k + 1:k + 3]):
+            gaps[k], gaps[k + 1] = False, True
+    start = 0
+    for end in range(1, len(syllables) + 1):  # each joined run start..end
+        if end == len(syllables) or not gaps[end - 1]:
+            inner = _split_long(syllables[start:end])
+            if inner is not None:
+                gaps[start:end - 1] = inner
+            start = end
+    return tuple(g and _ends_clean(left) and _starts_clean(right)
+                 for g, left, right in zip(gaps, tokens, tokens[1:]))
+
+
+def _clean(token: str) -> str:
+    core = re.sub(r"\s+", "", token).strip(_PUNCTUATION)
+    return core or "-"
+
+
+_PUNCTUATION = "\"'“”‘’«»()[],.;:!?…-–/"
+
+
+def _ends_clean(token: str) -> bool:
+    return not token.endswith(tuple(_PUNCTUATION))
+
+
+def _starts_clean(token: str) -> bool:
+    return not token.startswith(tuple(_PUNCTUATION))
+
+
+def _gaps(text: str, out: str) -> list[bool]:
+    """Read the segmenter's answer back onto ``text``'s spaces: it writes a word's inner
+    spaces as «_» and may put spaces around punctuation; anything else is ``text`` itself."""
+    gaps: list[bool] = []
+    i = j = 0
+    while i < len(text):
+        if text[i] == " ":
+            while j < len(out) and out[j] == " ":
+                j += 1
+            joined = j < len(out) and out[j] == "_"
+            gaps.append(joined)
+            if joined:
+                j += 1
+            i += 1
+            continue
+        while j < len(out) and out[j] != text[i] and out[j] in " _":
+            j += 1  # a space or «_» the segmenter put beside punctuation
+        if j < len(out) and out[j] == text[i]:
+            j += 1
+        i += 1
+    return gaps
