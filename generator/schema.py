@@ -109,9 +109,25 @@ class Level(_Model):
                                        description="Thẩm quyền ký báo cáo của đơn vị cấp này")
     signer_title: str = Field(description="Chức vụ người ký", examples=["Bí thư"])
     recipients: list[str] = Field(min_length=1, description="Nơi nhận báo cáo của đơn vị")
+    superior: str | None = Field(
+        None, description="Dòng cơ quan cấp trên ở tiêu đề báo cáo của đơn vị cấp này, nếu khác "
+                          "«units_superior»; «không» (hoặc «none»): không có dòng cấp trên — như "
+                          "UBND cấp huyện: «ỦY BAN NHÂN DÂN / THÀNH PHỐ TAM KỲ»",
+        examples=["UBND tỉnh Hà Tĩnh", "không"])
     branches: bool = Field(False, description="Đơn vị cấp này có chi bộ trực thuộc: vanban sinh cho mỗi "
                                               "đơn vị một bộ dữ liệu (out/bo-du-lieu/<mã>.zip) để đơn vị "
                                               "tự chạy sơ kết ở các chi bộ rồi gửi báo cáo lên")
+
+
+    def header_superior(self, default: str | None) -> str | None:
+        """The superior line above the names of this level's units: the level's own, none
+        when it says «không», else ``default`` (the campaign's ``units_superior``)."""
+        if self.superior is None:
+            return default
+        return None if self.superior.strip().lower() in NO_SUPERIOR else self.superior
+
+
+NO_SUPERIOR = ("không", "none", "-")   # a level's «superior» saying: no superior line
 
 
 class UnitKind(_Model):
