@@ -181,3 +181,95 @@ def test_no_summary_or_reference_line_is_broken_again_by_the_layout(tmp_path):
         for paragraph in cell.paragraphs[:2]:
             for line in paragraph.text.split("\n"):
                 assert any(l.startswith(" ".join(line.split())) for l in lines), (path.stem, line)
+
+
+# --- keeping together, by what a reader sees --------------------------------------------------
+
+HEADING_STYLES = {"VB Mục cấp 1 (I.)", "VB Mục cấp 2 (1.)", "VB Mục cấp 3 (1.1.)", "VB Mục cấp 4 (a)",
+                  "VB Tên loại văn bản", "VB Trích yếu", "VB Phụ lục", "VB Tên phụ lục",
+                  "VB Tiêu đề văn bản kèm theo"}
+
+
+def short_outline_campaign(target):
+    """The example campaign with its outline cut to its last three parts: short skeletons,
+    whose signature block falls near the foot of page 2."""
+    import shutil
+    from conftest import DATA
+    shutil.copytree(DATA, target)
+    path = target / "de-cuong.yaml"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    first = next(i for i, l in enumerate(lines) if l.startswith("  - title: Công tác lãnh đạo"))
+    last = next(i for i, l in enumerate(lines) if l.startswith("  - title: Kết quả thực hiện"))
+    path.write_text("".join(lines[:first] + lines[last:]), encoding="utf-8")
+    return target
+
+
+@pytest.fixture(scope="module")
+def every_document(tmp_path_factory) -> dict[str, tuple[list[str], set[str]]]:
+    """Every Word document of both examples and of a short-skeleton campaign, laid out by
+    LibreOffice in one run: each as (its pages' lines, the texts of its headings)."""
+    import docx
+    from conftest import DATA, STATE, all_paragraphs
+    from generator import main as pipeline
+
+    work = tmp_path_factory.mktemp("every")
+    chosen = []
+    for name, data in (("dang", DATA), ("nha-nuoc", STATE), ("ngan", short_outline_campaign(work / "ngan-data"))):
+        out = work / name
+        pipeline.build(data, out)
+        for path in sorted(out.glob("*.docx")) + sorted((out / "don-vi").glob("*.docx")):
+            target = work / "pdf" / f"{name}--{path.parent.name}--{path.stem}.docx"
+            target.parent.mkdir(exist_ok=True)
+            shutil.copy(path, target)
+            chosen.append(target)
+    subprocess.run([SOFFICE, f"-env:UserInstallation=file://{work / 'lo-profile'}", "--headless",
+                    "--convert-to", "pdf", "--outdir", str(work / "pdf"), *map(str, chosen)],
+                   check=True, capture_output=True, timeout=900)
+    found = {}
+    for doc in chosen:
+        text = subprocess.run([PDFTOTEXT, "-layout", str(doc.with_suffix(".pdf")), "-"], check=True,
+                              capture_output=True, text=True).stdout
+        pages = [[" ".join(l.split()) for l in p.splitlines() if l.strip() and not l.strip().isdigit()]
+                 for p in text.split("\f") if p.strip()]
+        # the headings with text under them (a heading followed by another is an item of a
+        # list, as the outline's «a) …, b) …», and may end a page)
+        shown = [(" ".join(p.text.split()), p.style is not None and p.style.name in HEADING_STYLES)
+                 for p in all_paragraphs(docx.Document(doc)) if p.text.strip()]
+        headings = {text for (text, heading), (_, next_heading) in zip(shown, shown[1:])
+                    if heading and not next_heading}
+        found[doc.stem] = (pages, headings)
+    return found
+
+
+def test_every_document_of_three_campaigns_is_laid_out(every_document):
+    assert sum(name.startswith("dang--don-vi--") for name in every_document) == 49
+    assert sum(name.startswith("ngan--don-vi--") for name in every_document) == 49
+    assert any(name.startswith("nha-nuoc--don-vi--") for name in every_document)
+
+
+def test_the_signature_block_keeps_with_a_line_of_text(every_document):
+    """On the page that holds «Nơi nhận:», a line of the body stands above the block; no
+    page starts with a line of the signature block."""
+    starts = ("Nơi nhận:", "T/M ", "K/T ", "TM. ", "KT. ")
+    for name, (pages, _) in every_document.items():
+        for number, lines in enumerate(pages, 1):
+            at = next((i for i, line in enumerate(lines) if line.startswith("Nơi nhận:")), None)
+            if at is not None:
+                assert at > 0, f"{name}, trang {number}: chỉ có khối chữ ký"
+            if number > 1 and lines:
+                assert not lines[0].startswith(starts), f"{name}, trang {number}: {lines[0]}"
+
+
+def test_no_page_ends_with_a_heading(every_document):
+    """A heading, a title, an appendix's name never stands at the foot of a page with its
+    text on the next."""
+    checked = 0
+    for name, (pages, headings) in every_document.items():
+        for number, lines in enumerate(pages[:-1], 1):
+            if not lines:
+                continue
+            last = lines[-1]
+            checked += 1
+            assert not any(last in heading for heading in headings if len(last) > 3), \
+                f"{name}, trang {number} kết thúc bằng đề mục: {last}"
+    assert checked > 100
