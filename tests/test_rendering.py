@@ -55,8 +55,10 @@ def test_party_first_page_layout(pdf_pages):
     assert lines[0].startswith("ĐẢNG BỘ TỈNH HÀ TĨNH") and lines[0].endswith("ĐẢNG CỘNG SẢN VIỆT NAM")
     # the issuing body breaks into two lines in its column, and the * and number follow
     assert lines[1].startswith("ĐẢNG ỦY KHỐI CÁC CƠ QUAN")
-    assert lines[2].startswith("VÀ DOANH NGHIỆP TỈNH") and lines[2].endswith("năm 2021")
-    assert lines[3] == "*" and lines[4] == "Số 150-KH/ĐUK"
+    assert lines[2] == "VÀ DOANH NGHIỆP TỈNH"
+    assert lines[3] == "*"
+    # the number and the date on one line, as HD 36 and HD 05 draw them
+    assert lines[4].startswith("Số 150-KH/ĐUK") and lines[4].endswith("Hà Tĩnh, ngày 23 tháng 02 năm 2021")
     assert lines[5] == "KẾ HOẠCH"
 
 
@@ -277,3 +279,72 @@ def test_no_page_ends_with_a_heading(every_document):
                 found.append(f"{name}, trang {number} kết thúc bằng đề mục: {last}")
     assert checked > 100
     assert not found, found
+
+
+# --- the header's number and date, measured -----------------------------------------------------
+
+def _words(pdf) -> list[tuple[float, float, float, float, str]]:
+    import re
+    html = subprocess.run([PDFTOTEXT, "-bbox", "-f", "1", "-l", "1", str(pdf), "-"], check=True,
+                          capture_output=True, text=True).stdout
+    return [(float(a), float(b), float(c), float(d), html_text) for a, b, c, d, html_text in re.findall(
+        r'xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)<', html)]
+
+
+def _baseline(word) -> float:
+    """A word's baseline from its box: the box is ascent + descent of the font (Liberation
+    Serif: 0.891 + 0.216 of the size), the baseline the descent above its bottom."""
+    return word[3] - (word[3] - word[1]) * 0.216 / 1.107
+
+
+def _line(words, first: str, below: float = 0):
+    """The words of the line that starts with ``first`` (the first such word below ``below``)."""
+    start = next(w for w in words if w[4] == first and w[1] > below)
+    return sorted(w for w in words if abs(w[3] - start[3]) < 0.5)
+
+
+def test_number_and_date_stand_level_where_each_format_puts_them(tmp_path):
+    """The plan and a skeleton in HD 36, HD 05 and NĐ 30, laid out by LibreOffice: «Số …» and
+    the date on one baseline (±1 pt); the date inside the right column (never past the text's
+    right edge), centred under the title for HD 05 and NĐ 30, ending at the column's right for
+    HD 36."""
+    from conftest import DATA, STATE
+    from test_hd05 import dated_2026
+    from generator import main as pipeline
+    from generator.profiles import build_profile
+
+    chosen = {}
+    for name, data in (("hd36", DATA), ("nd30", STATE), ("hd05", dated_2026(tmp_path / "d05"))):
+        out = tmp_path / name
+        pipeline.build(data, out)
+        unit = sorted((out / "don-vi").glob("*.docx"))[0]
+        for kind, path in (("kh", out / "ke-hoach.docx"), ("dv", unit)):
+            target = tmp_path / "pdf" / f"{name}-{kind}.docx"
+            target.parent.mkdir(exist_ok=True)
+            shutil.copy(path, target)
+            chosen[target] = name
+    subprocess.run([SOFFICE, f"-env:UserInstallation=file://{tmp_path / 'lo-profile'}", "--headless",
+                    "--convert-to", "pdf", "--outdir", str(tmp_path / "pdf"), *map(str, chosen)],
+                   check=True, capture_output=True, timeout=240)
+    for doc, name in chosen.items():
+        profile = build_profile({"hd36": "dang-hd36", "hd05": "dang-hd05-2026", "nd30": "nha-nuoc-nd30"}[name])
+        page = profile.page
+        left = page.margin_left_mm / 25.4 * 72 + page.header_indent_cm / 2.54 * 72
+        split = left + page.header_left_cm / 2.54 * 72          # where the right column starts
+        right_edge = (page.width_mm - page.margin_right_mm) / 25.4 * 72
+        words = _words(doc.with_suffix(".pdf"))
+        number = next(w for w in words if w[4] in ("Số", "Số:"))
+        date = [w for w in _line(words, "ngày", number[1] - 5) if w[0] > split]
+        assert date and date[-1][4].isdigit(), (doc.stem, date)
+        assert abs(_baseline(number) - _baseline(date[0])) <= 1, (doc.stem, number, date[0])
+        start, end = date[0][0], date[-1][2]
+        assert start >= split - 0.5 and end <= right_edge + 0.5, (doc.stem, start, end, split, right_edge)
+        top = min((w for w in words if w[0] > split), key=lambda w: w[1])   # the title's first word
+        title = [w for w in words if w[0] > split and abs(w[3] - top[3]) < 0.5]
+        assert " ".join(w[4] for w in sorted(title)) == profile.texts.national_title, (doc.stem, title)
+        title_centre = (title[0][0] + title[-1][2]) / 2
+        date_centre = (start + end) / 2
+        if profile.styles["place_date"].align == "center":
+            assert abs(date_centre - title_centre) <= 3, (doc.stem, date_centre, title_centre)
+        else:
+            assert abs(end - right_edge) <= 3, (doc.stem, end, right_edge)
