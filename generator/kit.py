@@ -71,7 +71,7 @@ def kit_manifest(data: CampaignData, member: Member) -> dict:
         "review_deadline": vnrules.short_date(level.review_deadline),
         "report_symbol": member.unit.symbol or level.report_symbol or "",
         # the line above the unit's name in its own documents: the Party organisation it belongs to
-        "superior": level.header_superior(data.campaign.units_superior or data.campaign.issuer.name),
+        "superior": member.unit.header_superior(level, data.campaign.units_superior or data.campaign.issuer.name),
         "superior_short": data.campaign.issuer.short_name,
         "superior_symbol": data.campaign.issuer.symbol,
         "place": data.campaign.issuer.place,

@@ -122,12 +122,18 @@ class Level(_Model):
     def header_superior(self, default: str | None) -> str | None:
         """The superior line above the names of this level's units: the level's own, none
         when it says «không», else ``default`` (the campaign's ``units_superior``)."""
-        if self.superior is None:
-            return default
-        return None if self.superior.strip().lower() in NO_SUPERIOR else self.superior
+        return superior_line(self.superior, default)
 
 
-NO_SUPERIOR = ("không", "none", "-")   # a level's «superior» saying: no superior line
+NO_SUPERIOR = ("không", "none", "-")   # a level's or a unit's «superior» saying: no superior line
+
+
+def superior_line(own: str | None, default: str | None) -> str | None:
+    """A superior line as a level or a unit gives it: its own text, none when it says
+    «không» (or «none», «-»), ``default`` when it says nothing."""
+    if own is None or not own.strip():
+        return default
+    return None if own.strip().lower() in NO_SUPERIOR else own
 
 
 class UnitKind(_Model):
@@ -373,6 +379,15 @@ class Unit(_Model):
         None, description="Tên cấp ủy ở tiêu đề báo cáo, ngắt dòng theo ý đơn vị: các dòng cách nhau "
                           "bằng «|» (để trống: vanban tự ngắt dòng)",
         examples=["Đảng ủy Sở Kế hoạch|và Đầu tư"])
+    superior: str | None = Field(
+        None, description="Dòng cơ quan cấp trên ở tiêu đề báo cáo của đơn vị, nếu khác dòng của "
+                          "cấp (để trống: theo «superior» của cấp, hoặc «units_superior»); «không»: "
+                          "không có dòng cấp trên", examples=["UBND tỉnh Hà Tĩnh", "không"])
+
+    def header_superior(self, level: Level, default: str | None) -> str | None:
+        """The superior line above this unit's name: its own, else its level's, else
+        ``default``."""
+        return superior_line(self.superior, level.header_superior(default))
 
     @property
     def own_header_lines(self) -> list[str] | None:

@@ -307,7 +307,8 @@ UNIT_COLUMNS = {name: field.is_required() for name, field in Unit.model_fields.i
 UNIT_COLUMN_NAMES = {"mã": "id", "mã đơn vị": "id", "tên": "name", "tên đơn vị": "name",
                      "cấp": "level", "loại": "kind", "loại đơn vị": "kind",
                      "tên cấp ủy": "committee_name", "ký hiệu": "symbol",
-                     "dòng tiêu đề": "header_lines"}
+                     "dòng tiêu đề": "header_lines", "cấp trên": "superior",
+                     "dòng cấp trên": "superior"}
 
 
 def _units(source: SourceFile, c: Campaign | None, problems: list[Problem]) -> list[Unit]:

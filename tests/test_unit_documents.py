@@ -399,3 +399,25 @@ def test_check_warns_when_the_issuer_is_among_its_units(tmp_path, capsys):
     assert line.startswith("don-vi.csv, dòng 6, cột «name»: cảnh báo:"), line
     assert "«report_to»" in line and "chien-dich.yaml" in line
     assert code == 0                  # a warning: the campaign still builds
+
+
+def test_a_unit_may_set_its_own_superior_line_or_none(tmp_path):
+    """The unit's own «superior» (column «Dòng cấp trên») goes before its level's."""
+    from conftest import STATE
+    data = tmp_path / "data"
+    shutil.copytree(STATE, data)
+    path = data / "don-vi.csv"
+    rows = path.read_text(encoding="utf-8").splitlines()
+    rows = [rows[0] + ",Dòng cấp trên"] + [
+        r + {"so-y-te,": ",không", "ubnd-thanh-pho-ha-tinh,": ",Tỉnh Hà Tĩnh"}.get(r.split(",")[0] + ",", ",")
+        for r in rows[1:]]
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    pipeline.build(data, tmp_path / "out")
+
+    def issuer_cell(unit: str) -> list[str]:
+        document = docx.Document(tmp_path / "out" / "don-vi" / f"{unit}.docx")
+        return [p.text for p in document.tables[0].rows[0].cells[0].paragraphs if p.text]
+
+    assert issuer_cell("so-y-te") == ["SỞ Y TẾ"]
+    assert issuer_cell("so-tai-chinh") == ["UBND TỈNH HÀ TĨNH", "SỞ TÀI CHÍNH"]
+    assert issuer_cell("ubnd-thanh-pho-ha-tinh") == ["TỈNH HÀ TĨNH", "ỦY BAN NHÂN DÂN\nTHÀNH PHỐ HÀ TĨNH"]
