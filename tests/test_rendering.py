@@ -192,9 +192,11 @@ HEADING_STYLES = {"VB Mục cấp 1 (I.)", "VB Mục cấp 2 (1.)", "VB Mục c�
                   "VB Tiêu đề văn bản kèm theo"}
 
 
-def short_outline_campaign(target):
-    """The example campaign with its outline cut to its last three parts: short skeletons,
-    whose signature block falls near the foot of page 2."""
+def short_outline_campaign(target, extra: int = 4):
+    """The example campaign with its outline cut to four parts, the last one given ``extra``
+    more lines of guidance: short skeletons whose body ends at the foot of page 2, so that
+    the signature block would stand alone on page 3 (it did, with 2 to 7 extra lines, while
+    the block kept with the empty paragraph left for writing)."""
     import shutil
     from conftest import DATA
     shutil.copytree(DATA, target)
@@ -202,7 +204,10 @@ def short_outline_campaign(target):
     lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
     first = next(i for i, l in enumerate(lines) if l.startswith("  - title: Công tác lãnh đạo"))
     last = next(i for i, l in enumerate(lines) if l.startswith("  - title: Kết quả thực hiện"))
-    path.write_text("".join(lines[:first] + lines[last:]), encoding="utf-8")
+    lines = lines[:first] + lines[last:]
+    at = next(i for i, l in enumerate(lines) if "Đề xuất, kiến nghị với cấp ủy cấp trên" in l)
+    lines[at + 1:at + 1] = [f"      - Kiến nghị thứ {n} (nếu có).\n" for n in range(1, extra + 1)]
+    path.write_text("".join(lines), encoding="utf-8")
     return target
 
 
@@ -260,6 +265,15 @@ def test_the_signature_block_keeps_with_a_line_of_text(every_document):
                 assert at > 0, f"{name}, trang {number}: chỉ có khối chữ ký"
             if number > 1 and lines:
                 assert not lines[0].startswith(starts), f"{name}, trang {number}: {lines[0]}"
+
+
+def test_a_short_skeleton_carries_its_last_text_onto_the_signature_page(every_document):
+    """In the short campaign the body ends at the foot of page 2: the last line of guidance
+    goes to page 3 with the signature block, above «Nơi nhận:»."""
+    pages, _ = every_document["ngan--don-vi--chi-bo-ban-dan-toc"]
+    page = next(lines for lines in pages if any(l.startswith("Nơi nhận:") for l in lines))
+    at = next(i for i, l in enumerate(page) if l.startswith("Nơi nhận:"))
+    assert page[at - 1].startswith("Gợi ý (thay bằng nội dung của đơn vị): Kiến nghị thứ 4")
 
 
 @pytest.mark.xfail(strict=True, reason="LibreOffice leaves a keep-with-next heading at the foot of "
