@@ -71,7 +71,7 @@ def kit_manifest(data: CampaignData, member: Member) -> dict:
         "review_deadline": vnrules.short_date(level.review_deadline),
         "report_symbol": member.unit.symbol or level.report_symbol or "",
         # the line above the unit's name in its own documents: the Party organisation it belongs to
-        "superior": data.campaign.units_superior or data.campaign.issuer.name,
+        "superior": member.unit.header_superior(level, data.campaign.units_superior or data.campaign.issuer.name),
         "superior_short": data.campaign.issuer.short_name,
         "superior_symbol": data.campaign.issuer.symbol,
         "place": data.campaign.issuer.place,
@@ -215,7 +215,7 @@ format: {parent_yaml.get('format', 'dang')}
 format_overrides: {json.dumps(parent_yaml.get('format_overrides') or {}, ensure_ascii=False)}
 
 issuer:
-  superior: {_q(m['superior'])}   # cấp trên
+  superior: {_q(m['superior']) if m['superior'] else 'null'}   # cấp trên
   name: {_q(committee)}
   short_name: {_q(committee)}
   symbol: {_q(m['report_symbol'] or 'ĐU')}

@@ -386,16 +386,33 @@ def mark_parts(xml: str) -> str:
     return "".join(pieces)
 
 
+_VISIBLE_TEXT = re.compile(r"<w:t(?: [^>]*)?>[^<]*\S[^<]*</w:t>")
+
+
 def keep_closing_lines(xml: str, recipients_label: str) -> str:
-    """The paragraph that ends the body kept on the page of the signature block (the table
-    that holds «Nơi nhận:» and the signature), so that the block never stands alone on a
-    page: Word and LibreOffice move the two together."""
+    """The signature block (the table that holds «Nơi nhận:» and the signature) kept on the
+    page of the last paragraph of the body that has text: that paragraph and the empty ones
+    after it (left for writing) keep with the next, so that the block never stands alone on
+    a page, nor with only empty lines above it: Word and LibreOffice move them together."""
     at = xml.find(f">{recipients_label}<")
-    table = xml.rfind("<w:tbl>", 0, at) if at >= 0 else -1
-    paragraph = _paragraph_before(xml, table) if table >= 0 else None
-    if paragraph is None or "<w:keepNext/>" in xml[paragraph.end():xml.find("</w:p>", paragraph.end())]:
-        return xml
-    return _set_keep(xml, paragraph, True)
+    at = xml.rfind("<w:tbl>", 0, at) if at >= 0 else -1
+    for _ in range(20):                      # a few empty paragraphs at most, in practice
+        paragraph = _paragraph_before(xml, at) if at >= 0 else None
+        if paragraph is None:
+            return xml
+        end = xml.find("</w:p>", paragraph.end())
+        if "</w:tbl>" in xml[end:at]:         # a table between: nothing of the body to keep with
+            return xml
+        inner = xml[paragraph.end():end]
+        loose = '<w:keepNext w:val="0"/>'
+        if loose in inner.split("</w:pPr>")[0]:
+            xml = xml[:paragraph.end()] + inner.replace(loose, "<w:keepNext/>", 1) + xml[end:]
+        elif "<w:keepNext/>" not in inner.split("</w:pPr>")[0]:
+            xml = _set_keep(xml, paragraph, True)
+        if _VISIBLE_TEXT.search(inner):
+            return xml
+        at = paragraph.start()
+    return xml
 
 
 def _nearby(xml: str, lineno: int | None) -> str:

@@ -109,9 +109,31 @@ class Level(_Model):
                                        description="Thẩm quyền ký báo cáo của đơn vị cấp này")
     signer_title: str = Field(description="Chức vụ người ký", examples=["Bí thư"])
     recipients: list[str] = Field(min_length=1, description="Nơi nhận báo cáo của đơn vị")
+    superior: str | None = Field(
+        None, description="Dòng cơ quan cấp trên ở tiêu đề báo cáo của đơn vị cấp này, nếu khác "
+                          "«units_superior»; «không» (hoặc «none»): không có dòng cấp trên — như "
+                          "UBND cấp huyện: «ỦY BAN NHÂN DÂN / THÀNH PHỐ TAM KỲ»",
+        examples=["UBND tỉnh Hà Tĩnh", "không"])
     branches: bool = Field(False, description="Đơn vị cấp này có chi bộ trực thuộc: vanban sinh cho mỗi "
                                               "đơn vị một bộ dữ liệu (out/bo-du-lieu/<mã>.zip) để đơn vị "
                                               "tự chạy sơ kết ở các chi bộ rồi gửi báo cáo lên")
+
+
+    def header_superior(self, default: str | None) -> str | None:
+        """The superior line above the names of this level's units: the level's own, none
+        when it says «không», else ``default`` (the campaign's ``units_superior``)."""
+        return superior_line(self.superior, default)
+
+
+NO_SUPERIOR = ("không", "none", "-")   # a level's or a unit's «superior» saying: no superior line
+
+
+def superior_line(own: str | None, default: str | None) -> str | None:
+    """A superior line as a level or a unit gives it: its own text, none when it says
+    «không» (or «none», «-»), ``default`` when it says nothing."""
+    if own is None or not own.strip():
+        return default
+    return None if own.strip().lower() in NO_SUPERIOR else own
 
 
 class UnitKind(_Model):
@@ -357,6 +379,15 @@ class Unit(_Model):
         None, description="Tên cấp ủy ở tiêu đề báo cáo, ngắt dòng theo ý đơn vị: các dòng cách nhau "
                           "bằng «|» (để trống: vanban tự ngắt dòng)",
         examples=["Đảng ủy Sở Kế hoạch|và Đầu tư"])
+    superior: str | None = Field(
+        None, description="Dòng cơ quan cấp trên ở tiêu đề báo cáo của đơn vị, nếu khác dòng của "
+                          "cấp (để trống: theo «superior» của cấp, hoặc «units_superior»); «không»: "
+                          "không có dòng cấp trên", examples=["UBND tỉnh Hà Tĩnh", "không"])
+
+    def header_superior(self, level: Level, default: str | None) -> str | None:
+        """The superior line above this unit's name: its own, else its level's, else
+        ``default``."""
+        return superior_line(self.superior, level.header_superior(default))
 
     @property
     def own_header_lines(self) -> list[str] | None:

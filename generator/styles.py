@@ -129,11 +129,30 @@ def paragraph_properties(style: ElementStyle, container_cm: float) -> etree._Ele
 
 
 def _container_cm(key: str, profile: Profile) -> float:
+    # the header table's cells have no side margins: a cell is as wide as its column
     if key == "issuer_rule":
         return profile.page.header_left_cm
     if key in ("national_title", "motto"):
-        return profile.page.header_right_cm - measure.CELL_MARGINS_CM
+        return profile.page.header_right_cm
     return text_width_cm(profile)
+
+
+# the ascent of Times New Roman (and Liberation Serif) as a share of the font size: where the
+# baseline of a cell's first line lies below the cell's top, past the space before it
+ASCENT = 0.891
+LEVEL_KEYS = ("number", "place_date")   # the header's second row: «Số …» | place and date
+
+
+def _level(key: str, element: ElementStyle, profile: Profile) -> ElementStyle:
+    """The number and the place-date lines given the space above them that puts their
+    baselines on one line, whatever their sizes: the larger space before of the two, and
+    the smaller text lowered by the difference of the two ascents."""
+    if key not in LEVEL_KEYS:
+        return element
+    before = max(profile.styles[k].space_before_pt for k in LEVEL_KEYS)
+    tallest = max(profile.size(k) for k in LEVEL_KEYS)
+    lowered = ASCENT * (tallest - profile.size(key))
+    return element.model_copy(update={"space_before_pt": round(before + lowered, 2)})
 
 
 def _with_rule(key: str, element: ElementStyle, profile: Profile) -> ElementStyle:
@@ -144,8 +163,12 @@ def _with_rule(key: str, element: ElementStyle, profile: Profile) -> ElementStyl
     text = {"national_title": profile.texts.national_title, "motto": profile.texts.motto}.get(key)
     if not text:
         return element
-    width = measure.width_cm(text, profile.size(key), element.bold)
+    # a millimetre more than the measured text, so that rounding never wraps its last word
+    width = measure.width_cm(text, profile.size(key), element.bold) + RULE_SLACK_CM
     return element.model_copy(update={"border_bottom_cm": round(width, 2), "underline": False})
+
+
+RULE_SLACK_CM = 0.1
 
 
 def apply_profile(styles_xml: bytes, profile: Profile) -> tuple[bytes, dict[str, str]]:
@@ -187,7 +210,7 @@ def apply_profile(styles_xml: bytes, profile: Profile) -> tuple[bytes, dict[str,
         for tag in ("pPr", "rPr"):
             for old in style.findall(W + tag):
                 style.remove(old)
-        element = _with_rule(key, profile.styles[key], profile)
+        element = _level(key, _with_rule(key, profile.styles[key], profile), profile)
         style.append(paragraph_properties(element, _container_cm(key, profile)))
         style.append(run_properties(element, font, profile.size(key)))
     for ref in root.iter(W + "basedOn", W + "next", W + "link"):

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import re
+import unicodedata
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
@@ -306,7 +307,8 @@ UNIT_COLUMNS = {name: field.is_required() for name, field in Unit.model_fields.i
 UNIT_COLUMN_NAMES = {"mã": "id", "mã đơn vị": "id", "tên": "name", "tên đơn vị": "name",
                      "cấp": "level", "loại": "kind", "loại đơn vị": "kind",
                      "tên cấp ủy": "committee_name", "ký hiệu": "symbol",
-                     "dòng tiêu đề": "header_lines"}
+                     "dòng tiêu đề": "header_lines", "cấp trên": "superior",
+                     "dòng cấp trên": "superior"}
 
 
 def _units(source: SourceFile, c: Campaign | None, problems: list[Problem]) -> list[Unit]:
@@ -344,7 +346,32 @@ def _units(source: SourceFile, c: Campaign | None, problems: list[Problem]) -> l
                                            "cột «committee_name»"))
         if len(problems) == found:  # only units that can be drawn go on
             units.append(unit)
+            _check_not_the_issuer(unit, level, i, c, source, problems)
     return units
+
+
+def _body_key(name: str) -> str:
+    """A body's name as compared: lower case, one space, «uỷ» as «ủy», no «(…)» after it."""
+    name = unicodedata.normalize("NFC", name.split(" (")[0]).replace("uỷ", "ủy").replace("Uỷ", "Ủy")
+    return " ".join(name.lower().split())
+
+
+def _check_not_the_issuer(unit: Unit, level, i: int, c: Campaign, source: SourceFile,
+                          problems: list[Problem]) -> None:
+    """A warning when a unit of the list is the issuer itself, or the body the units send
+    their reports to: the issuer never writes to itself («Sở Nội vụ gửi báo cáo … về Sở Nội
+    vụ»)."""
+    own = {_body_key(unit.name), _body_key(committee(unit, level) or unit.name)}
+    bodies = [("issuer.name", c.issuer.name), ("issuer.short_name", c.issuer.short_name)]
+    if c.report_to:
+        bodies.append(("report_to", c.report_to))
+    for key, body in bodies:
+        if _body_key(body) in own:
+            problems.append(source.problem(
+                (i, "name"), f"đơn vị «{unit.name}» chính là «{body}» (mục «{key}» của "
+                f"chien-dich.yaml): cơ quan ban hành, nơi nhận báo cáo, không là một đơn vị nó gửi "
+                "kế hoạch tới — bỏ dòng này khỏi don-vi.csv, hoặc sửa «" + key + "»", WARNING))
+            return
 
 
 def _check_signer(signer, committee: bool, profile, src: SourceFile, problems: list[Problem]) -> None:

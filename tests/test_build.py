@@ -83,8 +83,11 @@ def test_a_third_profile_is_data_only():
     assert hd05.numbering.types["Quyết định"] == "QĐ"
     assert hd05.in_force_from == "27/5/2026"
     # the rest is inherited: the header sizes are the same
-    for key in ("national_title", "issuer", "superior", "number", "place_date", "authority"):
+    for key in ("national_title", "issuer", "superior", "number", "authority"):
         assert hd05.styles[key] == hd36.styles[key], key
+    # but the date stands centred under the Party's name (HD 05's own samples), not to the right
+    assert (hd36.styles["place_date"].align, hd05.styles["place_date"].align) == ("right", "center")
+    assert hd05.styles["place_date"].model_copy(update={"align": "right"}) == hd36.styles["place_date"]
 
 
 def test_campaign_picks_the_new_profile_and_overrides_values(campaign, tmp_path):

@@ -384,11 +384,12 @@ def test_three_returns_sent_back_give_three_letters_in_the_campaigns_format(revi
         unit = path.stem
         document = docx.Document(path)
         header = [c.text for c in document.tables[0].rows[0].cells]
+        number = [c.text for c in document.tables[0].rows[1].cells]   # number | place and date
         # the subject broken into lines between words, where its column ends
-        assert "Số    -CV/ĐUK" in header[0] and \
-            "V/v trả lại báo cáo để bổ sung, đính chính" in header[0].replace("\n", " ")
+        assert "Số    -CV/ĐUK" in number[0] and \
+            "V/v trả lại báo cáo để bổ sung, đính chính" in number[0].replace("\n", " ")
         assert header[1].startswith("ĐẢNG CỘNG SẢN VIỆT NAM")
-        styles = {p.text: p.style.name for p in document.tables[0].rows[0].cells[0].paragraphs}
+        styles = {p.text: p.style.name for p in document.tables[0].rows[1].cells[0].paragraphs}
         assert styles["Số    -CV/ĐUK"] == "VB Số, ký hiệu"
         body = [p.text for p in document.paragraphs]
         committee = campaign.members[unit].committee

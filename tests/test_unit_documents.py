@@ -58,12 +58,14 @@ def test_skeleton_is_made_for_its_unit(out, unit_id, committee, symbol, authorit
     document = skeleton(out, unit_id)
     header = document.tables[0].rows[0].cells
     assert [p.text.replace("\n", " ") for p in header[0].paragraphs] == [
-        "ĐẢNG BỘ KHỐI CÁC CƠ QUAN VÀ DOANH NGHIỆP TỈNH", committee, "*", f"Số    -BC/{symbol}"]
+        "ĐẢNG BỘ KHỐI CÁC CƠ QUAN VÀ DOANH NGHIỆP TỈNH", committee, "*"]
     assert header[0].paragraphs[0].text == "ĐẢNG BỘ KHỐI CÁC CƠ QUAN\nVÀ DOANH NGHIỆP TỈNH"
-    assert [p.text for p in header[1].paragraphs] == [
-        "ĐẢNG CỘNG SẢN VIỆT NAM", "Hà Tĩnh, ngày    tháng    năm 2021"]
+    assert [p.text for p in header[1].paragraphs] == ["ĐẢNG CỘNG SẢN VIỆT NAM"]
+    # the number and the date on the header's second row, level with each other
+    number, place_date = document.tables[0].rows[1].cells
+    assert (number.text, place_date.text) == (f"Số    -BC/{symbol}", "Hà Tĩnh, ngày    tháng    năm 2021")
     assert effective(header[0].paragraphs[1], "bold") is True
-    assert effective(header[1].paragraphs[1], "italic") is True
+    assert effective(place_date.paragraphs[0], "italic") is True
     found = texts(document)
     assert found[found.index("BÁO CÁO") + 1].startswith("sơ kết 05 năm thực hiện Nghị quyết số 01-NQ/ĐUK")
     name = UNITS[unit_id]["name"]
@@ -364,3 +366,68 @@ def test_build_one_unit(tmp_path, capsys):
         "don-vi/chi-bo-tinh-doan.docx", "don-vi/chi-bo-tinh-doan.xlsx"]
     code, _, err = run_cli(["build", "--data", DATA, "--out", out, "--unit", "khong-co"], capsys)
     assert code == 2 and "Không có đơn vị mã «khong-co»" in err
+
+
+# --- the superior line of each level ---------------------------------------------------------
+
+def test_each_level_heads_its_skeletons_with_its_own_superior_line(tmp_path):
+    """A Sở heads «UBND TỈNH HÀ TĨNH / SỞ Y TẾ» (the campaign's «units_superior»); a UBND cấp
+    huyện, whose level says «superior: không», heads «ỦY BAN NHÂN DÂN / THÀNH PHỐ HÀ TĨNH»
+    with nothing above it."""
+    from conftest import STATE
+    pipeline.build(STATE, tmp_path / "out")
+
+    def issuer_cell(unit: str) -> list[str]:
+        document = docx.Document(tmp_path / "out" / "don-vi" / f"{unit}.docx")
+        return [p.text for p in document.tables[0].rows[0].cells[0].paragraphs if p.text]
+
+    assert issuer_cell("so-y-te") == ["UBND TỈNH HÀ TĨNH", "SỞ Y TẾ"]
+    assert issuer_cell("ubnd-thanh-pho-ha-tinh") == ["ỦY BAN NHÂN DÂN\nTHÀNH PHỐ HÀ TĨNH"]
+
+
+def test_a_level_may_name_another_superior(tmp_path):
+    from conftest import STATE
+    data = tmp_path / "data"
+    shutil.copytree(STATE, data)
+    path = data / "chien-dich.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("    superior: không ", "    superior: Tỉnh Hà Tĩnh "), encoding="utf-8")
+    pipeline.build(data, tmp_path / "out")
+    document = docx.Document(tmp_path / "out" / "don-vi" / "ubnd-thanh-pho-ha-tinh.docx")
+    assert [p.text for p in document.tables[0].rows[0].cells[0].paragraphs if p.text][:1] == ["TỈNH HÀ TĨNH"]
+
+
+def test_check_warns_when_the_issuer_is_among_its_units(tmp_path, capsys):
+    from conftest import STATE, run_cli
+    data = tmp_path / "data"
+    shutil.copytree(STATE, data)
+    with (data / "don-vi.csv").open("a", encoding="utf-8") as fh:
+        fh.write("so-noi-vu,Sở Nội vụ,so-nganh,cq,,SNV,\n")
+    code, out, err = run_cli(["check", "--data", str(data)], capsys)
+    said = out + err
+    line = next(l for l in said.splitlines() if "Sở Nội vụ" in l and "don-vi.csv" in l)
+    assert line.startswith("don-vi.csv, dòng 6, cột «name»: cảnh báo:"), line
+    assert "«report_to»" in line and "chien-dich.yaml" in line
+    assert code == 0                  # a warning: the campaign still builds
+
+
+def test_a_unit_may_set_its_own_superior_line_or_none(tmp_path):
+    """The unit's own «superior» (column «Dòng cấp trên») goes before its level's."""
+    from conftest import STATE
+    data = tmp_path / "data"
+    shutil.copytree(STATE, data)
+    path = data / "don-vi.csv"
+    rows = path.read_text(encoding="utf-8").splitlines()
+    rows = [rows[0] + ",Dòng cấp trên"] + [
+        r + {"so-y-te,": ",không", "ubnd-thanh-pho-ha-tinh,": ",Tỉnh Hà Tĩnh"}.get(r.split(",")[0] + ",", ",")
+        for r in rows[1:]]
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    pipeline.build(data, tmp_path / "out")
+
+    def issuer_cell(unit: str) -> list[str]:
+        document = docx.Document(tmp_path / "out" / "don-vi" / f"{unit}.docx")
+        return [p.text for p in document.tables[0].rows[0].cells[0].paragraphs if p.text]
+
+    assert issuer_cell("so-y-te") == ["SỞ Y TẾ"]
+    assert issuer_cell("so-tai-chinh") == ["UBND TỈNH HÀ TĨNH", "SỞ TÀI CHÍNH"]
+    assert issuer_cell("ubnd-thanh-pho-ha-tinh") == ["TỈNH HÀ TĨNH", "ỦY BAN NHÂN DÂN\nTHÀNH PHỐ HÀ TĨNH"]

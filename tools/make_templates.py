@@ -46,15 +46,21 @@ def loop(var: str, items: str, *paragraphs: str) -> str:
     return tag(f"{{%p for {var} in {items} %}}") + "".join(paragraphs) + tag("{%p endfor %}")
 
 
-def table(widths_cm: list[float], cells: list[str], caption: str = "", top_pt: float = 0) -> str:
-    """A borderless one-row table with a cell per width (a header or signature block).
-    ``caption`` names the table for the renderer; ``top_pt`` is the space above its text."""
+def table(widths_cm: list[float], cells: list[str] | list[list[str]], caption: str = "",
+          top_pt: float = 0) -> str:
+    """A borderless table with a cell per width (a header or signature block): one row of
+    ``cells``, or a row per list of cells. ``caption`` names the table for the renderer;
+    ``top_pt`` is the space above its text."""
+    rows = cells if cells and isinstance(cells[0], list) else [cells]
     widths = [styles.twips_cm(w) for w in widths_cm]
     borders = "".join(f'<w:{side} w:val="nil"/>' for side in
                       ("top", "left", "bottom", "right", "insideH", "insideV"))
     grid = "".join(f'<w:gridCol w:w="{w}"/>' for w in widths)
-    tcs = "".join(f'<w:tc><w:tcPr><w:tcW w:w="{w}" w:type="dxa"/></w:tcPr>{c}</w:tc>'
-                  for w, c in zip(widths, cells))
+    trs = "".join(
+        '<w:tr><w:trPr><w:cantSplit/></w:trPr>'
+        + "".join(f'<w:tc><w:tcPr><w:tcW w:w="{w}" w:type="dxa"/></w:tcPr>{c}</w:tc>'
+                  for w, c in zip(widths, row))
+        + '</w:tr>' for row in rows)
     total = sum(int(w) for w in widths)
     name = f'<w:tblCaption w:val="{caption}"/>' if caption else ""
     return (f'<w:tbl><w:tblPr><w:tblW w:w="{total}" w:type="dxa"/><w:tblInd w:w="0" w:type="dxa"/>'
@@ -63,38 +69,37 @@ def table(widths_cm: list[float], cells: list[str], caption: str = "", top_pt: f
             '<w:left w:w="0" w:type="dxa"/><w:right w:w="0" w:type="dxa"/>'
             '</w:tblCellMar><w:tblLook w:val="0000" w:firstRow="0" w:lastRow="0" '
             f'w:firstColumn="0" w:lastColumn="0" w:noHBand="1" w:noVBand="1"/>{name}</w:tblPr>'
-            f'<w:tblGrid>{grid}</w:tblGrid><w:tr><w:trPr><w:cantSplit/></w:trPr>{tcs}</w:tr></w:tbl>')
+            f'<w:tblGrid>{grid}</w:tblGrid>{trs}</w:tbl>')
 
 
-def header_block(profile: profiles.Profile) -> str:
-    """The header table: issuing body on the left, Party name or national title on the right."""
-    left = (when("header.superior", p("superior", "{{ header.superior }}"))
+def _issuer_cell() -> str:
+    return (when("header.superior", p("superior", "{{ header.superior }}"))
             + p("issuer", "{{ header.issuer }}")
             + when("header.separator", p("separator", "{{ header.separator }}"))
-            + when("header.issuer_rule", p("issuer_rule"))
-            + p("number", "{{ header.number }}"))
-    right = (p("national_title", "{{ header.national_title }}")
-             + when("header.motto", p("motto", "{{ header.motto }}"))
-             + p("place_date", "{{ header.place_date }}"))
+            + when("header.issuer_rule", p("issuer_rule")))
+
+
+def _title_cell() -> str:
+    return (p("national_title", "{{ header.national_title }}")
+            + when("header.motto", p("motto", "{{ header.motto }}")))
+
+
+def header_block(profile: profiles.Profile, under_number: str = "") -> str:
+    """The header table as the formats draw it, two rows of two cells: the issuing body
+    (under its superior) | the Party's name or the national title and motto; then the number
+    (and ``under_number``) | the place and date — so that «Số …» and the date stand on one
+    line whatever the height of the names above them."""
     page = profile.page  # the renderer resizes the columns for each campaign's profile
-    return table([page.header_left_cm, page.header_right_cm], [left, right],
+    return table([page.header_left_cm, page.header_right_cm],
+                 [[_issuer_cell(), _title_cell()],
+                  [p("number", "{{ header.number }}") + under_number,
+                   p("place_date", "{{ header.place_date }}")]],
                  caption=styles.HEADER_TABLE)
 
 
 def letter_header_block(profile: profiles.Profile) -> str:
     """A letter's header: as every document's, with its subject («V/v …») under the number."""
-    left = (when("header.superior", p("superior", "{{ header.superior }}"))
-            + p("issuer", "{{ header.issuer }}")
-            + when("header.separator", p("separator", "{{ header.separator }}"))
-            + when("header.issuer_rule", p("issuer_rule"))
-            + p("number", "{{ header.number }}")
-            + p("attachment_ref", "{{ subject }}"))
-    right = (p("national_title", "{{ header.national_title }}")
-             + when("header.motto", p("motto", "{{ header.motto }}"))
-             + p("place_date", "{{ header.place_date }}"))
-    page = profile.page
-    return table([page.header_left_cm, page.header_right_cm], [left, right],
-                 caption=styles.HEADER_TABLE)
+    return header_block(profile, p("attachment_ref", "{{ subject }}"))
 
 
 def title_block() -> str:

@@ -108,7 +108,7 @@ class UnitContexts:
         level, name = member.level, member.committee
         issuer_symbol = unit.symbol or level.report_symbol or ""
         header = vnrules.header(
-            superior=c.units_superior, issuer_lines=unit.own_header_lines or [name],
+            superior=unit.header_superior(level, c.units_superior), issuer_lines=unit.own_header_lines or [name],
             number=vnrules.number_line(None, level.report_type, issuer_symbol, profile),
             place_date=vnrules.blank_date(level.report_deadline.year, c.issuer.place),
             profile=profile)

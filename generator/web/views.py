@@ -16,7 +16,8 @@ READ_ONLY: tuple[str, ...] = ()
 DATA_PAGES = editing.EDITABLE
 UNIT_LABELS = {"id": "Mã đơn vị", "name": "Tên đơn vị", "level": "Cấp", "kind": "Loại",
                "committee_name": "Tên cấp ủy ký báo cáo", "symbol": "Ký hiệu riêng",
-               "header_lines": "Dòng tiêu đề (ngắt bằng |)"}
+               "header_lines": "Dòng tiêu đề (ngắt bằng |)",
+               "superior": "Dòng cấp trên (trống: theo cấp; «không»: không có)"}
 
 DOCUMENT_NAMES = {"ke-hoach.docx": "Kế hoạch", "de-cuong.docx": "Đề cương chi tiết",
                   "phu-luc.docx": "Phụ lục (biểu mẫu trống)",
