@@ -294,5 +294,6 @@ def test_a_build_past_the_file_size_limit_is_said_and_leaves_nothing_half(tmp_pa
                           capture_output=True, text=True, timeout=120, preexec_fn=limited)
     assert done.returncode == 4, done.stderr
     assert "tệp vượt quá cỡ lớn nhất được phép ghi" in done.stderr
-    assert "Traceback" not in done.stderr and "27" not in done.stderr and "Errno" not in done.stderr
+    said = done.stderr.replace(str(tmp_path), "")   # the folder's own name may hold any digits
+    assert "Traceback" not in said and "[Errno 27]" not in said and "Errno" not in said
     assert not [p for p in out.rglob("*") if p.is_file() and ".vanban" not in p.parts]
