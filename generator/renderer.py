@@ -11,6 +11,7 @@ entries of the new .docx; every other part is copied as it is.
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 import zipfile
@@ -140,12 +141,17 @@ class CompiledTemplate:
 
     def _compile(self, name: str, xml: str, env: jinja2.Environment) -> None:
         patched = self._docxtpl.patch_xml(xml)
-        patched = re.sub(r"<w:p([ >])", r"\n<w:p\1", patched)  # lines for error messages
         try:
             self._compiled[name] = env.from_string(patched)
-        except jinja2.TemplateSyntaxError as exc:
-            raise TemplateError(self.path, f"thẻ mẫu sai cú pháp ở phần {name}: {exc.message}; "
-                                f"gần đoạn: «{_nearby(patched, exc.lineno)}»") from None
+        except jinja2.TemplateSyntaxError:
+            # compiled again with a line per paragraph, for a message that says where
+            lined = re.sub(r"<w:p([ >])", r"\n<w:p\1", patched)
+            try:
+                env.from_string(lined)
+            except jinja2.TemplateSyntaxError as exc:
+                raise TemplateError(self.path, f"thẻ mẫu sai cú pháp ở phần {name}: {exc.message}; "
+                                    f"gần đoạn: «{_nearby(lined, exc.lineno)}»") from None
+            raise  # pragma: no cover - the same text compiles once lined: cannot be
         if re.search(r"{%\s*tc\s", xml) or "{%tc" in xml:
             self._fix_tables.add(name)
 
@@ -189,13 +195,12 @@ class CompiledTemplate:
             raise TemplateError(self.path, f"phần {name} dùng giá trị không có: {exc.message}") from None
         except jinja2.TemplateError as exc:
             raise TemplateError(self.path, f"lỗi khi điền phần {name}: {exc}") from None
-        xml = xml.replace("\n<w:p ", "<w:p ").replace("\n<w:p>", "<w:p>")
-        xml = xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
+        if "_" in xml:
+            xml = xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
         if "\t" in xml or "\a" in xml or "\f" in xml:
             xml = self._docxtpl.resolve_listing(xml)
         elif "\n" in xml:  # line breaks only: docxtpl's own replacement, without its slow walk
-            xml = _TEXT_WITH_BREAK.sub(lambda m: m.group(0).replace(
-                "\n", '</w:t><w:br/><w:t xml:space="preserve">'), xml)
+            xml = line_breaks(xml)
         if name in self._fix_tables:
             xml = etree.tostring(self._docxtpl.fix_tables(xml), encoding="unicode")
         if name == "word/document.xml" and "<!--vanban-" in xml:
@@ -255,7 +260,24 @@ class CompiledTemplate:
 
 
 _PARAGRAPH = re.compile(r"<w:p(?:\s[^>]*)?>")
-_TEXT_WITH_BREAK = re.compile(r"<w:t(?: [^>]*)?>[^<]*\n[^<]*</w:t>")
+_BREAK = '</w:t><w:br/><w:t xml:space="preserve">'
+
+
+def line_breaks(xml: str) -> str:
+    """Each line break in a text (``<w:t>``) written as Word's ``<w:br/>``, as docxtpl does.
+    The texts are found from the line breaks (a few), not by scanning every element."""
+    out, done, at = [], 0, xml.find("\n")
+    while at >= 0:
+        start = xml.rfind("<", 0, at)
+        opening = _TEXT_START.match(xml, start) if start >= done else None
+        close = xml.find("<", at)
+        if opening is None or opening.end() > at or not xml.startswith("</w:t>", close):
+            at = xml.find("\n", at + 1)
+            continue
+        out += [xml[done:opening.end()], xml[opening.end():close].replace("\n", _BREAK)]
+        done = close
+        at = xml.find("\n", close)
+    return "".join(out) + xml[done:] if out else xml
 
 _RULE = f'<w:pStyle w:val="{styles.STYLES["issuer_rule"][0]}"/>'
 _ISSUER = f'<w:pStyle w:val="{styles.STYLES["issuer"][0]}"/>'
@@ -295,23 +317,46 @@ def keep_symbols_whole(xml: str) -> str:
     """The hyphens of document symbols in every text written as Word's non-breaking hyphen,
     so that a line never ends with «05-» and starts with «CT/TW». Only the texts that hold a
     hyphen are looked at (found from the hyphens, not by scanning every text)."""
-    out, done, at = [], 0, xml.find("-")
-    while at >= 0:
+    out, done = [], 0
+    found = _HYPHEN_IN_TEXT.search(xml)
+    while found is not None:
+        at = found.end() - 1                         # a hyphen after a tag's end: in a text
         start = xml.rfind("<", 0, at)
         opening = _TEXT_START.match(xml, start) if start >= done else None
-        if opening is None or opening.end() > at:    # a hyphen in a tag, or in a text seen
-            at = xml.find("-", at + 1)
+        if opening is None or opening.end() > at:    # not a text of a run, or a text seen
+            found = _HYPHEN_IN_TEXT.search(xml, at + 1)
             continue
         close = xml.find("</w:t>", at)
         inner = xml[opening.end():close]
-        fixed = vnrules.SYMBOL.sub(
-            lambda s: s.group(0).replace("-", _NO_BREAK_HYPHEN) if vnrules.is_symbol(s.group(0))
-            else s.group(0), inner)
+        fixed = _symbols_whole(inner)
         if fixed != inner:
             out += [xml[done:start], '<w:t xml:space="preserve">', fixed]
             done = close
-        at = xml.find("-", close)
+        found = _HYPHEN_IN_TEXT.search(xml, close)
     return "".join(out) + xml[done:] if out else xml
+
+
+# a hyphen in the text that follows a tag (hyphens inside tags, as in the cells' tags
+# «vanban:pl1:r1:so-luong», are passed over by the scan itself)
+_HYPHEN_IN_TEXT = re.compile(r">[^<>-]*-")
+
+
+def _symbol_hyphens(s: re.Match) -> str:
+    return s.group(0).replace("-", _NO_BREAK_HYPHEN) if vnrules.is_symbol(s.group(0)) else s.group(0)
+
+
+def _symbols_whole(text: str) -> str:
+    """One text with its symbols' hyphens made non-breaking; the same texts come back in
+    every unit's document (recipients, references, the outline), so each is done once."""
+    fixed = _SYMBOL_TEXTS.get(text)
+    if fixed is None:
+        fixed = vnrules.SYMBOL.sub(_symbol_hyphens, text)
+        if len(_SYMBOL_TEXTS) < 20_000:
+            _SYMBOL_TEXTS[text] = fixed
+    return fixed
+
+
+_SYMBOL_TEXTS: dict[str, str] = {}
 
 
 # put at the start of a block's text: this paragraph does not keep with the next one, though
@@ -373,7 +418,7 @@ def mark_parts(xml: str) -> str:
         start = paragraph.end()
         if xml.startswith("<w:pPr>", start):
             start = xml.find("</w:pPr>", start) + len("</w:pPr>")
-        name = part_mark(html.unescape(m.group(1)))
+        name = _part_name(m.group(1))
         edits.append((start, start, f'<w:bookmarkStart w:id="{bid}" w:name="{name}"/>'))
     if not edits:
         return xml
@@ -383,6 +428,11 @@ def mark_parts(xml: str) -> str:
         at = max(at, finish)
     pieces.append(xml[at:])
     return "".join(pieces)
+
+
+@functools.lru_cache(maxsize=4096)
+def _part_name(escaped: str) -> str:
+    return part_mark(html.unescape(escaped))
 
 
 def keep_closing_lines(xml: str, recipients_label: str) -> str:

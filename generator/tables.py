@@ -153,11 +153,39 @@ def appendices(tables: list[Table], unit, reference_line: str, profile: Profile,
                extra: list["Item"] | None = None) -> Markup:
     """Every appendix form that applies to ``unit`` (``None``: the blank forms); ``values``
     (table → row → column → text) fills the cells; ``extra`` items follow the forms."""
-    ids = _Ids(1000)
-    items = [Item(f.table.title, table_xml(f, profile, ids, marked, values), landscape(f.table))
-             for f in layouts(tables, unit)] + list(extra or [])
+    items = forms_items(tables, unit, profile, marked, values) + list(extra or [])
     return appendix_block(items, reference_line, profile, unit_line=unit_line, period_line=period_line,
                           new_page_first=new_page_first)
+
+
+def forms_items(tables: list[Table], unit, profile: Profile, marked: bool,
+                values: dict | None = None) -> list[Item]:
+    """The appendix items of the forms ``unit`` fills. Without ``values`` they are the same
+    for every unit whose forms are laid out the same (same tables, same rows: its kind and
+    level), so they are made once per layout and reused (a 10.000-unit campaign has a few
+    dozen layouts); with ``values`` they are made each time."""
+    forms = layouts(tables, unit)
+    if values is not None:
+        ids = _Ids(1000)
+        return [Item(f.table.title, table_xml(f, profile, ids, marked, values), landscape(f.table))
+                for f in forms]
+    key = (id(profile), marked, tuple((id(f.table), f.position, f.number, tuple(i for i, _ in f.rows))
+                                      for f in forms))
+    hit = _LAYOUT_ITEMS.get(key)
+    if hit is not None:
+        return list(hit[1])
+    ids = _Ids(1000)
+    items = [Item(f.table.title, table_xml(f, profile, ids, marked), landscape(f.table)) for f in forms]
+    if len(_LAYOUT_ITEMS) >= _LAYOUT_ITEMS_MAX:   # a long-running server loads many campaigns
+        _LAYOUT_ITEMS.pop(next(iter(_LAYOUT_ITEMS)))
+    # the key names objects by identity: the entry keeps them alive, so no other object can
+    # take one of their ids while it stands
+    _LAYOUT_ITEMS[key] = ((profile, [f.table for f in forms]), tuple(items))
+    return items
+
+
+_LAYOUT_ITEMS: dict[tuple, tuple] = {}
+_LAYOUT_ITEMS_MAX = 256
 
 
 def appendix_block(items: list[Item], reference_line: str, profile: Profile, *,
