@@ -17,9 +17,9 @@ from xml.sax.saxutils import escape, quoteattr
 
 from markupsafe import Markup
 
-from . import vnrules
+from . import shapes, vnrules
 from .profiles import Profile
-from .layout import INPUT, Cell, FormLayout, columns, layouts
+from .layout import INPUT, Cell, FormLayout, columns
 from .schema import Table
 from .styles import STYLES, text_width_cm, twips_cm
 
@@ -164,28 +164,22 @@ def forms_items(tables: list[Table], unit, profile: Profile, marked: bool,
     for every unit whose forms are laid out the same (same tables, same rows: its kind and
     level), so they are made once per layout and reused (a 10.000-unit campaign has a few
     dozen layouts); with ``values`` they are made each time."""
-    forms = layouts(tables, unit)
+    forms = shapes.layouts_of(tables, unit)
     if values is not None:
         ids = _Ids(1000)
         return [Item(f.table.title, table_xml(f, profile, ids, marked, values), landscape(f.table))
                 for f in forms]
-    key = (id(profile), marked, tuple((id(f.table), f.position, f.number, tuple(i for i, _ in f.rows))
-                                      for f in forms))
+    key = (shapes.shape(tables, unit), id(profile), marked)
     hit = _LAYOUT_ITEMS.get(key)
-    if hit is not None:
-        return list(hit[1])
-    ids = _Ids(1000)
-    items = [Item(f.table.title, table_xml(f, profile, ids, marked), landscape(f.table)) for f in forms]
-    if len(_LAYOUT_ITEMS) >= _LAYOUT_ITEMS_MAX:   # a long-running server loads many campaigns
-        _LAYOUT_ITEMS.pop(next(iter(_LAYOUT_ITEMS)))
-    # the key names objects by identity: the entry keeps them alive, so no other object can
-    # take one of their ids while it stands
-    _LAYOUT_ITEMS[key] = ((profile, [f.table for f in forms]), tuple(items))
-    return items
+    if hit is None or hit[0] is not tables or hit[1] is not profile:
+        ids = _Ids(1000)
+        items = tuple(Item(f.table.title, table_xml(f, profile, ids, marked), landscape(f.table))
+                      for f in forms)
+        hit = _LAYOUT_ITEMS.put(key, (tables, profile, items))
+    return list(hit[2])
 
 
-_LAYOUT_ITEMS: dict[tuple, tuple] = {}
-_LAYOUT_ITEMS_MAX = 256
+_LAYOUT_ITEMS = shapes.Bounded()
 
 
 def appendix_block(items: list[Item], reference_line: str, profile: Profile, *,

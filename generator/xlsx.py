@@ -15,9 +15,9 @@ from __future__ import annotations
 from xml.sax.saxutils import escape, quoteattr
 
 from . import figures as fig
-from . import vnrules
+from . import shapes, vnrules
 from .renderer import DocProperties, core_xml, custom_xml
-from .layout import INPUT, PERCENT, TOTAL, FormLayout, layouts
+from .layout import INPUT, PERCENT, TOTAL, FormLayout
 from .writer import Packed, pack, zip_bytes
 
 _STYLES_PACKED = None
@@ -158,11 +158,39 @@ def _sheet(form: FormLayout, label: str, reference: str,
 
 
 def workbook(tables, unit, reference: str, props: DocProperties, profile, period: str = "") -> bytes:
-    """The unit's workbook: one protected sheet per appendix that applies to it."""
+    """The unit's workbook: one protected sheet per appendix that applies to it. What units
+    of the same shape share (every part but the two lines that name the unit, and the
+    properties) is made and packed once per shape (:func:`_shared`)."""
+    shared, sheets = _shared(tables, unit, profile, period)
+    ref, name = escape(reference), escape(unit.name)
+    parts = [pack(f"xl/worksheets/sheet{i}.xml",
+                  xml.replace(_REFERENCE, ref).replace(_NAME, name).encode())
+             for i, xml in enumerate(sheets, 1)]
+    return zip_bytes(shared[:2] + [pack("docProps/core.xml", core_xml(props)),
+                                   pack("docProps/custom.xml", custom_xml(props.custom))]
+                     + shared[2:] + parts + [_styles()])
+
+
+# stand-ins for the two texts of a sheet that name the unit (no XML text holds a NUL)
+_REFERENCE, _NAME = "\x00reference\x00", "\x00unit\x00"
+_SHARED = shapes.Bounded()
+
+
+def _shared(tables, unit, profile, period: str) -> tuple[list[Packed], list[str]]:
+    """The workbook of a shape: its packed parts but the properties, and its sheets with
+    stand-ins for the reference line and the unit's name."""
+    key = (shapes.shape(tables, unit), id(profile), period)
+    hit = _SHARED.get(key)
+    if hit is None or hit[0] is not tables or hit[1] is not profile:
+        hit = _SHARED.put(key, (tables, profile, _made(tables, unit, profile, period)))
+    return hit[2]
+
+
+def _made(tables, unit, profile, period: str) -> tuple[list[Packed], list[str]]:
     sheets, names = [], []
-    for n, form in enumerate(layouts(tables, unit), 1):
+    for n, form in enumerate(shapes.layouts_of(tables, unit), 1):
         label = vnrules.appendix_label(n, profile)
-        xml, marks = _sheet(form, label, reference, unit.name, period)
+        xml, marks = _sheet(form, label, _REFERENCE, _NAME, period)
         sheets.append((label, xml))
         for mark, ref in marks.items():
             col = "".join(ch for ch in ref if ch.isalpha())
@@ -182,16 +210,13 @@ def workbook(tables, unit, reference: str, props: DocProperties, profile, period
                          'Target="docProps/core.xml"/><Relationship Id="rId3" Type="http://schemas.'
                          'openxmlformats.org/officeDocument/2006/relationships/custom-properties" '
                          'Target="docProps/custom.xml"/></Relationships>').encode()),
-        ("docProps/core.xml", core_xml(props)),
-        ("docProps/custom.xml", custom_xml(props.custom)),
         ("xl/workbook.xml", (f'{DECL}<workbook xmlns="{MAIN}" xmlns:r="{REL}"><bookViews>'
                              '<workbookView/></bookViews>'
                              f"<sheets>{sheet_list}</sheets><definedNames>{defined}</definedNames>"
                              '<calcPr calcId="191029" fullCalcOnLoad="1"/></workbook>').encode()),
         ("xl/_rels/workbook.xml.rels", _workbook_rels(len(sheets))),
     ]
-    entries += [(f"xl/worksheets/sheet{i}.xml", xml.encode()) for i, (_, xml) in enumerate(sheets, 1)]
-    return zip_bytes([pack(name, data) for name, data in entries] + [_styles()])
+    return [pack(name, data) for name, data in entries], [xml for _, xml in sheets]
 
 
 def _styles() -> Packed:
