@@ -76,27 +76,20 @@ def _collect(paths: list[Path], data_dir: Path, replace: bool, received: date | 
     report = CollectReport()
     received = received or store.today()
     read: list[Returned] = []
-    for path in files_in(paths):
-        try:
-            got = reader.read(path, unit=unit)
-        except Disputed as exc:
-            report.disputed.append((path, exc.units, str(exc)))
-            report.refused.append((path, str(exc)))
-            report.unrecognised.append((path, str(exc)))
-            continue
-        except Unrecognised as exc:
-            report.unrecognised.append((path, str(exc)))
-            report.refused.append((path, str(exc)))
-            continue
-        except Refused as exc:
-            report.refused.append((path, str(exc)))
-            continue
-        except Exception:  # one file must never stop the batch
-            report.refused.append((path, "không đọc được tệp: bên trong không giống một tệp Word "
-                                         "hay Excel bình thường (hãy mở, lưu lại rồi gửi lại)"))
-            continue
-        read.append(got)
-        report.notes += [(path, n) for n in got.notes]
+    files = files_in(paths)
+    for path, (outcome, got, why, units) in zip(files, _read_all(reader, files, unit)):
+        if outcome == DISPUTED:
+            report.disputed.append((path, units, why))
+            report.refused.append((path, why))
+            report.unrecognised.append((path, why))
+        elif outcome == UNRECOGNISED:
+            report.unrecognised.append((path, why))
+            report.refused.append((path, why))
+        elif outcome == REFUSED:
+            report.refused.append((path, why))
+        else:
+            read.append(got)
+            report.notes += [(path, n) for n in got.notes]
     current = {unit: rec.source.sha256 for unit, rec in data.returns.items()}
     approved = {u: s.sha256 for u, s in review_states.load(data_dir).items() if s.state == review_states.APPROVED}
     changes = store.Changes(data_dir)
@@ -130,3 +123,63 @@ def _collect(paths: list[Path], data_dir: Path, replace: bool, received: date | 
         report.findings += [(got.unit_id, f) for f in got.findings]
     changes.commit()  # everything read first; then all files written together
     return report
+
+
+READ, DISPUTED, UNRECOGNISED, REFUSED = "read", "disputed", "unrecognised", "refused"
+UNREADABLE = ("không đọc được tệp: bên trong không giống một tệp Word hay Excel bình thường (hãy "
+              "mở, lưu lại rồi gửi lại)")
+
+
+def _read_one(reader: Reader, path: Path, unit: str | None) -> tuple[str, Returned | None, str, list]:
+    """One file read: (outcome, what it brings, why refused, the units a dispute names) —
+    plain data, so that it travels back from a worker process as it is."""
+    try:
+        return READ, reader.read(path, unit=unit), "", []
+    except Disputed as exc:
+        return DISPUTED, None, str(exc), list(exc.units)
+    except Unrecognised as exc:
+        return UNRECOGNISED, None, str(exc), []
+    except Refused as exc:
+        return REFUSED, None, str(exc), []
+    except Exception:  # one file must never stop the batch
+        return REFUSED, None, UNREADABLE, []
+
+
+PARALLEL_FROM = 48   # files; fewer are read in this process
+_JOB = None
+
+
+def _read_chunk(indexes: range) -> list:
+    reader, files, unit = _JOB
+    return [_read_one(reader, files[i], unit) for i in indexes]
+
+
+def _read_all(reader: Reader, files: list[Path], unit: str | None) -> list:
+    """Every file read, in order; a large batch on every core (processes forked as the build's
+    render workers are, ``main._worker_start``: they read, the parent alone writes)."""
+    from .main import workers_for, _worker_start
+
+    workers = workers_for(len(files)) if len(files) >= PARALLEL_FROM else 1
+    if workers == 1:
+        return [_read_one(reader, path, unit) for path in files]
+    import multiprocessing
+    import os
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    global _JOB
+    size = max(8, min(32, len(files) // (workers * 4)))
+    chunks = [range(i, min(i + size, len(files))) for i in range(0, len(files), size)]
+    _JOB = (reader, files, unit)
+    try:
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
+                                 initializer=_worker_start, initargs=(os.getpid(),)) as pool:
+            out = []
+            for part in pool.map(_read_chunk, chunks):
+                out += part
+            return out
+    except BrokenProcessPool:
+        raise UsageError("Một tiến trình đọc tệp bị dừng đột ngột (máy hết bộ nhớ hoặc bị tắt); chưa "
+                         "ghi gì, hãy chạy lại.") from None
+    finally:
+        _JOB = None
