@@ -568,9 +568,11 @@ def _commit(change: transaction.Transaction, book: manifest.Manifest, keys: dict
     """Stage the renames, the bases and the removals, and commit them with the manifest; a
     file open in Word or LibreOffice is not touched (the manifest keeps its old entry, so the
     next build does it)."""
+    present = _listing(change.root, [r.output for r in results if r.staged is not None])
     for result in sorted(results, key=lambda r: r.output):
         name, target = result.output, change.root / result.output
-        busy = edits.in_use(target) if result.staged is not None else None
+        # a file that is not there is open in no program: only those there are looked at
+        busy = edits.in_use(target) if result.staged is not None and name in present else None
         if busy:
             report.locked.append((name, busy))
             result.staged.unlink(missing_ok=True)
@@ -601,6 +603,27 @@ def _commit(change: transaction.Transaction, book: manifest.Manifest, keys: dict
     if results or removed or book.touched or not book.path.exists():
         change.put(manifest.MANIFEST.as_posix(), book.dumps())
     change.commit()
+
+
+def _listing(root: Path, names: list[str]) -> set[str]:
+    """Which of ``names`` (paths under ``root``) are there: one listing of each folder
+    rather than a look-up of each file; a folder that cannot be listed counts as holding
+    them all (each is then looked at on its own)."""
+    folders: dict[str, list[str]] = {}
+    for name in names:
+        folder, _, _ = name.rpartition("/")
+        folders.setdefault(folder, []).append(name)
+    out: set[str] = set()
+    for folder, inside in folders.items():
+        try:
+            there = set(os.listdir(root / folder if folder else root))
+        except FileNotFoundError:
+            continue
+        except OSError:
+            out.update(inside)
+            continue
+        out.update(n for n in inside if n.rpartition("/")[2] in there)
+    return out
 
 
 def workers_for(count: int) -> int:

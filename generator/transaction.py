@@ -127,8 +127,8 @@ def _syncfs(folder: Path) -> bool:
     return True
 
 
-def make_durable(staging: Path, staged: list[Path]) -> None:
-    """The files staged for a change (``staged``, all in ``staging``), their contents and
+def make_durable(staging: Path, root: Path, staged: list[str]) -> None:
+    """The files staged for a change (``staged``, relative to ``root``), their contents and
     their names, forced to disk before the journal that names them is written.
 
     Why one call is enough for the all-or-nothing guarantee: the journal is the only thing
@@ -144,8 +144,8 @@ def make_durable(staging: Path, staged: list[Path]) -> None:
         return
     if _syncfs(staging):
         return
-    for path in staged:  # pragma: no cover - not Linux
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
+    for name in staged:  # pragma: no cover - not Linux
+        fd = os.open(root / name, os.O_RDONLY | getattr(os, "O_BINARY", 0))
         try:
             os.fsync(fd)
         finally:
@@ -231,7 +231,7 @@ class Transaction:
         journal = {"moves": self.moves, "deletes": self.deletes}
         state = self.root / STATE
         try:
-            make_durable(self.staging, [self.root / staged for staged, _ in self.moves])
+            make_durable(self.staging, self.root, [staged for staged, _ in self.moves])
         except OSError as exc:   # a disk that failed while writing back what was staged
             self.discard()
             raise OutputError(f"Không ghi được vào thư mục {self.root}: {os_reason(exc)}") from None
@@ -259,20 +259,25 @@ def _apply(root: Path) -> int:
     path = root / STATE / JOURNAL
     journal = json.loads(path.read_text(encoding="utf-8"))
     changed = 0
+    base = os.fspath(root)
     try:
-        for staged, target in journal["moves"]:
-            source, dest = root / staged, root / target
-            if source.exists():
-                dest.parent.mkdir(parents=True, exist_ok=True)
+        for staged, target in journal["moves"]:   # plain strings: thousands of files
+            source, dest = os.path.join(base, staged), os.path.join(base, target)
+            try:
                 os.replace(source, dest)
-                changed += 1
+            except FileNotFoundError:
+                if not os.path.exists(source):    # moved by the run that was killed
+                    continue
+                os.makedirs(os.path.dirname(dest), exist_ok=True)   # a new folder
+                os.replace(source, dest)
+            changed += 1
         for target in journal["deletes"]:
             dest = root / target
             if dest.exists():
                 dest.unlink()
                 changed += 1
-        for folder in {(root / t).parent for _, t in journal["moves"]}:
-            _fsync_dir(folder)
+        for folder in {os.path.dirname(os.path.join(base, t)) for _, t in journal["moves"]}:
+            _fsync_dir(Path(folder))
         path.unlink()
     except OSError as exc:
         raise OutputError(f"Không hoàn tất được việc ghi vào thư mục {root}: "
