@@ -533,12 +533,16 @@ def output_keys(chosen: list[Spec], data: CampaignData, data_dir: Path,
     memo = {} if memo is None else memo
     named = {d: f"{d}:{h}" for d, h in hashes.items()}
     keys = {}
+    heads: dict[tuple, object] = {}   # the hash of what many outputs share, carried on per output
     for s in chosen:
         template = templates.get(s.template, "-")
         made_from = (template, *[named[d] for d in s.depends])
         key = memo.get(made_from)
         if key is None:
-            key = memo[made_from] = manifest.key(list(made_from[1:]), template)
+            head = heads.get(made_from[:-1])
+            if head is None:
+                head = heads[made_from[:-1]] = manifest.key_head(list(made_from[1:-1]), template)
+            key = memo[made_from] = manifest.key_from(head, made_from[-1])
         keys[s.output] = key
     return keys
 
