@@ -176,10 +176,9 @@ class CompiledTemplate:
                 data = core_xml(props)
             elif name == CUSTOM_PART:
                 data = custom_xml(props.custom)
-            elif props.custom and not has_custom and name == "[Content_Types].xml":
-                data = data.replace(b"</Types>", _CUSTOM_TYPE.encode() + b"</Types>")
-            elif props.custom and not has_custom and name == "_rels/.rels":
-                data = data.replace(b"</Relationships>", _CUSTOM_REL.encode() + b"</Relationships>")
+            elif props.custom and not has_custom and name in ("[Content_Types].xml", "_rels/.rels"):
+                out.append(self._with_custom(name, data))   # the same for every document
+                continue
             else:
                 out.append(self._packed[name])
                 continue
@@ -188,6 +187,18 @@ class CompiledTemplate:
             out.append(pack(CUSTOM_PART, custom_xml(props.custom)))
         return out
 
+    def _with_custom(self, name: str, data: bytes) -> Packed:
+        """The content types or the package's relationships with the custom properties part
+        added, packed once."""
+        key = f"{name}+custom"
+        if key not in self._packed:
+            if name == "[Content_Types].xml":
+                data = data.replace(b"</Types>", _CUSTOM_TYPE.encode() + b"</Types>")
+            else:
+                data = data.replace(b"</Relationships>", _CUSTOM_REL.encode() + b"</Relationships>")
+            self._packed[key] = pack(name, data)
+        return self._packed[key]
+
     def _render_part(self, name: str, template: jinja2.Template, context: dict) -> bytes:
         try:
             xml = template.render(context)
@@ -195,7 +206,7 @@ class CompiledTemplate:
             raise TemplateError(self.path, f"phần {name} dùng giá trị không có: {exc.message}") from None
         except jinja2.TemplateError as exc:
             raise TemplateError(self.path, f"lỗi khi điền phần {name}: {exc}") from None
-        if "_" in xml:
+        if "{_" in xml or "_}" in xml:
             xml = xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
         if "\t" in xml or "\a" in xml or "\f" in xml:
             xml = self._docxtpl.resolve_listing(xml)
