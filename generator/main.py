@@ -664,6 +664,7 @@ def workers_for(count: int) -> int:
 
 PARALLEL_FROM = 64  # documents; fewer are not worth a second process
 CHUNK = 16
+IN_FLIGHT = 4       # chunks sent ahead to each worker
 
 
 def render_staged(documents: list[Document], compiled: dict[str, CompiledTemplate],
@@ -701,8 +702,19 @@ def render_staged(documents: list[Document], compiled: dict[str, CompiledTemplat
         pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
                                    initializer=_worker_start, initargs=(os.getpid(),))
         try:
-            pending = {pool.submit(_render_chunk, chunk) for chunk in chunks}
-            while pending:
+            # a few chunks in flight per worker, more sent as they come back: waiting on all
+            # of them at once (thousands at 10.000 units) costs this process time quadratic
+            # in their number, taken from the workers' cores
+            waiting = iter(chunks)
+            pending: set = set()
+            while True:
+                while len(pending) < workers * IN_FLIGHT:
+                    chunk = next(waiting, None)
+                    if chunk is None:
+                        break
+                    pending.add(pool.submit(_render_chunk, chunk))
+                if not pending:
+                    break
                 if cancel is not None and cancel.is_set():
                     raise Cancelled()
                 done, pending = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
