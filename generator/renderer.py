@@ -328,14 +328,20 @@ def keep_symbols_whole(xml: str) -> str:
     """The hyphens of document symbols in every text written as Word's non-breaking hyphen,
     so that a line never ends with «05-» and starts with «CT/TW». Only the texts that hold a
     hyphen are looked at (found from the hyphens, not by scanning every text)."""
-    out, done = [], 0
-    found = _HYPHEN_IN_TEXT.search(xml)
-    while found is not None:
-        at = found.end() - 1                         # a hyphen after a tag's end: in a text
+    out, done, at = [], 0, xml.find("-")
+    while at >= 0:
         start = xml.rfind("<", 0, at)
-        opening = _TEXT_START.match(xml, start) if start >= done else None
-        if opening is None or opening.end() > at:    # not a text of a run, or a text seen
-            found = _HYPHEN_IN_TEXT.search(xml, at + 1)
+        if start < done:                             # in a text already seen
+            at = xml.find("-", at + 1)
+            continue
+        if xml.find(">", start, at) < 0:             # inside a tag: go past the tag
+            end = xml.find(">", at)
+            at = xml.find("-", end) if end >= 0 else -1
+            continue
+        opening = _TEXT_START.match(xml, start)
+        if opening is None or opening.end() > at:    # the text of another element
+            end = xml.find("<", at)
+            at = xml.find("-", end) if end >= 0 else -1
             continue
         close = xml.find("</w:t>", at)
         inner = xml[opening.end():close]
@@ -343,13 +349,8 @@ def keep_symbols_whole(xml: str) -> str:
         if fixed != inner:
             out += [xml[done:start], '<w:t xml:space="preserve">', fixed]
             done = close
-        found = _HYPHEN_IN_TEXT.search(xml, close)
+        at = xml.find("-", close)
     return "".join(out) + xml[done:] if out else xml
-
-
-# a hyphen in the text that follows a tag (hyphens inside tags, as in the cells' tags
-# «vanban:pl1:r1:so-luong», are passed over by the scan itself)
-_HYPHEN_IN_TEXT = re.compile(r">[^<>-]*-")
 
 
 def _symbol_hyphens(s: re.Match) -> str:
@@ -410,6 +411,21 @@ def loosen(xml: str) -> str:
 _PART = re.compile(f"{MARK_OPEN}([^{MARK_CLOSE}<]*){MARK_CLOSE}")
 
 
+def _marks(xml: str):
+    """The part marks of ``xml`` as :data:`_PART` finds them — (start, end, key) — found
+    from the marks' own character rather than by a regular expression over the whole text."""
+    at = xml.find(MARK_OPEN)
+    while at >= 0:
+        close = xml.find(MARK_CLOSE, at + 1)
+        if close < 0:
+            return
+        if xml.find("<", at + 1, close) < 0:
+            yield at, close + 1, xml[at + 1:close]
+            at = xml.find(MARK_OPEN, close + 1)
+        else:
+            at = xml.find(MARK_OPEN, at + 1)
+
+
 def mark_parts(xml: str) -> str:
     """Each heading whose text starts with a part's mark given a bookmark around its
     paragraph, named for the part (``structure.part_mark``); the mark itself removed. A copy a
@@ -418,18 +434,18 @@ def mark_parts(xml: str) -> str:
     The changes are found first and made in one pass: a consolidated report of thousands of
     units is a long text, never copied once per heading."""
     edits: list[tuple[int, int, str]] = []     # (from, to, put instead), in the text as given
-    for n, m in enumerate(_PART.finditer(xml)):
-        edits.append((m.start(), m.end(), ""))
-        paragraph = _paragraph_before(xml, m.start())
+    for n, (first, last, key) in enumerate(_marks(xml)):
+        edits.append((first, last, ""))
+        paragraph = _paragraph_before(xml, first)
         if paragraph is None:
             continue
         bid = MARK_ID_BASE + n
-        end = xml.find("</w:p>", m.end())
+        end = xml.find("</w:p>", last)
         edits.append((end, end, f'<w:bookmarkEnd w:id="{bid}"/>'))
         start = paragraph.end()
         if xml.startswith("<w:pPr>", start):
             start = xml.find("</w:pPr>", start) + len("</w:pPr>")
-        name = _part_name(m.group(1))
+        name = _part_name(key)
         edits.append((start, start, f'<w:bookmarkStart w:id="{bid}" w:name="{name}"/>'))
     if not edits:
         return xml
