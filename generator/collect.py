@@ -163,7 +163,9 @@ def _read_chunk(indexes: range) -> list:
 
 def _read_all(reader: Reader, files: list[Path], unit: str | None, received: date) -> list:
     """Every file read, in order; a large batch on every core (processes forked as the build's
-    render workers are, ``main._worker_start``: they read, the parent alone writes)."""
+    render workers are, ``main._worker_start``: they read, the parent alone writes). They keep
+    the priority of the command: a person waits for a collect, and on a machine others use
+    readers at a lower priority took longer than one process did."""
     from .main import workers_for, _worker_start
 
     workers = workers_for(len(files)) if len(files) >= PARALLEL_FROM else 1
@@ -180,7 +182,7 @@ def _read_all(reader: Reader, files: list[Path], unit: str | None, received: dat
     _JOB = (reader, files, unit, received)
     try:
         with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
-                                 initializer=_worker_start, initargs=(os.getpid(),)) as pool:
+                                 initializer=_worker_start, initargs=(os.getpid(), 0)) as pool:
             out = []
             for part in pool.map(_read_chunk, chunks):
                 out += part

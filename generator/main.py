@@ -734,7 +734,7 @@ def render_staged(documents: list[Document], compiled: dict[str, CompiledTemplat
             prose[1].extend(p for _, found in sorted(said, key=lambda f: f[0]) for p in found)
 
 
-def _worker_start(parent: int) -> None:
+def _worker_start(parent: int, nice: int | None = None) -> None:
     """A render worker's own signal handling: stopping the pool (SIGTERM) ends it, Ctrl+C is
     the parent's to handle, and a file larger than the system allows is an error the worker
     reports (EFBIG), not its death (SIGXFSZ). A worker never outlives its parent (killed, it
@@ -753,7 +753,9 @@ def _worker_start(parent: int) -> None:
     if os.getppid() != parent:          # the parent died before the line above
         os._exit(1)
     try:   # a person waiting for a page comes first: the process that answers keeps its priority
-        os.nice(WORKER_NICE)
+        nice = WORKER_NICE if nice is None else nice
+        if nice:
+            os.nice(nice)
     except (OSError, AttributeError):  # pragma: no cover - not allowed, or not POSIX
         pass
 
