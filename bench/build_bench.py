@@ -12,15 +12,25 @@ runs (a new process each time, so Python's start-up is included):
 - rebuild after changing the plan's date (everything changes);
 - the peak memory of those processes;
 
-then, in this process, skeleton generation alone on the same contexts: vanban's renderer
-(template compiled once, shared parts packed once) against the plain docxtpl loop
-(`DocxTemplate(path)`, `render(ctx)`, `save()` per unit) over M units (default min(N, 1000)),
-with the ratio of the two. Asserts nothing; prints figures.
+then skeleton generation alone on the same contexts: vanban's renderer (template compiled
+once, shared parts packed once, staged and committed as a build does) against the plain
+docxtpl loop (`DocxTemplate(path)`, `render(ctx)`, `save()` per unit) over M units (default
+min(N, 1000)), with the ratio of the two — twice, each in a new process: pinned to one core
+(`os.sched_setaffinity`: both engines on one core, the per-core comparison) and on every core
+(vanban then renders on every core, docxtpl on one).
+
+When N is over 1.000, a 1.000-unit campaign is also built cold, and the ratio of the two cold
+builds printed (the cost should grow linearly with N: about N / 1.000). Python's own start-up
+(`python -c pass`) and the start-up with vanban's imports are printed beside the figures.
+Asserts nothing; prints figures.
+
+    python bench/build_bench.py --skeletons DATA WORK M [--cpu C]   (the child, used above)
 """
 
 from __future__ import annotations
 
 import csv
+import os
 import resource
 import shutil
 import subprocess
@@ -57,7 +67,9 @@ def edit(path: Path, old: str, new: str) -> None:
     path.write_text(path.read_text(encoding="utf-8").replace(old, new, 1), encoding="utf-8")
 
 
-def skeletons_only(data: Path, work: Path, plain_count: int) -> None:
+def skeletons_only(data: Path, work: Path, plain_count: int, cpu: int | None = None) -> None:
+    if cpu is not None:
+        os.sched_setaffinity(0, {cpu})
     from docxtpl import DocxTemplate
 
     from generator import main as pipeline
@@ -71,7 +83,7 @@ def skeletons_only(data: Path, work: Path, plain_count: int) -> None:
     started = time.perf_counter()
     compiled = pipeline.compile_templates(units, prepared.data, data)
     change = transaction.Transaction(work / "vanban")
-    for name, staged in pipeline.render_staged(units, compiled, work / "vanban", change.staging):
+    for name, staged, _ in pipeline.render_staged(units, compiled, work / "vanban", change.staging):
         change.adopt(staged, name)
     change.commit()
     ours = time.perf_counter() - started
@@ -79,7 +91,7 @@ def skeletons_only(data: Path, work: Path, plain_count: int) -> None:
 
     sample = units[:plain_count]
     env = template_environment(prepared.data.profile)
-    (work / "plain").mkdir()
+    (work / "plain").mkdir(exist_ok=True)
     started = time.perf_counter()
     for doc in sample:
         tpl = DocxTemplate(template)
@@ -87,24 +99,57 @@ def skeletons_only(data: Path, work: Path, plain_count: int) -> None:
         tpl.save(work / "plain" / Path(doc.output).name)
     plain = time.perf_counter() - started
     per_plain = plain / len(sample)
-    print("sinh báo cáo mẫu (cùng ngữ cảnh, trong một tiến trình):")
+    where = (f"cả hai ghim vào một lõi (lõi {cpu})" if cpu is not None else
+             f"trên mọi lõi: vanban {pipeline.workers_for(len(units))} tiến trình, docxtpl 1")
+    print(f"sinh báo cáo mẫu (cùng ngữ cảnh), {where}:")
     print(f"  vanban: {len(units)} tệp trong {ours:.2f} s — {per_ours * 1000:.2f} ms/tệp")
     print(f"  docxtpl thuần (DocxTemplate/render/save mỗi đơn vị): {len(sample)} tệp trong "
           f"{plain:.2f} s — {per_plain * 1000:.1f} ms/tệp")
-    print(f"  vanban nhanh gấp {per_plain / per_ours:.1f} lần")
+    print(f"  vanban nhanh gấp {per_plain / per_ours:.1f} lần"
+          + (" (mỗi lõi)" if cpu is not None else " (mọi lõi)"), flush=True)
+
+
+def skeletons_child(data: Path, work: Path, plain_count: int, cpu: int | None) -> None:
+    """Skeletons only, in a new process (pinned to ``cpu`` if given), its own work folder."""
+    tag = f"cpu{cpu}" if cpu is not None else "all"
+    (work / tag).mkdir()
+    extra = ["--cpu", str(cpu)] if cpu is not None else []
+    subprocess.run([sys.executable, __file__, "--skeletons", str(data), str(work / tag), str(plain_count),
+                    *extra], cwd=ROOT, check=True)
+    shutil.rmtree(work / tag, ignore_errors=True)
+
+
+def startup() -> tuple[float, float]:
+    """Python's own start-up, and with vanban's command-line imports: the smallest of three."""
+    bare, full = [], []
+    for _ in range(3):
+        started = time.perf_counter()
+        subprocess.run([sys.executable, "-c", "pass"], cwd=ROOT, check=True)
+        bare.append(time.perf_counter() - started)
+        started = time.perf_counter()
+        subprocess.run([sys.executable, "-c", "import generator.cli"], cwd=ROOT, check=True)
+        full.append(time.perf_counter() - started)
+    return min(bare), min(full)
 
 
 def main() -> None:
     args = sys.argv[1:]
+    if args and args[0] == "--skeletons":
+        cpu = int(args[args.index("--cpu") + 1]) if "--cpu" in args else None
+        skeletons_only(Path(args[1]), Path(args[2]), int(args[3]), cpu)
+        return
     n = int(args[0]) if args and args[0].isdigit() else 1000
     plain_count = int(args[args.index("--plain") + 1]) if "--plain" in args else min(n, 1000)
     with tempfile.TemporaryDirectory(prefix="vanban-bench-") as tmp:
         work = Path(tmp)
         data, out = work / "data", work / "out"
         make_campaign(data, n)
+        bare, full = startup()
         print(f"chiến dịch tổng hợp: {n} đơn vị ({n + 4} văn bản Word và {n} tệp Excel), máy có "
-              f"{__import__('os').cpu_count()} lõi")
+              f"{os.cpu_count()} lõi, tiến trình này được dùng {len(os.sched_getaffinity(0))} lõi")
+        print(f"khởi động Python: {bare:.2f} s; khởi động và nạp thư viện của vanban: {full:.2f} s")
         seconds, line = vanban("--data", str(data), "--out", str(out))
+        cold = seconds
         print(f"sinh lần đầu (thư mục trống): {seconds:.2f} s — {line}")
         seconds, line = vanban("--data", str(data), "--out", str(out))
         print(f"sinh lại khi không có gì đổi: {seconds:.2f} s — {line}")
@@ -115,11 +160,19 @@ def main() -> None:
         seconds, line = vanban("--data", str(data), "--out", str(out))
         print(f"sinh lại sau khi đổi ngày kế hoạch: {seconds:.2f} s — {line}")
         peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-        print(f"bộ nhớ cao nhất của một tiến trình vanban: {peak:.0f} MB")
-        started = time.perf_counter()
-        subprocess.run([sys.executable, "-c", "import generator.cli"], cwd=ROOT, check=True)
-        print(f"(riêng khởi động Python và nạp thư viện: {time.perf_counter() - started:.2f} s)")
-        skeletons_only(data, work, plain_count)
+        print(f"bộ nhớ cao nhất của một tiến trình vanban: {peak:.0f} MB", flush=True)
+        if n > 1000:
+            small = work / "data-1000"
+            make_campaign(small, 1000)
+            seconds, line = vanban("--data", str(small), "--out", str(work / "out-1000"))
+            print(f"sinh lần đầu 1000 đơn vị: {seconds:.2f} s — {line}")
+            print(f"tỉ lệ {n} / 1000 đơn vị (sinh lần đầu): {cold / seconds:.1f} "
+                  f"(tuyến tính: {n / 1000:.1f})", flush=True)
+            shutil.rmtree(work / "out-1000", ignore_errors=True)
+        shutil.rmtree(out, ignore_errors=True)
+        cpu = min(os.sched_getaffinity(0))
+        skeletons_child(data, work, plain_count, cpu)
+        skeletons_child(data, work, plain_count, None)
 
 
 if __name__ == "__main__":

@@ -201,6 +201,20 @@ class TemplateSandbox(_Limits, SandboxedEnvironment):
     """The .docx templates' environment: a sandbox (a template is a file from the office,
     and may come from anywhere), with the limits above."""
 
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        """``block.text`` on a dict of the context, without the failed attribute look-up
+        (an exception each time) Jinja makes first: a name that is not an attribute of
+        ``dict`` can only be found as a key. Everything else as the sandbox does it."""
+        if type(obj) is dict and attribute not in _DICT_ATTRIBUTES:
+            try:
+                return obj[attribute]
+            except KeyError:
+                return self.undefined(obj=obj, name=attribute)
+        return super().getattr(obj, attribute)
+
+
+_DICT_ATTRIBUTES = frozenset(dir(dict))
+
 
 class ProseSandbox(_Limits, ImmutableSandboxedEnvironment):
     """Prose in the data: a sandbox that changes nothing, with the limits above."""

@@ -94,12 +94,46 @@ def _packed(name: str, path: Path):
     return _PACKED[key]
 
 
+# the keys of a kit's manifest that name the unit itself; the others are the same for many kits
+_OWN = ("unit", "unit_name", "committee")
+_DUMPED: dict[tuple, str] = {}
+
+
+def _dump(manifest: dict) -> str:
+    """``yaml.dump`` of the manifest, the same text: a block mapping is its entries one after
+    another, so runs of entries that many kits share (the campaign's, a level's) are dumped
+    once and kept; the unit's own entries are dumped each time."""
+    out, run, own = [], {}, None
+
+    def flush():
+        if not run:
+            return
+        items = tuple((k, tuple(v.items()) if isinstance(v, dict) else v) for k, v in run.items())
+        if own:
+            out.append(yaml.dump(dict(run), Dumper=_DUMPER, allow_unicode=True, sort_keys=False))
+            return
+        text = _DUMPED.get(items)
+        if text is None:
+            text = yaml.dump(dict(run), Dumper=_DUMPER, allow_unicode=True, sort_keys=False)
+            if len(_DUMPED) > 4096:
+                _DUMPED.clear()
+            _DUMPED[items] = text
+        out.append(text)
+
+    for key, value in manifest.items():
+        if own is not (key in _OWN):
+            flush()
+            run, own = {}, key in _OWN
+        run[key] = value
+    flush()
+    return "".join(out)
+
+
 def kit_bytes(data: CampaignData, member: Member) -> bytes:
     """The kit of ``member``: deterministic, the same data give the same bytes."""
     head = ("# Bộ dữ liệu để đơn vị tự chạy sơ kết ở các chi bộ trực thuộc (vanban new THƯ_MỤC "
             "--from TỆP.zip). Không sửa tệp này.\n")
-    manifest = head + yaml.dump(kit_manifest(data, member), Dumper=_DUMPER, allow_unicode=True,
-                                sort_keys=False)
+    manifest = head + _dump(kit_manifest(data, member))
     entries = [pack(MANIFEST, manifest.encode("utf-8"))]
     for name in PARENT_FILES:
         entries.append(_packed(f"{PARENT}/{name}", data.sources[name].path))

@@ -64,6 +64,8 @@ class Document:
     context: dict
     props: DocProperties | None
     produce: Callable[[], bytes] | None = None
+    # the context made where the document is rendered (a render worker), not beforehand
+    make: Callable[[], tuple[dict, DocProperties]] | None = None
 
 
 @dataclass
@@ -199,7 +201,8 @@ def input_hashes(data: CampaignData, data_dir: Path) -> dict[str, str]:
     return hashes
 
 
-def _documents(chosen: list[Spec], problems: list[Problem]) -> list[Document]:
+def _documents(chosen: list[Spec], problems: list[Problem],
+               defer: Callable[[Spec], bool] | None = None) -> list[Document]:
     """The contexts of ``chosen``; raises one :class:`DataError` with every problem found.
 
     When the data already has errors, contexts are still built to find the problems of the
@@ -210,6 +213,9 @@ def _documents(chosen: list[Spec], problems: list[Problem]) -> list[Document]:
     for spec in chosen:
         if spec.template is None:  # a workbook: made whole when it is written
             documents.append(Document(spec.output, None, {}, None, spec.make))
+            continue
+        if defer is not None and defer(spec):   # made by the worker that renders it
+            documents.append(Document(spec.output, spec.template, {}, None, make=spec.make))
             continue
         try:
             context, props = spec.make()
@@ -417,11 +423,14 @@ def _build(loaded: Loaded, data_dir: Path, out_dir: Path, unit_id: str | None, f
     keys = loaded.keys
     # plan: what is stale, and what a person edited; the contexts, with the prose's problems
     todo, edited = _plan(chosen, book, keys, force, report)
+    # on several processes, each unit's skeleton context is made by the worker that renders
+    # it (in parallel, and never all held here); its prose's problems come back with it
+    defer = _per_unit if workers_for(len(todo)) > 1 else None
     with loaded.guard:
         known = len(loaded.problems)
         try:
             loaded.problems += notes
-            documents = _documents(todo, loaded.problems)
+            documents = _documents(todo, loaded.problems, defer)
             report.warnings = list(loaded.problems)
         finally:
             del loaded.problems[known:]  # this build's own findings are in its report only
@@ -430,7 +439,13 @@ def _build(loaded: Loaded, data_dir: Path, out_dir: Path, unit_id: str | None, f
     change = transaction.Transaction(out_dir)
     step = progress(len(documents)) if progress else None
     try:
-        results = render_staged(documents, compiled, out_dir, change.staging, step, cancel)
+        found: list[Problem] = []
+        results = render_staged(documents, compiled, out_dir, change.staging, step, cancel,
+                                (loaded.problems, found))
+        if found:   # as _documents would have: said with the others, and an error stops the build
+            report.warnings += found
+            if any(p.is_error for p in report.warnings):
+                raise DataError(report.warnings)
         results = _finish(results, edited, out_dir, change, report)
         if cancel is not None and cancel.is_set():
             raise Cancelled()
@@ -444,6 +459,11 @@ def _build(loaded: Loaded, data_dir: Path, out_dir: Path, unit_id: str | None, f
         if book.state(name) == manifest.EDITED:
             report.hand_typed += [(name, n, where) for n, where in edits.hand_typed(out_dir, name)]
     return report
+
+
+def _per_unit(spec: Spec) -> bool:
+    """A unit's skeleton: its context is made where it is rendered."""
+    return spec.output.startswith(f"{UNITS_DIR}/") and spec.template is not None
 
 
 def _plan(chosen: list[Spec], book: manifest.Manifest, keys: dict[str, str], force: bool,
@@ -533,12 +553,16 @@ def output_keys(chosen: list[Spec], data: CampaignData, data_dir: Path,
     memo = {} if memo is None else memo
     named = {d: f"{d}:{h}" for d, h in hashes.items()}
     keys = {}
+    heads: dict[tuple, object] = {}   # the hash of what many outputs share, carried on per output
     for s in chosen:
         template = templates.get(s.template, "-")
         made_from = (template, *[named[d] for d in s.depends])
         key = memo.get(made_from)
         if key is None:
-            key = memo[made_from] = manifest.key(list(made_from[1:]), template)
+            head = heads.get(made_from[:-1])
+            if head is None:
+                head = heads[made_from[:-1]] = manifest.key_head(list(made_from[1:-1]), template)
+            key = memo[made_from] = manifest.key_from(head, made_from[-1])
         keys[s.output] = key
     return keys
 
@@ -568,9 +592,11 @@ def _commit(change: transaction.Transaction, book: manifest.Manifest, keys: dict
     """Stage the renames, the bases and the removals, and commit them with the manifest; a
     file open in Word or LibreOffice is not touched (the manifest keeps its old entry, so the
     next build does it)."""
+    present = _listing(change.root, [r.output for r in results if r.staged is not None])
     for result in sorted(results, key=lambda r: r.output):
         name, target = result.output, change.root / result.output
-        busy = edits.in_use(target) if result.staged is not None else None
+        # a file that is not there is open in no program: only those there are looked at
+        busy = edits.in_use(target) if result.staged is not None and name in present else None
         if busy:
             report.locked.append((name, busy))
             result.staged.unlink(missing_ok=True)
@@ -603,6 +629,27 @@ def _commit(change: transaction.Transaction, book: manifest.Manifest, keys: dict
     change.commit()
 
 
+def _listing(root: Path, names: list[str]) -> set[str]:
+    """Which of ``names`` (paths under ``root``) are there: one listing of each folder
+    rather than a look-up of each file; a folder that cannot be listed counts as holding
+    them all (each is then looked at on its own)."""
+    folders: dict[str, list[str]] = {}
+    for name in names:
+        folder, _, _ = name.rpartition("/")
+        folders.setdefault(folder, []).append(name)
+    out: set[str] = set()
+    for folder, inside in folders.items():
+        try:
+            there = set(os.listdir(root / folder if folder else root))
+        except FileNotFoundError:
+            continue
+        except OSError:
+            out.update(inside)
+            continue
+        out.update(n for n in inside if n.rpartition("/")[2] in there)
+    return out
+
+
 def workers_for(count: int) -> int:
     """How many processes render ``count`` documents: every core this process may use, for a
     batch large enough to be worth it."""
@@ -617,11 +664,13 @@ def workers_for(count: int) -> int:
 
 PARALLEL_FROM = 64  # documents; fewer are not worth a second process
 CHUNK = 16
+IN_FLIGHT = 4       # chunks sent ahead to each worker
 
 
 def render_staged(documents: list[Document], compiled: dict[str, CompiledTemplate],
                   out_dir: Path, staging: Path, progress=None,
-                  cancel: threading.Event | None = None) -> list[tuple[str, Path | None, str]]:
+                  cancel: threading.Event | None = None,
+                  prose: tuple[list[Problem], list[Problem]] | None = None) -> list[tuple[str, Path | None, str]]:
     """Render every document and stage the bytes of each one that differs from the file in
     ``out_dir``: ``(output, staged file, hash)``, or ``(output, None, hash)`` when unchanged.
     Nothing in ``out_dir`` is touched. The first error — from any process — is raised here,
@@ -629,27 +678,43 @@ def render_staged(documents: list[Document], compiled: dict[str, CompiledTemplat
 
     The worker processes handle signals their own way (``_worker_start``): whatever handler
     the program that forked them had (a web server's), stopping the pool ends them; a worker
-    that dies all the same is reported, never waited for."""
+    that dies all the same is reported, never waited for.
+
+    A document whose context is made here (``make``, deferred by :func:`_documents`) adds its
+    prose's problems to the first list of ``prose`` (the one its ``Prose`` writes to): they
+    are taken back from there, in the documents' order, into the second."""
     staging.mkdir(parents=True, exist_ok=True)
     global _JOB
-    _JOB = (documents, compiled, out_dir, staging)
+    _JOB = (documents, compiled, out_dir, staging, prose[0] if prose else [])
     chunks = [range(i, min(i + CHUNK, len(documents))) for i in range(0, len(documents), CHUNK)]
     results: list[tuple[str, Path | None, str]] = []
+    said: list[tuple[int, list[Problem]]] = []
     try:
         workers = workers_for(len(documents))
         if workers == 1:
             for chunk in chunks:
                 if cancel is not None and cancel.is_set():
                     raise Cancelled()
-                results += _unpack(_render_chunk(chunk), progress)
+                results += _unpack(_render_chunk(chunk), progress, said)
             return results
         for template in compiled.values():
             template.warm()  # pack the shared parts once, before the processes part ways
         pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
                                    initializer=_worker_start, initargs=(os.getpid(),))
         try:
-            pending = {pool.submit(_render_chunk, chunk) for chunk in chunks}
-            while pending:
+            # a few chunks in flight per worker, more sent as they come back: waiting on all
+            # of them at once (thousands at 10.000 units) costs this process time quadratic
+            # in their number, taken from the workers' cores
+            waiting = iter(chunks)
+            pending: set = set()
+            while True:
+                while len(pending) < workers * IN_FLIGHT:
+                    chunk = next(waiting, None)
+                    if chunk is None:
+                        break
+                    pending.add(pool.submit(_render_chunk, chunk))
+                if not pending:
+                    break
                 if cancel is not None and cancel.is_set():
                     raise Cancelled()
                 done, pending = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
@@ -659,15 +724,17 @@ def render_staged(documents: list[Document], compiled: dict[str, CompiledTemplat
                     except BrokenProcessPool:
                         raise OutputError("Một tiến trình sinh văn bản bị dừng đột ngột (máy hết bộ "
                                           "nhớ hoặc bị tắt); chưa ghi tệp nào, hãy chạy lại.") from None
-                    results += _unpack(outcome, progress)  # raises the first error
+                    results += _unpack(outcome, progress, said)  # raises the first error
         finally:
             pool.shutdown(wait=True, cancel_futures=True)  # the chunks under way end in a moment
         return results
     finally:
         _JOB = None
+        if prose:
+            prose[1].extend(p for _, found in sorted(said, key=lambda f: f[0]) for p in found)
 
 
-def _worker_start(parent: int) -> None:
+def _worker_start(parent: int, nice: int | None = None) -> None:
     """A render worker's own signal handling: stopping the pool (SIGTERM) ends it, Ctrl+C is
     the parent's to handle, and a file larger than the system allows is an error the worker
     reports (EFBIG), not its death (SIGXFSZ). A worker never outlives its parent (killed, it
@@ -686,7 +753,9 @@ def _worker_start(parent: int) -> None:
     if os.getppid() != parent:          # the parent died before the line above
         os._exit(1)
     try:   # a person waiting for a page comes first: the process that answers keeps its priority
-        os.nice(WORKER_NICE)
+        nice = WORKER_NICE if nice is None else nice
+        if nice:
+            os.nice(nice)
     except (OSError, AttributeError):  # pragma: no cover - not allowed, or not POSIX
         pass
 
@@ -694,8 +763,9 @@ def _worker_start(parent: int) -> None:
 WORKER_NICE = 5
 
 
-def _unpack(outcome, progress) -> list[tuple[str, Path | None, str]]:
-    done, error = outcome
+def _unpack(outcome, progress, said: list) -> list[tuple[str, Path | None, str]]:
+    done, error, found = outcome
+    said += found
     if error is not None:
         raise error
     if progress:
@@ -709,19 +779,29 @@ _JOB = None
 def _render_chunk(indexes: range):
     """Render and stage the documents at ``indexes``: ``(results, None)``, or ``(results so
     far, error)`` — an error travels back as data, never raised inside a worker."""
-    documents, compiled, out_dir, staging = _JOB
+    documents, compiled, out_dir, staging, problems = _JOB
     done: list[tuple[str, Path | None, str]] = []
+    found: list[tuple[int, list[Problem]]] = []     # (document, its prose's problems)
     for i in indexes:
         doc = documents[i]
         try:
+            if doc.make is not None:
+                known = len(problems)
+                try:
+                    context, props = doc.make()
+                finally:
+                    if len(problems) > known:
+                        found.append((i, problems[known:]))
+                        del problems[known:]
+                doc = Document(doc.output, doc.template, context, props)
             data = _bytes(doc, compiled)
             done.append((doc.output, _stage(data, out_dir / doc.output, staging),
                          manifest.content_hash(data)))
         except VanbanError as exc:
-            return done, exc
+            return done, exc, found
         except Exception as exc:  # a bug of ours: its kind and words, for the report
-            return done, RenderFailure(f"{doc.output}: {type(exc).__name__}: {exc}")
-    return done, None
+            return done, RenderFailure(f"{doc.output}: {type(exc).__name__}: {exc}"), found
+    return done, None, found
 
 
 def _stage(data: bytes, target: Path, staging: Path) -> Path | None:

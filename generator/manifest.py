@@ -55,6 +55,24 @@ def key(depends: list[str], template_hash: str) -> str:
     return _sha(engine(), template_hash, *depends)
 
 
+def key_head(depends: list[str], template_hash: str):
+    """The hash of all but the last input of a key, to be carried on by :func:`key_from`:
+    ``key_from(key_head(d[:-1], t), d[-1]) == key(d, t)``, the first part hashed once for
+    the thousands of outputs that share it (every unit's files share all but their row)."""
+    digest = hashlib.sha256()
+    for part in (engine(), template_hash, *depends):
+        digest.update(part.encode("utf-8"))
+        digest.update(b"\0")
+    return digest
+
+
+def key_from(head, last: str) -> str:
+    digest = head.copy()
+    digest.update(last.encode("utf-8"))
+    digest.update(b"\0")
+    return digest.hexdigest()
+
+
 @dataclass
 class Entry:
     key: str

@@ -11,6 +11,7 @@ entries of the new .docx; every other part is copied as it is.
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 import zipfile
@@ -141,12 +142,17 @@ class CompiledTemplate:
 
     def _compile(self, name: str, xml: str, env: jinja2.Environment) -> None:
         patched = self._docxtpl.patch_xml(xml)
-        patched = re.sub(r"<w:p([ >])", r"\n<w:p\1", patched)  # lines for error messages
         try:
             self._compiled[name] = env.from_string(patched)
-        except jinja2.TemplateSyntaxError as exc:
-            raise TemplateError(self.path, f"thẻ mẫu sai cú pháp ở phần {name}: {exc.message}; "
-                                f"gần đoạn: «{_nearby(patched, exc.lineno)}»") from None
+        except jinja2.TemplateSyntaxError:
+            # compiled again with a line per paragraph, for a message that says where
+            lined = re.sub(r"<w:p([ >])", r"\n<w:p\1", patched)
+            try:
+                env.from_string(lined)
+            except jinja2.TemplateSyntaxError as exc:
+                raise TemplateError(self.path, f"thẻ mẫu sai cú pháp ở phần {name}: {exc.message}; "
+                                    f"gần đoạn: «{_nearby(lined, exc.lineno)}»") from None
+            raise  # pragma: no cover - the same text compiles once lined: cannot be
         if re.search(r"{%\s*tc\s", xml) or "{%tc" in xml:
             self._fix_tables.add(name)
 
@@ -171,10 +177,9 @@ class CompiledTemplate:
                 data = core_xml(props)
             elif name == CUSTOM_PART:
                 data = custom_xml(props.custom)
-            elif props.custom and not has_custom and name == "[Content_Types].xml":
-                data = data.replace(b"</Types>", _CUSTOM_TYPE.encode() + b"</Types>")
-            elif props.custom and not has_custom and name == "_rels/.rels":
-                data = data.replace(b"</Relationships>", _CUSTOM_REL.encode() + b"</Relationships>")
+            elif props.custom and not has_custom and name in ("[Content_Types].xml", "_rels/.rels"):
+                out.append(self._with_custom(name, data))   # the same for every document
+                continue
             else:
                 out.append(self._packed[name])
                 continue
@@ -183,6 +188,18 @@ class CompiledTemplate:
             out.append(pack(CUSTOM_PART, custom_xml(props.custom)))
         return out
 
+    def _with_custom(self, name: str, data: bytes) -> Packed:
+        """The content types or the package's relationships with the custom properties part
+        added, packed once."""
+        key = f"{name}+custom"
+        if key not in self._packed:
+            if name == "[Content_Types].xml":
+                data = data.replace(b"</Types>", _CUSTOM_TYPE.encode() + b"</Types>")
+            else:
+                data = data.replace(b"</Relationships>", _CUSTOM_REL.encode() + b"</Relationships>")
+            self._packed[key] = pack(name, data)
+        return self._packed[key]
+
     def _render_part(self, name: str, template: jinja2.Template, context: dict) -> bytes:
         try:
             xml = template.render(context)
@@ -190,13 +207,12 @@ class CompiledTemplate:
             raise TemplateError(self.path, f"phần {name} dùng giá trị không có: {exc.message}") from None
         except jinja2.TemplateError as exc:
             raise TemplateError(self.path, f"lỗi khi điền phần {name}: {exc}") from None
-        xml = xml.replace("\n<w:p ", "<w:p ").replace("\n<w:p>", "<w:p>")
-        xml = xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
+        if "{_" in xml or "_}" in xml:
+            xml = xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
         if "\t" in xml or "\a" in xml or "\f" in xml:
             xml = self._docxtpl.resolve_listing(xml)
         elif "\n" in xml:  # line breaks only: docxtpl's own replacement, without its slow walk
-            xml = _TEXT_WITH_BREAK.sub(lambda m: m.group(0).replace(
-                "\n", '</w:t><w:br/><w:t xml:space="preserve">'), xml)
+            xml = line_breaks(xml)
         if name in self._fix_tables:
             xml = etree.tostring(self._docxtpl.fix_tables(xml), encoding="unicode")
         if name == "word/document.xml" and "<!--vanban-" in xml:
@@ -256,7 +272,24 @@ class CompiledTemplate:
 
 
 _PARAGRAPH = re.compile(r"<w:p(?:\s[^>]*)?>")
-_TEXT_WITH_BREAK = re.compile(r"<w:t(?: [^>]*)?>[^<]*\n[^<]*</w:t>")
+_BREAK = '</w:t><w:br/><w:t xml:space="preserve">'
+
+
+def line_breaks(xml: str) -> str:
+    """Each line break in a text (``<w:t>``) written as Word's ``<w:br/>``, as docxtpl does.
+    The texts are found from the line breaks (a few), not by scanning every element."""
+    out, done, at = [], 0, xml.find("\n")
+    while at >= 0:
+        start = xml.rfind("<", 0, at)
+        opening = _TEXT_START.match(xml, start) if start >= done else None
+        close = xml.find("<", at)
+        if opening is None or opening.end() > at or not xml.startswith("</w:t>", close):
+            at = xml.find("\n", at + 1)
+            continue
+        out += [xml[done:opening.end()], xml[opening.end():close].replace("\n", _BREAK)]
+        done = close
+        at = xml.find("\n", close)
+    return "".join(out) + xml[done:] if out else xml
 
 _RULE = f'<w:pStyle w:val="{styles.STYLES["issuer_rule"][0]}"/>'
 _ISSUER = f'<w:pStyle w:val="{styles.STYLES["issuer"][0]}"/>'
@@ -299,20 +332,44 @@ def keep_symbols_whole(xml: str) -> str:
     out, done, at = [], 0, xml.find("-")
     while at >= 0:
         start = xml.rfind("<", 0, at)
-        opening = _TEXT_START.match(xml, start) if start >= done else None
-        if opening is None or opening.end() > at:    # a hyphen in a tag, or in a text seen
+        if start < done:                             # in a text already seen
             at = xml.find("-", at + 1)
+            continue
+        if xml.find(">", start, at) < 0:             # inside a tag: go past the tag
+            end = xml.find(">", at)
+            at = xml.find("-", end) if end >= 0 else -1
+            continue
+        opening = _TEXT_START.match(xml, start)
+        if opening is None or opening.end() > at:    # the text of another element
+            end = xml.find("<", at)
+            at = xml.find("-", end) if end >= 0 else -1
             continue
         close = xml.find("</w:t>", at)
         inner = xml[opening.end():close]
-        fixed = vnrules.SYMBOL.sub(
-            lambda s: s.group(0).replace("-", _NO_BREAK_HYPHEN) if vnrules.is_symbol(s.group(0))
-            else s.group(0), inner)
+        fixed = _symbols_whole(inner)
         if fixed != inner:
             out += [xml[done:start], '<w:t xml:space="preserve">', fixed]
             done = close
         at = xml.find("-", close)
     return "".join(out) + xml[done:] if out else xml
+
+
+def _symbol_hyphens(s: re.Match) -> str:
+    return s.group(0).replace("-", _NO_BREAK_HYPHEN) if vnrules.is_symbol(s.group(0)) else s.group(0)
+
+
+def _symbols_whole(text: str) -> str:
+    """One text with its symbols' hyphens made non-breaking; the same texts come back in
+    every unit's document (recipients, references, the outline), so each is done once."""
+    fixed = _SYMBOL_TEXTS.get(text)
+    if fixed is None:
+        fixed = vnrules.SYMBOL.sub(_symbol_hyphens, text)
+        if len(_SYMBOL_TEXTS) < 20_000:
+            _SYMBOL_TEXTS[text] = fixed
+    return fixed
+
+
+_SYMBOL_TEXTS: dict[str, str] = {}
 
 
 # put at the start of a block's text: this paragraph does not keep with the next one, though
@@ -355,6 +412,21 @@ def loosen(xml: str) -> str:
 _PART = re.compile(f"{MARK_OPEN}([^{MARK_CLOSE}<]*){MARK_CLOSE}")
 
 
+def _marks(xml: str):
+    """The part marks of ``xml`` as :data:`_PART` finds them — (start, end, key) — found
+    from the marks' own character rather than by a regular expression over the whole text."""
+    at = xml.find(MARK_OPEN)
+    while at >= 0:
+        close = xml.find(MARK_CLOSE, at + 1)
+        if close < 0:
+            return
+        if xml.find("<", at + 1, close) < 0:
+            yield at, close + 1, xml[at + 1:close]
+            at = xml.find(MARK_OPEN, close + 1)
+        else:
+            at = xml.find(MARK_OPEN, at + 1)
+
+
 def mark_parts(xml: str) -> str:
     """Each heading whose text starts with a part's mark given a bookmark around its
     paragraph, named for the part (``structure.part_mark``); the mark itself removed. A copy a
@@ -363,18 +435,18 @@ def mark_parts(xml: str) -> str:
     The changes are found first and made in one pass: a consolidated report of thousands of
     units is a long text, never copied once per heading."""
     edits: list[tuple[int, int, str]] = []     # (from, to, put instead), in the text as given
-    for n, m in enumerate(_PART.finditer(xml)):
-        edits.append((m.start(), m.end(), ""))
-        paragraph = _paragraph_before(xml, m.start())
+    for n, (first, last, key) in enumerate(_marks(xml)):
+        edits.append((first, last, ""))
+        paragraph = _paragraph_before(xml, first)
         if paragraph is None:
             continue
         bid = MARK_ID_BASE + n
-        end = xml.find("</w:p>", m.end())
+        end = xml.find("</w:p>", last)
         edits.append((end, end, f'<w:bookmarkEnd w:id="{bid}"/>'))
         start = paragraph.end()
         if xml.startswith("<w:pPr>", start):
             start = xml.find("</w:pPr>", start) + len("</w:pPr>")
-        name = part_mark(html.unescape(m.group(1)))
+        name = _part_name(key)
         edits.append((start, start, f'<w:bookmarkStart w:id="{bid}" w:name="{name}"/>'))
     if not edits:
         return xml
@@ -384,6 +456,11 @@ def mark_parts(xml: str) -> str:
         at = max(at, finish)
     pieces.append(xml[at:])
     return "".join(pieces)
+
+
+@functools.lru_cache(maxsize=4096)
+def _part_name(escaped: str) -> str:
+    return part_mark(html.unescape(escaped))
 
 
 _VISIBLE_TEXT = re.compile(r"<w:t(?: [^>]*)?>[^<]*\S[^<]*</w:t>")

@@ -88,8 +88,9 @@ class Changes:
         self.data_dir = data_dir
         self.files: dict[Path, bytes] = {}
 
-    def write(self, record: Record) -> None:
-        self.files[path_of(self.data_dir, record.unit)] = record.dump()
+    def write(self, record: Record, text: bytes | None = None) -> None:
+        """``record`` as the unit's figures; ``text``: its ``dump()``, when already made."""
+        self.files[path_of(self.data_dir, record.unit)] = text if text is not None else record.dump()
 
     def keep(self, original: Path, sha256: str) -> None:
         """The file a unit sent, kept as it came under ``bao-cao/tep/<its hash><suffix>``:
@@ -98,10 +99,10 @@ class Changes:
         if not target.exists() and target not in self.files:
             self.files[target] = original.read_bytes()
 
-    def put_aside(self, kind: str, record: Record) -> Path:
+    def put_aside(self, kind: str, record: Record, text: bytes | None = None) -> Path:
         target = aside_path(self.data_dir, kind, record)
         if not target.exists() and target not in self.files:
-            self.files[target] = record.dump()
+            self.files[target] = text if text is not None else record.dump()
         return target
 
     def commit(self) -> None:

@@ -17,9 +17,9 @@ from xml.sax.saxutils import escape, quoteattr
 
 from markupsafe import Markup
 
-from . import vnrules
+from . import shapes, vnrules
 from .profiles import Profile
-from .layout import INPUT, Cell, FormLayout, columns, layouts
+from .layout import INPUT, Cell, FormLayout, columns
 from .schema import Table
 from .styles import STYLES, text_width_cm, twips_cm
 
@@ -159,11 +159,33 @@ def appendices(tables: list[Table], unit, reference_line: str, profile: Profile,
                extra: list["Item"] | None = None) -> Markup:
     """Every appendix form that applies to ``unit`` (``None``: the blank forms); ``values``
     (table → row → column → text) fills the cells; ``extra`` items follow the forms."""
-    ids = _Ids(1000)
-    items = [Item(f.table.title, table_xml(f, profile, ids, marked, values), landscape(f.table))
-             for f in layouts(tables, unit)] + list(extra or [])
+    items = forms_items(tables, unit, profile, marked, values) + list(extra or [])
     return appendix_block(items, reference_line, profile, unit_line=unit_line, period_line=period_line,
                           new_page_first=new_page_first)
+
+
+def forms_items(tables: list[Table], unit, profile: Profile, marked: bool,
+                values: dict | None = None) -> list[Item]:
+    """The appendix items of the forms ``unit`` fills. Without ``values`` they are the same
+    for every unit whose forms are laid out the same (same tables, same rows: its kind and
+    level), so they are made once per layout and reused (a 10.000-unit campaign has a few
+    dozen layouts); with ``values`` they are made each time."""
+    forms = shapes.layouts_of(tables, unit)
+    if values is not None:
+        ids = _Ids(1000)
+        return [Item(f.table.title, table_xml(f, profile, ids, marked, values), landscape(f.table))
+                for f in forms]
+    key = (shapes.shape(tables, unit), id(profile), marked)
+    hit = _LAYOUT_ITEMS.get(key)
+    if hit is None or hit[0] is not tables or hit[1] is not profile:
+        ids = _Ids(1000)
+        items = tuple(Item(f.table.title, table_xml(f, profile, ids, marked), landscape(f.table))
+                      for f in forms)
+        hit = _LAYOUT_ITEMS.put(key, (tables, profile, items))
+    return list(hit[2])
+
+
+_LAYOUT_ITEMS = shapes.Bounded()
 
 
 def appendix_block(items: list[Item], reference_line: str, profile: Profile, *,

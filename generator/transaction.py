@@ -29,7 +29,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from .exceptions import OutputError, UsageError, os_reason
-from .writer import TEMP_SUFFIX, file_mode, write_atomic
+from .writer import TEMP_SUFFIX, write_atomic
 
 STATE = ".vanban"
 STAGING = "tam"
@@ -59,25 +59,98 @@ def _fsync_dir(folder: Path) -> None:
 
 
 def write_file(path: Path, data: bytes) -> None:
-    """Write ``data`` to a new file ``path`` and force it to disk."""
-    with open(path, "wb") as fh:
-        fh.write(data)
-        fh.flush()
-        os.fsync(fh.fileno())
+    """Write ``data`` to a new file ``path`` (it must not exist), with the mode a plain
+    ``open()`` gives. Not forced to disk here: a transaction makes every file it staged
+    durable at once before it decides the change (:func:`make_durable`)."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view):]
+    finally:
+        os.close(fd)
+
+
+_NAMES = {"pid": 0, "next": 0}
+
+
+def _staged_name(staging: Path) -> Path:
+    """A name no other process staging into ``staging`` uses: the process id and a counter
+    (the ids of a parent and its workers differ)."""
+    if _NAMES["pid"] != os.getpid():    # a forked worker counts from its own start
+        _NAMES["pid"], _NAMES["next"] = os.getpid(), 0
+    _NAMES["next"] += 1
+    return staging / f"van-ban-{_NAMES['pid']}-{_NAMES['next']}"
 
 
 def stage(staging: Path, data: bytes, target: Path | str) -> Path:
     """``data`` written to a new file in ``staging`` (from any process: the names never
-    clash), with the mode a plain file gets; ``target`` only names it in an error."""
+    clash), with the mode a plain file gets; ``target`` only names it in an error.
+
+    The file is not forced to disk one by one (an fsync each cost more than rendering the
+    document): :meth:`Transaction.commit` makes the whole staging folder durable in one
+    call before the journal is written."""
     try:
-        staging.mkdir(parents=True, exist_ok=True)
-        fd, name = tempfile.mkstemp(dir=staging, prefix="van-ban-")
-        os.close(fd)
-        os.chmod(name, file_mode())
-        write_file(Path(name), data)
+        path = _staged_name(staging)
+        try:
+            write_file(path, data)
+        except FileNotFoundError:          # the first file of the run: the folder is made
+            staging.mkdir(parents=True, exist_ok=True)
+            write_file(path, data)
+        except FileExistsError:            # left by a killed run of a process of the same id
+            fd, name = tempfile.mkstemp(dir=staging, prefix="van-ban-")
+            os.close(fd)
+            os.unlink(name)
+            path = Path(name)
+            write_file(path, data)
     except OSError as exc:
         raise OutputError(f"Không ghi được tệp tạm cho {target}: {os_reason(exc)}") from None
-    return Path(name)
+    return path
+
+
+def _syncfs(folder: Path) -> bool:
+    """Every file written to the file system that holds ``folder`` forced to disk, by any
+    process (Linux ``syncfs``); False where the system has no such call."""
+    try:
+        import ctypes
+
+        syncfs = ctypes.CDLL(None, use_errno=True).syncfs
+    except (OSError, AttributeError):  # pragma: no cover - not Linux
+        return False
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        if syncfs(fd) != 0:
+            err = ctypes.get_errno()
+            raise OSError(err, os.strerror(err))
+    finally:
+        os.close(fd)
+    return True
+
+
+def make_durable(staging: Path, root: Path, staged: list[str]) -> None:
+    """The files staged for a change (``staged``, relative to ``root``), their contents and
+    their names, forced to disk before the journal that names them is written.
+
+    Why one call is enough for the all-or-nothing guarantee: the journal is the only thing
+    that makes a staged file count, and it is written (and forced to disk) after this call
+    returns. So after a power cut either there is no journal — the staged files, whatever
+    state they are in, are swept away by the next run — or there is one, and every file it
+    names was already on disk, whole, when it was written: ``syncfs`` returns only once every
+    file written before it to that file system (by this process or its workers: the page
+    cache is the system's, not the process's) is on disk, data and directory entries. A kill
+    (SIGKILL, Ctrl+C) needs no sync at all: what was written stays in the system's cache.
+    Where there is no ``syncfs``, each staged file and the staging folder are synced."""
+    if not staged:
+        return
+    if _syncfs(staging):
+        return
+    for name in staged:  # pragma: no cover - not Linux
+        fd = os.open(root / name, os.O_RDONLY | getattr(os, "O_BINARY", 0))
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+    _fsync_dir(staging)
 
 
 def release_inherited() -> None:
@@ -158,6 +231,11 @@ class Transaction:
         journal = {"moves": self.moves, "deletes": self.deletes}
         state = self.root / STATE
         try:
+            make_durable(self.staging, self.root, [staged for staged, _ in self.moves])
+        except OSError as exc:   # a disk that failed while writing back what was staged
+            self.discard()
+            raise OutputError(f"Không ghi được vào thư mục {self.root}: {os_reason(exc)}") from None
+        try:
             write_atomic(state / JOURNAL, json.dumps(journal, ensure_ascii=False).encode("utf-8"))
         except OutputError:
             self.discard()
@@ -181,20 +259,25 @@ def _apply(root: Path) -> int:
     path = root / STATE / JOURNAL
     journal = json.loads(path.read_text(encoding="utf-8"))
     changed = 0
+    base = os.fspath(root)
     try:
-        for staged, target in journal["moves"]:
-            source, dest = root / staged, root / target
-            if source.exists():
-                dest.parent.mkdir(parents=True, exist_ok=True)
+        for staged, target in journal["moves"]:   # plain strings: thousands of files
+            source, dest = os.path.join(base, staged), os.path.join(base, target)
+            try:
                 os.replace(source, dest)
-                changed += 1
+            except FileNotFoundError:
+                if not os.path.exists(source):    # moved by the run that was killed
+                    continue
+                os.makedirs(os.path.dirname(dest), exist_ok=True)   # a new folder
+                os.replace(source, dest)
+            changed += 1
         for target in journal["deletes"]:
             dest = root / target
             if dest.exists():
                 dest.unlink()
                 changed += 1
-        for folder in {(root / t).parent for _, t in journal["moves"]}:
-            _fsync_dir(folder)
+        for folder in {os.path.dirname(os.path.join(base, t)) for _, t in journal["moves"]}:
+            _fsync_dir(Path(folder))
         path.unlink()
     except OSError as exc:
         raise OutputError(f"Không hoàn tất được việc ghi vào thư mục {root}: "

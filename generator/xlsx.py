@@ -17,10 +17,9 @@ from __future__ import annotations
 from xml.sax.saxutils import escape, quoteattr
 
 from . import figures as fig
-from . import theme
-from . import vnrules
+from . import shapes, theme, vnrules
 from .renderer import DocProperties, core_xml, custom_xml
-from .layout import INPUT, PERCENT, TOTAL, FormLayout, layouts
+from .layout import INPUT, PERCENT, TOTAL, FormLayout
 from .writer import Packed, pack, zip_bytes
 
 _SHARED_PACKED: list[Packed] | None = None
@@ -175,11 +174,38 @@ def _sheet(form: FormLayout, label: str, reference: str, unit_name: str, strings
 
 
 def workbook(tables, unit, reference: str, props: DocProperties, profile, period: str = "") -> bytes:
-    """The unit's workbook: one protected sheet per appendix that applies to it."""
+    """The unit's workbook: one protected sheet per appendix that applies to it. What units
+    of the same shape share (every part but the two texts that name the unit, and the
+    properties) is made and packed once per shape (:func:`_of_shape`); the unit's two texts
+    are put into its shared-strings table."""
+    head, tail, strings = _of_shape(tables, unit, profile, period)
+    own = strings.replace(_REFERENCE, escape(reference)).replace(_NAME, escape(unit.name))
+    return zip_bytes(head + [pack("docProps/core.xml", core_xml(props)),
+                             pack("docProps/custom.xml", custom_xml(props.custom))]
+                     + tail + [pack("xl/sharedStrings.xml", own.encode())] + _shared())
+
+
+# stand-ins for the two texts of a sheet that name the unit (no XML text holds a NUL)
+_REFERENCE, _NAME = "\x00reference\x00", "\x00unit\x00"
+_SHAPES = shapes.Bounded()
+
+
+def _of_shape(tables, unit, profile, period: str) -> tuple[list[Packed], list[Packed], str]:
+    """The workbook of a shape: its packed parts before the properties and after them
+    (workbook, relationships, sheets), and its shared-strings table with stand-ins for the
+    reference line and the unit's name."""
+    key = (shapes.shape(tables, unit), id(profile), period)
+    hit = _SHAPES.get(key)
+    if hit is None or hit[0] is not tables or hit[1] is not profile:
+        hit = _SHAPES.put(key, (tables, profile, _made(tables, unit, profile, period)))
+    return hit[2]
+
+
+def _made(tables, unit, profile, period: str) -> tuple[list[Packed], list[Packed], str]:
     sheets, names, strings = [], [], Strings()
-    for n, form in enumerate(layouts(tables, unit), 1):
+    for n, form in enumerate(shapes.layouts_of(tables, unit), 1):
         label = vnrules.appendix_label(n, profile)
-        xml, marks = _sheet(form, label, reference, unit.name, strings, period)
+        xml, marks = _sheet(form, label, _REFERENCE, _NAME, strings, period)
         sheets.append((label, xml))
         for mark, ref in marks.items():
             col = "".join(ch for ch in ref if ch.isalpha())
@@ -189,7 +215,7 @@ def workbook(tables, unit, reference: str, props: DocProperties, profile, period
                       for name, ref in sorted(names))
     sheet_list = "".join(f'<sheet name={quoteattr(label)} sheetId="{i}" r:id="rId{i}"/>'
                          for i, (label, _) in enumerate(sheets, 1))
-    entries = [
+    head = [
         ("[Content_Types].xml", _content_types(len(sheets))),
         ("_rels/.rels", (f'{DECL}<Relationships xmlns="http://schemas.openxmlformats.org/package/'
                          '2006/relationships"><Relationship Id="rId1" Type="http://schemas.'
@@ -199,17 +225,17 @@ def workbook(tables, unit, reference: str, props: DocProperties, profile, period
                          'Target="docProps/core.xml"/><Relationship Id="rId3" Type="http://schemas.'
                          'openxmlformats.org/officeDocument/2006/relationships/custom-properties" '
                          'Target="docProps/custom.xml"/></Relationships>').encode()),
-        ("docProps/core.xml", core_xml(props)),
-        ("docProps/custom.xml", custom_xml(props.custom)),
+    ]
+    tail = [
         ("xl/workbook.xml", (f'{DECL}<workbook xmlns="{MAIN}" xmlns:r="{REL}"><bookViews>'
                              '<workbookView/></bookViews>'
                              f"<sheets>{sheet_list}</sheets><definedNames>{defined}</definedNames>"
                              '<calcPr calcId="191029" fullCalcOnLoad="1"/></workbook>').encode()),
         ("xl/_rels/workbook.xml.rels", _workbook_rels(len(sheets))),
     ]
-    entries += [(f"xl/worksheets/sheet{i}.xml", xml.encode()) for i, (_, xml) in enumerate(sheets, 1)]
-    entries.append(("xl/sharedStrings.xml", strings.xml()))
-    return zip_bytes([pack(name, data) for name, data in entries] + _shared())
+    tail += [(f"xl/worksheets/sheet{i}.xml", xml.encode()) for i, (_, xml) in enumerate(sheets, 1)]
+    return ([pack(name, data) for name, data in head], [pack(name, data) for name, data in tail],
+            strings.xml().decode())
 
 
 def _shared() -> list[Packed]:

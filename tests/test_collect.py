@@ -330,20 +330,23 @@ def test_late_return(collected, tmp_path, capsys):
     assert "chưa gửi" in others[0] and "quá hạn" not in others[0]
 
 
-def test_a_crash_midway_leaves_the_data_as_it_was(collected, tmp_path, monkeypatch, capsys):
+@pytest.mark.parametrize("moment", ["while staging", "when staged files are forced to disk"])
+def test_a_crash_midway_leaves_the_data_as_it_was(collected, tmp_path, monkeypatch, capsys, moment):
     data = tmp_path / "data"
     shutil.copytree(REPO / "data", data)
-    from generator import writer
+    from generator import transaction
     calls = {"n": 0}
-    original = writer.os.fsync
+    # staged files are written one by one, then forced to disk all at once before the journal
+    name = "write_file" if moment == "while staging" else "_syncfs"
+    original = getattr(transaction, name)
 
-    def disk_fails(fd):
+    def disk_fails(*args):
         calls["n"] += 1
-        if calls["n"] == 3:
+        if calls["n"] == (3 if moment == "while staging" else 1):
             raise OSError(28, "No space left on device")
-        return original(fd)
+        return original(*args)
 
-    monkeypatch.setattr(writer.os, "fsync", disk_fails)
+    monkeypatch.setattr(transaction, name, disk_fails)
     code, out, err = run_cli(["collect", collected["root"] / "returns", "--data", data], capsys)
     assert code == 4 and "ổ đĩa đã hết chỗ trống" in err and "Traceback" not in err
     assert "No space" not in err
