@@ -148,6 +148,9 @@ class _Bar:
 
 def _build_once(data_dir: Path, out_dir: Path, unit_id: str | None, force: bool, pdf: bool,
                 quiet_unchanged: bool = False, official: bool = False) -> None:
+    from . import quick
+
+    quick.forget(out_dir)   # whatever this build changes, the no-op stamp no longer holds
     bar = _Bar()
     try:
         report = pipeline.build(data_dir, out_dir, unit_id, force=force, progress=bar.start,
@@ -155,6 +158,7 @@ def _build_once(data_dir: Path, out_dir: Path, unit_id: str | None, force: bool,
     finally:
         bar.finish()
     _report_problems(report.warnings)
+    plain = unit_id is None and not force and not pdf and not official
     if len(report.written) <= 50:
         for name in report.written:
             click.echo(f"đã ghi {out_dir / name}")
@@ -180,6 +184,11 @@ def _build_once(data_dir: Path, out_dir: Path, unit_id: str | None, force: bool,
                    f"{len(report.removed)} tệp đã xóa{merged}.")
     if (report.locked or pdf_failed) and not quiet_unchanged:
         sys.exit(OutputError.exit_code)
+    if plain and report.standing is not None and not edits.lines(out_dir, report):
+        # out/ complete and nobody's copy involved: the next no-op is answered from a stamp
+        count = len(report.written) + len(report.unchanged)
+        quick.record(data_dir, out_dir, [("err", str(p)) for p in report.standing] + [
+            ("out", f"Xong: 0 tệp đã ghi, {count} tệp không đổi, 0 tệp đã xóa.")])
 
 
 @cli.command()

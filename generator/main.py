@@ -100,6 +100,7 @@ class BuildReport:
     read_back: list[str] = field(default_factory=list)  # parts of the report whose words written
                                                         # in Word were saved into its data
     hand_typed: list[tuple[str, str, str]] = field(default_factory=list)  # (output, number, where)
+    standing: list[Problem] | None = None   # the warnings a no-op build of the same data prints
 
 
 UNITS_DIR = "don-vi"
@@ -428,6 +429,8 @@ def _build(loaded: Loaded, data_dir: Path, out_dir: Path, unit_id: str | None, f
     defer = _per_unit if workers_for(len(todo)) > 1 else None
     with loaded.guard:
         known = len(loaded.problems)
+        # what a build with nothing to do would say: the data's own warnings (``quick``)
+        report.standing = None if notes else list(loaded.problems)
         try:
             loaded.problems += notes
             documents = _documents(todo, loaded.problems, defer)

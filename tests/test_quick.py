@@ -1,0 +1,101 @@
+"""A no-op build answered from its stamp (``generator/quick.py``): it says exactly what the
+whole build says, never loads the engine, and gives way to the whole build at any change."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+
+import pytest
+
+from conftest import DATA, REPO, STATE
+
+RUN = ("import sys; from generator.__main__ import run\n"
+       "try:\n    run()\nfinally:\n"
+       "    print('ENGINE' if 'generator.main' in sys.modules else 'QUICK', file=sys.stderr)\n")
+
+
+def vanban(*args, env=None) -> tuple[str, str, bool]:
+    """The ``vanban`` command in a new process: its output, its errors, and whether it
+    loaded the engine (the whole build) or not (the stamp)."""
+    done = subprocess.run([sys.executable, "-c", RUN, *map(str, args)], cwd=REPO, text=True,
+                          capture_output=True, env={**os.environ, **(env or {})}, timeout=300)
+    assert done.returncode == 0, done.stderr
+    err = done.stderr.splitlines()
+    return done.stdout, "\n".join(err[:-1]), err[-1] == "ENGINE"
+
+
+@pytest.fixture(params=["party", "state"])
+def campaign(request, tmp_path):
+    data = tmp_path / "data"
+    shutil.copytree(DATA if request.param == "party" else STATE, data,
+                    ignore=shutil.ignore_patterns("bao-cao"))
+    out = tmp_path / "out"
+    first = vanban("build", "--data", data, "--out", out)
+    assert first[2] and "tệp đã ghi" in first[0]
+    return data, out
+
+
+def test_a_no_op_says_what_the_whole_build_says_without_loading_the_engine(campaign):
+    data, out = campaign
+    slow = vanban("build", "--data", data, "--out", out, env={"VANBAN_NO_QUICK": "1"})
+    fast = vanban("build", "--data", data, "--out", out)
+    assert slow[2] and not fast[2]
+    assert fast[:2] == slow[:2]
+    assert fast[0].startswith("Xong: 0 tệp đã ghi, ") and "tệp không đổi" in fast[0]
+    again = vanban("build", "--data", data, "--out", out)
+    assert again == fast
+
+
+def _later(path):
+    """``path`` rewritten with the same bytes a moment later (a save that changed nothing
+    still counts: the stamp does not read contents)."""
+    stat = path.stat()
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000))
+
+
+@pytest.mark.parametrize("change", ["data", "output-edited", "output-deleted", "word-open",
+                                    "template", "option", "epoch"])
+def test_any_change_goes_the_whole_way(campaign, change):
+    data, out = campaign
+    assert not vanban("build", "--data", data, "--out", out)[2]   # the stamp holds
+    args, env = ["build", "--data", data, "--out", out], None
+    if change == "data":
+        plan = data / "ke-hoach.yaml"
+        plan.write_text(plan.read_text(encoding="utf-8") + "\n# ghi chú\n", encoding="utf-8")
+    elif change == "output-edited":
+        _later(out / "ke-hoach.docx")
+    elif change == "output-deleted":
+        (out / "phu-luc.docx").unlink()
+    elif change == "word-open":
+        (out / "~$-hoach.docx").write_bytes(b"\0" * 162)
+    elif change == "template":
+        own = data / "templates"
+        own.mkdir()
+        shutil.copy(REPO / "templates" / "ke-hoach.docx", own / "ke-hoach.docx")
+    elif change == "option":
+        args.append("--force")
+    else:
+        env = {"SOURCE_DATE_EPOCH": str(int(time.time()))}
+    stdout, _, engine = vanban(*args, env=env)
+    assert engine, change
+    if change == "output-deleted":
+        assert "tệp đã ghi" in stdout and (out / "phu-luc.docx").is_file()
+
+
+def test_a_build_that_found_something_to_say_leaves_no_stamp(campaign):
+    """A build that kept a person's edited copy prints lines a stamp would not know: the
+    next build goes the whole way and says them again."""
+    data, out = campaign
+    import docx
+
+    document = docx.Document(out / "ke-hoach.docx")
+    document.add_paragraph("Đoạn do văn phòng viết thêm.")
+    document.save(out / "ke-hoach.docx")
+    first = vanban("build", "--data", data, "--out", out)
+    second = vanban("build", "--data", data, "--out", out)
+    assert first[2] and second[2]
+    assert "đã sửa trong Word" in second[0]
