@@ -35,7 +35,7 @@ class Packed:
     data: bytes  # raw deflate
 
 
-def pack(name: str, data: bytes, level: int = 6) -> Packed:
+def pack(name: str, data: bytes, level: int = 2) -> Packed:
     compressor = zlib.compressobj(level, zlib.DEFLATED, -15)
     return Packed(name, zlib.crc32(data), len(data), compressor.compress(data) + compressor.flush())
 
