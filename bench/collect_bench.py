@@ -2,9 +2,9 @@
 
     python bench/collect_bench.py [N]
 
-Builds the bundled example, fills its 49 skeletons as a user would (tools/fill_returns.py),
-makes N returned files from them (each unit's copy repeated under new names, each with its own
-figures so no two files are the same), then times `vanban collect` over the folder: reading,
+Makes a campaign of N units as `build_bench.py` does (the bundled example's 49 units repeated
+under new ids and names), builds it, fills each unit's skeleton once as a user would
+(tools/fill_returns.py: runs split, content controls removed), then times `vanban collect` over the folder: reading,
 identifying, checking and storing — a batch this large is read on every core the process may
 use (`collect.py`), the figures then written in one change. Prints the figures, the number of
 cores, and Python's start-up; asserts nothing.
@@ -27,6 +27,8 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tools"))
 
 import fill_returns  # noqa: E402
+sys.path.insert(0, str(ROOT / "bench"))
+from build_bench import make_campaign  # noqa: E402
 from generator import main as pipeline  # noqa: E402
 from generator.collect import collect  # noqa: E402
 
@@ -35,15 +37,14 @@ def main() -> None:
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 1000
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
-        shutil.copytree(ROOT / "data", root / "data")
+        make_campaign(root / "data", n)   # N units, as build_bench makes them: one return each
         pipeline.build(root / "data", root / "out")
-        skeletons = sorted((root / "out" / "don-vi").glob("*.docx"))
+        skeletons = sorted((root / "out" / "don-vi").glob("*.docx"))[:n]
         rng = random.Random(1)
         batch = root / "returns"
         batch.mkdir()
         started = time.perf_counter()
-        for i in range(n):
-            source = skeletons[i % len(skeletons)]
+        for i, source in enumerate(skeletons):
             fill_returns.fill(source, batch / f"{i:05d}-{source.stem}.docx", rng)
         made = time.perf_counter() - started
         size = sum(p.stat().st_size for p in batch.iterdir())
@@ -68,8 +69,7 @@ def main() -> None:
         started = time.perf_counter()
         again = collect([batch], root / "data")
         print(f"thu lại cùng {n} tệp: {time.perf_counter() - started:.2f} s — không đổi "
-              f"{len(again.unchanged)}, xung đột {len(again.conflicts)} (mỗi đơn vị có nhiều bản "
-              "khác nhau trong lô; bản đang dùng là bản cuối)")
+              f"{len(again.unchanged)}, xung đột {len(again.conflicts)}")
 
 
 if __name__ == "__main__":
