@@ -305,6 +305,7 @@ def test_once_every_part_is_written_the_report_sent_up_has_no_draft_mark_and_no_
     written = {key: [f"Nội dung phần {key} của Đảng ủy."] for key in node_keys(data.outline, data.profile)}
     raw = yaml.safe_load(report.read_text(encoding="utf-8"))
     raw["narrative"] = written
+    raw["signer"]["name"] = "Lê Văn Bình"
     report.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
     pipeline.build(unit / "data", unit / "out")
     document = docx.Document(unit / "out" / "gui-cap-tren" / f"{UNIT}.docx")
@@ -312,6 +313,13 @@ def test_once_every_part_is_written_the_report_sent_up_has_no_draft_mark_and_no_
     assert not [p.text for p in paragraphs if p.style.style_id == "VBNhacHan"]      # nothing red
     assert not [p.text for p in paragraphs if "Dự thảo" in p.text or "DỰ THẢO" in p.text]
     assert "Nội dung phần II.1.a của Đảng ủy." in [p.text for p in paragraphs]
+    # no bookkeeping sentence a signer would strike; the count stays in the properties
+    assert not [p.text for p in paragraphs if "Báo cáo lập từ" in p.text or "đã được duyệt" in p.text]
+    # the signer named in the unit's own report signs the report sent up, as in bao-cao-tong-hop
+    seen = [p.text for p in paragraphs]
+    assert "Lê Văn Bình" in seen and "(Họ và tên)" not in seen
+    own = [p.text for p in all_paragraphs(docx.Document(unit / "out" / "bao-cao-tong-hop.docx"))]
+    assert "Lê Văn Bình" in own
 
 
 def test_the_units_plan_has_a_place_for_its_signers_name_and_check_says_it_is_missing(tiers, capsys):
