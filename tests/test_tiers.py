@@ -333,3 +333,24 @@ def test_the_units_plan_has_a_place_for_its_signers_name_and_check_says_it_is_mi
     assert "ke-hoach.yaml" in err and "chưa ghi tên người ký" in err
     bloc_code, _, bloc_err = run_cli(["check", "--data", tiers["bloc"]], capsys)
     assert "chưa ghi tên người ký" not in bloc_err          # the Bloc's plan names its signer
+
+
+def test_the_opening_written_as_mo_dau_is_refused_with_its_key_named(campaign, tmp_path, capsys):
+    """The reader names the unnumbered part «mở đầu»; its key in ``narrative`` is ``opening``:
+    a key written «mở đầu» is told so, and the warning on an unwritten opening names the key."""
+    from conftest import run_cli
+
+    report = campaign / "bao-cao-tong-hop.yaml"
+    text = report.read_text(encoding="utf-8")
+    assert "\n  opening:\n" in text
+    report.write_text(text.replace("\n  opening:\n", "\n  \"mở đầu\":\n"), encoding="utf-8")
+    code, _, err = run_cli(["check", "--data", campaign], capsys)
+    assert code == 1 and "bao-cao-tong-hop.yaml" in err
+    assert "phần mở đầu có khóa «opening»" in err and "«opening:»" in err
+    raw = yaml.safe_load(text)
+    raw["narrative"] = {}
+    report.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
+    code, out, err = run_cli(["build", "--data", campaign, "--out", tmp_path / "out"], capsys)
+    assert code == 0, err
+    said = out + err
+    assert "phần chưa viết (mở đầu" in said and "phần mở đầu với khóa «opening:»" in said
