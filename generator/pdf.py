@@ -54,6 +54,35 @@ UNSIGNED = ("don-vi/",)                   # skeletons the units fill in: no sign
 EXPORT = 'pdf:writer_pdf_Export:{"SelectPdfVersion":{"type":"long","value":"2"}}'
 
 
+FONT = "Times New Roman"   # the font of every document (the profiles' font)
+
+
+def font_in_use(font: str = FONT) -> str | None:
+    """The family fontconfig gives for ``font`` on this machine (what LibreOffice embeds), or
+    None where there is no fontconfig (Windows) to ask."""
+    fc = shutil.which("fc-match")
+    if fc is None:
+        return None
+    try:
+        done = subprocess.run([fc, "-f", "%{family}", font], capture_output=True, timeout=30)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    family = done.stdout.decode("utf-8", "replace").split(",")[0].strip()
+    return family or None
+
+
+def font_note(font: str = FONT) -> str | None:
+    """A warning, in Vietnamese, when this machine has no ``font`` and the PDFs embed another:
+    Liberation Serif has the same widths, so no line or page moves, but the font named inside
+    the PDF is not the one the format asks for."""
+    family = font_in_use(font)
+    if family is None or family.casefold() == font.casefold():
+        return None
+    return (f"máy này không có phông {font} nên PDF nhúng phông «{family}» thay thế (cùng độ rộng "
+            f"chữ, không lệch dòng, lệch trang). Bản PDF để ký chính thức nên làm trên máy có "
+            f"phông {font} (máy Windows của cơ quan): chạy lại «vanban build --pdf» ở đó.")
+
+
 class PdfError(Exception):
     """PDFs could not be made; ``str()`` says why, in Vietnamese."""
 

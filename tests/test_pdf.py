@@ -202,9 +202,19 @@ def test_same_docx_same_pdf_and_no_rebuild(built, tmp_path, monkeypatch):
 
 def test_cli_remakes_only_the_changed_document(campaign, tmp_path, capsys):
     out = tmp_path / "out"
-    code, stdout, _ = run_cli(["build", "--data", campaign, "--out", out, "--pdf"], capsys)
+    code, stdout, err = run_cli(["build", "--data", campaign, "--out", out, "--pdf"], capsys)
     assert code == 0
     assert sorted(p.stem for p in out.glob("*.pdf")) == SIGNED
+    # the font embedded is the one this machine has for Times New Roman; said when it is another
+    family = subprocess.run(["fc-match", "-f", "%{family}", "Times New Roman"], capture_output=True,
+                            check=True).stdout.decode("utf-8").split(",")[0]
+    fonts = subprocess.run(["pdffonts", str(out / "ke-hoach.pdf")], capture_output=True,
+                           check=True).stdout.decode("utf-8")
+    assert family.replace(" ", "") in fonts
+    if family != "Times New Roman":
+        assert f"máy này không có phông Times New Roman nên PDF nhúng phông «{family}»" in err
+    else:
+        assert "không có phông" not in err
     plan = campaign / "ke-hoach.yaml"
     plan.write_text(plan.read_text(encoding="utf-8").replace("Nguyễn Trọng Vân", "Lê Văn Bình"),
                     encoding="utf-8")
