@@ -300,6 +300,10 @@ def opening_sentence(data: CampaignData, issued_by: str, counts: dict) -> str:
     said = ([f"{counts['late']} đơn vị gửi muộn"] if counts["late"] not in ("0", "") else []) \
         + ([f"{counts['missing']} đơn vị chưa gửi — danh sách kèm theo"]
            if counts["missing"] not in ("0", "") else [])
+    if counts["reported"] in ("0", ""):   # never «đã có 0/49», nor «0 đơn vị gửi muộn»
+        return (f"Thực hiện {reference} của {plan.issued_by}, đến nay chưa có đơn vị nào gửi báo cáo "
+                f"({counts['units']} đơn vị chưa gửi — danh sách kèm theo). {issued_by} tổng hợp kết "
+                "quả như sau:")
     return (f"Thực hiện {reference} của {plan.issued_by}, đến nay đã có {counts['reported']}/"
             f"{counts['units']} đơn vị gửi báo cáo" + (f" ({', '.join(said)})" if said else "")
             + f". {issued_by} tổng hợp kết quả như sau:")
