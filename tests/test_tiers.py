@@ -266,6 +266,17 @@ def test_the_report_sent_up_holds_no_instruction_and_marks_what_is_unwritten(tie
             assert said[0].endswith("]")
     top = [p for p in paragraphs if p.style.style_id == "VBNhacHan"]
     assert [p.text.split(" — ")[0] for p in top] == ["DỰ THẢO"]
+    # the draft's bookkeeping line right under it; no branch approved yet is said in words
+    from generator.review import states
+
+    unit_data = tiers["unit"] / "data"
+    campaign = load_campaign(unit_data)
+    saved = states.load(unit_data)
+    approved = sum(states.state_of(saved, b, r.source.sha256) == states.APPROVED
+                   for b, r in campaign.returns.items())
+    at = texts.index(top[0].text)
+    assert texts[at + 1] == "Báo cáo lập từ báo cáo của 4/4 chi bộ trực thuộc, " + (
+        f"trong đó {approved} báo cáo đã được duyệt." if approved else "chưa báo cáo nào được duyệt.")
     assert "Chưa phải bản để ký." in top[0].text
     # every cell a unit signs: a figure or empty; computed ones shaded, filled from the figures above them
     pl1 = next(t for t in document.tables if t._tbl.find(

@@ -151,7 +151,9 @@ class UnitContexts:
                 # the campaign above as words of a part); the report to sign, every part
                 # written, does not carry it: the count stays in its properties
                 if unwritten:
+                    approved = (f"trong đó {a} báo cáo đã được duyệt" if a
+                                else "chưa báo cáo nào được duyệt")    # never «trong đó 0»
                     context["body"] = context["body"][:1] + [{"style": "note", "text": (
-                        f"Báo cáo lập từ báo cáo của {r}/{n} chi bộ trực thuộc, trong đó {a} báo cáo "
-                        "đã được duyệt.")}] + context["body"][1:]
+                        f"Báo cáo lập từ báo cáo của {r}/{n} chi bộ trực thuộc, {approved}.")}] \
+                        + context["body"][1:]
         return context, props
