@@ -418,6 +418,9 @@ def test_three_returns_sent_back_give_three_letters_in_the_campaigns_format(revi
         assert not [p for p in body if "tệp «" in p or ".docx" in p]
         findings = [p for p in body if p.startswith("- ")]
         assert findings and all(p[2].isupper() for p in findings), findings
+        # after a place and its colon, the message goes on in lower case, whatever case it was typed in
+        placed = [p.split(": ", 1)[1] for p in findings if ": " in p]
+        assert placed and all(not p[0].isupper() or p.split()[0].isupper() for p in placed), placed
     # a new file from one of them: no longer sent back, its letter removed
     fill_clean(out / "don-vi" / f"{sent[0]}.docx", out.parent / "sua.docx")
     collect([out.parent / "sua.docx"], data, replace=True)
