@@ -168,13 +168,17 @@ def _build_once(data_dir: Path, out_dir: Path, unit_id: str | None, force: bool,
         click.echo(line)
     pdf_failed = False
     if pdf:
-        from .pdf import PdfError, convert, remove
+        from .pdf import PdfError, convert, font_note, remove
 
         try:
             for name in remove(out_dir, report.removed):
                 click.echo(f"đã xóa {out_dir / name} (văn bản không còn)")
-            for name in convert(out_dir):
+            made = convert(out_dir)
+            for name in made:
                 click.echo(f"đã ghi {out_dir / name} (PDF/A, có ô chữ ký số trống)")
+            note = font_note() if made else None
+            if note:
+                click.echo(f"Cảnh báo: {note}", err=True)
         except PdfError as exc:
             click.echo(f"Lỗi PDF: {exc}", err=True)
             pdf_failed = True

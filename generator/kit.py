@@ -513,7 +513,7 @@ def sent_up(data: CampaignData, parent: CampaignData, prose) -> tuple[dict, obje
     builder = UnitContexts(parent, outline_prose(parent))
     return builder.context(member.unit, Filled(values, narrative, extra, data.campaign.id,
                                                (len(approved), len(received), len(data.members)),
-                                               wrote))
+                                               wrote, report.signer.name if report is not None else ""))
 
 
 def narrative_keys(data: CampaignData) -> list[str]:

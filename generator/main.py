@@ -30,12 +30,13 @@ from .contexts.unit import UnitContexts
 from .environment import ProseRenderer, template_environment
 from .exceptions import WARNING, Cancelled, DataError, Unsignable, OutputError, Problem, RenderFailure, UsageError, VanbanError
 from .exceptions import os_reason
+from .profiles import Profile
 from .renderer import CompiledTemplate, DocProperties
 from .campaign import CampaignData
 from .validate import load_campaign
 from .review import decisions as review_decisions, queue as review_queue, rules as review_rules
 from .review import states as review_states, trace as review_trace
-from .contexts.letter import OUTPUT_DIR as LETTERS, letter_context
+from .contexts.letter import OUTPUT_DIR as LETTERS, OWN_PROFILE, letter_context
 from .writer import zip_bytes
 
 PACKAGE = Path(__file__).resolve().parent
@@ -66,6 +67,12 @@ class Document:
     produce: Callable[[], bytes] | None = None
     # the context made where the document is rendered (a render worker), not beforehand
     make: Callable[[], tuple[dict, DocProperties]] | None = None
+    profile: Profile | None = None   # its own format (a letter dated under another), else the campaign's
+
+    @property
+    def compiled_as(self) -> str:
+        """The key of its compiled template: the template, and the format it is drawn in."""
+        return self.template if self.profile is None else f"{self.template}@{self.profile.id}"
 
 
 @dataclass
@@ -224,7 +231,8 @@ def _documents(chosen: list[Spec], problems: list[Problem],
             if not broken:
                 raise
             continue
-        documents.append(Document(spec.output, spec.template, context, props))
+        own = context.pop(OWN_PROFILE, None)
+        documents.append(Document(spec.output, spec.template, context, props, profile=own))
     if any(p.is_error for p in problems):
         raise DataError(problems)
     return documents
@@ -254,18 +262,24 @@ def compile_templates(documents: list[Document], data: CampaignData, data_dir: P
     the file and the profile stay the same, when the caller keeps a ``cache`` between runs."""
     env = None
     compiled: dict[str, CompiledTemplate] = {}
+    envs: dict[str, object] = {}
     for doc in documents:
-        if doc.template is None or doc.template in compiled:
+        if doc.template is None or doc.compiled_as in compiled:
             continue
+        profile = doc.profile or data.profile
         path = find_template(data_dir, doc.template)
-        key = (str(path), manifest.file_hash(path), data.profile.model_dump_json())
+        key = (str(path), manifest.file_hash(path), profile.model_dump_json())
         if cache is not None and key in cache:
-            compiled[doc.template] = cache[key]
+            compiled[doc.compiled_as] = cache[key]
             continue
-        env = env or template_environment(data.profile)
-        compiled[doc.template] = CompiledTemplate(path, env, data.profile)
+        if profile is data.profile:
+            env = env or template_environment(profile)
+            own_env = env
+        else:
+            own_env = envs.setdefault(profile.id, template_environment(profile))
+        compiled[doc.compiled_as] = CompiledTemplate(path, own_env, profile)
         if cache is not None:
-            cache[key] = compiled[doc.template]
+            cache[key] = compiled[doc.compiled_as]
     return compiled
 
 
@@ -820,7 +834,7 @@ def _stage(data: bytes, target: Path, staging: Path) -> Path | None:
 def _bytes(doc: Document, compiled: dict[str, CompiledTemplate]) -> bytes:
     if doc.produce is not None:
         return doc.produce()
-    return zip_bytes(compiled[doc.template].render(doc.context, doc.props))
+    return zip_bytes(compiled[doc.compiled_as].render(doc.context, doc.props))
 
 
 def new_campaign(target: Path, example: str = "dang") -> list[Path]:

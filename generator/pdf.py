@@ -54,6 +54,35 @@ UNSIGNED = ("don-vi/",)                   # skeletons the units fill in: no sign
 EXPORT = 'pdf:writer_pdf_Export:{"SelectPdfVersion":{"type":"long","value":"2"}}'
 
 
+FONT = "Times New Roman"   # the font of every document (the profiles' font)
+
+
+def font_in_use(font: str = FONT) -> str | None:
+    """The family fontconfig gives for ``font`` on this machine (what LibreOffice embeds), or
+    None where there is no fontconfig (Windows) to ask."""
+    fc = shutil.which("fc-match")
+    if fc is None:
+        return None
+    try:
+        done = subprocess.run([fc, "-f", "%{family}", font], capture_output=True, timeout=30)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    family = done.stdout.decode("utf-8", "replace").split(",")[0].strip()
+    return family or None
+
+
+def font_note(font: str = FONT) -> str | None:
+    """A warning, in Vietnamese, when this machine has no ``font`` and the PDFs embed another:
+    Liberation Serif has the same widths, so no line or page moves, but the font named inside
+    the PDF is not the one the format asks for."""
+    family = font_in_use(font)
+    if family is None or family.casefold() == font.casefold():
+        return None
+    return (f"máy này không có phông {font} nên PDF nhúng phông «{family}» thay thế (cùng độ rộng "
+            f"chữ, không lệch dòng, lệch trang). Bản PDF để ký chính thức nên làm trên máy có "
+            f"phông {font} (máy Windows của cơ quan): chạy lại «vanban build --pdf» ở đó.")
+
+
 class PdfError(Exception):
     """PDFs could not be made; ``str()`` says why, in Vietnamese."""
 
@@ -177,9 +206,10 @@ def _convert(out_dir: Path, docs: list[str], timeout: float) -> list[str]:
         work = Path(tmp)
         # every file gets a unique flat name, so one call converts them all
         names = {f"{i:05d}.docx": doc for i, doc in enumerate(docs)}
-        sources = {}
+        sources, originals = {}, {}
         for flat, doc in names.items():
-            sources[flat] = (out_dir / doc).read_bytes()
+            originals[flat] = (out_dir / doc).read_bytes()
+            sources[flat] = for_signing(originals[flat]) if signed(doc) else originals[flat]
             (work / flat).write_bytes(sources[flat])
         try:
             subprocess.run([program, f"-env:UserInstallation=file://{work / 'profile'}",
@@ -205,7 +235,7 @@ def _convert(out_dir: Path, docs: list[str], timeout: float) -> list[str]:
                 write_atomic(target, data)
             except OutputError as exc:
                 raise PdfError(str(exc)) from None
-            record[doc] = {"recipe": _recipe(), "docx": _sha(sources[flat]), "pdf": _sha(data)}
+            record[doc] = {"recipe": _recipe(), "docx": _sha(originals[flat]), "pdf": _sha(data)}
             made.append(str(Path(doc).with_suffix(".pdf").as_posix()))
     try:
         _write_record(out_dir, record)
@@ -305,6 +335,7 @@ def _splice(pdf: bytes, start: int, end: int, new: bytes) -> bytes:
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _ABOVE = ("VBChucVuKy",)            # the signer's title: the field starts below it
 _NAME = "VBHoTenKy"                 # the signer's name: the field ends above it
+_SIGNED_MARK = "VBDaKy"             # «(Đã ký)»: a paper copy's mark, never in a PDF to sign
 
 
 @dataclass
@@ -325,6 +356,31 @@ class Block:
 
 def _fold(text: str) -> str:
     return " ".join(unicodedata.normalize("NFC", text).split()).casefold()
+
+
+def for_signing(docx: bytes) -> bytes:
+    """The .docx a PDF to sign digitally is made from: ``docx`` without the «(Đã ký)» mark of
+    a published paper copy (``signed: true``) — the signature field lies where it stood, and a
+    document signed digitally carries its signature, not words saying it was signed. The
+    mark's paragraph stays, empty, so the page is laid out as the .docx; nothing else changes."""
+    with zipfile.ZipFile(io.BytesIO(docx)) as z:
+        root = etree.fromstring(z.read("word/document.xml"))
+        marks = [p for p in root.iter(f"{_W}p")
+                 if (st := p.find(f"{_W}pPr/{_W}pStyle")) is not None and st.get(f"{_W}val") == _SIGNED_MARK
+                 and "".join(t.text or "" for t in p.iter(f"{_W}t")).strip()]
+        if not marks:
+            return docx
+        for p in marks:
+            for t in p.iter(f"{_W}t"):
+                t.text = ""
+        out = io.BytesIO()
+        with zipfile.ZipFile(out, "w") as dst:
+            for item in z.infolist():
+                data = z.read(item)
+                if item.filename == "word/document.xml":
+                    data = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+                dst.writestr(item, data)
+    return out.getvalue()
 
 
 def signature_block(docx: bytes) -> Block:

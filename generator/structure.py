@@ -26,6 +26,25 @@ def part_name(key: str) -> str:
     return "mở đầu" if key == OPENING else key
 
 
+def key_advice(keys: list[str]) -> str:
+    """How to write the unwritten ``keys`` in ``narrative``: the key is the part's number, and
+    the opening (named «mở đầu» to a reader) has the key ``opening``."""
+    example = next((k for k in keys if k != OPENING), "I.1")
+    said = f"viết vào mục «narrative» với khóa là số của phần, ví dụ «{example}:»"
+    if OPENING in keys:
+        said += f"; phần mở đầu với khóa «{OPENING}:»"
+    return said
+
+
+def opening_named(key: str) -> bool:
+    """Whether a key in ``narrative`` names the opening in words (``mở đầu``) instead of its
+    key ``opening``."""
+    import unicodedata
+
+    words = unicodedata.normalize("NFC", str(key)).strip().lower().rstrip(":")
+    return words in ("mở đầu", "phần mở đầu", "mo dau")
+
+
 def part_key(label: str, parent: str) -> str:
     """``II.`` under nothing → ``II``; ``a)`` under ``II.1`` → ``II.1.a``."""
     own = label.rstrip(".)").split(".")[-1]

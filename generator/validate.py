@@ -23,7 +23,7 @@ from .campaign import CampaignData, committee
 from .exceptions import DataError, Problem
 from .exceptions import WARNING
 from .loader import SourceFile, load_csv, load_xlsx_table, load_yaml
-from .structure import node_keys
+from .structure import OPENING, node_keys, opening_named
 from .schema import (CELL_TYPES, DATA_FILES, AppliesTo, Appendix, Campaign, Consolidated,
                      Outline, OutlineNode, Plan, Unit)
 
@@ -295,7 +295,10 @@ def _check_consolidated(rep: Consolidated, c: Campaign, outline: Outline | None,
                         src: SourceFile, problems: list[Problem]) -> None:
     keys = outline_keys(outline, profile)
     for key in rep.narrative:
-        if key not in keys:
+        if key not in keys and opening_named(key) and OPENING in keys:
+            problems.append(src.problem(("narrative", key), f"phần mở đầu có khóa «{OPENING}», không "
+                                        f"phải «{key}»: sửa «{key}:» thành «{OPENING}:»"))
+        elif key not in keys:
             problems.append(src.problem(("narrative", key), f"không có phần «{key}» trong đề cương; "
                                         f"có: {', '.join(keys)}"))
     if profile is not None:

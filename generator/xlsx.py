@@ -17,7 +17,7 @@ from __future__ import annotations
 from xml.sax.saxutils import escape, quoteattr
 
 from . import figures as fig
-from . import shapes, theme, vnrules
+from . import measure, shapes, theme, vnrules
 from .renderer import DocProperties, core_xml, custom_xml
 from .layout import INPUT, PERCENT, TOTAL, FormLayout
 from .writer import Packed, pack, zip_bytes
@@ -99,6 +99,29 @@ class Strings:
                 f"{items}</sst>").encode()
 
 
+LABEL_CM = 10.0  # the label column (width 45 at 13 pt: about 10.8 cm) less its margins, kept short
+LABEL_PT = 13    # the sheet's font size
+
+
+def _label_lines(label: str, bold: bool = False) -> int:
+    """The lines a row's label takes in its column, wrapped between words as Excel wraps it
+    (measured with the font's widths: a label of one line gets a row of one line)."""
+    lines, line = 1, ""
+    for word in label.split():
+        wider = f"{line} {word}" if line else word
+        if line and measure.width_cm(wider, LABEL_PT, bold) > LABEL_CM:
+            lines, line = lines + 1, word
+        else:
+            line = wider
+    return lines
+
+
+def _total(refs: str) -> str:
+    """A total that shows nothing until a figure is typed in the cells it adds (a blank form
+    shows no «0», as its rates show nothing), then their sum."""
+    return f'IF(COUNT({refs})=0,"",SUM({refs}))'
+
+
 def _formula(ref: str, formula: str, style: int) -> str:
     return f'<c r="{ref}" s="{style}"><f>{escape(formula)}</f></c>'
 
@@ -143,16 +166,16 @@ def _sheet(form: FormLayout, label: str, reference: str, unit_name: str, strings
                 cells.append(_formula(ref, f'IF(N({bottom})=0,"",ROUND({top}/{bottom}*100,1))', COMPUTED))
             elif cell.kind == TOTAL and row.total and row.type == "count":
                 refs = ",".join(f"{letter}{cells_of[c.id]}" for c in count_rows)
-                cells.append(_formula(ref, f"SUM({refs})", TOTAL_STYLE))
+                cells.append(_formula(ref, _total(refs), TOTAL_STYLE))
             elif cell.kind == TOTAL and cell.column.total and row.type == "count":
                 span = ",".join(f"{col_letter(form.first_value + cols.index(c) + 1)}{r}" for c in plain_cols)
-                cells.append(_formula(ref, f"SUM({span})", TOTAL_STYLE))
+                cells.append(_formula(ref, _total(span), TOTAL_STYLE))
             elif cell.kind == INPUT:
                 cells.append(f'<c r="{ref}" s="{INPUT_STYLE}"/>')
                 marks[cell.mark] = ref
             else:
                 cells.append(f'<c r="{ref}" s="{COMPUTED}"/>')
-        lines = max(1, -(-len(row.label) // 44))  # the label column holds about 44 characters a line
+        lines = _label_lines(row.label, bold=row.total)
         sheet_rows.append(f'<row r="{r}" ht="{6 + 17 * lines}" customHeight="1">{"".join(cells)}</row>')
     widths = [6, 45] + ([12] if with_unit else []) + [13] * len(cols)
     cols_xml = "".join(f'<col min="{i}" max="{i}" width="{w}" customWidth="1"/>'

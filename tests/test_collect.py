@@ -496,3 +496,42 @@ def test_a_return_of_an_older_form_with_words_in_its_computed_cells_reads_as_bef
     record = yaml.safe_load((data / "bao-cao" / f"{unit}.yaml").read_text(encoding="utf-8"))
     assert not [f for f in record.get("findings", []) if "tự tính" in f or "ghi tay" in f]
     assert not [line for line in err.splitlines() if "ô tự tính" in line or "ghi tay" in line]
+
+
+def test_a_blank_workbook_shows_no_total_until_a_figure_is_typed(collected, tmp_path):
+    """Phụ lục 2's «Tổng cộng» column, as LibreOffice computes it: empty in the blank form
+    (no «0» beside an empty rate), the sum once the unit types its figures."""
+    openpyxl = pytest.importorskip("openpyxl")
+    import subprocess
+
+    if not shutil.which("soffice"):
+        pytest.skip("cần LibreOffice")
+    unit = "chi-bo-ban-dan-toc"
+    blank = collected["out"] / "don-vi" / f"{unit}.xlsx"
+
+    def seen(path):
+        out = tmp_path / path.stem
+        subprocess.run(["soffice", f"-env:UserInstallation=file://{tmp_path / 'lo'}", "--headless",
+                        "--convert-to", "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,2",
+                        "--outdir", str(out), str(path)], check=True, capture_output=True, timeout=300)
+        sheet = next(p for p in out.glob("*.csv") if "Ph" in p.name and p.name.endswith("2.csv"))
+        import csv
+        return list(csv.reader(sheet.read_text(encoding="utf-8").splitlines()))
+
+    rows = seen(blank)
+    head = next(r for r in rows if "Tổng cộng" in r)
+    at = head.index("Tổng cộng")
+    lines = [r for r in rows[rows.index(head) + 1:] if len(r) > at and r[1]]
+    assert lines and all(r[at] == "" for r in lines), lines
+    book = openpyxl.load_workbook(blank)
+    sheet = book.worksheets[1]
+    first = next(r for r in range(1, 20) if sheet.cell(row=r, column=2).value == lines[0][1])
+    years = [c for c in range(4, at + 1) if sheet.cell(row=first, column=c).value is None]
+    for k, col in enumerate(years[:2]):
+        sheet.cell(row=first, column=col).value = 3 + k
+    filled = tmp_path / "dien" / f"{unit}.xlsx"
+    filled.parent.mkdir()
+    book.save(filled)
+    rows = seen(filled)
+    line = next(r for r in rows if len(r) > at and r[1] == lines[0][1])
+    assert line[at] == "7", line

@@ -309,3 +309,57 @@ def test_silent_units_are_named_once_per_group_and_an_unwritten_part_says_so(tmp
         assert under[k] == [NOBODY], (k, under[k])
     notes = [t for t in digest if t.startswith("Đơn vị đã gửi báo cáo nhưng chưa viết")]
     assert len(notes) <= len(groups) + len(leaves) - len(nobody)
+
+
+def _digest_under(data_dir, out) -> tuple[list[str], dict[str, list[str]], dict[str, str]]:
+    """The digest's lines, the lines under each part's heading, the headings by key."""
+    data = load_campaign(data_dir)
+    heads = headings_by_key(data)
+    by_text = {text: key for key, text in heads.items()}
+    digest = [p.text for p in all_paragraphs(docx.Document(out / DIGEST))]
+    under: dict[str, list[str]] = {}
+    key = None
+    for text in digest:
+        if text in by_text:
+            key = by_text[text]
+            under[key] = []
+        elif key is not None and text.strip():
+            under[key].append(text)
+    return digest, under, heads
+
+
+def test_a_digest_with_no_returns_says_so_under_every_part(tmp_path):
+    """Nothing returned: the top line says no unit has sent its report (no «0/49»), and every
+    part still says that nobody wrote there."""
+    from generator.contexts.digest import NOBODY
+
+    data_dir, out = tmp_path / "data", tmp_path / "out"
+    shutil.copytree(DATA, data_dir, ignore=shutil.ignore_patterns("bao-cao", ".*"))
+    pipeline.build(data_dir, out)
+    digest, under, heads = _digest_under(data_dir, out)
+    units = len(load_campaign(data_dir).units)
+    assert f"Chưa có đơn vị nào trong số {units} đơn vị gửi báo cáo về." in digest
+    assert not [t for t in digest if re.search(r"\b0/\d", t)]
+    leaves = [k for k in heads if not any(o.startswith(k + ".") for o in heads)]
+    for k in leaves:
+        assert under[k] == [NOBODY], (k, under[k])
+
+
+def test_parts_no_unit_is_to_write_are_marked_once_not_listed_as_unwritten(tmp_path):
+    """Every unit a doanh nghiệp: the part «Đối với cơ quan, đơn vị» says once that no unit
+    is to write it; its parts say nothing; the doanh nghiệp parts still say nobody wrote."""
+    from generator.contexts.digest import NOBODY, NOT_ASKED
+
+    data_dir, out = tmp_path / "data", tmp_path / "out"
+    shutil.copytree(DATA, data_dir, ignore=shutil.ignore_patterns("bao-cao", ".*"))
+    units = data_dir / "don-vi.csv"
+    units.write_text(units.read_text(encoding="utf-8").replace(",cq,", ",dn,"), encoding="utf-8")
+    pipeline.build(data_dir, out)
+    digest, under, heads = _digest_under(data_dir, out)
+    cq = next(k for k, t in heads.items() if "Đối với cơ quan, đơn vị" in t)
+    dn = next(k for k, t in heads.items() if "Đối với doanh nghiệp" in t)
+    assert under[cq] == [NOT_ASKED]
+    inside = [k for k in heads if k.startswith(cq + ".")]
+    assert inside and all(under[k] == [] for k in inside)
+    dn_leaves = [k for k in heads if k.startswith(dn + ".")]
+    assert dn_leaves and all(under[k] == [NOBODY] for k in dn_leaves)

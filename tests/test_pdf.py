@@ -130,6 +130,27 @@ def test_fields_over_the_signature_block(built, example, data):
     assert 30 / 25.4 * 72 < s1 - s0 < 45 / 25.4 * 72         # a seal's size
 
 
+def test_a_plan_marked_signed_has_no_signed_mark_in_its_pdf_to_sign(built):
+    """``signed: true`` prints «(Đã ký)» on the published .docx; the PDF made for a digital
+    signature does not carry it, and no text at all lies under the signer's empty field."""
+    import docx
+
+    assert _signer(DATA)["signed"] is True
+    folder = built["party"]
+    printed = [p.text for t in docx.Document(folder / "ke-hoach.docx").tables for r in t.rows
+               for c in r.cells for p in c.paragraphs]
+    assert "(Đã ký)" in printed
+    lines = _lines(folder / "ke-hoach.pdf")
+    assert not [ln for ln in lines if "Đã ký" in ln[1]]
+    own = _fields(folder / "ke-hoach.pdf")["ChuKyNguoiKy"]
+    x0, y0, x1, y1 = own["rect"]
+    under = [ln[1] for ln in lines if ln[0] == own["page"] and ln[2][0] < x1 and ln[2][2] > x0
+             and ln[2][1] < y1 - 1 and ln[2][3] > y0 + 1]
+    assert under == [], under
+    # the same page breaks as the .docx: the name is still on the last page, where it was
+    assert own["page"] == max(ln[0] for ln in lines)
+
+
 def test_attachment_has_the_organisation_field_top_right(built):
     for folder in built.values():
         fields = _fields(folder / "phu-luc.pdf")
@@ -202,9 +223,19 @@ def test_same_docx_same_pdf_and_no_rebuild(built, tmp_path, monkeypatch):
 
 def test_cli_remakes_only_the_changed_document(campaign, tmp_path, capsys):
     out = tmp_path / "out"
-    code, stdout, _ = run_cli(["build", "--data", campaign, "--out", out, "--pdf"], capsys)
+    code, stdout, err = run_cli(["build", "--data", campaign, "--out", out, "--pdf"], capsys)
     assert code == 0
     assert sorted(p.stem for p in out.glob("*.pdf")) == SIGNED
+    # the font embedded is the one this machine has for Times New Roman; said when it is another
+    family = subprocess.run(["fc-match", "-f", "%{family}", "Times New Roman"], capture_output=True,
+                            check=True).stdout.decode("utf-8").split(",")[0]
+    fonts = subprocess.run(["pdffonts", str(out / "ke-hoach.pdf")], capture_output=True,
+                           check=True).stdout.decode("utf-8")
+    assert family.replace(" ", "") in fonts
+    if family != "Times New Roman":
+        assert f"máy này không có phông Times New Roman nên PDF nhúng phông «{family}»" in err
+    else:
+        assert "không có phông" not in err
     plan = campaign / "ke-hoach.yaml"
     plan.write_text(plan.read_text(encoding="utf-8").replace("Nguyễn Trọng Vân", "Lê Văn Bình"),
                     encoding="utf-8")

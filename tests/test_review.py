@@ -3,6 +3,7 @@ as a reader does."""
 
 from __future__ import annotations
 
+import re
 import shutil
 
 import docx
@@ -246,8 +247,9 @@ def test_the_state_consolidated_report_opens_with_a_sentence_and_never_prints_0_
     units = len((data / "don-vi.csv").read_text(encoding="utf-8").strip().splitlines()) - 1
     opening = report[report.index("BÁO CÁO") + 2]
     assert opening.startswith("Thực hiện Kế hoạch số ")
-    assert f"đến nay đã có 0/{units} đơn vị gửi báo cáo ({units} đơn vị chưa gửi — danh sách kèm theo)" \
+    assert f"đến nay chưa có đơn vị nào gửi báo cáo ({units} đơn vị chưa gửi — danh sách kèm theo)" \
         in opening and opening.endswith("tổng hợp kết quả như sau:")
+    assert not re.search(r"\b0/\d|\b0 đơn vị", opening)       # no zero count said
     assert not [t for t in report if "0/0" in t]
     # every unit reports and leaves the yes/no question blank
     folder = tmp_path / "tra-ve"

@@ -9,11 +9,14 @@ rule across two tables. Every planted problem must be in the queue; the clean re
 from __future__ import annotations
 
 import re
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from conftest import alignment
 import shutil
 import zipfile
 from pathlib import Path
 
 import docx
+import yaml
 import pytest
 
 import fill_returns
@@ -397,16 +400,54 @@ def test_three_returns_sent_back_give_three_letters_in_the_campaigns_format(revi
         assert any("Lý do: số liệu Phụ lục 1 chưa khớp." in p for p in body)
         for item in items:
             if item.finding.unit == unit and item.open:
-                assert any(item.finding.message in p for p in body), item.finding.message
+                said = item.finding.message.rstrip(".")
+                assert any(said[1:] in p and said[0].lower() == p[p.index(said[1:]) - 1].lower()
+                           for p in body if said[1:] in p), said
         assert body[-1].endswith("./.")
         signature = [c.text for c in document.tables[-1].rows[0].cells]
         assert "T/M BAN THƯỜNG VỤ" in signature[1] and "Nơi nhận:" in signature[0]
+        # the letter is dated today (after 27/5/2026): HD 05's form, not the plan's HD 36 —
+        # recipients end in «;», the last in «.», the place and date centred
+        assert campaign.profile.id == "dang-hd36"
+        recipients = [p.text for p in document.tables[-1].rows[0].cells[0].paragraphs
+                      if p.text.startswith("-")]
+        assert len(recipients) == 2 and recipients[0].endswith(";") and recipients[-1].endswith(".")
+        place_date = next(p for p in document.tables[0].rows[1].cells[1].paragraphs if "ngày" in p.text)
+        assert alignment(place_date) == WD_ALIGN_PARAGRAPH.CENTER
+        # no file name in the body; each finding line starts with a capital
+        assert not [p for p in body if "tệp «" in p or ".docx" in p]
+        findings = [p for p in body if p.startswith("- ")]
+        assert findings and all(p[2].isupper() for p in findings), findings
+        # after a place and its colon, the message goes on in lower case, whatever case it was typed in
+        placed = [p.split(": ", 1)[1] for p in findings if ": " in p]
+        assert placed and all(not p[0].isupper() or p.split()[0].isupper() for p in placed), placed
     # a new file from one of them: no longer sent back, its letter removed
     fill_clean(out / "don-vi" / f"{sent[0]}.docx", out.parent / "sua.docx")
     collect([out.parent / "sua.docx"], data, replace=True)
     pipeline.build(data, out)
     assert sorted(p.stem for p in (out / "tra-lai").glob("*.docx")) == sorted(sent[1:])
     assert states.load(data)[sent[0]].state == states.RETURNED      # the log of what happened stays
+
+
+def test_a_letter_dated_before_hd05_keeps_hd36s_form(reviewed, capsys):
+    """A letter dated before 27/5/2026 is written under HD 36: recipients end in «,», the place
+    and date right-aligned."""
+    from generator.review import states
+
+    data, out, planted, units = reviewed
+    code, _, err = run_cli(["review", "--data", data, "--tra-lai", units[0], "--ly-do", "thiếu số liệu"], capsys)
+    assert code == 0, err
+    path = states.dec.folder(data) / states.FILE
+    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    raw["units"][units[0]]["at"] = "2026-05-20T09:00:00"
+    path.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
+    pipeline.build(data, out)
+    document = docx.Document(out / "tra-lai" / f"{units[0]}.docx")
+    place_date = next(p for p in document.tables[0].rows[1].cells[1].paragraphs if "ngày" in p.text)
+    assert "ngày 20 tháng 5 năm 2026" in place_date.text
+    assert alignment(place_date) == WD_ALIGN_PARAGRAPH.RIGHT
+    recipients = [p.text for p in document.tables[-1].rows[0].cells[0].paragraphs if p.text.startswith("-")]
+    assert recipients[0].endswith(",") and recipients[-1].endswith(".")
 
 
 def test_a_state_letter_has_no_type_symbol_and_a_party_one_has_cv():

@@ -266,6 +266,17 @@ def test_the_report_sent_up_holds_no_instruction_and_marks_what_is_unwritten(tie
             assert said[0].endswith("]")
     top = [p for p in paragraphs if p.style.style_id == "VBNhacHan"]
     assert [p.text.split(" — ")[0] for p in top] == ["DỰ THẢO"]
+    # the draft's bookkeeping line right under it; no branch approved yet is said in words
+    from generator.review import states
+
+    unit_data = tiers["unit"] / "data"
+    campaign = load_campaign(unit_data)
+    saved = states.load(unit_data)
+    approved = sum(states.state_of(saved, b, r.source.sha256) == states.APPROVED
+                   for b, r in campaign.returns.items())
+    at = texts.index(top[0].text)
+    assert texts[at + 1] == "Báo cáo lập từ báo cáo của 4/4 chi bộ trực thuộc, " + (
+        f"trong đó {approved} báo cáo đã được duyệt." if approved else "chưa báo cáo nào được duyệt.")
     assert "Chưa phải bản để ký." in top[0].text
     # every cell a unit signs: a figure or empty; computed ones shaded, filled from the figures above them
     pl1 = next(t for t in document.tables if t._tbl.find(
@@ -305,6 +316,7 @@ def test_once_every_part_is_written_the_report_sent_up_has_no_draft_mark_and_no_
     written = {key: [f"Nội dung phần {key} của Đảng ủy."] for key in node_keys(data.outline, data.profile)}
     raw = yaml.safe_load(report.read_text(encoding="utf-8"))
     raw["narrative"] = written
+    raw["signer"]["name"] = "Lê Văn Bình"
     report.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
     pipeline.build(unit / "data", unit / "out")
     document = docx.Document(unit / "out" / "gui-cap-tren" / f"{UNIT}.docx")
@@ -312,6 +324,13 @@ def test_once_every_part_is_written_the_report_sent_up_has_no_draft_mark_and_no_
     assert not [p.text for p in paragraphs if p.style.style_id == "VBNhacHan"]      # nothing red
     assert not [p.text for p in paragraphs if "Dự thảo" in p.text or "DỰ THẢO" in p.text]
     assert "Nội dung phần II.1.a của Đảng ủy." in [p.text for p in paragraphs]
+    # no bookkeeping sentence a signer would strike; the count stays in the properties
+    assert not [p.text for p in paragraphs if "Báo cáo lập từ" in p.text or "đã được duyệt" in p.text]
+    # the signer named in the unit's own report signs the report sent up, as in bao-cao-tong-hop
+    seen = [p.text for p in paragraphs]
+    assert "Lê Văn Bình" in seen and "(Họ và tên)" not in seen
+    own = [p.text for p in all_paragraphs(docx.Document(unit / "out" / "bao-cao-tong-hop.docx"))]
+    assert "Lê Văn Bình" in own
 
 
 def test_the_units_plan_has_a_place_for_its_signers_name_and_check_says_it_is_missing(tiers, capsys):
@@ -325,3 +344,24 @@ def test_the_units_plan_has_a_place_for_its_signers_name_and_check_says_it_is_mi
     assert "ke-hoach.yaml" in err and "chưa ghi tên người ký" in err
     bloc_code, _, bloc_err = run_cli(["check", "--data", tiers["bloc"]], capsys)
     assert "chưa ghi tên người ký" not in bloc_err          # the Bloc's plan names its signer
+
+
+def test_the_opening_written_as_mo_dau_is_refused_with_its_key_named(campaign, tmp_path, capsys):
+    """The reader names the unnumbered part «mở đầu»; its key in ``narrative`` is ``opening``:
+    a key written «mở đầu» is told so, and the warning on an unwritten opening names the key."""
+    from conftest import run_cli
+
+    report = campaign / "bao-cao-tong-hop.yaml"
+    text = report.read_text(encoding="utf-8")
+    assert "\n  opening:\n" in text
+    report.write_text(text.replace("\n  opening:\n", "\n  \"mở đầu\":\n"), encoding="utf-8")
+    code, _, err = run_cli(["check", "--data", campaign], capsys)
+    assert code == 1 and "bao-cao-tong-hop.yaml" in err
+    assert "phần mở đầu có khóa «opening»" in err and "«opening:»" in err
+    raw = yaml.safe_load(text)
+    raw["narrative"] = {}
+    report.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
+    code, out, err = run_cli(["build", "--data", campaign, "--out", tmp_path / "out"], capsys)
+    assert code == 0, err
+    said = out + err
+    assert "phần chưa viết (mở đầu" in said and "phần mở đầu với khóa «opening:»" in said

@@ -16,7 +16,7 @@ from .common import Prose, document_head, signature
 from ..exceptions import WARNING, Problem
 from .digest import OUTPUT as DIGEST, Digest
 from .outline import outline_blocks, report_title
-from ..structure import DRAFT, OPENING, part_name
+from ..structure import DRAFT, OPENING, key_advice, part_name
 
 REPORT_NAME = "Báo cáo"
 
@@ -300,6 +300,10 @@ def opening_sentence(data: CampaignData, issued_by: str, counts: dict) -> str:
     said = ([f"{counts['late']} đơn vị gửi muộn"] if counts["late"] not in ("0", "") else []) \
         + ([f"{counts['missing']} đơn vị chưa gửi — danh sách kèm theo"]
            if counts["missing"] not in ("0", "") else [])
+    if counts["reported"] in ("0", ""):   # never «đã có 0/49», nor «0 đơn vị gửi muộn»
+        return (f"Thực hiện {reference} của {plan.issued_by}, đến nay chưa có đơn vị nào gửi báo cáo "
+                f"({counts['units']} đơn vị chưa gửi — danh sách kèm theo). {issued_by} tổng hợp kết "
+                "quả như sau:")
     return (f"Thực hiện {reference} của {plan.issued_by}, đến nay đã có {counts['reported']}/"
             f"{counts['units']} đơn vị gửi báo cáo" + (f" ({', '.join(said)})" if said else "")
             + f". {issued_by} tổng hợp kết quả như sau:")
@@ -363,8 +367,8 @@ def consolidated_context(data: CampaignData, outline_prose: Prose,
     if unwritten:  # said to the office on the command line, never in the document
         outline_prose.problems.append(Problem(
             "bao-cao-tong-hop.yaml", None, "narrative",
-            f"báo cáo tổng hợp còn {len(unwritten)} phần chưa viết ({', '.join(part_name(k) for k in unwritten)}): viết "
-            "vào mục «narrative» với khóa là số của phần, ví dụ «I.1:»", WARNING))
+            f"báo cáo tổng hợp còn {len(unwritten)} phần chưa viết ({', '.join(part_name(k) for k in unwritten)}): "
+            + key_advice(unwritten), WARNING))
     symbol = vnrules.symbol(report.number, report.type, issuer.symbol, profile)
     date_text = vnrules.short_date(report.date) if report.date else vnrules.blank_day(year)
     reference = vnrules.attached_to(REPORT_NAME, symbol, date_text, report.issued_by, profile)

@@ -43,10 +43,13 @@ class Digest:
             (data.members[uid] for uid in data.returns if uid in data.members),
             key=lambda m: (levels.get(m.unit.level, 99), kinds.get(m.unit.kind, 99), order[m.id]))
 
-    def part(self, key: str, node) -> PartWords:
+    def part(self, key: str, node, rules: list | None = None) -> PartWords:
+        """``rules``: the ``applies_to`` of the part and of the parts above it (a part under
+        «Đối với doanh nghiệp» is for doanh nghiệp only); the part's own alone if not given."""
+        rules = [node.applies_to] if rules is None else rules
         written, silent = [], []
         for member in self.reported:
-            if not applies(node.applies_to, member.unit):
+            if not all(applies(r, member.unit) for r in rules):
                 continue
             words = self.data.returns[member.id].texts.get(key)
             if words:
@@ -67,6 +70,7 @@ def group_name(data: CampaignData, member: Member) -> str:
 
 
 NOBODY = "Chưa đơn vị nào viết phần này."
+NOT_ASKED = "Không có đơn vị nào trong danh sách thuộc diện viết phần này."
 
 
 def silent_note(silent: list[Member], group: bool = False) -> dict:
@@ -84,8 +88,20 @@ def digest_context(data: CampaignData, outline_prose: Prose) -> tuple[dict, DocP
     words_of: dict[str, PartWords] = {}
     leaves: dict[str, list[str]] = {}         # a top-level part → its leaves' keys
 
+    rule_of: dict[str, object] = {}           # a part → its own applies_to
+
+    def chain(key: str) -> list:
+        """The rules of the part and of the parts above it (their keys are its prefixes)."""
+        bits = key.split(".")
+        return [rule_of.get(".".join(bits[:n])) for n in range(1, len(bits) + 1)]
+
+    def asked(key: str) -> bool:
+        """Whether any unit of the list is to write the part ``key``."""
+        return any(all(applies(r, u) for r in chain(key)) for u in data.units)
+
     def survey(key: str, node, loc: tuple) -> list[dict]:
-        words_of[key] = digest.part(key, node)
+        rule_of[key] = node.applies_to
+        words_of[key] = digest.part(key, node, chain(key))
         if not node.items:
             leaves.setdefault(key.split(".")[0], []).append(key)
         return []
@@ -107,6 +123,9 @@ def digest_context(data: CampaignData, outline_prose: Prose) -> tuple[dict, DocP
     def after(key: str, node, loc: tuple) -> list[dict]:
         words = words_of[key]
         blocks: list[dict] = []
+        if not asked(key):   # said once, under the highest part no unit is to write
+            parent = key.rsplit(".", 1)[0] if "." in key else None
+            return [] if parent is not None and not asked(parent) else [{"style": "note", "text": NOT_ASKED}]
         if key in grouped and grouped[key]:
             blocks.append(silent_note(grouped[key], group=True))
         group = None
@@ -117,7 +136,7 @@ def digest_context(data: CampaignData, outline_prose: Prose) -> tuple[dict, DocP
                 group = here
             blocks.append({"style": "heading4", "text": f"{member.name}:"})
             blocks += [{"style": "body", "text": text} for text in paragraphs]
-        if node.items or not digest.reported:
+        if node.items:
             return blocks
         if not words.written:
             blocks.append({"style": "note", "text": NOBODY})
@@ -136,9 +155,10 @@ def digest_context(data: CampaignData, outline_prose: Prose) -> tuple[dict, DocP
     intro = [{"style": "note", "text": "(Tài liệu làm việc phục vụ xây dựng báo cáo tổng hợp, không "
                                        "phải văn bản ban hành. Mỗi phần của đề cương ghi nguyên văn "
                                        "nội dung các đơn vị viết, theo cấp và loại đơn vị.)"},
-             {"style": "body", "text": f"Tổng hợp từ báo cáo của {vnrules.figure(sent)}/"
-                                       f"{vnrules.figure(len(data.units))} đơn vị đã gửi về."
-                                       + ("" if sent else " Chưa có đơn vị nào gửi báo cáo.")}]
+             {"style": "body", "text": (
+                 f"Tổng hợp từ báo cáo của {vnrules.figure(sent)}/{vnrules.figure(len(data.units))} "
+                 "đơn vị đã gửi về." if sent else
+                 f"Chưa có đơn vị nào trong số {vnrules.figure(len(data.units))} đơn vị gửi báo cáo về.")}]
     body = intro + outline_blocks(data.outline, outline_prose, profile, after=after)
     context = document_head(header, TITLE, summary, profile, body)
     props = DocProperties(title=f"{TITLE} {summary}", subject="Tổng hợp ý kiến của các đơn vị",

@@ -30,6 +30,7 @@ class Filled:
     built_by: str = ""
     approved: tuple[int, int, int] | None = None    # its branches: approved, received, listed
     wrote: dict[str, int] = field(default_factory=dict)   # part key → branches that wrote there
+    signer_name: str = ""                           # the name in the unit's own report, if given
 
 
 class UnitContexts:
@@ -115,7 +116,9 @@ class UnitContexts:
         reference = self._reference(member)
         signature = vnrules.signature(
             authority=level.authority,
-            title=level.signer_title, name=SIGNER_PLACEHOLDER, signed=False, profile=profile)
+            title=level.signer_title,
+            name=(filled.signer_name.strip() if filled else "") or SIGNER_PLACEHOLDER,
+            signed=False, profile=profile)
         context = {
             "header": header,
             "doc_type": vnrules.upper(REPORT_NAME),
@@ -144,9 +147,13 @@ class UnitContexts:
             if filled.approved is not None:
                 a, r, n = filled.approved
                 props.custom["vanban_branches_approved"] = f"{a}/{r}/{n}"
-                # before the first part: never read by the campaign above as words of a part
-                at = 1 if unwritten else 0
-                context["body"] = context["body"][:at] + [{"style": "note", "text": (
-                    f"Báo cáo lập từ báo cáo của {r}/{n} chi bộ trực thuộc, trong đó {a} báo cáo đã được "
-                    "duyệt.")}] + context["body"][at:]
+                # bookkeeping for the draft only, right under its DỰ THẢO line (never read by
+                # the campaign above as words of a part); the report to sign, every part
+                # written, does not carry it: the count stays in its properties
+                if unwritten:
+                    approved = (f"trong đó {a} báo cáo đã được duyệt" if a
+                                else "chưa báo cáo nào được duyệt")    # never «trong đó 0»
+                    context["body"] = context["body"][:1] + [{"style": "note", "text": (
+                        f"Báo cáo lập từ báo cáo của {r}/{n} chi bộ trực thuộc, {approved}.")}] \
+                        + context["body"][1:]
         return context, props
