@@ -31,6 +31,10 @@ FINAL_MARK = "<!--vanban-final:{orientation}-->"
 SHADE = "E7E6E6"
 ROW_HEIGHT = 454  # 0,8 cm: room to write a figure by hand on a printed form
 RULE_SPACING = '<w:spacing w:before="60"/>'       # the rule line under a table, off its border
+# a note under a table is one or two lines: left-aligned, no first-line indent (the «note»
+# style, justified and indented, is for the notes of a body; a line of it under a table was
+# stretched into wide gaps)
+UNDER_TABLE = '<w:ind w:firstLine="0"/><w:jc w:val="left"/>'
 PERIOD_SPACING = '<w:spacing w:after="120"/>'     # the line above a table («(Số liệu tính từ …)»), off its border
 HEADER_SPACING = '<w:spacing w:before="40" w:after="40"/>'  # a header row's text off its borders
 
@@ -127,7 +131,7 @@ def table_xml(form: FormLayout, profile: Profile, ids: _Ids, marked: bool,
     out.append("</w:tbl>")
     rule = form.rule(filled=bool((values or {}).get(table.id)))
     if rule:
-        out.append(_para("note", rule, RULE_SPACING))
+        out.append(_para("note", rule, RULE_SPACING + UNDER_TABLE))
     return "".join(out)
 
 
@@ -201,7 +205,7 @@ def appendix_block(items: list[Item], reference_line: str, profile: Profile, *,
 
 def note_xml(text: str) -> str:
     """A note in italics under a table (how a figure above was worked out)."""
-    return _para("note", text)
+    return _para("note", text, UNDER_TABLE)
 
 
 def grid_xml(headers: list[str], rows: list[list[str]], widths_cm: list[float], *,
