@@ -472,6 +472,35 @@ def _word_ok(keys: list[str]) -> bool:  # syllables only: no figure, sign or pun
     return all(k.isalpha() for k in keys)
 
 
+NO_BREAK = "\u00a0"  # a no-break space: the reader of returned files reads it as a space
+
+
+def keep_heading_words(text: str) -> str:
+    """A heading or an outline item as Word wraps it (justified, by the reader's program, not
+    by us), its end kept whole: the last word of the language («viên chức», «kiến nghị») never
+    split, and a last word of one syllable bound to the word before it («… / THỜI GIAN TỚI»,
+    never «… THỜI GIAN / TỚI»), by no-break spaces. Only the end: a heading justified stretches
+    its other spaces, and each space bound would widen them (LibreOffice does not stretch a
+    no-break space)."""
+    tokens = text.split(" ")
+    if len(tokens) < 3:
+        return text
+    from . import segment
+    joined = segment.joins(tuple(tokens))
+    words, start = [], 0                # each word of the language: tokens start..end
+    for i in range(len(tokens)):
+        if i == len(tokens) - 1 or not joined[i]:
+            words.append((start, i + 1))
+            start = i + 1
+    first = words[-1][0]
+    if words[-1][1] - first == 1 and len(words) > 1 and \
+            not tokens[first - 1].endswith((",", ";", ":")):
+        first = words[-2][0]            # a widow syllable: with the word before it
+    if words[-1][1] - first > 4:        # a run too long to bind (a name of many syllables)
+        return text
+    return " ".join(tokens[:first] + [NO_BREAK.join(tokens[first:])])
+
+
 def wrap(text: str, profile: Profile, key: str, container_cm: float | None = None) -> str:
     """A centred line of text of the element ``key`` (a summary, a title, a «(Kèm theo …)»
     line) broken into lines by measure, between phrases: never inside a word, a name or a
