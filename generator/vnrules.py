@@ -477,9 +477,9 @@ NO_BREAK = "\u00a0"  # a no-break space: the reader of returned files reads it a
 
 def keep_heading_words(text: str) -> str:
     """A heading or an outline item as Word wraps it (justified, by the reader's program, not
-    by us), its end kept whole: the last word of the language («viên chức», «kiến nghị») never
-    split, and a last word of one syllable bound to the word before it («… / THỜI GIAN TỚI»,
-    never «… THỜI GIAN / TỚI»), by no-break spaces. Only the end: a heading justified stretches
+    by us), its end kept whole: its last two words of the language (four syllables at most)
+    bound by no-break spaces, so that the last word is never split («viên / chức») nor alone
+    on the last line («… THỜI GIAN / TỚI», «ĐỀ XUẤT, / KIẾN NGHỊ»). Only the end: a heading justified stretches
     its other spaces, and each space bound would widen them (LibreOffice does not stretch a
     no-break space)."""
     tokens = text.split(" ")
@@ -493,12 +493,27 @@ def keep_heading_words(text: str) -> str:
             words.append((start, i + 1))
             start = i + 1
     first = words[-1][0]
-    if words[-1][1] - first == 1 and len(words) > 1 and \
-            not tokens[first - 1].endswith((",", ";", ":")):
-        first = words[-2][0]            # a widow syllable: with the word before it
+    if len(words) > 1 and words[-1][1] - words[-2][0] <= 4:
+        first = words[-2][0]            # the last two words together: no widow on the last line
     if words[-1][1] - first > 4:        # a run too long to bind (a name of many syllables)
         return text
     return " ".join(tokens[:first] + [NO_BREAK.join(tokens[first:])])
+
+
+def keep_words(text: str) -> str:
+    """A text Word wraps in a table's cell (left-aligned: a no-break space does not widen
+    anything there): the syllables of each word of the language bound by no-break spaces
+    («thị trấn», «Quảng Nam», «kiến thiết» never cut), and «và», «của», «các», «về» bound to
+    the word after them (never at a line's end: «… HĐND và / UBND tỉnh»)."""
+    tokens = text.split(" ")
+    if len(tokens) < 2:
+        return text
+    from . import segment
+    joined = segment.joins(tuple(tokens))
+    out = tokens[0]
+    for gap, before, token in zip(joined, tokens, tokens[1:]):
+        out += (NO_BREAK if gap or upper(before) in _DANGLING else " ") + token
+    return out
 
 
 def wrap(text: str, profile: Profile, key: str, container_cm: float | None = None) -> str:
