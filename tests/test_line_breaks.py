@@ -353,3 +353,45 @@ def test_headings_keep_their_last_word(built, tmp_path_factory):
     # the two ends are on lines of their own words: never one syllable alone
     assert "THỜI GIAN TỚI" in lines and "công chức, viên chức" in lines
     assert not {"TỚI", "chức", "viên chức", "GIAN TỚI"} & set(lines)
+
+
+def test_the_list_of_units_that_have_not_sent_reads_whole(tmp_path_factory):
+    """Issue 20: the consolidated report's list of units that have not sent (state example:
+    «Ủy ban nhân dân thành phố Hà Tĩnh», «UBND các huyện, thành phố, thị xã»). The columns
+    are sized by what they hold, the text is off the borders, and as LibreOffice lays the table
+    out no line of it ends inside a word («thị / xã», «Hà / Tĩnh») or with «và»."""
+    import shutil
+    import subprocess
+
+    import docx as python_docx
+    from docx.oxml.ns import qn
+
+    from conftest import STATE
+    from generator import main as pipeline
+    _needs_libreoffice()
+    out = tmp_path_factory.mktemp("missing")
+    pipeline.build(STATE, out)
+    document = python_docx.Document(str(out / "bao-cao-tong-hop.docx"))
+    table = next(t for t in document.tables
+                 if t._tbl.tblPr.find(qn("w:tblCaption")) is not None
+                 and t._tbl.tblPr.find(qn("w:tblCaption")).get(qn("w:val")) == "vanban:missing")
+    margins = table._tbl.tblPr.find(qn("w:tblCellMar"))
+    assert int(margins.find(qn("w:top")).get(qn("w:w"))) > 0     # rows off the borders
+    widths = [c.width.cm for c in table.rows[0].cells]
+    levels = [row.cells[2].text.replace("\u00a0", " ") for row in table.rows[1:]]
+    longest = max(levels, key=lambda t: measure.width_cm(t, 13))
+    # the level column holds its longest text on one line when that leaves the names theirs
+    assert widths[2] >= min(measure.width_cm(longest, 13), widths[1]) - 0.05, (widths, longest)
+    work = tmp_path_factory.mktemp("missing-pdf")
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    subprocess.run([soffice, f"-env:UserInstallation=file://{work / 'lo-profile'}", "--headless",
+                    "--convert-to", "pdf", "--outdir", str(work), str(out / "bao-cao-tong-hop.docx")],
+                   check=True, capture_output=True, timeout=240)
+    text = subprocess.run(["pdftotext", "-layout", str(work / "bao-cao-tong-hop.pdf"), "-"],
+                          check=True, capture_output=True, text=True).stdout
+    page = text[text.index("DANH SÁCH ĐƠN VỊ CHƯA GỬI"):]
+    pieces = [piece for line in page.splitlines() for piece in re.split(r" {2,}", line.strip())]
+    assert "Ủy ban nhân dân thành phố" in pieces and "Hà Tĩnh" in pieces   # two lines, the
+    assert "thị xã" in pieces                                              # name whole
+    for piece in pieces:
+        assert not piece.endswith((" thị", " Hà", " và", " Quảng")), pieces
