@@ -166,6 +166,11 @@ class CompiledTemplate:
         """The entries of the document for ``context``, packed; the parts that do not change
         from one document to the next are packed once per run."""
         self.warm()
+        if isinstance(context.get("body"), list):   # headings: no word split at a line's end
+            context = {**context, "body": [
+                dict(b, text=vnrules.keep_heading_words(b["text"]))
+                if isinstance(b, dict) and str(b.get("style", "")).startswith("heading")
+                and isinstance(b.get("text"), str) else b for b in context["body"]]}
         out = []
         has_custom = any(name == CUSTOM_PART for name, _ in self._entries)
         for name, data in self._entries:

@@ -54,6 +54,8 @@ class _Pyvi:
         models = os.path.join(os.path.dirname(pyvi.__file__), "models")
         self.bi_grams: set[str] = set()
         self.tri_grams: set[str] = set()
+        self.syllables: set[str] = set()   # the lexicon's words of one syllable
+        self.longer: set[str] = set()      # … of four syllables or more («trung học cơ sở»)
         with open(os.path.join(models, "words.txt"), encoding="utf-8") as f:
             for token in f.read().split("\n"):
                 n = len(token.split(" "))
@@ -61,6 +63,10 @@ class _Pyvi:
                     self.bi_grams.add(token)
                 elif n == 3:
                     self.tri_grams.add(token)
+                elif n == 1:
+                    self.syllables.add(token)
+                else:
+                    self.longer.add(token)
         with open(os.path.join(models, "pyvi3.pkl"), "rb") as f:
             crf = _Unpickler(f).load()
         self.model = crf.modelfile.__dict__["__FILE_RESOURCE_DATA__"]  # the tagger reads it
@@ -132,7 +138,15 @@ def _known(syllables: list[str]) -> bool:
 def _known_key(key: str, n: int) -> bool:
     from .vnrules import spell_tones
     key = spell_tones(key, "uỷ")
-    return key in (_tokenizer.bi_grams if n == 2 else _tokenizer.tri_grams)
+    lexicon = {1: _tokenizer.syllables, 2: _tokenizer.bi_grams, 3: _tokenizer.tri_grams}
+    return key in lexicon.get(n, _tokenizer.longer)
+
+
+def known(syllables: list[str]) -> bool:
+    """Whether pyvi's lexicon has these syllables (any case, any number) as one word or term:
+    «TRUNG HỌC CƠ SỞ», which the segmenter returns as two words, is one term."""
+    _segmenter()
+    return _known([_clean(s) for s in syllables])
 
 
 def _split_long(chunk: list[str]) -> list[bool] | None:

@@ -31,6 +31,10 @@ FINAL_MARK = "<!--vanban-final:{orientation}-->"
 SHADE = "E7E6E6"
 ROW_HEIGHT = 454  # 0,8 cm: room to write a figure by hand on a printed form
 RULE_SPACING = '<w:spacing w:before="60"/>'       # the rule line under a table, off its border
+# a note under a table is one or two lines: left-aligned, no first-line indent (the «note»
+# style, justified and indented, is for the notes of a body; a line of it under a table was
+# stretched into wide gaps)
+UNDER_TABLE = '<w:ind w:firstLine="0"/><w:jc w:val="left"/>'
 PERIOD_SPACING = '<w:spacing w:after="120"/>'     # the line above a table («(Số liệu tính từ …)»), off its border
 HEADER_SPACING = '<w:spacing w:before="40" w:after="40"/>'  # a header row's text off its borders
 
@@ -58,7 +62,9 @@ def _cell(width: int, content: str, shaded: bool = False, span: int = 1) -> str:
     return f"<w:tc><w:tcPr>{props}</w:tcPr>{content}</w:tc>"
 
 
-def _table_start(widths: list[int], headers: list[str], caption: str) -> str:
+def _table_start(widths: list[int], headers: list[str], caption: str,
+                 margins: str = '<w:tblCellMar><w:left w:w="57" w:type="dxa"/>'
+                                '<w:right w:w="57" w:type="dxa"/></w:tblCellMar>') -> str:
     """A bordered table's properties, grid and header row (repeated on every page)."""
     borders = "".join(f'<w:{side} w:val="single" w:sz="4" w:space="0" w:color="000000"/>'
                       for side in ("top", "left", "bottom", "right", "insideH", "insideV"))
@@ -67,8 +73,7 @@ def _table_start(widths: list[int], headers: list[str], caption: str) -> str:
     head = "".join(_cell(w, _para("table_header", h, HEADER_SPACING)) for w, h in zip(widths, headers))
     return (f'<w:tbl><w:tblPr><w:tblW w:w="{sum(widths)}" w:type="dxa"/><w:jc w:val="center"/>'
             f'<w:tblBorders>{borders}</w:tblBorders><w:tblLayout w:type="fixed"/>'
-            '<w:tblCellMar><w:left w:w="57" w:type="dxa"/><w:right w:w="57" w:type="dxa"/>'
-            f"</w:tblCellMar>{name}</w:tblPr><w:tblGrid>{grid}</w:tblGrid>"
+            f"{margins}{name}</w:tblPr><w:tblGrid>{grid}</w:tblGrid>"
             f"<w:tr><w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>{head}</w:tr>")
 
 
@@ -127,7 +132,7 @@ def table_xml(form: FormLayout, profile: Profile, ids: _Ids, marked: bool,
     out.append("</w:tbl>")
     rule = form.rule(filled=bool((values or {}).get(table.id)))
     if rule:
-        out.append(_para("note", rule, RULE_SPACING))
+        out.append(_para("note", rule, RULE_SPACING + UNDER_TABLE))
     return "".join(out)
 
 
@@ -223,20 +228,70 @@ def appendix_block(items: list[Item], reference_line: str, profile: Profile, *,
 
 def note_xml(text: str) -> str:
     """A note in italics under a table (how a figure above was worked out)."""
-    return _para("note", text)
+    return _para("note", text, UNDER_TABLE)
+
+
+GRID_SIZE_PT = 13          # the text of a table (the styles «table_cell», «table_header»)
+GRID_SIDE = 85             # a grid cell's text 0,15 cm off its left and right borders (twips)
+GRID_TOP = 28              # … and 0,05 cm off its top and bottom borders
+GRID_MARGINS = (f'<w:tblCellMar><w:top w:w="{GRID_TOP}" w:type="dxa"/><w:left w:w="{GRID_SIDE}" '
+                f'w:type="dxa"/><w:bottom w:w="{GRID_TOP}" w:type="dxa"/><w:right w:w="{GRID_SIDE}" '
+                'w:type="dxa"/></w:tblCellMar>')
+
+
+def content_widths(headers: list[str], rows: list[list[str]], widths_cm: list[float]) -> list[float]:
+    """The columns of a grid, sharing the width ``widths_cm`` take together, by what they hold
+    (measured, :mod:`generator.measure`): each column at least its longest word; then, from
+    the narrowest need up, each its longest text on one line (a header on two), as long as
+    that leaves the others their share; what is left goes to the second column (the names).
+    The widths given when even the longest words do not fit."""
+    from . import measure
+    total = sum(widths_cm)
+    margin = 2 * GRID_SIDE / 567
+    n = len(widths_cm)
+
+    def width(text: str, bold: bool = False) -> float:
+        return max((measure.width_cm(line.replace(vnrules.NO_BREAK, " "), GRID_SIZE_PT, bold)
+                    for line in text.split("\n")),
+                   default=0.0)
+
+    least, need = [], []
+    for k in range(n):
+        cells = [vnrules.keep_words(r[k]) for r in rows if k < len(r)]
+        words = [w for t in cells for w in t.split(" ")] + [w for w in headers[k].split()]
+        least.append(max((width(w, True) for w in words), default=0.0) + margin)
+        need.append(max([width(t) for t in cells] + [width(headers[k], True) / 2]) + margin)
+    need = [max(a, b) for a, b in zip(least, need)]
+    if sum(least) > total:
+        return widths_cm
+    out = list(least)
+    left = total - sum(least)
+    order = sorted((k for k in range(n) if k != 1), key=lambda k: need[k] - least[k])
+    for rank, k in enumerate(order):
+        share = left / (len(order) - rank + 1)      # the names' column counts as one more
+        give = min(need[k] - least[k], share)
+        out[k] += give
+        left -= give
+    out[1] += left
+    return [round(w, 3) for w in out]
 
 
 def grid_xml(headers: list[str], rows: list[list[str]], widths_cm: list[float], *,
              total_last: bool = False, caption: str = "") -> str:
     """A plain table of text (the consolidated report's tables): a repeated header row, rows
-    never split, the figures centred, the last row bold when it is a total."""
-    widths = [int(twips_cm(w)) for w in widths_cm]
-    out = [_table_start(widths, headers, caption)]
+    never split, the figures centred, the last row bold when it is a total; the columns as
+    wide as their content (:func:`content_widths`), the text off the borders."""
+    from . import measure
+    fitted = content_widths(headers, rows, widths_cm)
+    widths = [int(twips_cm(w)) for w in fitted]
+    out = [_table_start(widths, headers, caption, GRID_MARGINS)]
     for i, row in enumerate(rows):
         total = total_last and i == len(rows) - 1
         cells = []
         for k, (w, text) in enumerate(zip(widths, row)):
             style = "table_header" if total else ("table_cell" if k == 1 else "table_number")
+            if measure.width_cm(text, GRID_SIZE_PT, total) + 2 * GRID_SIDE / 567 > fitted[k]:
+                text = vnrules.keep_words(text)     # a text that wraps: never inside a word
             cells.append(_cell(w, _para(style, text)))
         out.append(f'<w:tr><w:trPr><w:cantSplit/></w:trPr>{"".join(cells)}</w:tr>')
     out.append("</w:tbl>")

@@ -297,6 +297,16 @@ _BREAK_BEFORE = {"VÀ", "CÁC", "CỦA", "TỈNH", "THÀNH", "HUYỆN", "THỊ",
 _NOT_AFTER = {"TỔNG", "ĐẢNG", "CHI", "HỘI", "NGÂN", "LIÊN", "TÁC", "XÃ", "ỦY", "UỶ"}
 _DANGLING = {"VÀ", "CÁC", "CỦA", "VỀ"}       # a line never ends with these
 _AFTER_PAIRS = {("ĐẢNG", "ỦY"), ("ĐẢNG", "UỶ"), ("ĐẢNG", "BỘ"), ("CHI", "BỘ")}  # «ĐẢNG ỦY / VIỄN THÔNG»
+# …unless the committee's title goes on: «ĐẢNG ỦY KHỐI / DOANH NGHIỆP TỈNH» («Đảng ủy Khối» is
+# one title), never «ĐẢNG ỦY / KHỐI …»
+_TITLE_GOES_ON = {"KHỐI"}
+# a number stays with the word that names it: «NGÀY 10/10/2016», «SỐ 01-NQ/ĐUK», «NĂM 2021»
+_NAMES_A_NUMBER = {"NGÀY", "SỐ", "THÁNG", "NĂM"}
+# what a Vietnamese syllable may be (initial consonants, vowels, final consonants): a token
+# that is none is an abbreviation («TNHH», «MTV», «UBND»), a new part of a name after it
+_SYLLABLE = re.compile(
+    r"^(?:NGH|PH|TH|TR|GI|CH|NH|NG|KH|GH|QU|[BCDĐGHKLMNPQRSTVX])?"
+    r"[AĂÂEÊIOÔƠUƯYÀ-ỹ]+(?:NG|NH|CH|[CMNPTIOUY])?$")
 
 
 # a line of a summary or title may break before these words, or after a comma
@@ -336,6 +346,8 @@ _FORBIDDEN = 10_000_000
 _LINE = 100_000
 _ORPHAN = 10_000
 _NOT_PREFERRED = 1_000
+_IN_TERM = 3_000      # inside a term the lexicon knows («TRUNG HỌC / CƠ SỞ») or a proper name
+_IN_WORD = 30_000     # inside a word the lexicon knows, of a run too long for a line
 _UNEVEN = 20          # per cm² of space left at a line's end
 
 
@@ -355,29 +367,39 @@ def _break_lines(text: str, width_cm: float, size_pt: float, bold: bool,
     space = measure.width_cm(" ", size_pt, bold)
     # where each word of the language starts (a break there leaves a word whole)
     word_start = [True] + [not j for j in joined]
+    in_term, name_start = _terms_and_names(words, keys, word_start)
 
     def forbidden(i: int) -> bool:  # a break before words[i] breaks a rule
         numeral = bool(_NUMERAL.match(words[i - 1])) or keys[i - 1] in _NUMBER_WORDS
-        return (joined[i - 1] or (numeral and keys[i] not in _NOT_COUNTED)
+        named = keys[i - 1] in _NAMES_A_NUMBER and words[i][:1].isdigit()
+        return (joined[i - 1] or (numeral and keys[i] not in _NOT_COUNTED) or named
                 or keys[i] in _DASHES or keys[i - 1] in _DANGLING)
 
     def cost_of_break(i: int) -> int:  # a break before words[i]
-        if forbidden(i):
-            return _FORBIDDEN
+        if forbidden(i):        # inside a glued run, not inside a word of it the lexicon knows
+            return _FORBIDDEN + in_term[i]
         if keys[i - 1] in _DASHES:  # allowed («PHÁT THANH - / TRUYỀN HÌNH»), not sought
             good = False
         elif before is not None:  # a sentence: before a new phrase, or after a comma —
             # but a document's number keeps its date: «SỐ 01-NQ/ĐUK, NGÀY 10/10/2016»
             good = (keys[i] in starts or words[i - 1].endswith((",", ";"))) and \
                 not (keys[i] == "NGÀY" and "/" in words[i - 1])
-        else:                   # a body's name: before a new part of the name
-            good = (keys[i] in starts and keys[i - 1] not in _NOT_AFTER) or \
-                (i >= 2 and (keys[i - 2], keys[i - 1]) in _AFTER_PAIRS)
+        else:                   # a body's name: before a new part of the name (a kind of
+            # body, a proper name, what follows an abbreviation), after «ĐẢNG ỦY», «CHI BỘ»
+            after_title = i >= 2 and (keys[i - 2], keys[i - 1]) in _AFTER_PAIRS
+            if after_title and keys[i] in _TITLE_GOES_ON:
+                good = False    # «ĐẢNG ỦY / KHỐI …»: the title is cut
+            else:
+                good = (keys[i] in starts and keys[i - 1] not in _NOT_AFTER) or after_title \
+                    or name_start[i] or (i >= 3 and (keys[i - 3], keys[i - 2]) in _AFTER_PAIRS
+                                         and keys[i - 1] in _TITLE_GOES_ON) \
+                    or (_abbreviation(keys[i - 1]) and not _abbreviation(keys[i]))
         # one word alone on the last line («… / TỈNH», «… / HÀ TĨNH»); a run of three
         # syllables or more the segmenter joined is most often more than one word («QUẬN
         # NINH KIỀU»), and reads well enough alone
         last_alone = sum(word_start[i + 1:]) == 0 and len(words) - i <= 2
-        return (0 if good else _NOT_PREFERRED) + (_ORPHAN if last_alone else 0)
+        return (0 if good else _NOT_PREFERRED) + (_ORPHAN if last_alone else 0) + \
+            in_term[i]
 
     costs = [0] + [cost_of_break(i) for i in range(1, len(words))] + [0]  # before words[i]
     best: dict[int, tuple[float, list[int]]] = {len(words): (0.0, [])}
@@ -397,6 +419,101 @@ def _break_lines(text: str, width_cm: float, size_pt: float, bold: bool,
             best[start] = min(options)
     breaks = [0] + best[0][1]
     return tuple(" ".join(words[a:b]) for a, b in zip(breaks, breaks[1:]))
+
+
+def _abbreviation(key: str) -> bool:
+    letters = key.strip(",.;:()«»\"")
+    return len(letters) > 1 and letters.isalpha() and not _SYLLABLE.match(letters)
+
+
+def _terms_and_names(words: list[str], keys: list[str],
+                     word_start: list[bool]) -> tuple[list[int], list[bool]]:
+    """For a break before each token: what it costs to fall inside a term or a proper name, and
+    whether a proper name starts there. A term: words of the language side by side that
+    pyvi's lexicon knows as one («TRUNG HỌC CƠ SỞ», which the segmenter gives as two words).
+    A proper name: a word of two syllables or more that the lexicon does not know («XUÂN ÔN»,
+    «DIỄN CHÂU», «QUẢNG NAM»), with the lone syllable before it («NGUYỄN», «HUYỆN»), unless
+    that is a little word of grammar («VÀ», «CỦA», «TẠI» …)."""
+    from . import segment
+    n = len(words)
+    spans, start = [], 0                        # each word of the language: tokens a..b
+    for i in range(1, n + 1):
+        if i == n or word_start[i]:
+            spans.append((start, i))
+            start = i
+    in_term = [0] * (n + 1)
+    name_start = [False] * (n + 1)
+    for k in range(len(spans)):
+        for m in (3, 2):                        # two or three words the lexicon joins
+            if k + m <= len(spans) and spans[k + m - 1][1] - spans[k][0] <= 6 and \
+                    all(_word_ok(keys[spans[j][0]:spans[j][1]]) for j in range(k, k + m)) and \
+                    segment.known(keys[spans[k][0]:spans[k + m - 1][1]]):
+                for j in range(k + 1, k + m):
+                    in_term[spans[j][0]] = _IN_TERM
+                break
+        a, b = spans[k]
+        if b - a >= 4:      # a long run the segmenter glued, broken only when nothing else fits:
+            for j in range(a + 1, b):   # not inside a word of it the lexicon knows («ỦY BAN»)
+                in_term[j] = _IN_WORD if segment.known(keys[j - 1:j + 1]) else 0
+        if 2 <= b - a <= 3 and all(_word_ok([w]) for w in keys[a:b]) and not segment.known(keys[a:b]):
+            first = a
+            if k > 0 and spans[k - 1][1] - spans[k - 1][0] == 1:
+                before = keys[spans[k - 1][0]]
+                if before not in _NOT_COUNTED and before not in _DANGLING and \
+                        _word_ok([before]) and not _abbreviation(before):
+                    first = spans[k - 1][0]
+            name_start[first] = True
+            for j in range(first + 1, b):
+                in_term[j] = _IN_TERM
+    return in_term, name_start
+
+
+def _word_ok(keys: list[str]) -> bool:  # syllables only: no figure, sign or punctuation
+    return all(k.isalpha() for k in keys)
+
+
+NO_BREAK = "\u00a0"  # a no-break space: the reader of returned files reads it as a space
+
+
+def keep_heading_words(text: str) -> str:
+    """A heading or an outline item as Word wraps it (justified, by the reader's program, not
+    by us), its end kept whole: its last two words of the language (four syllables at most)
+    bound by no-break spaces, so that the last word is never split («viên / chức») nor alone
+    on the last line («… THỜI GIAN / TỚI», «ĐỀ XUẤT, / KIẾN NGHỊ»). Only the end: a heading justified stretches
+    its other spaces, and each space bound would widen them (LibreOffice does not stretch a
+    no-break space)."""
+    tokens = text.split(" ")
+    if len(tokens) < 3:
+        return text
+    from . import segment
+    joined = segment.joins(tuple(tokens))
+    words, start = [], 0                # each word of the language: tokens start..end
+    for i in range(len(tokens)):
+        if i == len(tokens) - 1 or not joined[i]:
+            words.append((start, i + 1))
+            start = i + 1
+    first = words[-1][0]
+    if len(words) > 1 and words[-1][1] - words[-2][0] <= 4:
+        first = words[-2][0]            # the last two words together: no widow on the last line
+    if words[-1][1] - first > 4:        # a run too long to bind (a name of many syllables)
+        return text
+    return " ".join(tokens[:first] + [NO_BREAK.join(tokens[first:])])
+
+
+def keep_words(text: str) -> str:
+    """A text Word wraps in a table's cell (left-aligned: a no-break space does not widen
+    anything there): the syllables of each word of the language bound by no-break spaces
+    («thị trấn», «Quảng Nam», «kiến thiết» never cut), and «và», «của», «các», «về» bound to
+    the word after them (never at a line's end: «… HĐND và / UBND tỉnh»)."""
+    tokens = text.split(" ")
+    if len(tokens) < 2:
+        return text
+    from . import segment
+    joined = segment.joins(tuple(tokens))
+    out = tokens[0]
+    for gap, before, token in zip(joined, tokens, tokens[1:]):
+        out += (NO_BREAK if gap or upper(before) in _DANGLING else " ") + token
+    return out
 
 
 def wrap(text: str, profile: Profile, key: str, container_cm: float | None = None) -> str:

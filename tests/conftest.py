@@ -100,13 +100,19 @@ def all_paragraphs(document) -> list:
     return out
 
 
+def seen(text: str) -> str:
+    """A paragraph's text as a reader reads it: a no-break space (which binds the end of a
+    heading, the words of a table's cell) is a space."""
+    return text.replace("\u00a0", " ")
+
+
 def texts(document) -> list[str]:
-    return [p.text for p in all_paragraphs(document) if p.text.strip()]
+    return [seen(p.text) for p in all_paragraphs(document) if p.text.strip()]
 
 
 def find(document, text: str):
     """The paragraph whose text is exactly ``text``."""
-    matches = [p for p in all_paragraphs(document) if p.text == text]
+    matches = [p for p in all_paragraphs(document) if seen(p.text) == text]
     assert matches, f"không có đoạn «{text}»"
     return matches[0]
 

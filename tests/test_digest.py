@@ -45,7 +45,7 @@ def read_digest(path: Path, heads: dict[str, str], names: set[str]) -> list[tupl
     by_text = {text: key for key, text in heads.items()}
     out, part, unit = [], None, None
     for p in all_paragraphs(docx.Document(path)):
-        text = p.text
+        text = p.text.replace("\u00a0", " ")   # a heading's end is bound by no-break spaces
         if text in by_text:
             part, unit = by_text[text], None
         elif text.endswith(":") and text[:-1] in names:
@@ -192,7 +192,7 @@ def test_every_typed_text_is_in_the_digest_under_its_part_and_unit(campaign):
 
 def test_what_a_unit_did_not_write_is_not_taken(campaign):
     data = load_campaign(campaign["data_dir"])
-    digest = [p.text for p in all_paragraphs(docx.Document(campaign["out"] / DIGEST))]
+    digest = [p.text.replace("\u00a0", " ") for p in all_paragraphs(docx.Document(campaign["out"] / DIGEST))]
     for guidance in guidance_texts(data):
         assert guidance not in digest and GUIDANCE_LABEL + guidance not in digest
     assert not [t for t in digest if t.startswith(GUIDANCE_LABEL.split(":")[0])]
@@ -208,7 +208,7 @@ def test_what_a_unit_did_not_write_is_not_taken(campaign):
 
 def test_units_that_wrote_nothing_are_named_after_the_part(campaign):
     data = load_campaign(campaign["data_dir"])
-    digest = [p.text for p in all_paragraphs(docx.Document(campaign["out"] / DIGEST))]
+    digest = [p.text.replace("\u00a0", " ") for p in all_paragraphs(docx.Document(campaign["out"] / DIGEST))]
     heads = headings_by_key(data)
     first = campaign["chosen"][0]
     deleted = campaign["edits"]["deleted"]
@@ -228,7 +228,7 @@ def test_a_dn_unit_numbers_its_parts_its_own_way_but_is_read_by_the_outlines_key
 
 
 def test_the_consolidated_report_points_to_the_digest_and_copies_no_words(campaign):
-    report = [p.text for p in all_paragraphs(docx.Document(campaign["out"] / "bao-cao-tong-hop.docx"))]
+    report = [p.text.replace("\u00a0", " ") for p in all_paragraphs(docx.Document(campaign["out"] / "bao-cao-tong-hop.docx"))]
     whole = "\n".join(report)
     for words in campaign["typed"].values():
         for texts in words.values():
@@ -281,7 +281,7 @@ def test_silent_units_are_named_once_per_group_and_an_unwritten_part_says_so(tmp
     data = load_campaign(data_dir)
     heads = headings_by_key(data)
     by_text = {text: key for key, text in heads.items()}
-    digest = [p.text for p in all_paragraphs(docx.Document(out / DIGEST))]
+    digest = [p.text.replace("\u00a0", " ") for p in all_paragraphs(docx.Document(out / DIGEST))]
     named: dict[str, list[str]] = {}          # group (I, II …) → every name listed as silent
     under: dict[str, list[str]] = {}          # part → the lines right under its heading
     key = None

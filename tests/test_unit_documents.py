@@ -14,7 +14,8 @@ from docx.enum.section import WD_ORIENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 
-from conftest import (DATA, alignment, all_paragraphs, effective, find, fonts_of_run, line_under, run_cli,
+from conftest import (DATA, alignment, all_paragraphs, effective, find, fonts_of_run, line_under,
+                      paragraph_format, run_cli,
                       shading, texts)
 from generator import main as pipeline
 
@@ -255,6 +256,13 @@ def test_blank_forms(out):
     assert shading(pl1.rows[6].cells[3]) == "E7E6E6" and shading(pl1.rows[5].cells[3]) is None
     assert line_under(pl1).replace("\u00a0", " ") == (
         "Ghi chú: không ghi vào ô nền xám (tự tính: tỷ lệ (%) dòng 6 = (5) : (1) × 100).")
+    # the note is left-aligned, with no first-line indent: justified, its one line was
+    # stretched into wide gaps («Ghi chú:  không  ghi  vào …», the signer's report)
+    notes = [p for p in paragraphs if p.text.startswith("Ghi chú:")]
+    assert len(notes) == 3  # Phụ lục 1, 2 and 4 have shaded cells
+    for p in notes:
+        assert alignment(p) in (None, WD_ALIGN_PARAGRAPH.LEFT)
+        assert not paragraph_format(p, "first_line_indent")
     pl4 = document.tables[3]
     assert [c.text for c in pl4.rows[-1].cells] == ["", "Tổng cộng", "", ""]
     assert all(shading(c) == "E7E6E6" for c in pl4.rows[-1].cells[2:])
