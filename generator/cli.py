@@ -150,7 +150,6 @@ def _build_once(data_dir: Path, out_dir: Path, unit_id: str | None, force: bool,
                 quiet_unchanged: bool = False, official: bool = False) -> None:
     from . import quick
 
-    quick.forget(out_dir)   # whatever this build changes, the no-op stamp no longer holds
     bar = _Bar()
     try:
         report = pipeline.build(data_dir, out_dir, unit_id, force=force, progress=bar.start,

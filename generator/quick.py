@@ -16,8 +16,10 @@ untouched by anyone (nothing merged, kept, locked or refused), it records a *sta
 The next plain ``vanban build`` (no option but ``--data``/``--out``) compares the stamp with
 the folders as they are, by listing and ``stat`` only; when nothing differs it prints the
 recorded lines and stops. Anything else, and any doubt (no stamp, an unreadable one, another
-option), goes the whole way. The stamp is removed before every full build and written only
-after one that succeeded, so a stamp never outlives the state it describes.
+option), goes the whole way. A stamp is written only after a build that succeeded; any
+later change to the folders (a build that wrote, a collect, an edit) changes their listing,
+so an old stamp never matches again — a build that fails leaves ``out/`` exactly as it was,
+stamp included.
 
 This module uses the standard library only: it runs before anything else is imported.
 """

@@ -316,7 +316,8 @@ def _digest_under(data_dir, out) -> tuple[list[str], dict[str, list[str]], dict[
     data = load_campaign(data_dir)
     heads = headings_by_key(data)
     by_text = {text: key for key, text in heads.items()}
-    digest = [p.text for p in all_paragraphs(docx.Document(out / DIGEST))]
+    # a heading's last words are bound with no-break spaces: a reader sees spaces
+    digest = [p.text.replace("\u00a0", " ") for p in all_paragraphs(docx.Document(out / DIGEST))]
     under: dict[str, list[str]] = {}
     key = None
     for text in digest:
