@@ -18,11 +18,11 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 t0 = time.perf_counter()
-from generator import vnrules  # noqa: E402
-from generator.profiles import build_profile  # noqa: E402
+from generator.formats import vnrules  # noqa: E402
+from generator.formats.profiles import build_profile  # noqa: E402
 t1 = time.perf_counter()
 loaded = "pycrfsuite" in sys.modules
-from generator import segment  # noqa: E402
+from generator.formats import segment  # noqa: E402
 segment.joins(("khởi", "động"))
 t2 = time.perf_counter()
 
@@ -42,7 +42,7 @@ def run() -> float:
 
 cold = run()
 warm = run()
-print(f"import generator.vnrules: {(t1 - t0) * 1000:.0f} ms (segmenter loaded: {loaded})")
+print(f"import generator.formats.vnrules: {(t1 - t0) * 1000:.0f} ms (segmenter loaded: {loaded})")
 print(f"load the segmenter (pyvi's model, python-crfsuite) + first segmentation: "
       f"{(t2 - t1) * 1000:.0f} ms; scikit-learn imported: {'sklearn' in sys.modules}")
 print(f"{len(lines)} names and titles, CPU per header: cold {cold:.0f} µs, warm {warm:.1f} µs")

@@ -8,7 +8,7 @@ runs (a new process each time, so Python's start-up is included):
 
 - cold full build into an empty folder;
 - no-op rebuild (nothing changed), answered from the stamp the build before left
-  (``generator/quick.py``), then the same going the whole way (``VANBAN_NO_QUICK=1``);
+  (``generator/app/quick.py``), then the same going the whole way (``VANBAN_NO_QUICK=1``);
 - rebuild after renaming one unit;
 - rebuild after changing the plan's date (everything changes);
 - the peak memory of those processes;
@@ -73,9 +73,9 @@ def skeletons_only(data: Path, work: Path, plain_count: int, cpu: int | None = N
         os.sched_setaffinity(0, {cpu})
     from docxtpl import DocxTemplate
 
-    from generator import main as pipeline
-    from generator import transaction
-    from generator.environment import template_environment
+    from generator.app import main as pipeline
+    from generator.base import transaction
+    from generator.documents.environment import template_environment
 
     prepared = pipeline.prepare(data)
     units = [d for d in prepared.documents if d.output.startswith("don-vi/") and d.template]
@@ -153,7 +153,7 @@ def main() -> None:
         cold = seconds
         print(f"sinh lần đầu (thư mục trống): {seconds:.2f} s — {line}")
         seconds, line = vanban("--data", str(data), "--out", str(out))
-        print(f"sinh lại khi không có gì đổi (trả lời từ dấu của lần sinh trước, generator/quick.py): "
+        print(f"sinh lại khi không có gì đổi (trả lời từ dấu của lần sinh trước, generator/app/quick.py): "
               f"{seconds:.2f} s — {line}")
         seconds, line = vanban("--data", str(data), "--out", str(out), env={"VANBAN_NO_QUICK": "1"})
         print(f"sinh lại khi không có gì đổi, đi hết đường (VANBAN_NO_QUICK=1: nạp, kiểm tra dữ liệu, "

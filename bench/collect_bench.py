@@ -29,8 +29,8 @@ sys.path.insert(0, str(ROOT / "tools"))
 import fill_returns  # noqa: E402
 sys.path.insert(0, str(ROOT / "bench"))
 from build_bench import make_campaign  # noqa: E402
-from generator import main as pipeline  # noqa: E402
-from generator.collect import collect  # noqa: E402
+from generator.app import main as pipeline  # noqa: E402
+from generator.intake.collect import collect  # noqa: E402
 
 
 def main() -> None:
@@ -58,8 +58,8 @@ def main() -> None:
         elapsed = time.perf_counter() - started
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
         print(f"tệp trả về: {n} ({size / 1024 / 1024:.1f} MB), tạo trong {made:.1f} s")
-        from generator.collect import PARALLEL_FROM
-        from generator.main import workers_for
+        from generator.intake.collect import PARALLEL_FROM
+        from generator.app.main import workers_for
         workers = workers_for(n) if n >= PARALLEL_FROM else 1
         print(f"vanban collect ({workers} tiến trình đọc): {elapsed:.2f} s — {elapsed / n * 1000:.1f} ms/tệp, "
               f"{n / elapsed:.0f} tệp/s")

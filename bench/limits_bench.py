@@ -29,8 +29,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
-from generator import main as pipeline  # noqa: E402
-from generator.exceptions import DataError  # noqa: E402
+from generator.app import main as pipeline  # noqa: E402
+from generator.base.exceptions import DataError  # noqa: E402
 
 PEAK = ("import resource, sys; from generator.cli import main\n"
         "try:\n    main(sys.argv[1:])\nexcept SystemExit as e:\n    code = e.code\n"

@@ -28,7 +28,7 @@ from build_bench import make_campaign  # noqa: E402
 
 
 def write_returns(data: Path, members, rng) -> None:
-    from generator import store
+    from generator.config import store
 
     store.folder(data).mkdir(exist_ok=True)
     for member in members:
@@ -48,9 +48,9 @@ def write_returns(data: Path, members, rng) -> None:
 
 def main() -> None:
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 1000
-    from generator import main as pipeline
+    from generator.app import main as pipeline
     from generator.merge import merge_docx
-    from generator.validate import load_campaign
+    from generator.config.validate import load_campaign
 
     rng = random.Random(3)
     with tempfile.TemporaryDirectory() as tmp:

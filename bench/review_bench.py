@@ -54,9 +54,10 @@ def extra_rules(count: int) -> list[dict]:
 def main() -> None:
     n = int(sys.argv[1]) if len(sys.argv) > 1 and sys.argv[1].isdigit() else 1000
     rules = int(sys.argv[sys.argv.index("--rules") + 1]) if "--rules" in sys.argv else 40
-    from generator import store
-    from generator.review import queue, trace
-    from generator.validate import load_campaign
+    from generator.config import store
+    from generator.review import queue
+    from generator.documents import trace
+    from generator.config.validate import load_campaign
 
     rng = random.Random(5)
     with tempfile.TemporaryDirectory() as tmp:
@@ -101,7 +102,7 @@ def main() -> None:
         from starlette.testclient import TestClient
 
         from generator.web.app import create_app
-        from generator.workspace import Workspace
+        from generator.app.workspace import Workspace
 
         client = TestClient(create_app(Workspace(data, Path(tmp) / "out"), "t"),
                             base_url="http://127.0.0.1:8765", headers={"X-Vanban-Token": "t"})

@@ -6,7 +6,7 @@ import sys
 
 
 def run() -> None:
-    from .quick import answer
+    from .app.quick import answer
 
     if answer(sys.argv[1:]):
         return

@@ -13,8 +13,9 @@ from pathlib import Path
 
 import click
 
-from . import __version__, edits, main as pipeline
-from .exceptions import DataError, OutputError, Problem, Unsignable, VanbanError, printable
+from . import __version__
+from .app import edits, main as pipeline
+from .base.exceptions import DataError, OutputError, Problem, Unsignable, VanbanError, printable
 
 EXIT_UNEXPECTED = 70
 
@@ -112,7 +113,7 @@ def build(data_dir: Path, out_dir: Path, unit_id: str | None, force: bool, watch
             click.echo(line, err=True)
         raise
     if watch:
-        from .watch import watch as run_watch
+        from .app.watch import watch as run_watch
 
         click.echo(f"Đang theo dõi {data_dir} và các mẫu; nhấn Ctrl+C để dừng.")
 
@@ -148,7 +149,7 @@ class _Bar:
 
 def _build_once(data_dir: Path, out_dir: Path, unit_id: str | None, force: bool, pdf: bool,
                 quiet_unchanged: bool = False, official: bool = False) -> None:
-    from . import quick
+    from .app import quick
 
     bar = _Bar()
     try:
@@ -167,7 +168,7 @@ def _build_once(data_dir: Path, out_dir: Path, unit_id: str | None, force: bool,
         click.echo(line)
     pdf_failed = False
     if pdf:
-        from .pdf import PdfError, convert, font_note, remove
+        from .documents.pdf import PdfError, convert, font_note, remove
 
         try:
             for name in remove(out_dir, report.removed):
@@ -203,7 +204,7 @@ def _build_once(data_dir: Path, out_dir: Path, unit_id: str | None, force: bool,
 def check(data_dir: Path, out_dir: Path, schema: bool) -> None:
     """Kiểm tra dữ liệu và mẫu văn bản, liệt kê mọi lỗi; không ghi gì."""
     if schema:
-        from .docs import json_schemas
+        from .app.docs import json_schemas
 
         click.echo(json.dumps(json_schemas(), ensure_ascii=False, indent=2))
         return
@@ -223,7 +224,7 @@ def check(data_dir: Path, out_dir: Path, schema: bool) -> None:
 def new(target: Path, example: str, kit_path: Path | None) -> None:
     """Tạo thư mục chiến dịch mới TARGET từ chiến dịch mẫu, hoặc từ bộ dữ liệu của cấp trên."""
     if kit_path is not None:
-        from .kit import new_from_kit
+        from .documents.kit import new_from_kit
 
         for made in new_from_kit(target, kit_path, pipeline.BUNDLED_TEMPLATES):
             click.echo(f"đã tạo {made}")
@@ -238,7 +239,7 @@ def new(target: Path, example: str, kit_path: Path | None) -> None:
 def _date_option(value: str | None):
     if value is None:
         return None
-    from .schema import parse_date
+    from .model.schema import parse_date
     from pydantic_core import PydanticCustomError
 
     try:
@@ -256,7 +257,7 @@ def _date_option(value: str | None):
               help="Ngày nhận các tệp này (mặc định: hôm nay), để tính gửi đúng hạn hay muộn.")
 def collect(paths: tuple[Path, ...], data_dir: Path, replace: bool, received: str | None) -> None:
     """Đọc số liệu từ các báo cáo đơn vị gửi về (tệp hoặc thư mục) vào dữ liệu."""
-    from .collect import collect as run
+    from .intake.collect import collect as run
 
     report = run(list(paths), data_dir, replace=replace, received=_date_option(received))
     for path, unit in report.stored:
@@ -300,10 +301,10 @@ def collect(paths: tuple[Path, ...], data_dir: Path, replace: bool, received: st
 @click.option("--today", metavar="NGÀY", default=None, help="Tính quá hạn theo ngày này (mặc định: hôm nay).")
 def status(data_dir: Path, csv_path: Path | None, xlsx_path: Path | None, today: str | None) -> None:
     """Đơn vị nào đã gửi báo cáo, gửi muộn, chưa gửi."""
-    from . import store
-    from .status import as_csv, as_xlsx, statuses, summary, table
-    from .validate import load_campaign
-    from .writer import write_atomic
+    from .config import store
+    from .app.status import as_csv, as_xlsx, statuses, summary, table
+    from .config.validate import load_campaign
+    from .base.writer import write_atomic
 
     data = load_campaign(data_dir)
     _report_problems(data.problems)
@@ -351,10 +352,10 @@ def review(data_dir: Path, severity: str | None, unit: str | None, level: str | 
            reviewing: str | None, approve: str | None, send_back: str | None, unlock: str | None) -> None:
     """Xem xét số liệu trước khi ký: mọi chỗ cần xem lại, theo mức và ảnh hưởng tới tổng; quyết
     định từng chỗ (đã giải trình, chấp nhận, sửa, yêu cầu đơn vị sửa)."""
-    from .exceptions import UsageError
-    from .figures import FigureError, parse_number
+    from .base.exceptions import UsageError
+    from .config.figures import FigureError, parse_number
     from .review import decisions, queue, states
-    from .validate import load_campaign
+    from .config.validate import load_campaign
 
     data = load_campaign(data_dir)
     problems = list(data.problems)

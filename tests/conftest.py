@@ -10,7 +10,7 @@ import docx
 import pytest
 from docx.oxml.ns import qn
 
-from generator import main as pipeline
+from generator.app import main as pipeline
 from generator.cli import main as cli_main
 
 REPO = Path(__file__).resolve().parent.parent

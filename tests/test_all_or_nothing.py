@@ -18,9 +18,10 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO, edited_template, run_cli
-from generator import main as pipeline
-from generator import transaction
-from generator.exceptions import DataError, Problem, RenderFailure, TemplateError
+from generator.app import main as pipeline
+from generator.base import workers
+from generator.base import transaction
+from generator.base.exceptions import DataError, Problem, RenderFailure, TemplateError
 
 import fill_returns  # tools/, put on the path by conftest
 
@@ -54,7 +55,7 @@ def test_a_template_failing_for_one_unit_changes_nothing(tmp_path, capsys, monke
                     {"{{ doc_type }}": "{{ doc_type if 'DÂN TỘC' not in header.issuer else "
                                        "doc_type.khong_co }}"}, name="don-vi.docx")
     if processes == "one":
-        monkeypatch.setattr(pipeline, "PARALLEL_FROM", 10_000)
+        monkeypatch.setattr(workers, "PARALLEL_FROM", 10_000)
     else:
         monkeypatch.setattr(pipeline, "workers_for", lambda n: 2)
     code, stdout, err = run_cli(["build", "--data", data, "--out", out], capsys)
@@ -272,7 +273,7 @@ def test_every_system_error_is_said_in_vietnamese():
     person reads, never its English text nor a bare number."""
     import errno
     import re
-    from generator.exceptions import os_reason
+    from generator.base.exceptions import os_reason
     for code in sorted(errno.errorcode):
         reason = os_reason(OSError(code, os.strerror(code)))
         assert os.strerror(code) not in reason and not reason.isascii(), (code, reason)

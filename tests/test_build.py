@@ -11,9 +11,10 @@ import jinja2
 import pytest
 
 from conftest import DATA, REPO, edited_template, effective, find, run_cli, texts
-from generator import docs, main as pipeline, profiles
-from generator.environment import template_environment
-from generator.renderer import CompiledTemplate
+from generator.app import docs, main as pipeline
+from generator.formats import profiles
+from generator.documents.environment import template_environment
+from generator.documents.renderer import CompiledTemplate
 
 
 def test_two_builds_in_two_folders_are_byte_identical(tmp_path):

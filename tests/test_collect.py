@@ -14,7 +14,7 @@ import pytest
 import yaml
 
 from conftest import REPO, all_paragraphs, effective, run_cli, texts
-from generator import main as pipeline
+from generator.app import main as pipeline
 
 import fill_returns  # tools/, put on the path by conftest
 
@@ -334,7 +334,7 @@ def test_late_return(collected, tmp_path, capsys):
 def test_a_crash_midway_leaves_the_data_as_it_was(collected, tmp_path, monkeypatch, capsys, moment):
     data = tmp_path / "data"
     shutil.copytree(REPO / "data", data)
-    from generator import transaction
+    from generator.base import transaction
     calls = {"n": 0}
     # staged files are written one by one, then forced to disk all at once before the journal
     name = "write_file" if moment == "while staging" else "_syncfs"
@@ -448,9 +448,9 @@ def test_the_key_figures_table_gives_the_figures_room_for_their_headers(collecte
 def test_a_workbooks_computed_cells_hold_a_formula_or_nothing_and_are_shaded(collected):
     """The workbook follows the Word form: no instruction in a cell the unit signs."""
     openpyxl = pytest.importorskip("openpyxl")
-    from generator.layout import INPUT
-    from generator.validate import load_campaign
-    from generator.xlsx import FIRST_ROW
+    from generator.config.layout import INPUT
+    from generator.config.validate import load_campaign
+    from generator.documents.xlsx import FIRST_ROW
 
     data = load_campaign(collected["data"])
     member = data.members["dang-bo-cong-ty-dien-luc-ha-tinh"]
@@ -472,8 +472,8 @@ def test_a_return_of_an_older_form_with_words_in_its_computed_cells_reads_as_bef
     """Skeletons sent before computed cells were left empty said «Không ghi (tự …)» in them:
     such a copy coming back is read as a form's own words, not as a figure typed there; an
     empty computed cell is neither a figure nor a missing one."""
-    from generator.layout import INPUT
-    from generator.validate import load_campaign
+    from generator.config.layout import INPUT
+    from generator.config.validate import load_campaign
 
     data = tmp_path / "data"
     shutil.copytree(REPO / "data", data)

@@ -15,14 +15,14 @@ from docx.oxml.ns import qn
 
 import fill_returns
 from conftest import DATA, all_paragraphs, libreoffice_resave
-from generator import main as pipeline
-from generator.collect import collect
-from generator.contexts.common import Prose, prose_values
-from generator.contexts.outline import outline_blocks
-from generator.environment import ProseRenderer
-from generator.renderer import LOOSE
-from generator.structure import GUIDANCE_LABEL, node_keys
-from generator.validate import load_campaign
+from generator.app import main as pipeline
+from generator.intake.collect import collect
+from generator.documents.contexts.common import Prose, prose_values
+from generator.documents.contexts.outline import outline_blocks
+from generator.documents.environment import ProseRenderer
+from generator.documents.renderer import LOOSE
+from generator.config.structure import GUIDANCE_LABEL, node_keys
+from generator.config.validate import load_campaign
 
 DIGEST = "tong-hop-y-kien.docx"
 
@@ -262,7 +262,7 @@ def test_the_digest_is_a_working_document_heading_without_number_or_signature(ca
 def test_silent_units_are_named_once_per_group_and_an_unwritten_part_says_so(tmp_path):
     """Units that sent figures and no words: named once under the heading of each group of
     parts (I, II …), not under every part; a part nobody wrote in says so in one line."""
-    from generator.contexts.digest import NOBODY
+    from generator.documents.contexts.digest import NOBODY
 
     data_dir, out = tmp_path / "data", tmp_path / "out"
     shutil.copytree(DATA, data_dir, ignore=shutil.ignore_patterns("bao-cao", ".*"))
@@ -332,7 +332,7 @@ def _digest_under(data_dir, out) -> tuple[list[str], dict[str, list[str]], dict[
 def test_a_digest_with_no_returns_says_so_under_every_part(tmp_path):
     """Nothing returned: the top line says no unit has sent its report (no «0/49»), and every
     part still says that nobody wrote there."""
-    from generator.contexts.digest import NOBODY
+    from generator.documents.contexts.digest import NOBODY
 
     data_dir, out = tmp_path / "data", tmp_path / "out"
     shutil.copytree(DATA, data_dir, ignore=shutil.ignore_patterns("bao-cao", ".*"))
@@ -349,7 +349,7 @@ def test_a_digest_with_no_returns_says_so_under_every_part(tmp_path):
 def test_parts_no_unit_is_to_write_are_marked_once_not_listed_as_unwritten(tmp_path):
     """Every unit a doanh nghiệp: the part «Đối với cơ quan, đơn vị» says once that no unit
     is to write it; its parts say nothing; the doanh nghiệp parts still say nobody wrote."""
-    from generator.contexts.digest import NOBODY, NOT_ASKED
+    from generator.documents.contexts.digest import NOBODY, NOT_ASKED
 
     data_dir, out = tmp_path / "data", tmp_path / "out"
     shutil.copytree(DATA, data_dir, ignore=shutil.ignore_patterns("bao-cao", ".*"))

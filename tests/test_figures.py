@@ -2,8 +2,8 @@
 
 import pytest
 
-from generator import figures
-from generator.schema import Appendix
+from generator.config import figures
+from generator.model.schema import Appendix
 
 APPENDIX = Appendix.model_validate({"tables": [
     {"id": "pl1", "title": "x", "columns": [{"id": "so", "title": "Số lượng"}], "rows": [

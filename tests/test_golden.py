@@ -27,7 +27,7 @@ def pretty(xml: bytes) -> str:
 @pytest.fixture(scope="module")
 def example_out(tmp_path_factory) -> Path:
     from conftest import DATA
-    from generator import main as pipeline
+    from generator.app import main as pipeline
 
     out = tmp_path_factory.mktemp("golden")
     pipeline.build(DATA, out)

@@ -13,7 +13,7 @@ import pytest
 from docx.enum.text import WD_LINE_SPACING
 
 from conftest import DATA, effective, find, paragraph_format, run_cli, texts
-from generator import main as pipeline
+from generator.app import main as pipeline
 
 
 def dated_2026(target: Path) -> Path:
@@ -98,7 +98,7 @@ def test_the_spelling_of_uy_is_a_profile_choice(tmp_path, choice, header, body):
     ("th\u1ee7y", "thu\u1ef7"),             # thủy / thuỷ
 ])
 def test_tone_placement_both_ways(new_style, old_style):
-    from generator.vnrules import spell_tones
+    from generator.formats.vnrules import spell_tones
     assert spell_tones(f"cấp {new_style} cơ sở", "uỷ") == f"cấp {old_style} cơ sở"
     assert spell_tones(f"cấp {old_style} cơ sở", "ủy") == f"cấp {new_style} cơ sở"
     assert spell_tones(f"cấp {new_style}", "giữ nguyên") == f"cấp {new_style}"
@@ -106,5 +106,5 @@ def test_tone_placement_both_ways(new_style, old_style):
 
 @pytest.mark.parametrize("word", ["qu\u00fd", "QU\u00dd", "ho\u00e0n", "khuya", "to\u00e1n"])
 def test_tone_placement_leaves_other_syllables(word):
-    from generator.vnrules import spell_tones
+    from generator.formats.vnrules import spell_tones
     assert spell_tones(word, "uỷ") == word and spell_tones(word, "ủy") == word

@@ -18,8 +18,8 @@ import pytest
 import yaml
 
 from conftest import REPO, run_cli
-from generator import main as pipeline
-from generator import ooxml
+from generator.app import main as pipeline
+from generator.base import ooxml
 
 import fill_returns  # tools/, put on the path by conftest
 

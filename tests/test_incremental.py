@@ -13,7 +13,10 @@ import docx
 import pytest
 
 from conftest import DATA, run_cli, texts
-from generator import main as pipeline, renderer, writer
+from generator.app import main as pipeline
+from generator.base import workers
+from generator.documents import renderer
+from generator.base import writer
 
 
 ALL = 6 + 2 * 49 + 32  # plan, outline, forms, consolidated report and its sources (nguon-so-lieu.xlsx), digest; kits of the 32 đảng bộ; a skeleton and a workbook per unit
@@ -92,14 +95,14 @@ def test_force_rebuilds_everything_and_a_deleted_output_comes_back(built, monkey
     original = renderer.CompiledTemplate.render
     monkeypatch.setattr(renderer.CompiledTemplate, "render",
                         lambda self, *a: rendered.append(1) or original(self, *a))
-    monkeypatch.setattr(pipeline, "PARALLEL_FROM", 10_000)  # count the renders in this process
+    monkeypatch.setattr(workers, "PARALLEL_FROM", 10_000)  # count the renders in this process
     report = pipeline.build(data, out, force=True)
     assert len(rendered) >= 53 and report.written == []  # same bytes: nothing to rewrite
 
 
 def test_two_processes_make_the_same_files_as_one(tmp_path, monkeypatch):
     pipeline.build(DATA, tmp_path / "two")        # ≥ 64 documents: shared between the cores
-    monkeypatch.setattr(pipeline, "PARALLEL_FROM", 10_000)
+    monkeypatch.setattr(workers, "PARALLEL_FROM", 10_000)
     pipeline.build(DATA, tmp_path / "one")
     assert outputs(tmp_path / "two") == outputs(tmp_path / "one")
 
@@ -120,7 +123,7 @@ def test_removed_unit_is_removed_with_the_manifest(built):
 def test_an_interrupted_build_leaves_all_old_or_all_new(built, monkeypatch, moment):
     """Stopped while it stages the new files, a build has changed nothing; stopped while it
     renames them into place, the next run finishes the renames before anything else."""
-    from generator import transaction
+    from generator.base import transaction
     data, out = built
     old = outputs(out)
     plan = (data / "ke-hoach.yaml").read_text(encoding="utf-8")
@@ -138,7 +141,7 @@ def test_an_interrupted_build_leaves_all_old_or_all_new(built, monkeypatch, mome
         return original(*args)
 
     monkeypatch.setattr(target, patched, power_cut)
-    monkeypatch.setattr(pipeline, "PARALLEL_FROM", 10_000)  # one process, to stop it midway
+    monkeypatch.setattr(workers, "PARALLEL_FROM", 10_000)  # one process, to stop it midway
     with pytest.raises(KeyboardInterrupt):
         pipeline.build(data, out)
     monkeypatch.setattr(target, patched, original)
@@ -163,7 +166,7 @@ def test_an_interrupted_build_leaves_all_old_or_all_new(built, monkeypatch, mome
 
 
 def test_watch_rebuilds_when_a_data_file_is_saved(built):
-    from generator.watch import watch
+    from generator.app.watch import watch
     data, out = built
     rebuilt = []
     stop = threading.Event()
@@ -188,7 +191,7 @@ def test_watch_rebuilds_when_a_data_file_is_saved(built):
 
 def test_pdf_without_libreoffice_says_how_to_install_it(built, monkeypatch, capsys):
     data, out = built
-    monkeypatch.setattr("generator.pdf.soffice", lambda: None)
+    monkeypatch.setattr("generator.documents.pdf.soffice", lambda: None)
     (out / "ke-hoach.docx").unlink()
     code, stdout, err = run_cli(["build", "--data", data, "--out", out, "--pdf"], capsys)
     assert code == 4                      # the PDFs asked for were not made: not a success

@@ -15,9 +15,10 @@ from pathlib import Path
 
 import pytest
 
-from generator import measure, vnrules
-from generator.profiles import build_profile
-from generator.styles import text_width_cm
+from generator.base import measure
+from generator.formats import vnrules
+from generator.formats.profiles import build_profile
+from generator.formats.styles import text_width_cm
 
 FIXTURE = Path(__file__).parent / "fixtures" / "ten-co-quan.txt"
 PROFILES = [build_profile("dang-hd36"), build_profile("nha-nuoc-nd30")]
@@ -242,11 +243,11 @@ def test_the_same_text_breaks_the_same_way():
 
 
 def test_the_segmenter_reads_pyvis_model_as_pyvi_does():
-    """generator.segment runs pyvi's model without pyvi's module (a second faster): on every
+    """generator.formats.segment runs pyvi's model without pyvi's module (a second faster): on every
     text of the corpus, title-cased, as written and in capitals, it says what pyvi says."""
     import warnings
 
-    from generator import segment
+    from generator.formats import segment
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         from pyvi.ViTokenizer import ViTokenizer
@@ -288,7 +289,7 @@ def _needs_libreoffice():
 @pytest.fixture(scope="module")
 def built(tmp_path_factory) -> Path:
     from conftest import DATA
-    from generator import main as pipeline
+    from generator.app import main as pipeline
     _needs_libreoffice()
     out = tmp_path_factory.mktemp("lines")
     pipeline.build(DATA, out)
@@ -334,7 +335,7 @@ def test_headings_keep_their_last_word(built, tmp_path_factory):
     import docx as python_docx
 
     from conftest import all_paragraphs
-    from generator import parts
+    from generator.intake import parts
     path = built / "de-cuong.docx"
     found = {p.text: p for p in all_paragraphs(python_docx.Document(str(path)))}
     ends = {"IV. PHƯƠNG HƯỚNG, NHIỆM VỤ, GIẢI PHÁP TRONG": "THỜI\u00a0GIAN\u00a0TỚI",
@@ -367,7 +368,7 @@ def test_the_list_of_units_that_have_not_sent_reads_whole(tmp_path_factory):
     from docx.oxml.ns import qn
 
     from conftest import STATE
-    from generator import main as pipeline
+    from generator.app import main as pipeline
     _needs_libreoffice()
     out = tmp_path_factory.mktemp("missing")
     pipeline.build(STATE, out)

@@ -29,10 +29,10 @@ import pytest
 
 import fill_returns
 from conftest import DATA, STATE
-from generator import main as pipeline
+from generator.app import main as pipeline
 from generator.cli import main as cli_main
-from generator.collect import collect
-from generator.validate import load_campaign
+from generator.intake.collect import collect
+from generator.config.validate import load_campaign
 
 # (rule, part) → why the checker is wrong there; the rule is the finding's id, or for a schema
 # finding (which has none) its message. Empty: every file passes as it is.
@@ -133,7 +133,7 @@ def hd05(root: Path) -> Build:
 
 def tier(root: Path) -> Build:
     """A unit's campaign from its kit: its branches listed, one return collected, its report up."""
-    from generator.kit import new_from_kit
+    from generator.documents.kit import new_from_kit
     from test_tiers import UNIT, list_branches
 
     bloc, bloc_out = root / "bloc" / "data", root / "bloc" / "out"
@@ -189,7 +189,7 @@ def test_each_kind_of_document_and_each_profile_is_checked(generated):
     assert any(p.suffix == ".xlsx" and p.parent.name == "don-vi" for p in every)
     with zipfile.ZipFile(generated["merged plan"].files[0]) as z:
         assert "word/comments.xml" in z.namelist()
-    from generator.profiles import PROFILE_DIR
+    from generator.formats.profiles import PROFILE_DIR
     assert {load_campaign(b.data).profile.id for b in generated.values()} == \
         {p.stem for p in PROFILE_DIR.glob("*.yaml")}
 

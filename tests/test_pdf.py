@@ -22,8 +22,8 @@ from pyhanko.sign.fields import enumerate_sig_fields
 
 import pdfa
 from conftest import DATA, STATE, run_cli
-from generator import main as pipeline
-from generator import pdf
+from generator.app import main as pipeline
+from generator.documents import pdf
 
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 if not (SOFFICE and shutil.which("pdftotext")):
@@ -255,7 +255,7 @@ def test_the_workspace_download_is_the_signing_pdf(tmp_path):
     from starlette.testclient import TestClient
 
     from generator.web.app import create_app
-    from generator.workspace import Workspace
+    from generator.app.workspace import Workspace
 
     data, out = tmp_path / "data", tmp_path / "out"
     shutil.copytree(DATA, data, ignore=shutil.ignore_patterns("bao-cao", ".*"))
@@ -276,7 +276,7 @@ def test_the_workspace_download_is_the_signing_pdf(tmp_path):
 
 def test_without_poppler_a_clear_message(built, monkeypatch):
     real = shutil.which
-    monkeypatch.setattr("generator.pdf.shutil.which",
+    monkeypatch.setattr("generator.documents.pdf.shutil.which",
                         lambda name: None if name == "pdftotext" else real(name))
     (built["party"] / pdf.RECORD).unlink()
     with pytest.raises(pdf.PdfError, match="chưa cài poppler-utils"):

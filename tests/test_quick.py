@@ -1,4 +1,4 @@
-"""A no-op build answered from its stamp (``generator/quick.py``): it says exactly what the
+"""A no-op build answered from its stamp (``generator/app/quick.py``): it says exactly what the
 whole build says, never loads the engine, and gives way to the whole build at any change."""
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from conftest import DATA, REPO, STATE
 
 RUN = ("import sys; from generator.__main__ import run\n"
        "try:\n    run()\nfinally:\n"
-       "    print('ENGINE' if 'generator.main' in sys.modules else 'QUICK', file=sys.stderr)\n")
+       "    print('ENGINE' if 'generator.app.main' in sys.modules else 'QUICK', file=sys.stderr)\n")
 
 
 def vanban(*args, env=None) -> tuple[str, str, bool]:

@@ -15,9 +15,9 @@ from docx.oxml.ns import qn
 from lxml import etree
 
 from conftest import REPO, libreoffice_resave, run_cli
-from generator import figures as fig
-from generator import main as pipeline
-from generator.validate import load_campaign
+from generator.config import figures as fig
+from generator.app import main as pipeline
+from generator.config.validate import load_campaign
 
 import fill_returns  # tools/, put on the path by conftest
 

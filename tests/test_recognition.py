@@ -21,7 +21,7 @@ from docx.oxml.ns import qn
 from lxml import etree
 
 from conftest import REPO, all_paragraphs, libreoffice_resave, run_cli, texts
-from generator import main as pipeline
+from generator.app import main as pipeline
 
 import fill_returns  # tools/, put on the path by conftest
 

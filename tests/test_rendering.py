@@ -92,7 +92,7 @@ def many_pdfs(tmp_path_factory) -> dict[str, list[str]]:
     """The plan, the outline, a skeleton of each level and the consolidated report of both
     examples, laid out by LibreOffice: each as its pages' text."""
     from conftest import DATA, STATE
-    from generator import main as pipeline
+    from generator.app import main as pipeline
 
     work = tmp_path_factory.mktemp("many")
     chosen = []
@@ -160,7 +160,7 @@ def test_no_summary_or_reference_line_is_broken_again_by_the_layout(tmp_path):
     symbol."""
     import docx
     from conftest import DATA, texts
-    from generator import main as pipeline
+    from generator.app import main as pipeline
 
     pipeline.build(DATA, tmp_path / "out")
     skeletons = sorted((tmp_path / "out" / "don-vi").glob("*.docx"))
@@ -217,7 +217,7 @@ def every_document(tmp_path_factory) -> dict[str, tuple[list[str], set[str]]]:
     LibreOffice in one run: each as (its pages' lines, the texts of its headings)."""
     import docx
     from conftest import DATA, STATE, all_paragraphs
-    from generator import main as pipeline
+    from generator.app import main as pipeline
 
     work = tmp_path_factory.mktemp("every")
     chosen = []
@@ -326,8 +326,8 @@ def test_number_and_date_stand_level_where_each_format_puts_them(tmp_path):
     HD 36."""
     from conftest import DATA, STATE
     from test_hd05 import dated_2026
-    from generator import main as pipeline
-    from generator.profiles import build_profile
+    from generator.app import main as pipeline
+    from generator.formats.profiles import build_profile
 
     chosen = {}
     for name, data in (("hd36", DATA), ("nd30", STATE), ("hd05", dated_2026(tmp_path / "d05"))):

@@ -10,8 +10,8 @@ import docx
 import pytest
 
 from conftest import DATA, STATE, run_cli, texts
-from generator import main as pipeline
-from generator import vnrules
+from generator.app import main as pipeline
+from generator.formats import vnrules
 
 
 # --- upper case keeps document symbols ------------------------------------------------------
@@ -123,8 +123,8 @@ def _rule_cm(paragraph, container_cm: float) -> float | None:
 
 def test_title_rules_are_lines_as_long_as_the_text(party_plan, state_plan):
     from conftest import effective, find
-    from generator.measure import width_cm
-    from generator.profiles import build_profile
+    from generator.base.measure import width_cm
+    from generator.formats.profiles import build_profile
     from docx.oxml.ns import qn
     for plan, text, size in ((party_plan, "ĐẢNG CỘNG SẢN VIỆT NAM", 15),
                              (state_plan, "Độc lập - Tự do - Hạnh phúc", 14)):
@@ -142,8 +142,8 @@ def test_title_rules_are_lines_as_long_as_the_text(party_plan, state_plan):
 
 
 def test_the_state_issuer_rule_is_a_third_to_a_half_of_the_name(state_plan):
-    from generator.measure import width_cm
-    from generator.profiles import build_profile
+    from generator.base.measure import width_cm
+    from generator.formats.profiles import build_profile
     profile = build_profile("nha-nuoc-nd30")
     document = docx.Document(state_plan)
     rule = next(p for p in document.tables[0].rows[0].cells[0].paragraphs
@@ -160,8 +160,8 @@ WORDS_KEPT_WHOLE = ("HÀ TĨNH", "ĐẦU TƯ", "NÔNG NGHIỆP", "NÔNG THÔN", 
 
 
 def test_header_lines_break_between_phrases_in_every_skeleton(tmp_path):
-    from generator.measure import CELL_MARGINS_CM, width_cm
-    from generator.profiles import build_profile
+    from generator.base.measure import CELL_MARGINS_CM, width_cm
+    from generator.formats.profiles import build_profile
     pipeline.build(DATA, tmp_path / "out")
     profile = build_profile("dang-hd36")
     width = profile.page.header_left_cm - CELL_MARGINS_CM
@@ -199,8 +199,8 @@ def test_a_unit_gives_its_own_header_lines(tmp_path):
 
 
 def test_the_issuer_rule_of_each_state_skeleton_fits_its_own_name(tmp_path):
-    from generator.measure import width_cm
-    from generator.profiles import build_profile
+    from generator.base.measure import width_cm
+    from generator.formats.profiles import build_profile
     profile = build_profile("nha-nuoc-nd30")
     pipeline.build(STATE, tmp_path / "out")
     checked = 0
@@ -237,7 +237,7 @@ def test_the_state_consolidated_report_opens_with_a_sentence_and_never_prints_0_
     import random
 
     import fill_returns
-    from generator.collect import collect
+    from generator.intake.collect import collect
 
     data, out = tmp_path / "data", tmp_path / "out"
     shutil.copytree(STATE, data)

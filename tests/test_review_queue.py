@@ -21,11 +21,11 @@ import pytest
 
 import fill_returns
 from conftest import DATA, run_cli
-from generator import main as pipeline
-from generator.collect import collect
+from generator.app import main as pipeline
+from generator.intake.collect import collect
 from generator.review import decisions, queue
-from generator import vnrules
-from generator.validate import load_campaign
+from generator.formats import vnrules
+from generator.config.validate import load_campaign
 
 CLEAN = {("pl1", "r1"): 100, ("pl1", "r2"): 5, ("pl1", "r3"): 10, ("pl1", "r4"): 300, ("pl1", "r5"): 90,
          ("pl1", "r7"): 3, ("pl2", "dang-ky"): 10, ("pl2", "cong-nhan"): 8}
@@ -224,7 +224,7 @@ def test_a_rate_is_worked_out_over_the_units_that_gave_both_figures_and_says_so(
 def test_every_consolidated_figure_is_traced_to_the_cells_that_make_it(reviewed):
     import openpyxl
 
-    from generator.review import trace
+    from generator.documents import trace
 
     data, out, planted, units = reviewed
     campaign = load_campaign(data)
@@ -244,7 +244,7 @@ def test_every_consolidated_figure_is_traced_to_the_cells_that_make_it(reviewed)
         if table_id not in ("pl1", "pl2", "pl4"):
             continue
         spec = next(x for x in campaign.appendix.tables if x.id == table_id)
-        from generator.layout import columns
+        from generator.config.layout import columns
         cols = columns(spec)
         header = [c.text for c in t.rows[0].cells]
         for row_spec, row in zip(spec.rows, t.rows[1:]):
@@ -452,7 +452,7 @@ def test_a_letter_dated_before_hd05_keeps_hd36s_form(reviewed, capsys):
 
 def test_a_state_letter_has_no_type_symbol_and_a_party_one_has_cv():
     from conftest import STATE
-    from generator import vnrules
+    from generator.formats import vnrules
 
     state = load_campaign(STATE)
     party = load_campaign(DATA)

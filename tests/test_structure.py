@@ -4,52 +4,50 @@ which layer may import which — checked on the running code and on its imports.
 from __future__ import annotations
 
 import ast
+import os
 import random
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import docx
 
 from conftest import REPO, run_cli, texts
-from generator import main as pipeline
+from generator.app import main as pipeline
 
 import fill_returns  # tools/, put on the path by conftest
 
 PACKAGE = REPO / "generator"
 
 
-def imports_of(path: Path) -> set[str]:
-    """The package modules ``path`` imports (relative imports resolved), anywhere in it."""
-    module = ".".join(path.relative_to(REPO).with_suffix("").parts)
-    package = module.rsplit(".", 1)[0]
-    out = set()
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-        if isinstance(node, ast.ImportFrom):
-            base = package.split(".")
-            if node.level:
-                base = base[: len(base) - node.level + 1]
-                name = ".".join(base + ([node.module] if node.module else []))
-            else:
-                name = node.module or ""
-            out.add(name)
-            out.update(f"{name}.{a.name}" for a in node.names)
-        elif isinstance(node, ast.Import):
-            out.update(a.name for a in node.names)
-    return {n for n in out if n.startswith("generator")}
+def lint(root: Path) -> subprocess.CompletedProcess:
+    """``lint-imports`` (import-linter) with the contracts of ``setup.cfg`` on the package in
+    ``root`` — the same command CI runs through this test."""
+    env = {**os.environ, "PYTHONPATH": str(root)}
+    return subprocess.run([sys.executable, "-c", "from importlinter.cli import lint_imports_command;"
+                           " lint_imports_command()", str(REPO / "setup.cfg"), "--no-cache"], cwd=root, env=env, capture_output=True, text=True)
 
 
 def test_the_layers_import_downwards_only():
-    """The loader and the campaign's facts do not know the documents; the documents do not
-    load data; nothing of the engine imports the command line."""
-    lower = ["validate", "loader", "campaign", "layout", "structure", "schema", "store", "figures"]
-    for name in lower:
-        found = imports_of(PACKAGE / f"{name}.py")
-        assert not [m for m in found if m.startswith("generator.contexts")], (name, found)
-    for path in (PACKAGE / "contexts").glob("*.py"):
-        assert "generator.validate" not in imports_of(path), path.name
-    for path in PACKAGE.rglob("*.py"):
-        if path.name not in ("cli.py", "__main__.py"):
-            assert "generator.cli" not in imports_of(path), path.name
+    """The architecture contract holds: each stage imports only the stages below it
+    (``setup.cfg``, ``[importlinter]``), and the documents' contexts never load data."""
+    done = lint(REPO)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "2 kept, 0 broken" in done.stdout
+
+
+def test_the_contract_fails_on_an_import_that_runs_up(tmp_path):
+    """A deliberately wrong import — the atomic writer of the base layer importing the build
+    pipeline of the application — breaks the contract, and the report names it."""
+    shutil.copytree(PACKAGE, tmp_path / "generator", ignore=shutil.ignore_patterns("__pycache__"))
+    writer = tmp_path / "generator" / "base" / "writer.py"
+    writer.write_text(writer.read_text(encoding="utf-8") + "\nfrom ..app import main  # sai tầng\n",
+                      encoding="utf-8")
+    done = lint(tmp_path)
+    assert done.returncode == 1
+    assert "1 kept, 1 broken" in done.stdout
+    assert "generator.base.writer -> generator.app.main" in done.stdout
 
 
 def test_a_deadline_is_compared_in_one_place():

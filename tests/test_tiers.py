@@ -17,9 +17,9 @@ import yaml
 
 import fill_returns
 from conftest import DATA, all_paragraphs, libreoffice_resave, run_cli
-from generator import main as pipeline
-from generator.contexts.consolidated import Totals
-from generator.validate import load_campaign
+from generator.app import main as pipeline
+from generator.documents.contexts.consolidated import Totals
+from generator.config.validate import load_campaign
 
 UNIT = "dang-bo-so-tai-chinh"
 BRANCHES = [("chi-bo-van-phong-so", "Chi bộ Văn phòng Sở"), ("chi-bo-phong-ngan-sach", "Chi bộ Phòng Ngân sách"),
@@ -42,7 +42,7 @@ def tiers(tmp_path_factory):
     pipeline.build(bloc, bloc_out)
     kit = bloc_out / "bo-du-lieu" / f"{UNIT}.zip"
     unit = root / "so-tai-chinh"
-    from generator.kit import new_from_kit
+    from generator.documents.kit import new_from_kit
 
     new_from_kit(unit, kit, pipeline.BUNDLED_TEMPLATES)
     list_branches(unit / "data")
@@ -59,7 +59,7 @@ def tiers(tmp_path_factory):
         fill_returns.write_words(target, target, rng, name)
         if n == 3:  # one branch's office uses LibreOffice
             shutil.move(libreoffice_resave(target, root), target)
-    from generator.collect import collect
+    from generator.intake.collect import collect
 
     taken = collect([folder], unit / "data")
     assert len(taken.stored) == 4 and not taken.refused
@@ -183,7 +183,7 @@ def test_forms_changed_in_the_units_campaign_are_reported_and_nothing_is_built(t
 
 
 def test_a_report_sent_up_on_forms_the_bloc_has_since_changed_is_refused(tiers, tmp_path):
-    from generator.collect import collect
+    from generator.intake.collect import collect
 
     bloc = tmp_path / "bloc"
     shutil.copytree(tiers["bloc"], bloc, ignore=shutil.ignore_patterns("bao-cao"))
@@ -197,7 +197,7 @@ def test_a_report_sent_up_on_forms_the_bloc_has_since_changed_is_refused(tiers, 
 
 def test_the_report_sent_up_carries_how_many_branches_were_approved(tiers, capsys):
     from conftest import run_cli
-    from generator.collect import collect
+    from generator.intake.collect import collect
     from generator.review import states
 
     unit_data = tiers["unit"] / "data"
@@ -221,7 +221,7 @@ def test_the_report_sent_up_gets_a_pdf_with_signature_fields(tiers):
     from pyhanko.pdf_utils.reader import PdfFileReader
     from pyhanko.sign.fields import enumerate_sig_fields
 
-    from generator import pdf
+    from generator.documents import pdf
 
     if not shutil.which("pdftotext"):
         pytest.skip("cần poppler-utils")
@@ -248,7 +248,7 @@ def _seen(cell) -> str:
 
 def test_the_report_sent_up_holds_no_instruction_and_marks_what_is_unwritten(tiers):
     from conftest import line_under, shading
-    from generator.structure import GUIDANCE_LABEL
+    from generator.config.structure import GUIDANCE_LABEL
 
     document = docx.Document(tiers["up"])
     paragraphs = all_paragraphs(document)
@@ -307,7 +307,7 @@ def test_the_report_sent_up_holds_no_instruction_and_marks_what_is_unwritten(tie
 
 
 def test_once_every_part_is_written_the_report_sent_up_has_no_draft_mark_and_no_red_note(tiers, tmp_path):
-    from generator.structure import node_keys
+    from generator.config.structure import node_keys
 
     unit = tmp_path / "unit"
     shutil.copytree(tiers["unit"], unit)

@@ -13,8 +13,8 @@ import pytest
 import yaml
 
 from conftest import REPO, edited_template, run_cli
-from generator import main as pipeline
-from generator.exceptions import DataError, TemplateError
+from generator.app import main as pipeline
+from generator.base.exceptions import DataError, TemplateError
 
 
 @pytest.fixture
@@ -104,7 +104,7 @@ def record(data, tmp_path) -> Path:
     out = tmp_path / "built"
     pipeline.build(data, out)
     fill_returns.fill(out / "don-vi" / "chi-bo-ban-dan-toc.docx", tmp_path / "r.docx", random.Random(2))
-    from generator.collect import collect
+    from generator.intake.collect import collect
     collect([tmp_path / "r.docx"], data)
     return data / "bao-cao" / "chi-bo-ban-dan-toc.yaml"
 

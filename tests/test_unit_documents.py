@@ -17,7 +17,7 @@ from docx.oxml.ns import qn
 from conftest import (DATA, alignment, all_paragraphs, effective, find, fonts_of_run, line_under,
                       paragraph_format, run_cli,
                       shading, texts)
-from generator import main as pipeline
+from generator.app import main as pipeline
 
 UNITS = {row["id"]: row for row in csv.DictReader(open(DATA / "don-vi.csv", encoding="utf-8"))}
 

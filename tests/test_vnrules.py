@@ -5,8 +5,8 @@ from decimal import Decimal
 
 import pytest
 
-from generator import vnrules
-from generator.profiles import build_profile
+from generator.formats import vnrules
+from generator.formats.profiles import build_profile
 
 PARTY = build_profile("dang-hd36")
 STATE = build_profile("nha-nuoc-nd30")

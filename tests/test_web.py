@@ -16,10 +16,11 @@ import pytest
 pytest.importorskip("starlette")
 from starlette.testclient import TestClient  # noqa: E402
 
-from generator import editing, main as pipeline, store  # noqa: E402
+from generator.app import editing, main as pipeline
+from generator.config import store  # noqa: E402
 from generator.web import app as web_app, security  # noqa: E402
 from generator.web.app import create_app  # noqa: E402
-from generator.workspace import Workspace  # noqa: E402
+from generator.app.workspace import Workspace  # noqa: E402
 
 from conftest import DATA  # noqa: E402
 

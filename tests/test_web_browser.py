@@ -17,7 +17,7 @@ import docx
 import pytest
 
 from conftest import DATA
-from generator import main as pipeline
+from generator.app import main as pipeline
 
 sync_api = pytest.importorskip("playwright.sync_api")
 from workspace_demo import CHROMIUM, browser, filled_returns, serving  # noqa: E402

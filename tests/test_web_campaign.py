@@ -21,10 +21,12 @@ pytest.importorskip("starlette")
 
 from test_web import BASE, CSRF, TOKEN, returns_for, site, text_of, upload  # noqa: E402,F401
 
-from generator import collect, editing, main as pipeline, recent, store  # noqa: E402
-from generator.returns import BY_HAND  # noqa: E402
+from generator.intake import collect
+from generator.app import editing, main as pipeline, recent
+from generator.config import store  # noqa: E402
+from generator.intake.returns import BY_HAND  # noqa: E402
 from generator.web.app import create_app  # noqa: E402
-from generator.workspace import Workspace  # noqa: E402
+from generator.app.workspace import Workspace  # noqa: E402
 from starlette.testclient import TestClient  # noqa: E402
 from conftest import DATA  # noqa: E402
 from workspace_demo import unrecognised  # noqa: E402

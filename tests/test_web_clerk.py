@@ -18,7 +18,7 @@ from pathlib import Path
 import docx
 import pytest
 
-from generator import store
+from generator.config import store
 
 sync_api = pytest.importorskip("playwright.sync_api")
 from workspace_demo import CHROMIUM, browser, serving, unrecognised  # noqa: E402

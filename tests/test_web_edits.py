@@ -15,7 +15,7 @@ pytest.importorskip("starlette")
 
 from test_web import CSRF, returns_for, site, text_of  # noqa: E402,F401  (site: the fixture)
 
-from generator import store  # noqa: E402
+from generator.config import store  # noqa: E402
 
 
 def page_form(html: str, action: str) -> dict[str, str]:

@@ -26,7 +26,7 @@ from pathlib import Path
 import pytest
 
 from conftest import DATA, REPO
-from generator import main as pipeline
+from generator.app import main as pipeline
 
 WATCHDOG = 120   # seconds: far above any build here; reached only by a hang
 

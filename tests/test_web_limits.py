@@ -13,10 +13,10 @@ import pytest
 pytest.importorskip("starlette")
 from starlette.testclient import TestClient  # noqa: E402
 
-from generator import main as pipeline  # noqa: E402
+from generator.app import main as pipeline  # noqa: E402
 from generator.web import security  # noqa: E402
 from generator.web.app import create_app  # noqa: E402
-from generator.workspace import Workspace  # noqa: E402
+from generator.app.workspace import Workspace  # noqa: E402
 
 from conftest import DATA  # noqa: E402
 

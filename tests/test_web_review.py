@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 
 from conftest import DATA
-from generator import main as pipeline
-from generator.collect import collect
+from generator.app import main as pipeline
+from generator.intake.collect import collect
 from generator.review import decisions, states
-from generator.validate import load_campaign
+from generator.config.validate import load_campaign
 from test_review_queue import PLANTED, fill_clean
 
 sync_api = pytest.importorskip("playwright.sync_api")
@@ -40,7 +40,7 @@ def test_the_review_pages_over_http(tmp_path):
 
     from generator.web.app import create_app
     from generator.web import security
-    from generator.workspace import Workspace
+    from generator.app.workspace import Workspace
 
     data, out, units = _campaign(tmp_path)
     client = TestClient(create_app(Workspace(data, out), "tok"), base_url="http://127.0.0.1:8765",

@@ -28,7 +28,7 @@ def test_the_wheel_carries_the_example_and_the_templates(wheel):
     names = set(zipfile.ZipFile(wheel).namelist())
     for needed in ("generator/bundled/data/chien-dich.yaml", "generator/bundled/data/don-vi.csv",
                    "generator/bundled/templates/don-vi.docx", "generator/bundled/templates/ke-hoach.docx",
-                   "generator/profiles/dang-hd36.yaml"):
+                   "generator/formats/profiles/dang-hd36.yaml"):
         assert needed in names, needed
     assert not [n for n in names if "/bao-cao/" in n or n.rsplit("/", 1)[-1].startswith(".")]
 

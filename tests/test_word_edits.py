@@ -27,7 +27,7 @@ from lxml import etree
 
 import fill_returns
 from conftest import libreoffice_resave, run_cli
-from generator import main as pipeline
+from generator.app import main as pipeline
 from generator.merge import accepted_paragraphs, merge_docx
 from generator.merge.words import text
 
@@ -213,7 +213,7 @@ def collect_returns(campaign: Path, out: Path, tmp: Path, names: list[str]) -> N
 
 
 def pipeline_collect(campaign: Path, folder: Path) -> None:
-    from generator.collect import collect
+    from generator.intake.collect import collect
 
     report = collect(sorted(folder.iterdir()), campaign)
     assert not report.refused, report.refused
@@ -439,7 +439,7 @@ def test_a_file_windows_holds_open_is_left(campaign, tmp_path, capsys, monkeypat
             raise PermissionError(13, "The process cannot access the file")
         return real_open(path, flags, *args)
 
-    monkeypatch.setattr("generator.edits.os.open", windows_open)
+    monkeypatch.setattr("generator.app.edits.os.open", windows_open)
     set_deadline(campaign, "05/5/2021          # gửi", "12/5/2021          # gửi")
     code, said = rebuild(campaign, out, capsys)
     assert code == 4 and "ke-hoach.docx: đang mở trong một chương trình khác" in said

@@ -102,7 +102,7 @@ def _segments(document) -> list[tuple[str, object, list]]:
     the signature table."""
     from docx.text.paragraph import Paragraph
 
-    from generator.structure import key_of_mark
+    from generator.config.structure import key_of_mark
 
     out = []
     for child in document.element.body.iterchildren():

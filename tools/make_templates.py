@@ -2,7 +2,7 @@
 
 The templates are ordinary Word documents with docxtpl tags; once made, they are the source
 and may be edited in Word. This script writes them from scratch, small and clean: only the
-parts a document needs, the vanban named styles (``generator/styles.py``) set from the Party
+parts a document needs, the vanban named styles (``generator/formats/styles.py``) set from the Party
 profile, and the structure each document kind needs (header table, page numbers from page 2,
 signature and recipients table).
 
@@ -18,8 +18,9 @@ from xml.sax.saxutils import escape
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from generator import profiles, styles, theme  # noqa: E402
-from generator.writer import docx_bytes, write_atomic  # noqa: E402
+from generator.formats import profiles, styles
+from generator.documents import theme  # noqa: E402
+from generator.base.writer import docx_bytes, write_atomic  # noqa: E402
 
 NS = ('xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" '
       'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"')

@@ -32,7 +32,7 @@ def serving(data: Path, out: Path, token: str = "demo-token"):
 
     from generator.web.app import create_app
     from generator.web.server import HOST, free_port
-    from generator.workspace import Workspace
+    from generator.app.workspace import Workspace
 
     workspace = Workspace(data, out)
     app = create_app(workspace, token)
@@ -126,7 +126,7 @@ def screenshots(shots: Path) -> None:
 
     from playwright.sync_api import sync_playwright
 
-    from generator import main as pipeline
+    from generator.app import main as pipeline
 
     shots.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
@@ -136,7 +136,7 @@ def screenshots(shots: Path) -> None:
         shutil.copytree(ROOT / "data", data, ignore=shutil.ignore_patterns("bao-cao", ".*"))
         pipeline.build(data, out)
         units = sorted(p.stem for p in (out / "don-vi").glob("*.docx"))
-        from generator.validate import load_campaign
+        from generator.config.validate import load_campaign
 
         names = {u.id: u.name for u in load_campaign(data).units}
         first = filled_returns(out, root / "tra-ve", units[:20], names=names)

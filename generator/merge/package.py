@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
-from ..ooxml import Refused, safe_xml
-from ..writer import docx_bytes
+from ..base.ooxml import Refused, safe_xml
+from ..base.writer import docx_bytes
 from .revisions import Revisions
 from .three_way import Conflict, Merger
 from .words import W

@@ -231,6 +231,6 @@ def body_paragraphs(root: etree._Element) -> list[etree._Element]:
 
 def accepted_paragraphs(document_xml: bytes) -> list[str]:
     """The texts of the body's paragraphs once every revision is accepted."""
-    from ..ooxml import safe_xml
+    from ..base.ooxml import safe_xml
     root = accept_all(safe_xml(document_xml, "word/document.xml"))
     return [text(p) for p in body_paragraphs(root)]

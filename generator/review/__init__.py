@@ -16,7 +16,10 @@ campaign collected and the consolidated report built from them:
   same file again and rebuilding, and reopen only when that value changes; every decision
   appended to a log that is never rewritten.
 
-It imports the engine's facts (the campaign, the forms' layout, the figures' reading); the
-engine's builders ask it what is still open (the signing gate). Nothing here writes a
-document.
+It imports the engine's facts (the campaign, the forms' layout, the figures' reading:
+``generator.config`` and below); the documents ask it what is still open (the signing gate)
+and print only reviewed figures, and the traceability workbook made from its findings is a
+document (``generator.documents.trace``). Nothing here writes a document.
+
+May import: ``generator.base``, ``generator.model``, ``generator.formats``, ``generator.config``.
 """

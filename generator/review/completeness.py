@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .. import vnrules
-from ..campaign import CampaignData
-from ..store import folder
+from ..formats import vnrules
+from ..config.campaign import CampaignData
+from ..config.store import folder
 
 
 @dataclass

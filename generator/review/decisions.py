@@ -17,10 +17,10 @@ from pathlib import Path
 
 import yaml
 
-from ..exceptions import UsageError
-from ..store import now_iso
-from ..transaction import lock
-from ..writer import write_atomic
+from ..base.exceptions import UsageError
+from ..config.store import now_iso
+from ..base.transaction import lock
+from ..base.writer import write_atomic
 from .evaluate import Finding
 
 FOLDER = "xem-xet"

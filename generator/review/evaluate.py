@@ -10,10 +10,10 @@ import hashlib
 import json
 from dataclasses import dataclass
 
-from .. import vnrules
-from ..figures import computed, visible_rows
-from ..layout import INPUT, applies, cell_kind, columns
-from ..schema import Appendix, Table
+from ..formats import vnrules
+from ..config.figures import computed, visible_rows
+from ..config.layout import INPUT, applies, cell_kind, columns
+from ..model.schema import Appendix, Table
 from .rules import (BOTH_OR_NEITHER, COMPARISONS, INTEGER, NOT_BOTH, NOT_NEGATIVE, REQUIRED, SKIP,
                     VIOLATION, ZERO, Checks, Ref, Term)
 

@@ -17,10 +17,10 @@ from statistics import median
 
 import yaml
 
-from .. import vnrules
-from ..campaign import CampaignData
-from ..layout import INPUT, applies, cell_kind, columns
-from ..figures import visible_rows
+from ..formats import vnrules
+from ..config.campaign import CampaignData
+from ..config.layout import INPUT, applies, cell_kind, columns
+from ..config.figures import visible_rows
 from .evaluate import Finding
 from .rules import LOW
 

@@ -11,8 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..campaign import CampaignData
-from ..figures import consolidate
+from ..config.campaign import CampaignData
+from ..config.figures import consolidate
 from . import decisions as dec
 from .evaluate import READING, Finding, check_unit
 from .rules import HIGH, LOW, MEDIUM, SEVERITIES, Checks, load as load_rules
@@ -145,7 +145,7 @@ __all__ = ["Item", "build", "findings", "open_high", "corrections", "LOW", "MEDI
 
 def pick(items: list[Item], key: str) -> Item:
     """The finding whose key starts with ``key`` (at least 6 characters, as the list shows)."""
-    from ..exceptions import UsageError
+    from ..base.exceptions import UsageError
 
     key = key.strip().lower()
     if len(key) < 6:
@@ -188,7 +188,7 @@ def where(item: Item, appendix) -> str:
 
 def lines(items: list[Item], appendix) -> list[str]:
     """The queue as the command line prints it: a line per finding, its decision under it."""
-    from .. import vnrules
+    from ..formats import vnrules
 
     out = []
     for i in items:

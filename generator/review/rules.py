@@ -32,10 +32,10 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from ..exceptions import ERROR, Problem
-from ..layout import columns
-from ..loader import SourceFile, load_yaml
-from ..schema import AppliesTo, Appendix
+from ..base.exceptions import ERROR, Problem
+from ..config.layout import columns
+from ..model.loader import SourceFile, load_yaml
+from ..model.schema import AppliesTo, Appendix
 
 FILE = "kiem-tra.yaml"
 
@@ -169,7 +169,7 @@ def load(data_dir: Path, appendix: Appendix | None, problems: list[Problem]) -> 
         return Checks(default_rules(appendix), "mặc định")
     from pydantic import ValidationError
 
-    from ..validate import pydantic_problems
+    from ..config.validate import pydantic_problems
 
     source = load_yaml(path, FILE, problems)
     raw = source.data
@@ -263,7 +263,7 @@ def default_rules(appendix: Appendix | None):
     if appendix is None:
         return []
     out = []
-    from ..layout import formula_parts
+    from ..config.layout import formula_parts
 
     for table in appendix.tables:
         counts = [r for r in table.rows if r.type == "count" and not r.total]

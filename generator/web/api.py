@@ -9,8 +9,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from .. import store
-from ..exceptions import Cancelled, Problem
+from ..config import store
+from ..base.exceptions import Cancelled, Problem
 from . import uploads
 from .pages import _date_field, download, out_file
 

@@ -1,6 +1,6 @@
 """The web workspace: a Starlette application over one :class:`Workspace`.
 
-Routes are thin: they read the request, call the engine (``generator.workspace`` and the
+Routes are thin: they read the request, call the engine (``generator.app.workspace`` and the
 modules it calls) and render a server-side template. Every error becomes a Vietnamese page
 (or a JSON message under ``/api/``), never a traceback.
 """
@@ -21,8 +21,8 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from .. import __version__
-from ..exceptions import DataError, VanbanError
-from ..workspace import Workspace
+from ..base.exceptions import DataError, VanbanError
+from ..app.workspace import Workspace
 from . import security
 
 HERE = Path(__file__).resolve().parent

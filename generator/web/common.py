@@ -101,7 +101,7 @@ def paged(items: list, request, size: int = PAGE_SIZE, page: int | None = None) 
 @lru_cache(maxsize=50_000)
 def fold(text: str) -> str:
     """A text as a search compares it: lower case, no tone marks, «đ» as «d», words apart."""
-    from ..form import slug
+    from ..app.form import slug
 
     return " " + slug(text, 10_000).replace("-", " ") + " "
 

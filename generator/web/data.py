@@ -17,8 +17,8 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from .. import editing, form, restructure
-from ..exceptions import DataError, UsageError
+from ..app import editing, form, restructure
+from ..base.exceptions import DataError, UsageError
 from . import views
 from .common import done, notes_of
 

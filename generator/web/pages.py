@@ -19,11 +19,13 @@ from starlette.responses import FileResponse, RedirectResponse, Response
 from starlette.background import BackgroundTask
 from starlette.routing import Route
 
-from .. import editing, edits, pdf, store
-from ..contexts.digest import group_name
-from ..exceptions import Cancelled, DataError, UsageError
-from ..schema import parse_date
-from ..validate import UNIT_COLUMNS
+from ..app import editing, edits
+from ..documents import pdf
+from ..config import store
+from ..documents.contexts.digest import group_name
+from ..base.exceptions import Cancelled, DataError, UsageError
+from ..model.schema import parse_date
+from ..config.validate import UNIT_COLUMNS
 from . import security, uploads, views
 from .common import done, matches, notes_of, paged
 
@@ -78,7 +80,7 @@ def routes(site) -> list[Route]:
     # --- Tổng quan --------------------------------------------------------------------------
 
     def overview(request: Request):
-        from .. import recent
+        from ..app import recent
 
         if not recent.is_campaign(ws.data_dir):
             return RedirectResponse("/bat-dau", 303)
@@ -241,7 +243,8 @@ def routes(site) -> list[Route]:
                          chosen=chosen, reported=len(loaded.data.returns),
                          group=lambda m: group_name(loaded.data, m))
 
-    from . import data as data_pages, receiving, report, review as review_pages, start as start_pages, units as unit_pages
+    from . import (data as data_pages, receiving, report, review as review_pages,
+                   start as start_pages, units as unit_pages)
 
     return (data_pages.routes(site, posted) + unit_pages.routes(site, posted)
             + start_pages.routes(site, posted) + receiving.routes(site, posted)

@@ -14,8 +14,8 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse
 from starlette.routing import Route
 
-from .. import store
-from ..exceptions import DataError, UsageError
+from ..config import store
+from ..base.exceptions import DataError, UsageError
 from . import uploads, views
 from .common import done
 from .pages import _date_field

@@ -7,8 +7,9 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.routing import Route
 
-from .. import editing, manifest, writing
-from ..exceptions import DataError
+from ..app import editing, writing
+from ..documents import manifest
+from ..base.exceptions import DataError
 from .common import done
 
 SHOWN_UNITS = 5      # units' words shown under a part; the rest on Ý kiến đơn vị

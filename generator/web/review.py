@@ -7,10 +7,11 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.routing import Route
 
-from .. import vnrules
-from ..exceptions import DataError, UsageError
-from ..figures import FigureError, parse_number
-from ..review import completeness, decisions, queue, states, trace
+from ..formats import vnrules
+from ..base.exceptions import DataError, UsageError
+from ..config.figures import FigureError, parse_number
+from ..review import completeness, decisions, queue, states
+from ..documents import trace
 from ..review.evaluate import cell_name
 from ..review.rules import SEVERITIES
 from .common import done, matches, paged

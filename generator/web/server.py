@@ -27,7 +27,7 @@ def serve(data_dir: Path, out_dir: Path, port: int, open_browser: bool, token: s
           say=print) -> None:
     import uvicorn
 
-    from ..workspace import Workspace
+    from ..app.workspace import Workspace
     from . import security
     from .app import create_app
 

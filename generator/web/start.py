@@ -14,8 +14,8 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.routing import Route
 
-from .. import recent
-from ..exceptions import UsageError
+from ..app import recent
+from ..base.exceptions import UsageError
 from . import uploads
 from .common import done
 

@@ -17,10 +17,10 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from .. import editing
-from ..exceptions import DataError
-from ..form import slug
-from ..validate import UNIT_COLUMNS
+from ..app import editing
+from ..base.exceptions import DataError
+from ..app.form import slug
+from ..config.validate import UNIT_COLUMNS
 from . import uploads, views
 from .common import PAGE_SIZE, done, matches, paged
 

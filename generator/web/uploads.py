@@ -10,9 +10,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from ..collect import CollectReport
-from ..ooxml import MAX_FILE
-from ..workspace import Workspace, safe_name
+from ..intake.collect import CollectReport
+from ..base.ooxml import MAX_FILE
+from ..app.workspace import Workspace, safe_name
 
 TAKEN, REPLACED, UNCHANGED, CONFLICT, REFUSED = "đã nhận", "đã thay", "không đổi", "xung đột", "không nhận"
 RESULT_CODES = {TAKEN: "taken", REPLACED: "replaced", UNCHANGED: "unchanged", CONFLICT: "conflict",

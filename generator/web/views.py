@@ -7,9 +7,11 @@ from dataclasses import dataclass
 from datetime import date
 from urllib.parse import quote
 
-from .. import editing, store, vnrules
-from ..exceptions import Problem
-from ..status import LATE, MISSING, OVERDUE, REPORTED, UnitStatus, counts_by_level
+from ..app import editing
+from ..config import store
+from ..formats import vnrules
+from ..base.exceptions import Problem
+from ..app.status import LATE, MISSING, OVERDUE, REPORTED, UnitStatus, counts_by_level
 
 STATES = [(REPORTED, "dung-han"), (LATE, "muon"), (OVERDUE, "qua-han"), (MISSING, "chua-gui")]
 READ_ONLY: tuple[str, ...] = ()
@@ -71,7 +73,7 @@ def _document(path):
 
 def file_name(name: str) -> str:
     """A data file by what it holds: «Chiến dịch», «Danh sách đơn vị» …"""
-    from ..form import FILE_NAMES
+    from ..app.form import FILE_NAMES
 
     if name in FILE_NAMES:
         return FILE_NAMES[name]
@@ -84,7 +86,7 @@ def file_name(name: str) -> str:
 
 def where(problem: Problem, data_dir) -> str:
     """Where a problem is, in words: «Chiến dịch › Cấp «Chi bộ cơ sở» › Hạn gửi báo cáo»."""
-    from ..form import describe
+    from ..app.form import describe
 
     name, place = problem.file, problem.place
     shown = file_name(name)
@@ -103,8 +105,8 @@ def where(problem: Problem, data_dir) -> str:
 
 
 def _field_labels() -> dict[str, str]:
-    from .. import schema
-    from ..form import label_of
+    from ..model import schema
+    from ..app.form import label_of
 
     out: dict[str, str] = {}
     for model in vars(schema).values():
@@ -125,7 +127,7 @@ _FILES = re.compile(r"\b(chien-dich|ke-hoach|de-cuong|phu-luc|bao-cao-tong-hop|k
 def plain(message: str) -> str:
     """A problem's message for a page: no advice about the file's syntax, data files named
     by what they hold, the schema's keys by their Vietnamese names, phụ lục without its code."""
-    from ..form import FILE_NAMES
+    from ..app.form import FILE_NAMES
 
     if not _LABELS:
         _LABELS.update(_field_labels())
@@ -215,7 +217,7 @@ def short(d: date | None) -> str:
 
 def references(values: dict) -> list[str]:
     """The names prose may refer to, as ``{{ name }}`` is written."""
-    from ..environment import Namespace
+    from ..documents.environment import Namespace
 
     names = []
     for key, value in values.items():
@@ -232,7 +234,7 @@ def references(values: dict) -> list[str]:
 
 def plan_line(data) -> str:
     """«Kế hoạch số 150-KH/ĐUK, ngày 23/02/2021»."""
-    from ..contexts.common import plan_symbol
+    from ..documents.contexts.common import plan_symbol
 
     plan = data.plan
     return f"{plan.doc_name} số {plan_symbol(data)}, ngày {vnrules.short_date(plan.date)}"
@@ -273,7 +275,7 @@ def identified(how: str) -> str:
 
 
 def part(key: str) -> str:
-    from ..structure import part_name
+    from ..config.structure import part_name
 
     return part_name(key)
 
@@ -283,7 +285,7 @@ def edit_lines(report, units: dict[str, str]) -> list[str]:
     (``edits.lines``), with the documents named by what they are and no file or command."""
     from pathlib import Path
 
-    from .. import edits
+    from ..app import edits
 
     names = [m.output for m in report.merged] + list(report.edited) + [n for n, _ in report.kept] \
         + [n for n, _ in report.locked] + (["bao-cao-tong-hop.docx"] if report.read_back else [])

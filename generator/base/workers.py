@@ -1,0 +1,57 @@
+"""Worker processes: how many a batch is given, and how each one starts.
+
+The build renders on every core, and ``collect`` reads a large batch the same way: both fork
+their workers from here, so what a worker does with signals, its parent's death and its
+priority is decided once.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import signal
+
+from . import transaction
+
+PARALLEL_FROM = 64  # documents; fewer are not worth a second process
+
+
+def workers_for(count: int) -> int:
+    """How many processes render ``count`` documents: every core this process may use, for a
+    batch large enough to be worth it."""
+    if count < PARALLEL_FROM or "fork" not in multiprocessing.get_all_start_methods():
+        return 1
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not on Linux
+        cores = os.cpu_count() or 1
+    return max(1, min(cores, count // 16))
+
+
+def worker_start(parent: int, nice: int | None = None) -> None:
+    """A render worker's own signal handling: stopping the pool (SIGTERM) ends it, Ctrl+C is
+    the parent's to handle, and a file larger than the system allows is an error the worker
+    reports (EFBIG), not its death (SIGXFSZ). A worker never outlives its parent (killed, it
+    takes them along: Linux's parent-death signal) and holds none of its folder locks."""
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if hasattr(signal, "SIGXFSZ"):
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    transaction.release_inherited()
+    try:
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)   # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):  # pragma: no cover - not Linux
+        pass
+    if os.getppid() != parent:          # the parent died before the line above
+        os._exit(1)
+    try:   # a person waiting for a page comes first: the process that answers keeps its priority
+        nice = WORKER_NICE if nice is None else nice
+        if nice:
+            os.nice(nice)
+    except (OSError, AttributeError):  # pragma: no cover - not allowed, or not POSIX
+        pass
+
+
+WORKER_NICE = 5

@@ -1,0 +1,180 @@
+"""The figures units sent back, kept under ``data/bao-cao/`` — one readable YAML file per unit.
+
+Nothing is lost or silently overwritten: the same file collected again changes nothing; a
+different return for a unit that already has figures is kept aside in ``xung-dot/`` (a
+conflict) unless ``--replace`` is given, and then the replaced figures go to ``lich-su/``.
+Every file is written atomically.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field
+
+from ..formats import vnrules
+from ..model.schema import VnDate
+from ..base import transaction
+from ..base.transaction import Transaction
+
+_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)  # libyaml when PyYAML has it: 10× faster
+
+FOLDER = "bao-cao"
+CONFLICTS = "xung-dot"
+HISTORY = "lich-su"
+KEPT = "tep"          # bao-cao/tep/<sha256>.docx: every file a unit sent, as it came
+
+HEADER = ("# Số liệu đơn vị gửi về — do «vanban collect» ghi từ tệp báo cáo của đơn vị.\n"
+          "# Sửa tay được (ví dụ khi đơn vị báo đính chính); «vanban build» dùng các số này\n"
+          "# để lập báo cáo tổng hợp. Ô để trống ghi là null; Có/Không ghi là true/false.\n")
+
+
+class Source(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    file: str = Field(description="Tên tệp đơn vị gửi")
+    sha256: str = Field(description="Dấu vân tay SHA-256 của tệp")
+    collected: str = Field(description="Thời điểm đọc (ISO 8601)")
+    identified_by: str = Field(description="Nhận ra đơn vị theo «dấu», «tiêu đề», hay «chọn tay» (người nhận chọn đơn vị)")
+
+
+class Record(BaseModel):
+    """bao-cao/<mã đơn vị>.yaml — số liệu một đơn vị gửi về."""
+
+    model_config = ConfigDict(extra="forbid")
+    campaign: str
+    unit: str
+    unit_name: str
+    received: VnDate = Field(description="Ngày nhận báo cáo (tính đúng hạn hay muộn)")
+    form_version: str | None = None
+    source: Source
+    figures: dict[str, dict[str, dict[str, Any]]]
+    findings: list[str] = Field(default_factory=list, description="Những chỗ số liệu cần xem lại")
+    branches_approved: str | None = Field(
+        None, description="Báo cáo gửi lên từ chiến dịch của đơn vị: số chi bộ trực thuộc có báo cáo "
+                          "đã duyệt / đã nhận / tổng số («3/5/7»)")
+    texts: dict[str, list[str]] = Field(
+        default_factory=dict, description="Những gì đơn vị viết dưới từng phần của đề cương "
+                                          "(khóa là số của phần: I.1, II.1.a …), từng đoạn")
+
+    def dump(self) -> bytes:
+        data = self.model_dump(mode="json")
+        data["received"] = vnrules.short_date(self.received)
+        text = yaml.dump(data, Dumper=_DUMPER, allow_unicode=True, sort_keys=False, width=100,
+                         default_flow_style=None)
+        return (HEADER + text).encode("utf-8")
+
+
+def folder(data_dir: Path) -> Path:
+    return data_dir / FOLDER
+
+
+def path_of(data_dir: Path, unit_id: str) -> Path:
+    return folder(data_dir) / f"{unit_id}.yaml"
+
+
+def aside_path(data_dir: Path, kind: str, record: Record) -> Path:
+    """One file per unit and returned file: the same file put aside twice is kept once."""
+    return folder(data_dir) / kind / f"{record.unit}-{record.source.sha256[:16]}.yaml"
+
+
+class Changes:
+    """The files a collection will write, applied together at the end (``commit``), all or
+    nothing: through a journal in ``bao-cao/.vanban/`` (see ``transaction.py``)."""
+
+    def __init__(self, data_dir: Path):
+        self.data_dir = data_dir
+        self.files: dict[Path, bytes] = {}
+
+    def write(self, record: Record, text: bytes | None = None) -> None:
+        """``record`` as the unit's figures; ``text``: its ``dump()``, when already made."""
+        self.files[path_of(self.data_dir, record.unit)] = text if text is not None else record.dump()
+
+    def keep(self, original: Path, sha256: str) -> None:
+        """The file a unit sent, kept as it came under ``bao-cao/tep/<its hash><suffix>``:
+        named by its content, so never overwritten and never kept twice."""
+        target = folder(self.data_dir) / KEPT / f"{sha256}{original.suffix.lower()}"
+        if not target.exists() and target not in self.files:
+            self.files[target] = original.read_bytes()
+
+    def put_aside(self, kind: str, record: Record, text: bytes | None = None) -> Path:
+        target = aside_path(self.data_dir, kind, record)
+        if not target.exists() and target not in self.files:
+            self.files[target] = text if text is not None else record.dump()
+        return target
+
+    def commit(self) -> None:
+        root = folder(self.data_dir)
+        change = Transaction(root)
+        try:
+            for path, data in self.files.items():
+                change.put(path.relative_to(root).as_posix(), data)
+        except BaseException:
+            change.discard()
+            raise
+        change.commit()
+
+
+def read_record(path: Path) -> Record:
+    return Record.model_validate(yaml.load(path.read_text(encoding="utf-8"),
+                                           Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)))
+
+
+def aside(data_dir: Path, kind: str) -> list[tuple[str, Record]]:
+    """The records kept in ``kind`` (``xung-dot`` or ``lich-su``): (file name, record), the
+    newest first; a file that cannot be read is passed over."""
+    out = []
+    for path in sorted((folder(data_dir) / kind).glob("*.yaml")):
+        try:
+            out.append((path.name, read_record(path)))
+        except (OSError, ValueError, yaml.YAMLError):
+            continue
+    return sorted(out, key=lambda pair: pair[1].source.collected, reverse=True)
+
+
+def settle(data_dir: Path, unit_id: str, kept: str, take_new: bool) -> None:
+    """Decide a conflict: the return kept aside as ``kept`` replaces the unit's current one
+    (which goes to the history), or is set aside in the history itself; nothing is lost."""
+    from ..base.exceptions import UsageError
+
+    path = folder(data_dir) / CONFLICTS / kept
+    if "/" in kept or "\\" in kept or not kept.startswith(f"{unit_id}-") or not path.is_file():
+        raise UsageError(f"Không có bản xung đột «{kept}» của đơn vị «{unit_id}».")
+    with transaction.lock(folder(data_dir)):
+        new = read_record(path)
+        change = Transaction(folder(data_dir))
+        try:
+            if take_new:
+                current = path_of(data_dir, unit_id)
+                if current.is_file():
+                    old = read_record(current)
+                    change.put(aside_path(data_dir, HISTORY, old).relative_to(folder(data_dir)).as_posix(),
+                               old.dump())
+                change.put(f"{unit_id}.yaml", new.dump())
+            else:
+                change.put(aside_path(data_dir, HISTORY, new).relative_to(folder(data_dir)).as_posix(),
+                           new.dump())
+            change.delete(f"{CONFLICTS}/{kept}")
+        except BaseException:
+            change.discard()
+            raise
+        change.commit()
+
+
+def recover(data_dir: Path) -> list[str]:
+    """Finish (or sweep away) a collection that was killed midway; what was done."""
+    return transaction.recover(folder(data_dir)) if folder(data_dir).is_dir() else []
+
+
+def pending(data_dir: Path) -> list[str]:
+    return transaction.pending(folder(data_dir)) if folder(data_dir).is_dir() else []
+
+
+def now_iso() -> str:
+    return datetime.now().astimezone().replace(microsecond=0).isoformat()
+
+
+def today() -> date:
+    return date.today()

@@ -1,0 +1,195 @@
+"""``vanban collect``: read the units' returned files into ``data/bao-cao/``.
+
+Every file is read before anything is written, and then everything is written together (see
+``store.Changes`` and ``transaction.py``); one bad file never stops the others:
+each is refused with its reason, the rest of the batch goes on. Then, per unit: the same
+file again changes nothing; a first return is stored; a different return for a unit that
+already has figures is a conflict, kept aside unless ``replace`` is asked, in which case the
+old figures go to the history first. A file whose marks name one unit and whose header
+another is stored for neither (``disputed``), with or without ``replace``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from ..config import store
+from ..base import transaction
+from ..review import states as review_states
+from ..base.exceptions import UsageError
+from .returns import Disputed, Reader, Refused, Returned, Unrecognised, files_in
+from ..config.validate import load_campaign
+
+
+@dataclass
+class CollectReport:
+    stored: list[tuple[Path, str]] = field(default_factory=list)       # (file, unit id)
+    unchanged: list[tuple[Path, str]] = field(default_factory=list)
+    replaced: list[tuple[Path, str]] = field(default_factory=list)
+    conflicts: list[tuple[Path, str, Path]] = field(default_factory=list)  # (file, unit, kept at)
+    refused: list[tuple[Path, str]] = field(default_factory=list)     # (file, why)
+    # a file whose marks and header name different units: stored for neither, the units named
+    # (it is among ``refused`` too: not taken — a caller that knows this list shows it apart)
+    disputed: list[tuple[Path, list[str], str]] = field(default_factory=list)  # (file, units, why)
+    notes: list[tuple[Path, str]] = field(default_factory=list)       # (file, note)
+    # a file whose unit could not be told (none, two, or marks and header apart): among
+    # ``refused`` too; a person may assign it to a unit by hand (``collect(…, unit=…)``)
+    unrecognised: list[tuple[Path, str]] = field(default_factory=list)  # (file, why)
+    # a new file from a unit whose return was approved: among ``conflicts`` (figures locked
+    # until someone unlocks them with a reason: ``vanban review --mo-khoa``)
+    locked: list[tuple[Path, str]] = field(default_factory=list)       # (file, unit)
+    findings: list[tuple[str, str]] = field(default_factory=list)     # (unit id, finding)
+
+
+def _record(data, got: Returned, received: date) -> store.Record:
+    unit = data.member(got.unit_id).unit
+    return store.Record(
+        campaign=data.campaign.id, unit=unit.id, unit_name=unit.name, received=received,
+        form_version=got.form_version,
+        source=store.Source(file=got.path.name, sha256=got.sha256, collected=store.now_iso(),
+                            identified_by=got.identified_by),
+        figures=got.figures, findings=got.findings, texts=got.texts, branches_approved=got.branches)
+
+
+def collect(paths: list[Path], data_dir: Path, *, replace: bool = False,
+            received: date | None = None, unit: str | None = None) -> CollectReport:
+    """Read ``paths`` (files or folders) and apply what they bring to ``data/bao-cao/`` in one
+    change; one collect at a time changes the folder. ``unit``: the unit a person assigned
+    the files to by hand (a file vanban could not tell the unit of), recorded as such."""
+    if not data_dir.is_dir():
+        return _collect(paths, data_dir, replace, received, unit)  # load_campaign says what is wrong
+    with transaction.lock(store.folder(data_dir)):
+        return _collect(paths, data_dir, replace, received, unit)
+
+
+def _collect(paths: list[Path], data_dir: Path, replace: bool, received: date | None,
+             unit: str | None = None) -> CollectReport:
+    data = load_campaign(data_dir)
+    if not (data.appendix and data.units):
+        raise UsageError("Chiến dịch chưa có phụ lục (phu-luc.yaml) hoặc danh sách đơn vị "
+                         "(don-vi.csv): không có gì để nhận.")
+    missing = [p for p in paths if not p.exists()]
+    if missing:
+        raise UsageError("Không có: " + ", ".join(str(p) for p in missing))
+    reader = Reader(data)
+    report = CollectReport()
+    received = received or store.today()
+    read: list[Returned] = []
+    files = files_in(paths)
+    made: dict[int, tuple[store.Record, bytes]] = {}   # id(Returned) → its record, dumped
+    for path, (outcome, got, why, units, record) in zip(files, _read_all(reader, files, unit, received)):
+        if outcome == DISPUTED:
+            report.disputed.append((path, units, why))
+            report.refused.append((path, why))
+            report.unrecognised.append((path, why))
+        elif outcome == UNRECOGNISED:
+            report.unrecognised.append((path, why))
+            report.refused.append((path, why))
+        elif outcome == REFUSED:
+            report.refused.append((path, why))
+        else:
+            read.append(got)
+            made[id(got)] = record
+            report.notes += [(path, n) for n in got.notes]
+    current = {unit: rec.source.sha256 for unit, rec in data.returns.items()}
+    approved = {u: s.sha256 for u, s in review_states.load(data_dir).items() if s.state == review_states.APPROVED}
+    changes = store.Changes(data_dir)
+    dumped: dict[int, bytes] = {}    # id(Record) → its text, for a record of this batch put aside
+    for got in read:
+        record, text = made[id(got)]
+        dumped[id(record)] = text
+        previous = current.get(got.unit_id)
+        if previous == got.sha256:
+            report.unchanged.append((got.path, got.unit_id))
+            continue
+        changes.keep(got.path, got.sha256)   # the evidence: the file itself, by its hash
+        if previous is not None and approved.get(got.unit_id) == previous:
+            kept = changes.put_aside(store.CONFLICTS, record, text)    # approved: figures locked
+            report.conflicts.append((got.path, got.unit_id, kept))
+            report.locked.append((got.path, got.unit_id))
+            continue
+        if previous is None:
+            changes.write(record, text)
+            report.stored.append((got.path, got.unit_id))
+        elif replace:
+            old = data.returns.get(got.unit_id)
+            if old is not None:
+                changes.put_aside(store.HISTORY, old, dumped.get(id(old)))
+            changes.write(record, text)
+            report.replaced.append((got.path, got.unit_id))
+        else:
+            kept = changes.put_aside(store.CONFLICTS, record, text)
+            report.conflicts.append((got.path, got.unit_id, kept))
+            continue
+        current[got.unit_id] = got.sha256
+        data.returns[got.unit_id] = record
+        report.findings += [(got.unit_id, f) for f in got.findings]
+    changes.commit()  # everything read first; then all files written together
+    return report
+
+
+READ, DISPUTED, UNRECOGNISED, REFUSED = "read", "disputed", "unrecognised", "refused"
+UNREADABLE = ("không đọc được tệp: bên trong không giống một tệp Word hay Excel bình thường (hãy "
+              "mở, lưu lại rồi gửi lại)")
+
+
+def _read_one(reader: Reader, path: Path, unit: str | None, received: date) -> tuple:
+    """One file read: (outcome, what it brings, why refused, the units a dispute names, its
+    record and the record's text) — plain data, so that it travels back from a worker
+    process as it is; the record is made and dumped there too (the YAML is the slow part)."""
+    try:
+        got = reader.read(path, unit=unit)
+    except Disputed as exc:
+        return DISPUTED, None, str(exc), list(exc.units), None
+    except Unrecognised as exc:
+        return UNRECOGNISED, None, str(exc), [], None
+    except Refused as exc:
+        return REFUSED, None, str(exc), [], None
+    except Exception:  # one file must never stop the batch
+        return REFUSED, None, UNREADABLE, [], None
+    record = _record(reader.data, got, received)
+    return READ, got, "", [], (record, record.dump())
+
+
+PARALLEL_FROM = 48   # files; fewer are read in this process
+_JOB = None
+
+
+def _read_chunk(indexes: range) -> list:
+    reader, files, unit, received = _JOB
+    return [_read_one(reader, files[i], unit, received) for i in indexes]
+
+
+def _read_all(reader: Reader, files: list[Path], unit: str | None, received: date) -> list:
+    """Every file read, in order; a large batch on every core (processes forked as the build's
+    render workers are, ``workers.worker_start``: they read, the parent alone writes). They keep
+    the priority of the command: a person waits for a collect, and on a machine others use
+    readers at a lower priority took longer than one process did."""
+    from ..base.workers import worker_start, workers_for
+
+    workers = workers_for(len(files)) if len(files) >= PARALLEL_FROM else 1
+    if workers == 1:
+        return [_read_one(reader, path, unit, received) for path in files]
+    import multiprocessing
+    import os
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    global _JOB
+    size = max(8, min(32, len(files) // (workers * 4)))
+    chunks = [range(i, min(i + size, len(files))) for i in range(0, len(files), size)]
+    _JOB = (reader, files, unit, received)
+    try:
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
+                                 initializer=worker_start, initargs=(os.getpid(), 0)) as pool:
+            out = []
+            for part in pool.map(_read_chunk, chunks):
+                out += part
+            return out
+    except BrokenProcessPool:
+        raise UsageError("Một tiến trình đọc tệp bị dừng đột ngột (máy hết bộ nhớ hoặc bị tắt); chưa "
+                         "ghi gì, hãy chạy lại.") from None
+    finally:
+        _JOB = None

@@ -1,0 +1,565 @@
+"""Reading one returned report (a unit's skeleton filled in Word, or its workbook filled in
+Excel) — as untrusted input.
+
+A returned file comes from another office: it is opened with the checks of ``ooxml.py``
+(size, type, old .doc, password, zip bomb, DOCTYPE, element counts; entities and network
+off). Then the unit is identified by the marks its skeleton carries (document properties;
+else the committee line of its header, read as a reader reads it — see ``UnitNames``), and
+each figure is read from its cell: by the cell's marks (bookmark, else content control), and
+where both were deleted — or the table was pasted into another document — by the cell's place
+in the table, as the form's layout (``layout.py``) gives it.
+
+A return is taken when the unit wrote anything: figures, or words under the parts of the
+outline (a return with words and no figure is taken, with a finding that its figures are
+missing); only a file with nothing written at all is refused as unfilled.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from lxml import etree
+
+from ..config import figures as fig
+from ..config.campaign import CampaignData, Member
+from ..config.layout import INPUT, NONE, Cell, FormLayout
+from ..base.ooxml import MISSING, W, Package, Refused, Workbook, safe_xml
+from ..documents.xlsx import FIRST_ROW, UNIT_LINE, col_letter
+
+BY_MARK, BY_PLACE = "dấu", "vị trí"
+BY_HAND = "chọn tay"     # identified_by of a return a person assigned to a unit (``read(unit=…)``)
+
+
+@dataclass
+class Returned:
+    """What was read from one returned file."""
+
+    path: Path
+    sha256: str
+    unit_id: str
+    identified_by: str                     # "dấu" (its marks) or "tiêu đề" (its header line)
+    form_version: str | None
+    figures: fig.Figures
+    typed_computed: dict
+    findings: list[str] = field(default_factory=list)   # problems with its figures
+    notes: list[str] = field(default_factory=list)      # how it was read (warnings)
+    texts: dict[str, list[str]] = field(default_factory=dict)  # part key → what the unit wrote
+    branches: str | None = None            # a report sent up a tier: «duyệt/nhận/tổng» of its branches
+
+
+def custom_properties(xml: bytes | None) -> dict[str, str]:
+    if not xml:
+        return {}
+    root = safe_xml(xml, "docProps/custom.xml")
+    out = {}
+    for prop in root:
+        name = prop.get("name")
+        if name:
+            out[name] = "".join(prop.itertext()).strip()
+    return out
+
+
+def cell_text(tc: etree._Element) -> str:
+    """What a cell shows, however Word split it into runs."""
+    pieces = []
+    for el in tc.iter(W + "t", W + "tab", W + "br"):
+        pieces.append(el.text or "" if el.tag == W + "t" else " ")
+    return " ".join("".join(pieces).split())
+
+
+def _ancestor(el: etree._Element, tag: str) -> etree._Element | None:
+    while el is not None and el.tag != W + tag:
+        el = el.getparent()
+    return el
+
+
+def _normal(text: str) -> str:
+    return " ".join(unicodedata.normalize("NFC", text).upper().split())
+
+
+# --- recognising a unit by the name its header shows -----------------------------------------
+
+_TONES = "\u0300\u0301\u0303\u0309\u0323"   # huyền, sắc, ngã, hỏi, nặng
+_WORD = re.compile(r"\w+")
+_LOOKALIKES = str.maketrans({"\u00d0": "\u0110", "\u00f0": "\u0111"})  # Ð (eth) typed for Đ
+_MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
+MAX_NAME_LINES = 6   # a name is broken over at most this many lines of a header
+
+
+def _word_key(word: str) -> str:
+    """A word with its tone moved after its letters, so that «uỷ» and «ủy», «hoà» and «hòa»
+    (where people put the tone differently) are the same word."""
+    decomposed = unicodedata.normalize("NFD", word)
+    tones = "".join(c for c in decomposed if c in _TONES)
+    letters = "".join(c for c in decomposed if c not in _TONES)
+    return unicodedata.normalize("NFC", letters) + tones
+
+
+def name_key(text: str) -> str:
+    """A name as a reader compares it: its words in any case, however spaced, the tone where
+    either spelling puts it, punctuation left out («ĐBQH, HĐND» is «ĐBQH HĐND»)."""
+    text = unicodedata.normalize("NFC", text).translate(_LOOKALIKES).casefold()
+    return "".join(_word_key(w) for w in _WORD.findall(text))
+
+
+def paragraph_lines(p: etree._Element) -> list[str]:
+    """The lines of a paragraph as a reader sees them: the pieces of text of every run
+    joined, a tab a space, a line break the end of a line."""
+    lines, pieces = [], []
+    for el in p.iter(W + "t", W + "tab", W + "br", W + "cr", W + "noBreakHyphen"):
+        if any(a.tag == _MC_FALLBACK for a in el.iterancestors()):
+            continue                       # the copy of a text box kept for old readers
+        if el.tag == W + "t":
+            pieces.append(el.text or "")
+        elif el.tag == W + "noBreakHyphen":
+            pieces.append("-")
+        elif el.tag == W + "tab":
+            pieces.append(" ")
+        else:
+            lines.append("".join(pieces))
+            pieces = []
+    lines.append("".join(pieces))
+    return lines
+
+
+def header_lines(root: etree._Element, limit: int = 12) -> list[str]:
+    """The lines of a Word document's header: the body up to its first table (the header
+    table, read cell by cell), or, where the header is not a table, its first paragraphs."""
+    body = root.find(W + "body")
+    lines: list[str] = []
+    for n, child in enumerate(body if body is not None else []):
+        if child.tag == W + "tbl":
+            for p in child.iter(W + "p"):
+                lines += paragraph_lines(p)
+            break
+        if child.tag == W + "p":
+            lines += paragraph_lines(child)
+        if n + 1 >= limit:
+            break
+    return lines
+
+
+class Unrecognised(Refused):
+    """A file whose unit vanban cannot tell (none, or two): a person may assign it by hand."""
+
+
+class Ambiguous(Unrecognised):
+    """A header that two units of the list could both have written."""
+
+
+class Disputed(Unrecognised):
+    """A file whose marks name one unit and whose header (or unit line) another: whose it is
+    is not decided by vanban. ``units``: the unit its marks name, then the others."""
+
+    def __init__(self, message: str, units: list[str]):
+        super().__init__(message)
+        self.units = units
+
+
+class UnitNames:
+    """The units of a campaign by the names a header or a unit line may show for them: the
+    name its committee signs with, the lines the list gives for its header, its own name.
+
+    A name may stand on one line or be broken over several, wherever the person put the
+    breaks (a line break or a new paragraph); so a unit is found where a run of whole lines
+    of the header, joined as a reader joins them, is one of its names. A run inside a longer
+    run that names another unit (``Chi bộ Cục Thuế`` inside ``Chi bộ Cục Thuế tỉnh``) is not
+    taken; two units found side by side, or one name shared by two units, is ambiguous and
+    never guessed."""
+
+    def __init__(self, members):
+        self.names: dict[str, set[str]] = {}
+        self.units = {m.id: m.unit.name for m in members}
+        for m in members:
+            for name in (m.committee, " ".join(m.unit.own_header_lines or []), m.unit.name):
+                key = name_key(name or "")
+                if key:
+                    self.names.setdefault(key, set()).add(m.id)
+        self.longest = max((len(k) for k in self.names), default=0)
+
+    def find(self, lines: list[str], what: str) -> str | None:
+        """The unit whose name is a run of whole ``lines``; ``None`` when there is none;
+        ``Ambiguous`` when two units could be meant."""
+        units = self.candidates(lines)
+        if len(units) > 1:
+            named = [self.named(u) for u in units]
+            raise Ambiguous(f"không nhận ra đơn vị: tệp không mang dấu của vanban và {what} khớp với "
+                            f"{len(units)} đơn vị: {', '.join(named[:-1])} và {named[-1]}; vanban "
+                            "không đoán — hãy hỏi đơn vị đã gửi tệp, sửa tiêu đề cho đúng tên đơn vị "
+                            "(hai đơn vị cùng tên trong danh sách đơn vị thì sửa cho khác nhau) rồi "
+                            "nhận lại")
+        return units[0] if units else None
+
+    def named(self, unit_id: str) -> str:
+        return f"«{self.units[unit_id]}» ({unit_id})"
+
+    def candidates(self, lines: list[str]) -> list[str]:
+        """Every unit whose name is a run of whole ``lines`` (not inside a longer run that
+        names another unit)."""
+        keys = [k for k in (name_key(line) for line in lines) if k]
+        found: list[tuple[int, int, set[str]]] = []
+        for i in range(len(keys)):
+            joined = ""
+            for j in range(i, min(len(keys), i + MAX_NAME_LINES)):
+                joined += keys[j]
+                if len(joined) > self.longest:
+                    break
+                if joined in self.names:
+                    found.append((i, j, self.names[joined]))
+        kept = [(i, j, ids) for i, j, ids in found
+                if not any(a <= i and j <= b and (a, b) != (i, j) for a, b, _ in found)]
+        return sorted({u for _, _, ids in kept for u in ids})
+
+
+class DocxCells:
+    """The cells of a returned Word file: by their marks, else by their place in the table
+    that holds the form."""
+
+    def __init__(self, root: etree._Element):
+        self.root = root
+        self.marks: dict[str, etree._Element] = {}
+        for start in root.iter(W + "bookmarkStart"):
+            name = start.get(W + "name")
+            tc = _ancestor(start, "tc")
+            if name and name.startswith("vb_") and tc is not None:
+                self.marks[name] = tc
+        # content controls by their tag, and by their title (LibreOffice keeps only the title)
+        self.tagged: dict[str, etree._Element] = {}
+        for sdt in root.iter(W + "sdt"):
+            tc = _ancestor(sdt, "tc")
+            for key in ("tag", "alias"):
+                el = sdt.find(f"{W}sdtPr/{W}{key}")
+                if el is not None and el.get(W + "val") and tc is not None:
+                    self.tagged.setdefault(el.get(W + "val"), tc)
+        self.tables = list(root.iter(W + "tbl"))
+        self._placed: dict[str, Placed | None] = {}
+        self._taken: set[int] = set()
+
+    def _marked(self, form: FormLayout, cell: Cell) -> etree._Element | None:
+        for found in (self.marks.get(cell.mark), self.tagged.get(cell.tag),
+                      self.tagged.get(cell.title(form))):
+            if found is not None:
+                return found
+        return None
+
+    def placed(self, form: FormLayout) -> Placed | None:
+        """The Word table that holds ``form``: the one its marked cells are in, else the one
+        whose header and row labels are the form's."""
+        if form.table.id not in self._placed:
+            table = None
+            for cell in form.cells:
+                tc = self._marked(form, cell) if cell.kind == INPUT else None
+                if tc is not None:
+                    table = _ancestor(tc, "tbl")
+                    break
+            if table is None:
+                table = self._by_labels(form)
+            if table is not None:
+                self._taken.add(id(table))
+            self._placed[form.table.id] = Placed(form, table) if table is not None else None
+        return self._placed[form.table.id]
+
+    def _by_labels(self, form: FormLayout) -> etree._Element | None:
+        best, best_score = None, 0
+        wanted = {_normal(r.label) for _, r in form.rows}
+        for table in self.tables:
+            if id(table) in self._taken:
+                continue
+            labels = {_normal(cell_text(tcs[1])) for tcs in _rows(table) if len(tcs) > 1}
+            score = len(wanted & labels)
+            if score > best_score:
+                best, best_score = table, score
+        return best if best_score * 2 >= len(wanted) else None
+
+    def find(self, form: FormLayout, cell: Cell) -> tuple[object, str]:
+        """The text of ``cell`` and how it was found, or ``MISSING``."""
+        tc = self._marked(form, cell) if cell.kind == INPUT else None
+        if tc is not None:
+            return cell_text(tc), BY_MARK
+        placed = self.placed(form)
+        tc = placed.tc(cell) if placed is not None else None
+        return (MISSING, "") if tc is None else (cell_text(tc), BY_PLACE)
+
+
+def _rows(table: etree._Element) -> list[list[etree._Element]]:
+    """The cells of each row of ``table`` (not of the tables nested in it)."""
+    return [tr.findall(W + "tc") for tr in table.findall(W + "tr")]
+
+
+class Placed:
+    """A form's Word table, its rows found by their labels (else their place) and its columns
+    by their titles (else their place)."""
+
+    def __init__(self, form: FormLayout, table: etree._Element):
+        self.rows = _rows(table)
+        self.line_of: dict[str, int] = {}
+        labels = [_normal(cell_text(tcs[1])) if len(tcs) > 1 else "" for tcs in self.rows]
+        for line, (_, row) in enumerate(form.rows, 1):
+            name = _normal(row.label)
+            self.line_of[row.id] = labels.index(name) if name in labels else line
+        head = [_normal(cell_text(tc)) for tc in self.rows[0]] if self.rows else []
+        self.place_of: dict[str, int] = {}
+        for k, col in enumerate(form.columns):
+            title = _normal(col.title)
+            self.place_of[col.id] = head.index(title) if title in head else form.first_value + k
+
+    def tc(self, cell: Cell) -> etree._Element | None:
+        line, place = self.line_of[cell.row.id], self.place_of[cell.column.id]
+        if line >= len(self.rows) or place >= len(self.rows[line]):
+            return None
+        return self.rows[line][place]
+
+
+class XlsxCells:
+    """The cells of a returned workbook: by their defined names, else by their place on the
+    form's sheet (the sheets keep the order of the forms)."""
+
+    def __init__(self, book: Workbook, forms: tuple[FormLayout, ...]):
+        self.book = book
+        self.sheet_of = {f.table.id: (book.order[n] if n < len(book.order) else None)
+                         for n, f in enumerate(forms)}
+
+    def find(self, form: FormLayout, cell: Cell) -> tuple[object, str]:
+        found = self.book.lookup(cell.mark)
+        how = BY_MARK
+        if found is MISSING:
+            sheet = self.sheet_of.get(form.table.id)
+            if sheet is None:
+                return MISSING, ""
+            found, how = self.book.cell(sheet, f"{col_letter(cell.place + 1)}{FIRST_ROW + cell.line}"), BY_PLACE
+        if found.formula is not None:
+            raise Refused(_formula_reason(form, cell, found.formula))
+        return found.value, how
+
+
+def _formula_reason(form: FormLayout, cell: Cell, formula: str) -> str:
+    shown = formula if len(formula) <= 60 else formula[:57] + "…"
+    if "|" in formula:
+        return (f"{form.where(cell.row, cell.column)}: ô chứa liên kết DDE «={shown}» (có thể chạy "
+                "lệnh trên máy mở tệp); tệp bị từ chối — hãy gõ số vào ô rồi gửi lại")
+    return (f"{form.where(cell.row, cell.column)}: ô cần điền số lại chứa công thức «={shown}»; "
+            "hãy gõ số (không dùng công thức) vào ô cần điền rồi gửi lại")
+
+
+@dataclass
+class CellsRead:
+    """What the cells of one returned file hold."""
+
+    values: fig.Figures = field(default_factory=dict)
+    typed: dict = field(default_factory=dict)      # computed cells the unit typed over
+    findings: list[str] = field(default_factory=list)
+    inputs: int = 0        # the cells the unit has to fill
+    filled: int = 0        # … holding anything (a figure, or words that are not one)
+    missing: int = 0       # … not found in the file
+    by_place: int = 0      # … found by their place in the table, their marks lost
+
+
+class Reader:
+    """Reads returned files for one campaign; what units share is prepared once."""
+
+    def __init__(self, data: CampaignData):
+        self.data = data
+        self.version = data.form_version
+        self.names = UnitNames(data.members.values())
+        self._units = None
+
+    def _texts(self, root: etree._Element, member: Member, notes: list[str],
+               findings: list[str]) -> dict[str, list[str]]:
+        """What the unit wrote under each part of the outline, read by the parts and the
+        guidance its skeleton was drawn with."""
+        from ..documents.contexts.common import outline_prose
+        from ..documents.contexts.unit import UnitContexts
+        from .parts import PartReader, skeleton_parts
+
+        if not self.data.outline:
+            return {}
+        if self._units is None:
+            self._units = UnitContexts(self.data, outline_prose(self.data))
+        read = PartReader(*skeleton_parts(self._units.blocks(member.unit))).read(root)
+        if read.unmarked:
+            notes.append(f"{read.unmarked} đề mục không còn dấu của vanban; đã nhận ra theo số và "
+                         "chữ của đề mục — nên xem lại phần đơn vị viết")
+        if read.guidance_left:
+            findings.append(f"còn {read.guidance_left} đoạn gợi ý của đề cương chưa được thay bằng "
+                            "nội dung")
+        return read.texts
+
+    def read(self, path: Path, unit: str | None = None) -> Returned:
+        """What ``path`` holds; ``unit``: the unit a person chose for it by hand (the file's
+        marks and header are then not asked who it is from — recorded as «chọn tay»)."""
+        package = Package(path)
+        digest = hashlib.sha256(package.raw).hexdigest()
+        props = custom_properties(package.read("docProps/custom.xml"))
+        notes: list[str] = []
+        campaign = props.get("vanban_campaign")
+        if campaign and campaign != self.data.campaign.id:
+            raise Refused(f"tệp của chiến dịch khác («{campaign}»), không phải "
+                          f"«{self.data.campaign.id}»")
+        root = book = None
+        if package.kind == "docx":
+            root = package.xml("word/document.xml")
+            what = "dòng tên cấp ủy ở tiêu đề"
+        else:
+            book = Workbook(package)
+            what = "dòng «Tên đơn vị»"
+        unit_id = props.get("vanban_unit")
+        identified_by = "dấu"
+        shown_lines = header_lines(root) if root is not None else self._unit_line(book.first_text("A4"))
+        if unit is not None:
+            if unit not in self.data.members:
+                raise Refused(f"không có đơn vị «{unit}» trong danh sách đơn vị")
+            unit_id, identified_by = unit, BY_HAND
+            notes.append("đơn vị được chọn tay khi nhận tệp")
+        elif unit_id in self.data.members:
+            self._agree(unit_id, shown_lines, what)
+        else:
+            unit_id = self.names.find(shown_lines, what)
+            identified_by = "tiêu đề"
+            if unit_id is None:
+                raise Unrecognised(f"không nhận ra đơn vị: tệp không mang dấu của vanban và {what} "
+                              "không khớp đơn vị nào trong danh sách đơn vị")
+            notes.append(f"không thấy dấu của vanban trong tệp; đã nhận ra đơn vị theo {what}")
+        version = props.get("vanban_form_version")
+        rollup = props.get("vanban_rollup")
+        if rollup and version != self.version:
+            raise Refused(f"báo cáo lập từ bộ dữ liệu (chiến dịch «{rollup}») theo phụ lục phiên bản "
+                          f"{version}, nay phụ lục là phiên bản {self.version}: các ô không còn khớp; "
+                          "hãy gửi đơn vị bộ dữ liệu mới (out/bo-du-lieu/) để lập lại báo cáo")
+        if version and self.version and version != self.version:
+            notes.append(f"tệp làm từ phụ lục phiên bản khác ({version}, hiện là {self.version}); "
+                         "các ô được đọc theo dấu của chúng")
+        member = self.data.member(unit_id)
+        cells = DocxCells(root) if root is not None else XlsxCells(book, member.forms)
+        got = self._figures(cells, member)
+        written: list[str] = []       # what the parts say: a guidance left in place
+        texts = self._texts(root, member, notes, written) if root is not None else {}
+        if not (got.filled or got.typed or texts):
+            if root is None:
+                raise Refused("chưa điền số liệu nào vào các phụ lục (có phải bảng mẫu chưa điền?)")
+            raise Refused("chưa điền số liệu nào vào các phụ lục và chưa viết gì dưới các phần của "
+                          "đề cương (có phải báo cáo mẫu chưa điền?)")
+        if got.by_place:
+            notes.append(f"{got.by_place} ô không còn dấu của vanban (đã bị xóa, hoặc bảng được dán "
+                         "sang tệp khác); đã đọc theo vị trí của ô trong bảng — nên xem lại số liệu")
+        if got.filled or got.typed or not got.inputs:
+            findings = got.findings + written + [
+                f"{f.where(self.data.appendix)}: {f.message}"
+                for f in fig.check(self.data.appendix, got.values, got.typed, member.unit)]
+        else:  # words and no figure: taken; its figures said missing once, not cell by cell
+            findings = [_no_figures(got.inputs, got.missing)] + written
+        branches = props.get("vanban_branches_approved") if rollup else None
+        if branches is not None and not re.fullmatch(r"\d{1,6}/\d{1,6}/\d{1,6}", branches):
+            branches = None   # said by a file from elsewhere: taken only in its own shape
+        return Returned(path, digest, unit_id, identified_by, version, got.values, got.typed,
+                        findings, notes, texts, branches)
+
+    @staticmethod
+    def _unit_line(text: str | None) -> list[str]:
+        """The name a workbook's line «Tên đơn vị: …» shows, as the lines to look it up by."""
+        if not text or ":" not in text or \
+                name_key(text.split(":", 1)[0]) != name_key(UNIT_LINE.strip(" :")):
+            return []
+        return [text.split(":", 1)[1]]
+
+    def _agree(self, marked: str, lines: list[str], what: str) -> None:
+        """The unit the file's marks name must be the one its header (its unit line) shows,
+        when that shows a unit of the list at all (a name changed in the list since the
+        skeleton was made shows none); else whose file it is is not decided here."""
+        shown = self.names.candidates(lines)
+        if not shown or marked in shown:
+            return
+        others = " và ".join(self.names.named(u) for u in shown)
+        raise Disputed(f"không rõ là báo cáo của đơn vị nào: dấu của vanban trong tệp (thuộc tính "
+                       f"vanban_unit) là của {self.names.named(marked)}, còn {what} ghi {others}; "
+                       "tệp không được lưu cho đơn vị nào — hãy hỏi đơn vị đã gửi, đề nghị gửi lại "
+                       "đúng báo cáo mẫu của mình (out/don-vi/<mã>) rồi nhận lại",
+                       [marked] + shown)
+
+    def _figures(self, cells, member: Member) -> CellsRead:
+        """The unit's figures, read cell by cell, with the computed cells a unit typed over
+        (Word only: a workbook's are formulas) and the findings."""
+        got = CellsRead()
+        for form in member.forms:
+            got.values[form.table.id] = {}
+            for cell in form.cells:
+                if cell.kind == NONE or (cell.kind != INPUT and isinstance(cells, XlsxCells)):
+                    continue
+                raw, how = cells.find(form, cell)
+                where = form.where(cell.row, cell.column)
+                if cell.kind != INPUT:
+                    self._typed(raw, form, cell, got.typed, got.findings)
+                    continue
+                got.inputs += 1
+                if raw is MISSING:
+                    got.missing += 1
+                    got.findings.append(f"{where}: không tìm thấy ô (bảng hoặc dòng đã bị xóa?)")
+                    continue
+                got.by_place += how == BY_PLACE
+                got.filled += not (raw is None or isinstance(raw, str) and not raw.strip())
+                try:
+                    value = _value(cell.row.type, raw)
+                except fig.FigureError as exc:
+                    got.findings.append(f"{where}: {exc}")
+                    value = None
+                got.values[form.table.id].setdefault(cell.row.id, {})[cell.column.id] = value
+        return got
+
+    @staticmethod
+    def _typed(raw, form: FormLayout, cell: Cell, typed: dict, findings: list[str]) -> None:
+        """A number a unit typed over a computed cell (a share or a total) of a Word form."""
+        if not isinstance(raw, str) or not raw or raw.startswith("=") \
+                or _normal(raw) == _normal(form.hint(cell)):  # the form's own words, untouched
+            return
+        try:
+            value = fig.parse_number(raw)
+        except fig.FigureError as exc:
+            findings.append(f"{form.where(cell.row, cell.column)}: ô tự tính có chữ lạ: {exc}")
+            return
+        if value is not None:
+            typed.setdefault(form.table.id, {}).setdefault(cell.row.id, {})[cell.column.id] = value
+
+
+def _no_figures(inputs: int, missing: int) -> str:
+    """The finding of a return with words and no figure."""
+    if missing >= inputs:
+        where = "không thấy các bảng phụ lục trong tệp"
+    elif missing:
+        where = (f"{inputs - missing} ô cần điền của các phụ lục còn để trống, {missing} ô không tìm "
+                 "thấy (bảng hoặc dòng đã bị xóa?)")
+    else:
+        where = f"cả {inputs} ô cần điền của các phụ lục còn để trống"
+    return (f"chưa có số liệu: {where}; đã nhận phần đơn vị viết — cần đề nghị đơn vị gửi bổ sung "
+            "số liệu các phụ lục")
+
+
+def _value(kind: str, raw):
+    """A cell's value: text is read the Vietnamese way; an Excel number or boolean as it is."""
+    if isinstance(raw, str):
+        return fig.parse_cell(kind, raw)
+    if isinstance(raw, bool):
+        if kind == "yesno":
+            return raw
+        raise fig.FigureError(f"«{'TRUE' if raw else 'FALSE'}» không phải là số")
+    if kind == "yesno":
+        raise fig.FigureError(f"«{fig.shown(str(raw))}» không phải «Có» hoặc «Không»")
+    if kind == "text":                     # a number in a row of words: the words it shows
+        return fig.parse_cell(kind, f"{raw:.15g}")
+    value = fig.bounded(raw, f"{raw:.15g}")  # 1E+30, inf, nan typed in Excel: a finding, not a figure
+    return int(value) if float(value).is_integer() else value
+
+
+def files_in(paths: list[Path]) -> list[Path]:
+    """Every file named, and every file under every folder named, in a stable order
+    (hidden files and Word's lock files ``~$…`` left out)."""
+    out: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            out += sorted(p for p in path.rglob("*") if p.is_file()
+                          and not p.name.startswith((".", "~$")))
+        else:
+            out.append(path)
+    return out
