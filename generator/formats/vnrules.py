@@ -477,11 +477,12 @@ NO_BREAK = "\u00a0"  # a no-break space: the reader of returned files reads it a
 
 def keep_heading_words(text: str) -> str:
     """A heading or an outline item as Word wraps it (justified, by the reader's program, not
-    by us), its end kept whole: its last two words of the language (four syllables at most)
-    bound by no-break spaces, so that the last word is never split («viên / chức») nor alone
-    on the last line («… THỜI GIAN / TỚI», «ĐỀ XUẤT, / KIẾN NGHỊ»). Only the end: a heading justified stretches
-    its other spaces, and each space bound would widen them (LibreOffice does not stretch a
-    no-break space)."""
+    by us), its end kept whole: its last word of the language bound by no-break spaces, so
+    that it is never split («viên / chức»), and a last word of one syllable bound to the word
+    before it, never alone on the last line («… THỜI GIAN / TỚI»); three syllables at most.
+    Only the end, and no more: a heading justified stretches its other spaces, and each space
+    bound widens them (LibreOffice does not stretch a no-break space) — binding the last two
+    words whatever their length left «… QUÁN TRIỆT, / TRIỂN KHAI THỰC HIỆN» with wide gaps."""
     tokens = text.split(" ")
     if len(tokens) < 3:
         return text
@@ -493,9 +494,9 @@ def keep_heading_words(text: str) -> str:
             words.append((start, i + 1))
             start = i + 1
     first = words[-1][0]
-    if len(words) > 1 and words[-1][1] - words[-2][0] <= 4:
-        first = words[-2][0]            # the last two words together: no widow on the last line
-    if words[-1][1] - first > 4:        # a run too long to bind (a name of many syllables)
+    if len(words) > 1 and words[-1][1] - words[-1][0] == 1 and words[-1][1] - words[-2][0] <= 3:
+        first = words[-2][0]            # a last word of one syllable kept with the word before
+    if words[-1][1] - first > 3:        # a run too long to bind (a name of many syllables)
         return text
     return " ".join(tokens[:first] + [NO_BREAK.join(tokens[first:])])
 
