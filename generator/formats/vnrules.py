@@ -475,6 +475,7 @@ def _word_ok(keys: list[str]) -> bool:  # syllables only: no figure, sign or pun
 NO_BREAK = "\u00a0"  # a no-break space: the reader of returned files reads it as a space
 
 
+@lru_cache(maxsize=8192)   # the same headings in every unit's skeleton
 def keep_heading_words(text: str) -> str:
     """A heading or an outline item as Word wraps it (justified, by the reader's program, not
     by us), its end kept whole: its last word of the language bound by no-break spaces, so
@@ -501,6 +502,7 @@ def keep_heading_words(text: str) -> str:
     return " ".join(tokens[:first] + [NO_BREAK.join(tokens[first:])])
 
 
+@lru_cache(maxsize=8192)
 def keep_words(text: str) -> str:
     """A text Word wraps in a table's cell (left-aligned: a no-break space does not widen
     anything there): the syllables of each word of the language bound by no-break spaces
