@@ -412,6 +412,58 @@ def test_units_added_edited_and_removed_from_the_page(site):
     assert "don-vi/chi-bo-thu-nghiem.docx" in report["removed"]
 
 
+def test_a_unit_saved_from_its_page_keeps_what_the_form_shows_and_more(site):
+    """The edit form carries every column of the unit list: saving a new name from the page,
+    as a browser submits it (every field the form holds, as the page filled it), keeps the
+    unit's own superior line and header lines set in don-vi.csv (issue 20)."""
+    from html.parser import HTMLParser
+
+    client, ws = site
+    import csv
+    import io
+
+    units = ws.data_dir / "don-vi.csv"
+    rows = list(csv.DictReader(io.StringIO(units.read_text(encoding="utf-8"))))
+    columns = list(rows[0]) + [c for c in ("superior",) if c not in rows[0]]
+    uid = rows[0]["id"]
+    rows[0]["superior"] = "Đảng bộ Khối Thử nghiệm"
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    units.write_text(out.getvalue(), encoding="utf-8")
+    page = client.get(f"/don-vi/{uid}").text
+
+    class Inputs(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.form, self.values, self.select = False, {}, None
+
+        def handle_starttag(self, tag, attrs):
+            a = dict(attrs)
+            if tag == "form":
+                self.form = a.get("action", "").endswith(f"/{uid}/sua")
+            elif self.form and tag == "input" and a.get("name"):
+                self.values[a["name"]] = a.get("value", "")
+            elif self.form and tag == "select":
+                self.select = a.get("name")
+            elif self.form and tag == "option" and "selected" in a and self.select:
+                self.values[self.select] = a.get("value", "")
+
+        def handle_endtag(self, tag):
+            if tag == "form":
+                self.form = False
+
+    form = Inputs()
+    form.feed(page)
+    assert form.values.get("u:superior") == "Đảng bộ Khối Thử nghiệm", form.values
+    form.values["u:name"] = form.values["u:name"] + " mới"
+    done = client.post(f"/don-vi/{uid}/sua", data={**form.values, "csrf": CSRF})
+    assert done.status_code == 303
+    unit = ws.loaded().data.members[uid].unit
+    assert unit.name.endswith(" mới") and unit.superior == "Đảng bộ Khối Thử nghiệm"
+
+
 def test_a_unit_list_imported_from_excel_is_previewed_before_it_is_saved(site, tmp_path):
     import openpyxl
 
