@@ -240,6 +240,11 @@ GRID_MARGINS = (f'<w:tblCellMar><w:top w:w="{GRID_TOP}" w:type="dxa"/><w:left w:
                 'w:type="dxa"/></w:tblCellMar>')
 
 
+# room a column keeps beyond its text's measured width: a text measured to fit exactly was
+# wrapped by LibreOffice all the same («Đảng bộ cơ / sở» in a column made for it)
+GRID_SLACK_CM = 0.15
+
+
 def content_widths(headers: list[str], rows: list[list[str]], widths_cm: list[float]) -> list[float]:
     """The columns of a grid, sharing the width ``widths_cm`` take together, by what they hold
     (measured, :mod:`generator.base.measure`): each column at least its longest word; then, from
@@ -248,7 +253,7 @@ def content_widths(headers: list[str], rows: list[list[str]], widths_cm: list[fl
     The widths given when even the longest words do not fit."""
     from ..base import measure
     total = sum(widths_cm)
-    margin = 2 * GRID_SIDE / 567
+    margin = 2 * GRID_SIDE / 567 + GRID_SLACK_CM
     n = len(widths_cm)
 
     def width(text: str, bold: bool = False) -> float:
@@ -291,7 +296,7 @@ def grid_xml(headers: list[str], rows: list[list[str]], widths_cm: list[float], 
         cells = []
         for k, (w, text) in enumerate(zip(widths, row)):
             style = "table_header" if total else ("table_cell" if k == 1 else "table_number")
-            if measure.width_cm(text, GRID_SIZE_PT, total) + 2 * GRID_SIDE / 567 > fitted[k]:
+            if measure.width_cm(text, GRID_SIZE_PT, total) + 2 * GRID_SIDE / 567 + GRID_SLACK_CM > fitted[k]:
                 text = vnrules.keep_words(text)     # a text that wraps: never inside a word
             cells.append(_cell(w, _para(style, text)))
         out.append(f'<w:tr><w:trPr><w:cantSplit/></w:trPr>{"".join(cells)}</w:tr>')
