@@ -37,7 +37,7 @@ from lxml import etree
 
 from . import manifest
 from ..formats import vnrules
-from ..base.exceptions import OutputError
+from ..base.exceptions import OutputError, os_reason
 from ..base.writer import write_atomic
 
 INSTALL = ("chưa cài LibreOffice nên không ghi được PDF (các tệp .docx vẫn đã được ghi). "
@@ -84,6 +84,18 @@ def font_note(font: str = FONT) -> str | None:
             f"phông {font} (máy Windows của cơ quan): chạy lại «vanban build --pdf» ở đó.")
 
 
+def _why(exc: BaseException) -> str:
+    """Why a program run or a file operation failed, in Vietnamese (never the system's or
+    Python's English words)."""
+    if isinstance(exc, subprocess.CalledProcessError):
+        return f"chương trình dừng với mã {exc.returncode}"
+    if isinstance(exc, subprocess.TimeoutExpired):
+        return "chạy quá lâu"
+    if isinstance(exc, OSError):
+        return os_reason(exc)
+    return type(exc).__name__
+
+
 class PdfError(Exception):
     """PDFs could not be made; ``str()`` says why, in Vietnamese."""
 
@@ -118,7 +130,7 @@ def remove(out_dir: Path, removed: list[str]) -> list[str]:
             try:
                 pdf.unlink()
             except OSError as exc:
-                raise PdfError(f"không xóa được {pdf}: {exc.strerror}") from None
+                raise PdfError(f"không xóa được {pdf}: {_why(exc)}") from None
             gone.append(str(Path(doc).with_suffix(".pdf").as_posix()))
         record.pop(doc, None)
     if gone:
@@ -188,7 +200,7 @@ def pages_of(out_dir: Path, doc: str, resolution: int = 75, timeout: float = 120
         subprocess.run([program, "-png", "-r", str(resolution), str(pdf), str(folder / "trang")],
                        check=True, capture_output=True, timeout=timeout)
     except (subprocess.SubprocessError, OSError) as exc:
-        raise PdfError(f"không tạo được ảnh trang ({exc})") from None
+        raise PdfError(f"không tạo được ảnh trang ({_why(exc)})") from None
     (folder / "stamp").write_text(stamp)
     return sorted(folder.glob("trang-*.png"))
 
@@ -221,7 +233,7 @@ def _convert(out_dir: Path, docs: list[str], timeout: float) -> list[str]:
         except subprocess.TimeoutExpired:
             raise PdfError("LibreOffice chạy quá lâu; các tệp .docx vẫn đã được ghi") from None
         except (subprocess.CalledProcessError, OSError) as exc:
-            raise PdfError(f"LibreOffice không chuyển được sang PDF ({exc}); các tệp .docx vẫn "
+            raise PdfError(f"LibreOffice không chuyển được sang PDF ({_why(exc)}); các tệp .docx vẫn "
                            "đã được ghi") from None
         for flat, doc in names.items():
             pdf = work / "pdf" / (Path(flat).stem + ".pdf")
@@ -410,7 +422,7 @@ def _lines(pdf: Path) -> list[_Line]:
         done = subprocess.run(["pdftotext", "-bbox-layout", str(pdf), "-"], check=True,
                               capture_output=True, timeout=120)
     except (subprocess.SubprocessError, OSError) as exc:
-        raise PdfError(f"không đọc được chữ trong bản PDF ({exc})") from None
+        raise PdfError(f"không đọc được chữ trong bản PDF ({_why(exc)})") from None
     root = etree.fromstring(done.stdout, etree.XMLParser(recover=True, huge_tree=True))
     out = []
     for number, page in enumerate(root.iter("{*}page")):

@@ -69,6 +69,16 @@ def capitalize_first(text: str) -> str:
     return text[:1].upper() + text[1:] if text else text
 
 
+def after_colon(text: str) -> str:
+    """What follows «…:» in a line: the first letter in lower case, as a sentence goes on after
+    a colon («…: số đếm phải là số nguyên»), unless the first word is an abbreviation (UBND,
+    HĐND) — so the lines of a list read alike whatever case their author typed."""
+    first = text.split(" ", 1)[0]
+    if len(first) > 1 and first[0].isupper() and not first.isupper():
+        return first[0].lower() + text[1:]
+    return text
+
+
 # --- numbers ------------------------------------------------------------------------------
 
 def two_digits(n: int) -> str:

@@ -28,17 +28,6 @@ ANSWER_WITHIN = timedelta(days=7)
 SUBJECT = "V/v trả lại báo cáo để bổ sung, đính chính"
 
 
-def _after_colon(text: str) -> str:
-    """A rule's message after «place:» in a line: the first letter in lower case, as a
-    sentence goes on after a colon («…: số đếm phải là số nguyên»), unless the first word is
-    an abbreviation (UBND, HĐND) — so the lines of the list read alike whatever case the
-    rule's author typed. (A Vietnamese wording rule kept here: vnrules.py is another's.)"""
-    first = text.split(" ", 1)[0]
-    if len(first) > 1 and first[0].isupper() and not first.isupper():
-        return first[0].lower() + text[1:]
-    return text
-
-
 def letter_profile(data: CampaignData, on: date):
     """The format of a letter dated ``on``: the profile of the campaign's kind in force on
     that day (a letter written after 27/5/2026 in a campaign planned under HD 36 follows HD 05),
@@ -76,7 +65,7 @@ def letter_context(data: CampaignData, unit_id: str, state: State, items: list[q
         for i in mine:
             place = queue.where(i, data.appendix)
             said = i.finding.message.rstrip(".")
-            line = f"{place}: {_after_colon(said)}" if place else said
+            line = f"{place}: {vnrules.after_colon(said)}" if place else said
             body.append({"style": "body", "text": f"- {vnrules.capitalize_first(line)}."})
     due = sent_back + ANSWER_WITHIN
     body.append({"style": "body", "text": f"Đề nghị {member.committee} kiểm tra, gửi lại báo cáo đã sửa (hoặc "
