@@ -72,6 +72,7 @@ class _Pyvi:
         self.model = crf.modelfile.__dict__["__FILE_RESOURCE_DATA__"]  # the tagger reads it
         self.tagger = pycrfsuite.Tagger()                              # in place: keep it
         self.tagger.open_inmemory(self.model)
+        self._windows: dict[tuple, dict] = {}
 
     def features(self, sent: list[str], i: int) -> dict:
         word = sent[i]
@@ -95,6 +96,23 @@ class _Pyvi:
                     " ".join([word, w1, sent[i + 2]]).lower() in self.tri_grams
         return f
 
+    def _features(self, sent: list[str]) -> list[list[bytes]]:
+        """:meth:`features` of every token, as the CRF reads them: a token's depend only on
+        the two tokens either side of it (and on whether there are any), so they are kept by
+        that window — the same words recur in every unit's lines («(Kèm theo Báo cáo số …
+        của Đảng ủy …»)."""
+        n, known, out = len(sent), self._windows, []
+        if len(known) > 200_000:
+            known.clear()
+        for i in range(n):
+            window = (sent[i - 2] if i > 1 else None, sent[i - 1] if i else None, sent[i],
+                      sent[i + 1] if i < n - 1 else None, sent[i + 2] if i < n - 2 else None)
+            item = known.get(window)
+            if item is None:
+                item = known[window] = _attributes(self.features(sent, i))
+            out.append(item)
+        return out
+
     _SYLLABLE = re.compile("(" + "|".join([
         r"[A-ZĐ]+\.", r"Tp\.", r"Mr\.", r"Mrs\.", r"Ms\.", r"Dr\.", r"ThS\.",
         "==>", "->", r"\.\.\.", ">>", "\n", r"\w+://[^\s]+",
@@ -106,7 +124,7 @@ class _Pyvi:
         tmp = [m.group(0) for m in self._SYLLABLE.finditer(text)]
         if not tmp:
             return text
-        labels = self.tagger.tag([self.features(tmp, i) for i in range(len(tmp))])
+        labels = self.tagger.tag(self._features(tmp))
         output = tmp[0]
         for i in range(1, len(labels)):
             if labels[i] == "I_W" and tmp[i] not in string.punctuation and \
@@ -117,6 +135,22 @@ class _Pyvi:
             else:
                 output += " " + tmp[i]
         return output
+
+
+def _attributes(features: dict) -> list[bytes]:
+    """A token's features as python-crfsuite turns a dict of them into the CRF's attributes
+    (``"name:value"`` for a text, ``"name"`` weighing 1 for ``True`` or ``1.0``), given to it
+    ready: a list of names each weighing 1. A ``False`` feature weighs 0 and adds nothing to a
+    label's score, so it is left out; the scores, so the labels, are the same."""
+    out = []
+    for name, value in features.items():
+        if isinstance(value, str):
+            out.append(f"{name}:{value}".encode())
+        elif value is True or (type(value) is float and value == 1.0):
+            out.append(name.encode())
+        elif value is not False:
+            raise ValueError(f"{name}: {value!r}")  # no such feature in pyvi's model
+    return out
 
 
 _tokenizer: _Pyvi | None = None  # loaded on first use
@@ -217,8 +251,12 @@ def joins(tokens: tuple[str, ...]) -> tuple[bool, ...]:
                  for g, left, right in zip(gaps, tokens, tokens[1:]))
 
 
+_SPACES = re.compile(r"\s+")
+
+
+@lru_cache(maxsize=65536)   # the same syllables in every text
 def _clean(token: str) -> str:
-    core = re.sub(r"\s+", "", token).strip(_PUNCTUATION)
+    core = _SPACES.sub("", token).strip(_PUNCTUATION)
     return core or "-"
 
 

@@ -366,15 +366,68 @@ def _break_lines(text: str, width_cm: float, size_pt: float, bold: bool,
                  before: frozenset[str] | None) -> tuple[str, ...]:
     # break only at a single space between two words: a run of spaces (the blank a number or
     # a date is written in by hand) stays inside its token
-    words = re.split(r"(?<=\S) (?=\S)", text.strip())
+    words = _words(text)
     if len(words) < 2 or measure.width_cm(text, size_pt, bold) <= width_cm:
         return (text,)
+    costs = _break_costs(text, before)  # what a break before each word costs, at any width
+    sizes = [_word_width(w, size_pt, bold) for w in words]
+    space = _word_width(" ", size_pt, bold)
+    # the cheapest way to set words[start:] (its cost, where its first line ends); of two
+    # ways that cost the same, the one with the shorter first line
+    n = len(words)
+    best: list[tuple[float, int] | None] = [None] * n + [(0.0, n)]
+    for start in range(n - 1, -1, -1):
+        chosen = None
+        width = -space
+        for end in range(start + 1, n + 1):
+            width += space + sizes[end - 1]
+            if width > width_cm and end > start + 1:
+                break
+            rest = best[end]
+            if rest is None:
+                continue
+            slack = _UNEVEN * (width_cm - width) ** 2   # centred: the last line counts too
+            cost = rest[0] + _LINE + costs[end] + slack
+            if chosen is None or cost < chosen[0]:
+                chosen = (cost, end)
+        best[start] = chosen
+    lines, start = [], 0
+    while start < n:
+        end = best[start][1]
+        lines.append(" ".join(words[start:end]))
+        start = end
+    return tuple(lines)
+
+
+_SINGLE_SPACE = re.compile(r"(?<=\S) (?=\S)")
+
+
+@lru_cache(maxsize=4096)
+def _words(text: str) -> tuple[str, ...]:
+    return tuple(_SINGLE_SPACE.split(text.strip()))
+
+
+@lru_cache(maxsize=65536)   # the same words in every unit's lines
+def _word_width(word: str, size_pt: float, bold: bool) -> float:
+    return measure.width_cm(word, size_pt, bold)
+
+
+@lru_cache(maxsize=65536)
+def _key(word: str) -> str:
+    """A token as the rules compare it: its first part, in capitals."""
+    return upper(word.split()[0])
+
+
+@lru_cache(maxsize=4096)    # a text broken at two widths (a portrait and a landscape page)
+def _break_costs(text: str, before: frozenset[str] | None) -> list[int]:
+    """What a break before each word of ``text`` costs (``costs[i]``: before ``words[i]``;
+    0 at both ends): the rules and preferences of :func:`break_lines`, which depend on the
+    words, not on the width."""
+    words = _words(text)
     from . import segment  # only now: a text that fits never loads the segmenter
-    joined = segment.joins(tuple(words))
+    joined = segment.joins(words)
     starts = _BREAK_BEFORE if before is None else before
-    keys = [upper(w.split()[0]) for w in words]
-    sizes = [measure.width_cm(w, size_pt, bold) for w in words]
-    space = measure.width_cm(" ", size_pt, bold)
+    keys = [_key(w) for w in words]
     # where each word of the language starts (a break there leaves a word whole)
     word_start = [True] + [not j for j in joined]
     in_term, name_start = _terms_and_names(words, keys, word_start)
@@ -411,24 +464,7 @@ def _break_lines(text: str, width_cm: float, size_pt: float, bold: bool,
         return (0 if good else _NOT_PREFERRED) + (_ORPHAN if last_alone else 0) + \
             in_term[i]
 
-    costs = [0] + [cost_of_break(i) for i in range(1, len(words))] + [0]  # before words[i]
-    best: dict[int, tuple[float, list[int]]] = {len(words): (0.0, [])}
-    for start in range(len(words) - 1, -1, -1):
-        options = []
-        width = -space
-        for end in range(start + 1, len(words) + 1):
-            width += space + sizes[end - 1]
-            if width > width_cm and end > start + 1:
-                break
-            rest = best.get(end)
-            if rest is None:
-                continue
-            slack = _UNEVEN * (width_cm - width) ** 2   # centred: the last line counts too
-            options.append((rest[0] + _LINE + costs[end] + slack, [end] + rest[1]))
-        if options:
-            best[start] = min(options)
-    breaks = [0] + best[0][1]
-    return tuple(" ".join(words[a:b]) for a, b in zip(breaks, breaks[1:]))
+    return [0] + [cost_of_break(i) for i in range(1, len(words))] + [0]
 
 
 def _abbreviation(key: str) -> bool:
@@ -453,10 +489,12 @@ def _terms_and_names(words: list[str], keys: list[str],
             start = i
     in_term = [0] * (n + 1)
     name_start = [False] * (n + 1)
+    alpha = [k.isalpha() for k in keys]         # a syllable: no figure, sign or punctuation
+    span_ok = [all(alpha[a:b]) for a, b in spans]
     for k in range(len(spans)):
         for m in (3, 2):                        # two or three words the lexicon joins
             if k + m <= len(spans) and spans[k + m - 1][1] - spans[k][0] <= 6 and \
-                    all(_word_ok(keys[spans[j][0]:spans[j][1]]) for j in range(k, k + m)) and \
+                    all(span_ok[k:k + m]) and \
                     segment.known(keys[spans[k][0]:spans[k + m - 1][1]]):
                 for j in range(k + 1, k + m):
                     in_term[spans[j][0]] = _IN_TERM
@@ -465,21 +503,17 @@ def _terms_and_names(words: list[str], keys: list[str],
         if b - a >= 4:      # a long run the segmenter glued, broken only when nothing else fits:
             for j in range(a + 1, b):   # not inside a word of it the lexicon knows («ỦY BAN»)
                 in_term[j] = _IN_WORD if segment.known(keys[j - 1:j + 1]) else 0
-        if 2 <= b - a <= 3 and all(_word_ok([w]) for w in keys[a:b]) and not segment.known(keys[a:b]):
+        if 2 <= b - a <= 3 and span_ok[k] and not segment.known(keys[a:b]):
             first = a
             if k > 0 and spans[k - 1][1] - spans[k - 1][0] == 1:
                 before = keys[spans[k - 1][0]]
                 if before not in _NOT_COUNTED and before not in _DANGLING and \
-                        _word_ok([before]) and not _abbreviation(before):
+                        alpha[spans[k - 1][0]] and not _abbreviation(before):
                     first = spans[k - 1][0]
             name_start[first] = True
             for j in range(first + 1, b):
                 in_term[j] = _IN_TERM
     return in_term, name_start
-
-
-def _word_ok(keys: list[str]) -> bool:  # syllables only: no figure, sign or punctuation
-    return all(k.isalpha() for k in keys)
 
 
 NO_BREAK = "\u00a0"  # a no-break space: the reader of returned files reads it as a space
