@@ -84,7 +84,7 @@ def skeletons_only(data: Path, work: Path, plain_count: int, cpu: int | None = N
     started = time.perf_counter()
     compiled = pipeline.compile_templates(units, prepared.data, data)
     change = transaction.Transaction(work / "vanban")
-    for name, staged, _ in pipeline.render_staged(units, compiled, work / "vanban", change.staging):
+    for name, staged, *_ in pipeline.render_staged(units, compiled, work / "vanban", change.staging):
         change.adopt(staged, name)
     change.commit()
     ours = time.perf_counter() - started

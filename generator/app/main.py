@@ -7,6 +7,7 @@ the previous outputs as they were.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import multiprocessing
 import os
@@ -447,7 +448,7 @@ def _build(loaded: Loaded, data_dir: Path, out_dir: Path, unit_id: str | None, f
     todo, edited = _plan(chosen, book, keys, force, report)
     # on several processes, each unit's skeleton context is made by the worker that renders
     # it (in parallel, and never all held here); its prose's problems come back with it
-    defer = _per_unit if workers_for(len(todo)) > 1 else None
+    defer = _made_in_worker if workers_for(len(todo)) > 1 else None
     with loaded.guard:
         known = len(loaded.problems)
         # what a build with nothing to do would say: the data's own warnings (``quick``)
@@ -485,9 +486,16 @@ def _build(loaded: Loaded, data_dir: Path, out_dir: Path, unit_id: str | None, f
     return report
 
 
-def _per_unit(spec: Spec) -> bool:
-    """A unit's skeleton: its context is made where it is rendered."""
-    return spec.output.startswith(f"{UNITS_DIR}/") and spec.template is not None
+# the documents whose context grows with the number of units: made by a worker too, while the
+# others render (the consolidated report measures the names of every unit not yet reported)
+_GROWS_WITH_UNITS = {"bao-cao-tong-hop.docx", DIGEST}
+
+
+def _made_in_worker(spec: Spec) -> bool:
+    """A unit's skeleton, or a document listing every unit: its context is made where it is
+    rendered."""
+    return spec.template is not None and (spec.output.startswith(f"{UNITS_DIR}/")
+                                          or spec.output in _GROWS_WITH_UNITS)
 
 
 def _plan(chosen: list[Spec], book: manifest.Manifest, keys: dict[str, str], force: bool,
@@ -530,19 +538,20 @@ class Result:
     sha: str
     edited: bool = False
     base: bytes | None = None
+    stat: tuple[int, int] | None = None     # the staged file's size and time, if known
 
 
-def _finish(results: list[tuple[str, Path | None, str]], edited: set[str], out_dir: Path,
+def _finish(results: list[tuple[str, Path | None, str, tuple[int, int] | None]], edited: set[str], out_dir: Path,
             change: transaction.Transaction, report: BuildReport) -> list[Result]:
     """The rendered outputs as they will be committed: a person's copy gets the new build
     merged into it (or is left), a finished document's base is kept beside it."""
     out, when = [], None
-    for name, staged, sha in results:
+    for name, staged, sha, stat in results:
         if name not in edited:
             base = None
             if edits.finished(name) and (staged is not None or edits.read_base(out_dir, name) is None):
                 base = (staged or out_dir / name).read_bytes()
-            out.append(Result(name, staged, sha, base=base))
+            out.append(Result(name, staged, sha, base=base, stat=stat))
             continue
         if staged is None:  # the person's copy is exactly the new build
             out.append(Result(name, None, sha, base=(out_dir / name).read_bytes()))
@@ -618,9 +627,10 @@ def _commit(change: transaction.Transaction, book: manifest.Manifest, keys: dict
     next build does it)."""
     present = _listing(change.root, [r.output for r in results if r.staged is not None])
     for result in sorted(results, key=lambda r: r.output):
-        name, target = result.output, change.root / result.output
+        name = result.output
         # a file that is not there is open in no program: only those there are looked at
-        busy = edits.in_use(target) if result.staged is not None and name in present else None
+        busy = edits.in_use(change.root / name) if result.staged is not None and name in present \
+            else None
         if busy:
             report.locked.append((name, busy))
             result.staged.unlink(missing_ok=True)
@@ -630,12 +640,12 @@ def _commit(change: transaction.Transaction, book: manifest.Manifest, keys: dict
                 report.unchanged.append(name)
             entry = book.entries.get(name)
             sha = result.sha or (entry.sha if entry else "")
-            book.record(name, keys[name], target, sha, result.edited)
+            book.record(name, keys[name], change.root / name, sha, result.edited)
         else:
             if not result.edited:
                 report.written.append(name)
             change.adopt(result.staged, name)
-            book.record(name, keys[name], result.staged, result.sha, result.edited)
+            book.record(name, keys[name], result.staged, result.sha, result.edited, result.stat)
         if result.base is not None:
             change.put(edits.base_of(name), result.base)
     for name in removed:
@@ -681,7 +691,7 @@ IN_FLIGHT = 4       # chunks sent ahead to each worker
 def render_staged(documents: list[Document], compiled: dict[str, CompiledTemplate],
                   out_dir: Path, staging: Path, progress=None,
                   cancel: threading.Event | None = None,
-                  prose: tuple[list[Problem], list[Problem]] | None = None) -> list[tuple[str, Path | None, str]]:
+                  prose: tuple[list[Problem], list[Problem]] | None = None) -> list[tuple[str, Path | None, str, tuple[int, int] | None]]:
     """Render every document and stage the bytes of each one that differs from the file in
     ``out_dir``: ``(output, staged file, hash)``, or ``(output, None, hash)`` when unchanged.
     Nothing in ``out_dir`` is touched. The first error — from any process — is raised here,
@@ -698,7 +708,7 @@ def render_staged(documents: list[Document], compiled: dict[str, CompiledTemplat
     global _JOB
     _JOB = (documents, compiled, out_dir, staging, prose[0] if prose else [])
     chunks = [range(i, min(i + CHUNK, len(documents))) for i in range(0, len(documents), CHUNK)]
-    results: list[tuple[str, Path | None, str]] = []
+    results: list[tuple[str, Path | None, str, tuple[int, int] | None]] = []
     said: list[tuple[int, list[Problem]]] = []
     try:
         workers = workers_for(len(documents))
@@ -718,24 +728,28 @@ def render_staged(documents: list[Document], compiled: dict[str, CompiledTemplat
             # in their number, taken from the workers' cores
             waiting = iter(chunks)
             pending: set = set()
-            while True:
-                while len(pending) < workers * IN_FLIGHT:
-                    chunk = next(waiting, None)
-                    if chunk is None:
+            writing = False
+            with contextlib.ExitStack() as stack:
+                while True:
+                    while len(pending) < workers * IN_FLIGHT:
+                        chunk = next(waiting, None)
+                        if chunk is None:
+                            break
+                        pending.add(pool.submit(_render_chunk, chunk))
+                    if not pending:
                         break
-                    pending.add(pool.submit(_render_chunk, chunk))
-                if not pending:
-                    break
-                if cancel is not None and cancel.is_set():
-                    raise Cancelled()
-                done, pending = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
-                for future in done:
-                    try:
-                        outcome = future.result()
-                    except BrokenProcessPool:
-                        raise OutputError("Một tiến trình sinh văn bản bị dừng đột ngột (máy hết bộ "
-                                          "nhớ hoặc bị tắt); chưa ghi tệp nào, hãy chạy lại.") from None
-                    results += _unpack(outcome, progress, said)  # raises the first error
+                    if not writing:     # the workers are forked by the first submit
+                        writing = stack.enter_context(transaction.writing_back(staging)) or True
+                    if cancel is not None and cancel.is_set():
+                        raise Cancelled()
+                    done, pending = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
+                    for future in done:
+                        try:
+                            outcome = future.result()
+                        except BrokenProcessPool:
+                            raise OutputError("Một tiến trình sinh văn bản bị dừng đột ngột (máy hết "
+                                              "bộ nhớ hoặc bị tắt); chưa ghi tệp nào, hãy chạy lại.") from None
+                        results += _unpack(outcome, progress, said)  # raises the first error
         finally:
             pool.shutdown(wait=True, cancel_futures=True)  # the chunks under way end in a moment
         return results
@@ -747,7 +761,7 @@ def render_staged(documents: list[Document], compiled: dict[str, CompiledTemplat
 
 
 
-def _unpack(outcome, progress, said: list) -> list[tuple[str, Path | None, str]]:
+def _unpack(outcome, progress, said: list) -> list[tuple[str, Path | None, str, tuple[int, int] | None]]:
     done, error, found = outcome
     said += found
     if error is not None:
@@ -764,7 +778,7 @@ def _render_chunk(indexes: range):
     """Render and stage the documents at ``indexes``: ``(results, None)``, or ``(results so
     far, error)`` — an error travels back as data, never raised inside a worker."""
     documents, compiled, out_dir, staging, problems = _JOB
-    done: list[tuple[str, Path | None, str]] = []
+    done: list[tuple[str, Path | None, str, tuple[int, int] | None]] = []
     found: list[tuple[int, list[Problem]]] = []     # (document, its prose's problems)
     for i in indexes:
         doc = documents[i]
@@ -779,8 +793,8 @@ def _render_chunk(indexes: range):
                         del problems[known:]
                 doc = Document(doc.output, doc.template, context, props)
             data = _bytes(doc, compiled)
-            done.append((doc.output, _stage(data, out_dir / doc.output, staging),
-                         manifest.content_hash(data)))
+            staged, stat = _stage(data, out_dir / doc.output, staging)
+            done.append((doc.output, staged, manifest.content_hash(data), stat))
         except VanbanError as exc:
             return done, exc, found
         except Exception as exc:  # a bug of ours: its kind and words, for the report
@@ -788,14 +802,21 @@ def _render_chunk(indexes: range):
     return done, None, found
 
 
-def _stage(data: bytes, target: Path, staging: Path) -> Path | None:
-    """``data`` written to a new file in ``staging``, unless ``target`` holds exactly it."""
+def _stage(data: bytes, target: Path, staging: Path) -> tuple[Path | None, tuple[int, int] | None]:
+    """``data`` written to a new file in ``staging``, with the file's size and time (which
+    its rename into place keeps: the manifest records them); ``(None, None)`` when ``target``
+    holds exactly it."""
     try:
         if target.is_file() and target.stat().st_size == len(data) and target.read_bytes() == data:
-            return None
+            return None, None
     except OSError as exc:
         raise OutputError(f"Không đọc được tệp {target}: {os_reason(exc)}") from None
-    return transaction.stage(staging, data, target)
+    staged = transaction.stage(staging, data, target)
+    try:
+        stat = os.stat(staged)
+    except OSError:
+        return staged, None
+    return staged, (stat.st_size, stat.st_mtime_ns)
 
 
 def _bytes(doc: Document, compiled: dict[str, CompiledTemplate]) -> bytes:

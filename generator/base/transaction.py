@@ -21,9 +21,11 @@ offers one).
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import tempfile
+import threading
 import time
 from contextlib import contextmanager
 from pathlib import Path
@@ -108,14 +110,24 @@ def stage(staging: Path, data: bytes, target: Path | str) -> Path:
     return path
 
 
-def _syncfs(folder: Path) -> bool:
-    """Every file written to the file system that holds ``folder`` forced to disk, by any
-    process (Linux ``syncfs``); False where the system has no such call."""
+@functools.cache
+def _syncfs_call():
+    """Linux's ``syncfs``, or None where the system has no such call."""
     try:
         import ctypes
 
-        syncfs = ctypes.CDLL(None, use_errno=True).syncfs
+        return ctypes.CDLL(None, use_errno=True).syncfs
     except (OSError, AttributeError):  # pragma: no cover - not Linux
+        return None
+
+
+def _syncfs(folder: Path) -> bool:
+    """Every file written to the file system that holds ``folder`` forced to disk, by any
+    process (Linux ``syncfs``); False where the system has no such call."""
+    import ctypes
+
+    syncfs = _syncfs_call()
+    if syncfs is None:  # pragma: no cover - not Linux
         return False
     fd = os.open(folder, os.O_RDONLY)
     try:
@@ -151,6 +163,34 @@ def make_durable(staging: Path, root: Path, staged: list[str]) -> None:
         finally:
             os.close(fd)
     _fsync_dir(staging)
+
+
+@contextmanager
+def writing_back(staging: Path, every: float = 1.0):
+    """While files are staged into ``staging`` (by the render workers), have the system write
+    them to disk as they come, every ``every`` seconds, on a thread of its own: the sync before
+    the journal (:func:`make_durable`, which still makes the guarantee) then finds little left
+    to write, instead of every file of the build at once. Start it once the workers are
+    forked: a process is not forked while this thread may be inside a system call."""
+    if _syncfs_call() is None:  # pragma: no cover - not Linux
+        yield
+        return
+    stop = threading.Event()
+
+    def run() -> None:
+        while not stop.wait(every):
+            try:
+                _syncfs(staging)
+            except OSError:
+                return          # said, if it lasts, by the sync that counts
+
+    thread = threading.Thread(target=run, name="vanban-writeback", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join()
 
 
 def release_inherited() -> None:
@@ -241,7 +281,7 @@ class Transaction:
             self.discard()
             raise
         _fsync_dir(state)
-        _apply(self.root)
+        _apply(self.root, journal)
 
     def discard(self) -> None:
         """Forget the change: every staged file is removed (the lock is held, so they are
@@ -253,11 +293,13 @@ class Transaction:
         _remove_empty(self.staging)
 
 
-def _apply(root: Path) -> int:
+def _apply(root: Path, journal: dict | None = None) -> int:
     """Carry out the journal of ``root`` (again, if a run was killed while doing it); return
-    how many files it changed."""
+    how many files it changed. ``journal``: what the journal file holds, when the caller has
+    just written it."""
     path = root / STATE / JOURNAL
-    journal = json.loads(path.read_text(encoding="utf-8"))
+    if journal is None:
+        journal = json.loads(path.read_text(encoding="utf-8"))
     changed = 0
     base = os.fspath(root)
     try:
@@ -276,8 +318,8 @@ def _apply(root: Path) -> int:
             if dest.exists():
                 dest.unlink()
                 changed += 1
-        for folder in {os.path.dirname(os.path.join(base, t)) for _, t in journal["moves"]}:
-            _fsync_dir(Path(folder))
+        for folder in {t.rpartition("/")[0] for _, t in journal["moves"]}:
+            _fsync_dir(Path(base, folder) if folder else Path(base))
         path.unlink()
     except OSError as exc:
         raise OutputError(f"Không hoàn tất được việc ghi vào thư mục {root}: "

@@ -131,12 +131,16 @@ class Manifest:
             return CLEAN
         return EDITED
 
-    def record(self, output: str, new_key: str, file: Path, sha: str = "", edited: bool = False) -> None:
+    def record(self, output: str, new_key: str, file: Path, sha: str = "", edited: bool = False,
+               stat: tuple[int, int] | None = None) -> None:
         """``output`` made with ``new_key`` is ``file`` (the output itself, or the staged file
         about to be renamed into its place: a rename keeps size and time) whose content hashes
-        to ``sha``; ``edited``: a person's copy."""
-        stat = file.stat()
-        self.entries[output] = Entry(new_key, stat.st_size, stat.st_mtime_ns, sha, edited)
+        to ``sha``; ``edited``: a person's copy. ``stat``: the file's size and time, when the
+        process that wrote it said them (a render worker), else asked of the system here."""
+        if stat is None:
+            found = file.stat()
+            stat = (found.st_size, found.st_mtime_ns)
+        self.entries[output] = Entry(new_key, stat[0], stat[1], sha, edited)
 
     def forget(self, output: str) -> None:
         self.entries.pop(output, None)

@@ -263,9 +263,16 @@ def content_widths(headers: list[str], rows: list[list[str]], widths_cm: list[fl
 
     least, need = [], []
     for k in range(n):
-        cells = [vnrules.keep_words(r[k]) for r in rows if k < len(r)]
-        words = [w for t in cells for w in t.split(" ")] + [w for w in headers[k].split()]
-        least.append(max((width(w, True) for w in words), default=0.0) + margin)
+        cells = [r[k] for r in rows if k < len(r)]
+        # the widest run of a cell that may not be broken (a word of the language): no run is
+        # wider than its cell, so the cells are looked at widest first, until none can beat
+        # the widest run found (a column of 10.000 names segments only a few of them)
+        widest = max((width(w, True) for w in headers[k].split()), default=0.0)
+        for whole, text in sorted(((width(t, True), t) for t in cells), reverse=True):
+            if whole <= widest:
+                break
+            widest = max(widest, max(width(w, True) for w in vnrules.keep_words(text).split(" ")))
+        least.append(widest + margin)
         need.append(max([width(t) for t in cells] + [width(headers[k], True) / 2]) + margin)
     need = [max(a, b) for a, b in zip(least, need)]
     if sum(least) > total:
