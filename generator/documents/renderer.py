@@ -26,7 +26,7 @@ from lxml import etree
 from ..config.structure import MARK_ID_BASE, MARK_OPEN, MARK_CLOSE, part_mark
 from ..base import measure
 from ..formats import styles, vnrules
-from . import theme
+from . import frames, theme
 from ..base.exceptions import TemplateError
 from ..formats.profiles import Profile
 from ..base.writer import Packed, pack
@@ -101,6 +101,8 @@ class CompiledTemplate:
         self._profile = profile
         self._sect: dict[tuple[str, bool], str] = {}
         self._packed: dict[str, Packed] | None = None
+        self._frames: dict[tuple, tuple] = {}    # a frame's key → (its pins, the frame or None)
+        self.from_frames = 0                      # documents drawn from a frame (said to tests)
         self._read(profile, env)
 
     def _read(self, profile: Profile, env: jinja2.Environment) -> None:
@@ -166,19 +168,23 @@ class CompiledTemplate:
 
     def render(self, context: dict, props: DocProperties) -> list[Packed]:
         """The entries of the document for ``context``, packed; the parts that do not change
-        from one document to the next are packed once per run."""
+        from one document to the next are packed once per run. A context that says it may
+        be drawn from a frame (:mod:`generator.documents.frames`) is, once its frame is made."""
         self.warm()
-        if isinstance(context.get("body"), list):   # headings: no word split at a line's end
-            context = {**context, "body": [
-                dict(b, text=vnrules.keep_heading_words(b["text"]))
-                if isinstance(b, dict) and str(b.get("style", "")).startswith("heading")
-                and isinstance(b.get("text"), str) else b for b in context["body"]]}
+        framed = None
+        if frames.FRAMED in context:
+            context = dict(context)
+            framed = context.pop(frames.FRAMED)
+        drawn = self._from_frame(framed, context) if framed is not None else None
+        if drawn is None:
+            context = _with_headings(context)
+            drawn = {name: self._render_part(name, template, context)
+                     for name, template in self._compiled.items()}
         out = []
         has_custom = any(name == CUSTOM_PART for name, _ in self._entries)
         for name, data in self._entries:
-            template = self._compiled.get(name)
-            if template is not None:
-                out.append(pack(name, self._render_part(name, template, context)))
+            if name in self._compiled:
+                out.append(pack(name, drawn[name]))
                 continue
             if name == "docProps/core.xml":
                 data = core_xml(props)
@@ -194,6 +200,68 @@ class CompiledTemplate:
         if props.custom and not has_custom:
             out.append(pack(CUSTOM_PART, custom_xml(props.custom)))
         return out
+
+    def _frameable(self) -> bool:
+        """Whether a frame can hold this template's documents: not when a part's tables are
+        rebuilt by docxtpl (``{%tc``), nor when the rule under the issuer is sized by the
+        issuer's name (a state document), which is a unit's own."""
+        return frames.enabled() and not self._fix_tables and \
+            self._profile.styles["issuer_rule"].rule_ratio is None
+
+    def _from_frame(self, framed: frames.Framed, context: dict) -> dict[str, bytes] | None:
+        """The template's parts for ``context`` drawn from the frame of ``framed.key``, or
+        ``None`` to draw them the whole way. The first context of a key is drawn both ways:
+        the frame is kept only when the two give the same bytes."""
+        if not self._frameable():
+            return None
+        entry = self._frames.get(framed.key)
+        if entry is None:
+            if len(self._frames) >= MAX_FRAMES:
+                return None
+            drawn = {name: self._render_part(name, template, _with_headings(context))
+                     for name, template in self._compiled.items()}
+            frame = self._make_frame(framed)
+            if frame is not None and self._fill(frame, framed) != drawn:
+                frame = None
+            self._frames[framed.key] = (framed.pins, frame)
+            return drawn
+        drawn = self._fill(entry[1], framed) if entry[1] is not None else None
+        self.from_frames += drawn is not None
+        return drawn
+
+    def _make_frame(self, framed: frames.Framed) -> dict[str, list] | None:
+        marked = _with_headings(framed.marked())
+        out = {}
+        for name, template in self._compiled.items():
+            pieces = frames.cut(self._render_part(name, template, marked).decode("utf-8"))
+            if pieces is None:
+                return None
+            out[name] = pieces
+        return out
+
+    def _fill(self, frame: dict[str, list], framed: frames.Framed) -> dict[str, bytes] | None:
+        texts: dict[str, bytes] = {}
+        for pieces in frame.values():
+            for name in pieces[1::2]:
+                if name not in texts:
+                    value, how = framed.value(name)
+                    text = frames.slot_text(value, how, self._finalize, self._unsafe)
+                    if text is None:
+                        return None
+                    texts[name] = text.encode("utf-8")
+        return {name: frames.fill(pieces, texts) for name, pieces in frame.items()}
+
+    @functools.cached_property
+    def _finalize(self):
+        template = next(iter(self._compiled.values()), None)
+        return template.environment.finalize if template is not None else None
+
+    @functools.cached_property
+    def _unsafe(self) -> tuple[str, ...]:
+        """What a slot's text may not hold: what the pipeline looks for in the whole part (a
+        part's mark, a paragraph loosened, a frame's own marks, the recipients' label)."""
+        return (LOOSE, MARK_OPEN, MARK_CLOSE, frames.OPEN, frames.CLOSE,
+                escape(self._profile.texts.recipients_label))
 
     def _with_custom(self, name: str, data: bytes) -> Packed:
         """The content types or the package's relationships with the custom properties part
@@ -278,8 +346,21 @@ class CompiledTemplate:
         return xml[:start] + self._sect[(orientation, count == 0)] + xml[end:]
 
 
+MAX_FRAMES = 512     # kinds of unit a run keeps a frame for; the others are drawn the whole way
+
+
+def _with_headings(context: dict) -> dict:
+    """Headings whose last word is kept whole (no word split at a line's end)."""
+    if not isinstance(context.get("body"), list):
+        return context
+    return {**context, "body": [
+        dict(b, text=vnrules.keep_heading_words(b["text"]))
+        if isinstance(b, dict) and str(b.get("style", "")).startswith("heading")
+        and isinstance(b.get("text"), str) else b for b in context["body"]]}
+
+
 _PARAGRAPH = re.compile(r"<w:p(?:\s[^>]*)?>")
-_BREAK = '</w:t><w:br/><w:t xml:space="preserve">'
+BREAK = '</w:t><w:br/><w:t xml:space="preserve">'
 
 
 def line_breaks(xml: str) -> str:
@@ -293,7 +374,7 @@ def line_breaks(xml: str) -> str:
         if opening is None or opening.end() > at or not xml.startswith("</w:t>", close):
             at = xml.find("\n", at + 1)
             continue
-        out += [xml[done:opening.end()], xml[opening.end():close].replace("\n", _BREAK)]
+        out += [xml[done:opening.end()], xml[opening.end():close].replace("\n", BREAK)]
         done = close
         at = xml.find("\n", close)
     return "".join(out) + xml[done:] if out else xml
@@ -353,7 +434,7 @@ def keep_symbols_whole(xml: str) -> str:
             continue
         close = xml.find("</w:t>", at)
         inner = xml[opening.end():close]
-        fixed = _symbols_whole(inner)
+        fixed = symbols_whole(inner)
         if fixed != inner:
             out += [xml[done:start], '<w:t xml:space="preserve">', fixed]
             done = close
@@ -365,7 +446,7 @@ def _symbol_hyphens(s: re.Match) -> str:
     return s.group(0).replace("-", _NO_BREAK_HYPHEN) if vnrules.is_symbol(s.group(0)) else s.group(0)
 
 
-def _symbols_whole(text: str) -> str:
+def symbols_whole(text: str) -> str:
     """One text with its symbols' hyphens made non-breaking; the same texts come back in
     every unit's document (recipients, references, the outline), so each is done once."""
     fixed = _SYMBOL_TEXTS.get(text)

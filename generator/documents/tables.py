@@ -13,6 +13,7 @@ control whose tag and title are ``vanban:<table id>:<row id>:<column id>``.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Callable
 from xml.sax.saxutils import escape, quoteattr
 
 from markupsafe import Markup
@@ -159,7 +160,7 @@ class Item:
     landscape: bool
 
 
-def appendices(tables: list[Table], unit, reference_line: str, profile: Profile, *,
+def appendices(tables: list[Table], unit, reference_line: str | Callable[[float], str], profile: Profile, *,
                marked: bool, unit_line: bool = False, new_page_first: bool = True,
                period_line: str = "", values: dict | None = None,
                extra: list["Item"] | None = None) -> Markup:
@@ -194,11 +195,13 @@ def forms_items(tables: list[Table], unit, profile: Profile, marked: bool,
 _LAYOUT_ITEMS = shapes.Bounded()
 
 
-def appendix_block(items: list[Item], reference_line: str, profile: Profile, *,
+def appendix_block(items: list[Item], reference_line: str | Callable[[float], str], profile: Profile, *,
                    unit_line: bool = False, new_page_first: bool = True,
                    period_line: str = "") -> Markup:
     """Label, title, reference line and table of each appendix, each starting a page,
-    landscape tables in sections of their own. The block ends the document."""
+    landscape tables in sections of their own. The block ends the document. The reference
+    line is broken to the width of each appendix's page; ``reference_line`` may instead be a
+    function giving it for a width (a frame's mark: :mod:`generator.documents.frames`)."""
     parts = []
     orientation = "portrait"  # of what stands before the appendices
     for n, item in enumerate(items, 1):
@@ -214,7 +217,9 @@ def appendix_block(items: list[Item], reference_line: str, profile: Profile, *,
         width = page_width_cm(profile, item.landscape)
         parts.append(_para("appendix_title", vnrules.wrap(vnrules.upper(item.title), profile,
                                                           "appendix_title", width)))
-        lines = [("attachment_ref", vnrules.wrap(reference_line, profile, "attachment_ref", width))]
+        reference = reference_line(width) if callable(reference_line) else \
+            vnrules.wrap(reference_line, profile, "attachment_ref", width)
+        lines = [("attachment_ref", reference)]
         if period_line:
             lines.append(("attachment_ref", period_line))
         if unit_line:

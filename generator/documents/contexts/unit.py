@@ -5,10 +5,13 @@ read back with certainty."""
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 
 from ...config.layout import applies
+from .. import frames
 from ..renderer import DocProperties
+from ...config import shapes
 from ..tables import Deferred, Item, appendices
 from ...config.campaign import CampaignData
 from ...formats import vnrules
@@ -103,6 +106,35 @@ class UnitContexts:
             custom={"vanban_campaign": c.id, "vanban_unit": unit.id,
                     "vanban_form_version": self.version, "vanban_unit_name": unit.name})
 
+    def _framed(self, unit, context: dict, reference: str) -> frames.Framed:
+        """The skeleton as a frame's slots (``generator.documents.frames``): the committee's
+        name in the header, the deadline note that names the unit, the «(Kèm theo …)» line of
+        each appendix — everything else is the same for every unit of its shape."""
+        data, profile = self.data, self.data.profile
+        header, note = context["header"], context["deadline_note"]
+        slots = ("body", "appendices", "deadline_note", "header")
+        key = ("don-vi", frames.freeze({k: v for k, v in context.items() if k not in slots}),
+               frames.freeze(dataclasses.replace(header, issuer="")), bool(note),
+               id(context["body"]), shapes.shape(data.appendix.tables, unit), self.period)
+
+        def value(name: str) -> tuple[str, str]:
+            if name == "issuer":
+                return header.issuer, frames.PRINTED
+            if name == "note":
+                return note, frames.PRINTED
+            width = float(name.removeprefix("ref@"))
+            return vnrules.wrap(reference, profile, "attachment_ref", width), frames.IN_MARKUP
+
+        def marked() -> dict:
+            return {**context,
+                    "header": dataclasses.replace(header, issuer=frames.mark("issuer")),
+                    "deadline_note": frames.mark("note") if note else note,
+                    "appendices": Deferred(lambda: appendices(
+                        data.appendix.tables, unit, lambda width: frames.mark(f"ref@{width!r}"),
+                        profile, marked=True, period_line=self.period))}
+
+        return frames.Framed(key, (context["body"], data.appendix.tables), value, marked)
+
     def context(self, unit, filled: Filled | None = None) -> tuple[dict, DocProperties]:
         data, profile, c = self.data, self.data.profile, self.data.campaign
         member = data.member(unit.id)
@@ -135,6 +167,8 @@ class UnitContexts:
                 values=filled.values if filled else None, extra=filled.extra if filled else None)),
         }
         props = self._props(member)
+        if filled is None:
+            context[frames.FRAMED] = self._framed(unit, context, reference)
         if filled is not None:   # a report to sign: no note to delete, a draft mark while unwritten
             from .consolidated import unwritten_mark
 
