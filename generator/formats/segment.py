@@ -121,20 +121,32 @@ class _Pyvi:
 
     def tokenize(self, text: str) -> str:
         text = unicodedata.normalize("NFC", text)
-        tmp = [m.group(0) for m in self._SYLLABLE.finditer(text)]
+        tmp, joined = self._joined(text)
         if not tmp:
             return text
+        return tmp[0] + "".join(("_" if j else " ") + t for j, t in zip(joined[1:], tmp[1:]))
+
+    def starts_joined(self, text: str) -> dict[int, bool]:
+        """Where each token of ``text`` (NFC) starts, and whether :meth:`tokenize` writes it
+        joined to the one before by «_» — without writing the answer out."""
+        starts = [m.start() for m in self._SYLLABLE.finditer(text)]
+        tmp, joined = self._joined(text)
+        return dict(zip(starts, joined))
+
+    def _joined(self, text: str) -> tuple[list[str], list[bool]]:
+        """The tokens of ``text`` (NFC) and, for each, whether pyvi joins it to the one before
+        (the first never)."""
+        tmp = [m.group(0) for m in self._SYLLABLE.finditer(text)]
+        if not tmp:
+            return tmp, []
         labels = self.tagger.tag(self._features(tmp))
-        output = tmp[0]
+        joined = [False]
         for i in range(1, len(labels)):
-            if labels[i] == "I_W" and tmp[i] not in string.punctuation and \
-                    tmp[i - 1] not in string.punctuation and \
-                    not tmp[i][0].isdigit() and not tmp[i - 1][0].isdigit() and \
-                    not (tmp[i][0].istitle() and not tmp[i - 1][0].istitle()):
-                output += "_" + tmp[i]
-            else:
-                output += " " + tmp[i]
-        return output
+            joined.append(labels[i] == "I_W" and tmp[i] not in string.punctuation and
+                          tmp[i - 1] not in string.punctuation and
+                          not tmp[i][0].isdigit() and not tmp[i - 1][0].isdigit() and
+                          not (tmp[i][0].istitle() and not tmp[i - 1][0].istitle()))
+        return tmp, joined
 
 
 def _attributes(features: dict) -> list[bytes]:
@@ -234,7 +246,12 @@ def joins(tokens: tuple[str, ...]) -> tuple[bool, ...]:
         return ()
     cleaned = [_clean(t) for t in tokens]
     text = unicodedata.normalize("NFC", " ".join(_title_case(c) for c in cleaned))
-    gaps = _gaps(text, _segmenter()(text))
+    if "_" in text:     # a «_» of the text itself: read the answer back character by character
+        gaps = _gaps(text, _segmenter()(text))
+    else:               # a space is joined when the token after it is written joined by «_»
+        _segmenter()
+        joined_at = _tokenizer.starts_joined(text)
+        gaps = [joined_at.get(i + 1, False) for i, ch in enumerate(text) if ch == " "]
     syllables = text.split(" ")
     for k in range(len(gaps) - 1):  # «Đảng_Ủy Ban»: the lexicon knows «Ủy Ban», not «Đảng Ủy»
         if gaps[k] and not gaps[k + 1] and (k == 0 or not gaps[k - 1]) \
