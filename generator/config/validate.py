@@ -9,6 +9,7 @@ the warnings (repaired text) it met.
 
 from __future__ import annotations
 
+import functools
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -353,6 +354,7 @@ def _units(source: SourceFile, c: Campaign | None, problems: list[Problem]) -> l
     return units
 
 
+@functools.lru_cache(maxsize=1024)    # the issuer's names, compared with every unit's
 def _body_key(name: str) -> str:
     """A body's name as compared: lower case, one space, «uỷ» as «ủy», no «(…)» after it."""
     name = unicodedata.normalize("NFC", name.split(" (")[0]).replace("uỷ", "ủy").replace("Uỷ", "Ủy")
