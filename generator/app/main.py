@@ -7,7 +7,6 @@ the previous outputs as they were.
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import multiprocessing
 import os
@@ -728,28 +727,24 @@ def render_staged(documents: list[Document], compiled: dict[str, CompiledTemplat
             # in their number, taken from the workers' cores
             waiting = iter(chunks)
             pending: set = set()
-            writing = False
-            with contextlib.ExitStack() as stack:
-                while True:
-                    while len(pending) < workers * IN_FLIGHT:
-                        chunk = next(waiting, None)
-                        if chunk is None:
-                            break
-                        pending.add(pool.submit(_render_chunk, chunk))
-                    if not pending:
+            while True:
+                while len(pending) < workers * IN_FLIGHT:
+                    chunk = next(waiting, None)
+                    if chunk is None:
                         break
-                    if not writing:     # the workers are forked by the first submit
-                        writing = stack.enter_context(transaction.writing_back(staging)) or True
-                    if cancel is not None and cancel.is_set():
-                        raise Cancelled()
-                    done, pending = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
-                    for future in done:
-                        try:
-                            outcome = future.result()
-                        except BrokenProcessPool:
-                            raise OutputError("Một tiến trình sinh văn bản bị dừng đột ngột (máy hết "
-                                              "bộ nhớ hoặc bị tắt); chưa ghi tệp nào, hãy chạy lại.") from None
-                        results += _unpack(outcome, progress, said)  # raises the first error
+                    pending.add(pool.submit(_render_chunk, chunk))
+                if not pending:
+                    break
+                if cancel is not None and cancel.is_set():
+                    raise Cancelled()
+                done, pending = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
+                for future in done:
+                    try:
+                        outcome = future.result()
+                    except BrokenProcessPool:
+                        raise OutputError("Một tiến trình sinh văn bản bị dừng đột ngột (máy hết bộ "
+                                          "nhớ hoặc bị tắt); chưa ghi tệp nào, hãy chạy lại.") from None
+                    results += _unpack(outcome, progress, said)  # raises the first error
         finally:
             pool.shutdown(wait=True, cancel_futures=True)  # the chunks under way end in a moment
         return results

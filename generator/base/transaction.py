@@ -25,7 +25,6 @@ import functools
 import json
 import os
 import tempfile
-import threading
 import time
 from contextlib import contextmanager
 from pathlib import Path
@@ -163,34 +162,6 @@ def make_durable(staging: Path, root: Path, staged: list[str]) -> None:
         finally:
             os.close(fd)
     _fsync_dir(staging)
-
-
-@contextmanager
-def writing_back(staging: Path, every: float = 1.0):
-    """While files are staged into ``staging`` (by the render workers), have the system write
-    them to disk as they come, every ``every`` seconds, on a thread of its own: the sync before
-    the journal (:func:`make_durable`, which still makes the guarantee) then finds little left
-    to write, instead of every file of the build at once. Start it once the workers are
-    forked: a process is not forked while this thread may be inside a system call."""
-    if _syncfs_call() is None:  # pragma: no cover - not Linux
-        yield
-        return
-    stop = threading.Event()
-
-    def run() -> None:
-        while not stop.wait(every):
-            try:
-                _syncfs(staging)
-            except OSError:
-                return          # said, if it lasts, by the sync that counts
-
-    thread = threading.Thread(target=run, name="vanban-writeback", daemon=True)
-    thread.start()
-    try:
-        yield
-    finally:
-        stop.set()
-        thread.join()
 
 
 def release_inherited() -> None:
