@@ -85,13 +85,23 @@ _PACKED: dict[tuple[str, str], object] = {}   # the campaign's files, packed onc
 
 
 def _packed(name: str, path: Path):
-    raw = path.read_bytes()
-    key = (name, hashlib.sha256(raw).hexdigest())
+    """The campaign's file ``path`` packed as ``name``: read and packed once for every kit
+    while the file stays as it is (its size and time, asked of the system for each kit; its
+    content's hash when they change)."""
+    stat = path.stat()
+    seen = _SEEN.get(str(path))
+    if seen is None or seen[0] != (stat.st_size, stat.st_mtime_ns):
+        raw = path.read_bytes()
+        seen = _SEEN[str(path)] = ((stat.st_size, stat.st_mtime_ns), hashlib.sha256(raw).hexdigest(), raw)
+    key = (name, seen[1])
     if key not in _PACKED:
         if len(_PACKED) > 64:
             _PACKED.clear()
-        _PACKED[key] = pack(name, raw)
+        _PACKED[key] = pack(name, seen[2])
     return _PACKED[key]
+
+
+_SEEN: dict[str, tuple] = {}   # a file's path → (its size and time, its hash, its bytes)
 
 
 # the keys of a kit's manifest that name the unit itself; the others are the same for many kits
