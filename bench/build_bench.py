@@ -4,26 +4,29 @@
 
 Makes a synthetic campaign of N units (default 1,000) from the bundled example (its 49 units
 repeated under new ids and names), then prints, each as the `vanban build` command a user
-runs (a new process each time, so Python's start-up is included):
+runs (a new process each time, so Python's start-up is included), in this order:
 
+- when N is over 1.000, a 1.000-unit campaign built cold, then the ratio of the two cold
+  builds (the cost should grow linearly with N: about N / 1.000);
 - cold full build into an empty folder;
 - no-op rebuild (nothing changed), answered from the stamp the build before left
   (``generator/app/quick.py``), then the same going the whole way (``VANBAN_NO_QUICK=1``);
 - rebuild after renaming one unit;
-- rebuild after changing the plan's date (everything changes);
-- the peak memory of those processes;
+- skeleton generation alone on the same contexts: vanban's renderer (template compiled once,
+  shared parts packed once, staged and committed as a build does) against the plain docxtpl
+  loop (`DocxTemplate(path)`, `render(ctx)`, `save()` per unit) over M units (default
+  min(N, 1000)), with the ratio of the two — twice, each in a new process: pinned to one core
+  (`os.sched_setaffinity`: both engines on one core, the per-core comparison) and on every
+  core (vanban then renders on every core, docxtpl on one);
+- rebuild after changing the plan's date (everything changes), last: it replaces every file;
+- the peak memory of those processes.
 
-then skeleton generation alone on the same contexts: vanban's renderer (template compiled
-once, shared parts packed once, staged and committed as a build does) against the plain
-docxtpl loop (`DocxTemplate(path)`, `render(ctx)`, `save()` per unit) over M units (default
-min(N, 1000)), with the ratio of the two — twice, each in a new process: pinned to one core
-(`os.sched_setaffinity`: both engines on one core, the per-core comparison) and on every core
-(vanban then renders on every core, docxtpl on one).
-
-When N is over 1.000, a 1.000-unit campaign is also built cold, and the ratio of the two cold
-builds printed (the cost should grow linearly with N: about N / 1.000). Python's own start-up
-(`python -c pass`) and the start-up with vanban's imports are printed beside the figures.
-Asserts nothing; prints figures.
+Nothing is deleted before the end. On ext4, files created in the minutes after many were
+deleted cost several times more to create (the inodes just freed are passed over one by one),
+and that would be measured instead of vanban: leave a few minutes between two runs of a
+benchmark (the first one deletes its folder when it ends). Python's own start-up (`python -c
+pass`) and the start-up with vanban's imports are printed beside the figures. Asserts
+nothing; prints figures.
 
     python bench/build_bench.py --skeletons DATA WORK M [--cpu C]   (the child, used above)
 """
@@ -117,7 +120,6 @@ def skeletons_child(data: Path, work: Path, plain_count: int, cpu: int | None) -
     extra = ["--cpu", str(cpu)] if cpu is not None else []
     subprocess.run([sys.executable, __file__, "--skeletons", str(data), str(work / tag), str(plain_count),
                     *extra], cwd=ROOT, check=True)
-    shutil.rmtree(work / tag, ignore_errors=True)
 
 
 def startup() -> tuple[float, float]:
@@ -141,6 +143,9 @@ def main() -> None:
         return
     n = int(args[0]) if args and args[0].isdigit() else 1000
     plain_count = int(args[args.index("--plain") + 1]) if "--plain" in args else min(n, 1000)
+    # nothing is deleted before the end: on ext4, files created in the minutes after many were
+    # deleted cost up to ten times more to create (the inodes freed a moment ago are passed
+    # over one by one), which would be measured instead of vanban (see README.md)
     with tempfile.TemporaryDirectory(prefix="vanban-bench-") as tmp:
         work = Path(tmp)
         data, out = work / "data", work / "out"
@@ -149,9 +154,18 @@ def main() -> None:
         print(f"chiến dịch tổng hợp: {n} đơn vị ({n + 4} văn bản Word và {n} tệp Excel), máy có "
               f"{os.cpu_count()} lõi, tiến trình này được dùng {len(os.sched_getaffinity(0))} lõi")
         print(f"khởi động Python: {bare:.2f} s; khởi động và nạp thư viện của vanban: {full:.2f} s")
+        small_cold = None
+        if n > 1000:
+            small = work / "data-1000"
+            make_campaign(small, 1000)
+            small_cold, line = vanban("--data", str(small), "--out", str(work / "out-1000"))
+            print(f"sinh lần đầu 1000 đơn vị: {small_cold:.2f} s — {line}", flush=True)
         seconds, line = vanban("--data", str(data), "--out", str(out))
         cold = seconds
         print(f"sinh lần đầu (thư mục trống): {seconds:.2f} s — {line}")
+        if small_cold:
+            print(f"tỉ lệ {n} / 1000 đơn vị (sinh lần đầu): {cold / small_cold:.1f} "
+                  f"(tuyến tính: {n / 1000:.1f})", flush=True)
         seconds, line = vanban("--data", str(data), "--out", str(out))
         print(f"sinh lại khi không có gì đổi (trả lời từ dấu của lần sinh trước, generator/app/quick.py): "
               f"{seconds:.2f} s — {line}")
@@ -160,24 +174,16 @@ def main() -> None:
               f"so sổ ghi): {seconds:.2f} s — {line}")
         edit(data / "don-vi.csv", "Chi bộ Ban Dân tộc số", "Chi bộ Ban Dân tộc tỉnh số")
         seconds, line = vanban("--data", str(data), "--out", str(out))
-        print(f"sinh lại sau khi đổi tên một đơn vị: {seconds:.2f} s — {line}")
+        print(f"sinh lại sau khi đổi tên một đơn vị: {seconds:.2f} s — {line}", flush=True)
+        cpu = min(os.sched_getaffinity(0))
+        skeletons_child(data, work, plain_count, cpu)
+        skeletons_child(data, work, plain_count, None)
+        # last: it replaces every output, so frees as many files as it writes
         edit(data / "ke-hoach.yaml", "date: 23/02/2021", "date: 24/02/2021")
         seconds, line = vanban("--data", str(data), "--out", str(out))
         print(f"sinh lại sau khi đổi ngày kế hoạch: {seconds:.2f} s — {line}")
         peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
         print(f"bộ nhớ cao nhất của một tiến trình vanban: {peak:.0f} MB", flush=True)
-        if n > 1000:
-            small = work / "data-1000"
-            make_campaign(small, 1000)
-            seconds, line = vanban("--data", str(small), "--out", str(work / "out-1000"))
-            print(f"sinh lần đầu 1000 đơn vị: {seconds:.2f} s — {line}")
-            print(f"tỉ lệ {n} / 1000 đơn vị (sinh lần đầu): {cold / seconds:.1f} "
-                  f"(tuyến tính: {n / 1000:.1f})", flush=True)
-            shutil.rmtree(work / "out-1000", ignore_errors=True)
-        shutil.rmtree(out, ignore_errors=True)
-        cpu = min(os.sched_getaffinity(0))
-        skeletons_child(data, work, plain_count, cpu)
-        skeletons_child(data, work, plain_count, None)
 
 
 if __name__ == "__main__":
