@@ -123,3 +123,44 @@ def test_a_hard_name_reads_as_written(tmp_path, monkeypatch, name):
     committee = name.replace("Đảng bộ", "Đảng ủy", 1)
     expected = " ".join(committee.upper().replace("{_{", "{{").replace("}_}", "}}").split())
     assert expected in header
+
+
+@pytest.mark.parametrize("edit", [
+    {"{{ header.issuer }}": "{{ header.issuer|lower }}"},                    # a filter
+    {"{{ doc_type }}": "{{ doc_type if 'SỐ 2' not in header.issuer else 'X' }}"},  # a test
+    {"{{ doc_type }}": "{{ doc_type }}{% set h = header %}{{ h.issuer }}"},  # passed on
+    {"{{ summary }}": "{{ summary }} {{ deadline_note|length }}"},           # measured
+])
+def test_a_template_that_reads_a_units_own_text_is_drawn_the_whole_way(tmp_path, monkeypatch, edit):
+    """A template the office edited so that a unit's own text is more than printed (a filter,
+    a test, a variable): frames would draw every unit with the first one's text; none is
+    used, and the skeletons are those drawn the whole way."""
+    from conftest import edited_template
+
+    data = tmp_path / "data"
+    shutil.copytree(DATA, data)
+    edited_template(data / "templates" / "don-vi.docx", edit, name="don-vi.docx")
+    _with_units(data, [("dau", "Chi bộ Ban Dân tộc số 2", "chi-bo-ban-dan-toc")])
+    assert _same_both_ways(data, monkeypatch) == 0
+
+
+def test_the_bundled_template_prints_the_units_own_texts_only():
+    """The check above does not refuse the bundled template: its skeletons come from frames."""
+    import zipfile
+
+    from docxtpl import DocxTemplate
+
+    from generator.documents import frames
+    from generator.documents.environment import template_environment
+
+    xml = zipfile.ZipFile(ROOT / "templates" / "don-vi.docx").read("word/document.xml").decode()
+    env = template_environment(pipeline.load(DATA).data.profile)
+    tree = env.parse(DocxTemplate(ROOT / "templates" / "don-vi.docx").patch_xml(xml))
+    printed = frozenset({("header", "issuer"), ("deadline_note",), ("appendices",)})
+    tested = frozenset({("deadline_note",)})
+    assert frames.only_printed(tree, printed, tested)
+    assert not frames.only_printed(tree, printed, frozenset())     # its «if deadline_note»
+    assert not frames.only_printed(env.parse("{{ header }}"), printed, tested)
+    assert frames.only_printed(env.parse("{{ header.number }}{{ header.issuer }}"), printed, tested)
+    assert not frames.only_printed(env.parse("{{ header.issuer.upper() }}"), printed, tested)
+    assert not frames.only_printed(env.parse("{% for header in x %}{% endfor %}"), printed, tested)

@@ -57,6 +57,58 @@ class Framed:
     pins: tuple                                  # objects the key names by identity, kept alive
     value: Callable[[str], tuple[str, str]]      # slot name → (its text, PRINTED or IN_MARKUP)
     marked: Callable[[], dict]                   # the context with each slot's mark instead
+    # where the template may reach the slots' values: each only printed as it is
+    # (``{{ header.issuer }}``), those of ``tested`` also tested for being there
+    # (``{%p if deadline_note %}``: the key says whether it is)
+    printed: frozenset[tuple[str, ...]] = frozenset()
+    tested: frozenset[tuple[str, ...]] = frozenset()
+
+
+def only_printed(template_ast, printed: frozenset, tested: frozenset) -> bool:
+    """Whether a template (its Jinja syntax tree) reaches the slots' values only by printing
+    them whole — never in a filter, a comparison, a call, a loop: a template edited by the
+    office («… if 'DÂN TỘC' in header.issuer …») would otherwise be drawn from a frame made
+    with another unit's name. Those of ``tested`` may also be the whole test of an ``if``.
+    A name that holds a slot (``header``) may be used only to reach another of its
+    attributes (``header.number``), never given another value."""
+    from jinja2 import nodes
+
+    slots = printed | tested
+    roots = {path[0] for path in slots}
+
+    def pure(node) -> bool:
+        if isinstance(node, nodes.Output):
+            children = [c for c in node.nodes if _path(c) not in printed]
+        elif isinstance(node, nodes.If) and _path(node.test) in tested:
+            children = [c for c in node.iter_child_nodes() if c is not node.test]
+        else:
+            path = _path(node)
+            if path is not None and path[0] in roots:
+                if isinstance(node, nodes.Name) and node.ctx != "load":
+                    return False
+                # a slot, what leads to one (``header``), or what is read from one
+                return not any(s[:len(path)] == path or path[:len(s)] == s for s in slots)
+            children = list(node.iter_child_nodes())
+        return all(pure(c) for c in children)
+
+    return pure(template_ast)
+
+
+def _path(node) -> tuple[str, ...] | None:
+    """``header.issuer`` (or ``header['issuer']``) → ("header", "issuer"); anything else
+    that is not a plain name or a chain of constant attributes → None."""
+    from jinja2 import nodes
+
+    if isinstance(node, nodes.Name):
+        return (node.name,)
+    if isinstance(node, nodes.Getattr):
+        inner = _path(node.node)
+        return inner + (node.attr,) if inner else None
+    if isinstance(node, nodes.Getitem) and isinstance(node.arg, nodes.Const) and \
+            isinstance(node.arg.value, str):
+        inner = _path(node.node)
+        return inner + (node.arg.value,) if inner else None
+    return None
 
 
 def freeze(value: Any) -> Any:

@@ -102,6 +102,8 @@ class CompiledTemplate:
         self._sect: dict[tuple[str, bool], str] = {}
         self._packed: dict[str, Packed] | None = None
         self._frames: dict[tuple, tuple] = {}    # a frame's key → (its pins, the frame or None)
+        self._sources: dict[str, str] = {}       # each compiled part's Jinja source
+        self._pure: dict[tuple, bool] = {}       # (printed, tested) → the parts use them only so
         self.from_frames = 0                      # documents drawn from a frame (said to tests)
         self._read(profile, env)
 
@@ -146,6 +148,7 @@ class CompiledTemplate:
 
     def _compile(self, name: str, xml: str, env: jinja2.Environment) -> None:
         patched = self._docxtpl.patch_xml(xml)
+        self._sources[name] = patched
         try:
             self._compiled[name] = env.from_string(patched)
         except jinja2.TemplateSyntaxError:
@@ -212,7 +215,7 @@ class CompiledTemplate:
         """The template's parts for ``context`` drawn from the frame of ``framed.key``, or
         ``None`` to draw them the whole way. The first context of a key is drawn both ways:
         the frame is kept only when the two give the same bytes."""
-        if not self._frameable():
+        if not self._frameable() or not self._only_printed(framed):
             return None
         entry = self._frames.get(framed.key)
         if entry is None:
@@ -228,6 +231,16 @@ class CompiledTemplate:
         drawn = self._fill(entry[1], framed) if entry[1] is not None else None
         self.from_frames += drawn is not None
         return drawn
+
+    def _only_printed(self, framed: frames.Framed) -> bool:
+        """Whether every part reaches the slots' values only to print them (a template the
+        office edited may do otherwise: it is then drawn the whole way)."""
+        uses = (framed.printed, framed.tested)
+        if uses not in self._pure:
+            env = next(iter(self._compiled.values())).environment
+            self._pure[uses] = all(frames.only_printed(env.parse(source), *uses)
+                                   for source in self._sources.values())
+        return self._pure[uses]
 
     def _make_frame(self, framed: frames.Framed) -> dict[str, list] | None:
         marked = _with_headings(framed.marked())

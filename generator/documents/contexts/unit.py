@@ -133,7 +133,10 @@ class UnitContexts:
                         data.appendix.tables, unit, lambda width: frames.mark(f"ref@{width!r}"),
                         profile, marked=True, period_line=self.period))}
 
-        return frames.Framed(key, (context["body"], data.appendix.tables), value, marked)
+        return frames.Framed(key, (context["body"], data.appendix.tables), value, marked,
+                             printed=frozenset({("header", "issuer"), ("deadline_note",),
+                                                ("appendices",)}),
+                             tested=frozenset({("deadline_note",)}))
 
     def context(self, unit, filled: Filled | None = None) -> tuple[dict, DocProperties]:
         data, profile, c = self.data, self.data.profile, self.data.campaign
