@@ -219,8 +219,8 @@ class CompiledTemplate:
             return None
         entry = self._frames.get(framed.key)
         if entry is None:
-            if len(self._frames) >= MAX_FRAMES:
-                return None
+            if len(self._frames) >= MAX_FRAMES:   # a long-lived workspace: builds of other data
+                self._frames.clear()
             drawn = {name: self._render_part(name, template, _with_headings(context))
                      for name, template in self._compiled.items()}
             frame = self._make_frame(framed)
@@ -359,7 +359,7 @@ class CompiledTemplate:
         return xml[:start] + self._sect[(orientation, count == 0)] + xml[end:]
 
 
-MAX_FRAMES = 512     # kinds of unit a run keeps a frame for; the others are drawn the whole way
+MAX_FRAMES = 512     # frames kept at once (kinds of unit × builds of a long-lived workspace)
 
 
 def _with_headings(context: dict) -> dict:

@@ -115,7 +115,8 @@ class UnitContexts:
         slots = ("body", "appendices", "deadline_note", "header")
         key = ("don-vi", frames.freeze({k: v for k, v in context.items() if k not in slots}),
                frames.freeze(dataclasses.replace(header, issuer="")), bool(note),
-               id(context["body"]), shapes.shape(data.appendix.tables, unit), self.period)
+               id(context["body"]), id(data.appendix.tables), shapes.shape(data.appendix.tables, unit),
+               self.period)
 
         def value(name: str) -> tuple[str, str]:
             if name == "issuer":
