@@ -101,12 +101,12 @@ class _Pyvi:
         the two tokens either side of it (and on whether there are any), so they are kept by
         that window — the same words recur in every unit's lines («(Kèm theo Báo cáo số …
         của Đảng ủy …»)."""
-        n, known, out = len(sent), self._windows, []
+        known, out = self._windows, []
         if len(known) > 200_000:
             known.clear()
-        for i in range(n):
-            window = (sent[i - 2] if i > 1 else None, sent[i - 1] if i else None, sent[i],
-                      sent[i + 1] if i < n - 1 else None, sent[i + 2] if i < n - 2 else None)
+        padded = (None, None, *sent, None, None)     # None: no token there
+        for i in range(len(sent)):
+            window = padded[i:i + 5]
             item = known.get(window)
             if item is None:
                 item = known[window] = _attributes(self.features(sent, i))
@@ -129,14 +129,15 @@ class _Pyvi:
     def starts_joined(self, text: str) -> dict[int, bool]:
         """Where each token of ``text`` (NFC) starts, and whether :meth:`tokenize` writes it
         joined to the one before by «_» — without writing the answer out."""
-        starts = [m.start() for m in self._SYLLABLE.finditer(text)]
-        tmp, joined = self._joined(text)
-        return dict(zip(starts, joined))
+        found = list(self._SYLLABLE.finditer(text))
+        tmp, joined = self._joined(text, [m.group(0) for m in found])
+        return dict(zip([m.start() for m in found], joined))
 
-    def _joined(self, text: str) -> tuple[list[str], list[bool]]:
+    def _joined(self, text: str, tmp: list[str] | None = None) -> tuple[list[str], list[bool]]:
         """The tokens of ``text`` (NFC) and, for each, whether pyvi joins it to the one before
         (the first never)."""
-        tmp = [m.group(0) for m in self._SYLLABLE.finditer(text)]
+        if tmp is None:
+            tmp = [m.group(0) for m in self._SYLLABLE.finditer(text)]
         if not tmp:
             return tmp, []
         labels = self.tagger.tag(self._features(tmp))
@@ -191,6 +192,11 @@ def _known_key(key: str, n: int) -> bool:
 def known(syllables: list[str]) -> bool:
     """Whether pyvi's lexicon has these syllables (any case, any number) as one word or term:
     «TRUNG HỌC CƠ SỞ», which the segmenter returns as two words, is one term."""
+    return _known_run(tuple(syllables))
+
+
+@lru_cache(maxsize=65536)    # the same words in every unit's lines
+def _known_run(syllables: tuple[str, ...]) -> bool:
     _segmenter()
     return _known([_clean(s) for s in syllables])
 

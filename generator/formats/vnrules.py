@@ -376,6 +376,7 @@ def _break_lines(text: str, width_cm: float, size_pt: float, bold: bool,
     # ways that cost the same, the one with the shorter first line
     n = len(words)
     best: list[tuple[float, int] | None] = [None] * n + [(0.0, n)]
+    line, uneven = _LINE, _UNEVEN
     for start in range(n - 1, -1, -1):
         chosen = None
         width = -space
@@ -386,8 +387,8 @@ def _break_lines(text: str, width_cm: float, size_pt: float, bold: bool,
             rest = best[end]
             if rest is None:
                 continue
-            slack = _UNEVEN * (width_cm - width) ** 2   # centred: the last line counts too
-            cost = rest[0] + _LINE + costs[end] + slack
+            # centred: the last line's space left counts too
+            cost = rest[0] + line + costs[end] + uneven * (width_cm - width) ** 2
             if chosen is None or cost < chosen[0]:
                 chosen = (cost, end)
         best[start] = chosen
