@@ -93,9 +93,13 @@ class _Part:
     attribute and namespace declaration built, and refused as soon as the count passes the
     budget."""
 
-    def __init__(self, name: str, parse: bool, budget: int = MAX_NODES):
+    def __init__(self, name: str, parse: bool, budget: int = MAX_NODES, keep: bool = False):
         self.name = name
         self.parse = parse
+        # ``keep`` (checking only): the part's bytes kept, with the bound on what they can
+        # build, while they stay within the budget and :data:`KEEP` — the bytes a parse would
+        # have parsed whole; past that, nothing kept (a parse then goes again, as it comes)
+        self.keep = keep and not parse
         self.budget = budget
         self.max_tags = max(MAX_TAGS, budget * 5 // 4)   # «<» of closing tags too
         self.started = False
@@ -105,10 +109,12 @@ class _Part:
         self.bound = 0                  # «<» and «=» so far: at least the nodes they can make
         self.kept: list[bytes] = []     # the part so far, while ``bound`` keeps to the budget
         self.size = 0
+        self.fed = 0                    # bytes fed, as they were unpacked
         self.nodes = 0
         self.parser = None              # the pull parser, once the bytes no longer bound it
 
     def feed(self, chunk: bytes) -> None:
+        self.fed += len(chunk)
         if not self.started:
             self.started = True
             chunk = self._first(chunk)
@@ -123,6 +129,13 @@ class _Part:
         if self.tags > self.max_tags:
             raise Refused(f"phần {self.name} có hơn {_thousands(self.max_tags)} thẻ XML, vượt xa một "
                           "báo cáo thật (có thể là tệp làm giả để làm treo máy)")
+        if self.keep and chunk:
+            self.bound += tags - chunk.count(b"</") + chunk.count(b"=")
+            self.size += len(chunk)
+            self.kept.append(chunk)
+            if self.bound > self.budget or self.size > KEEP:
+                self.keep, self.kept = False, []
+            return
         if not self.parse or not chunk:
             return
         if self.parser is None:
@@ -191,6 +204,18 @@ class _Part:
             else:
                 root = self.parser.close()
                 self._count()
+        except etree.XMLSyntaxError as exc:
+            raise self._broken(exc) from None
+        if root.getroottree().docinfo.doctype:
+            raise Refused(f"phần {self.name} {_FORGED}")
+        return root
+
+
+    def parse_kept(self) -> etree._Element:
+        """The part kept by a checking pass (``keep``, the bytes within the budget) parsed
+        whole: what :meth:`close` gives a parse of the same bytes."""
+        try:
+            root = etree.fromstring(b"".join(self.kept), _PARSER)
         except etree.XMLSyntaxError as exc:
             raise self._broken(exc) from None
         if root.getroottree().docinfo.doctype:
@@ -275,6 +300,11 @@ class Package:
             raise Refused(f"tệp có hai phần cùng tên «{printable(twice[0])}» — tệp Word, Excel thật "
                           "không có; mỗi chương trình sẽ đọc một phần khác nhau (có thể là tệp làm giả)")
         self.names = {i.filename for i in infos}
+        # a part checked once is not unpacked and checked again to be read: its bytes are kept
+        # by the check (within :data:`KEEP` for the whole package), a part parsed is checked
+        self._checked: dict[str, _Part] = {}
+        self._kept = 0
+        self._passed: set[str] = set()
         if "word/document.xml" in self.names:
             self.kind, main = "docx", "word/document.xml"
         elif "xl/workbook.xml" in self.names:
@@ -314,7 +344,7 @@ class Package:
         without DOCTYPE/ENTITY; relationships without macros, external links or anything
         fetched from another computer."""
         for name in sorted(self.names):
-            if name.endswith("/"):
+            if name.endswith("/") or name in self._passed:
                 continue
             if name.lower().endswith(".rels"):
                 self._check_relationships(name, self.xml(name))
@@ -323,11 +353,15 @@ class Package:
             head = next(chunks, b"")
             if not (_looks_xml(head) or name.lower().endswith((".xml", ".vml"))):
                 continue
-            checked = _Part(name, parse=False, budget=self.budget)
+            checked = _Part(name, parse=False, budget=self.budget, keep=self._kept <= KEEP)
             checked.feed(head)
             for chunk in chunks:
                 checked.feed(chunk)
             checked.close()
+            if checked.keep:
+                self._kept += checked.size
+                if self._kept <= KEEP:
+                    self._checked[name] = checked
 
     def _check_relationships(self, name: str, rels: etree._Element | None) -> None:
         for rel in rels if rels is not None else ():
@@ -367,14 +401,24 @@ class Package:
             return None
         return b"".join(self._chunks(name))
 
+    def empty(self, name: str) -> bool:
+        """Whether the part ``name`` unpacks to nothing (or is not there)."""
+        kept = self._checked.get(name)
+        return kept.fed == 0 if kept is not None else not self.read(name)
+
     def xml(self, name: str) -> etree._Element | None:
         """The part ``name`` parsed as it is unpacked (see :class:`_Part`), or ``None``."""
         if name not in self.names:
             return None
+        kept = self._checked.pop(name, None)
+        if kept is not None:
+            return kept.parse_kept()
         checked = _Part(name, parse=True, budget=self.budget)
         for chunk in self._chunks(name):
             checked.feed(chunk)
-        return checked.close()
+        root = checked.close()
+        self._passed.add(name)
+        return root
 
 
 _EXTERNAL_REASON = ("tệp có liên kết ngoài (external link, DDE) tới tệp hoặc chương trình khác: Excel "

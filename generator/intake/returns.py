@@ -54,7 +54,12 @@ class Returned:
 def custom_properties(xml: bytes | None) -> dict[str, str]:
     if not xml:
         return {}
-    root = safe_xml(xml, "docProps/custom.xml")
+    return _properties(safe_xml(xml, "docProps/custom.xml"))
+
+
+def _properties(root: etree._Element | None) -> dict[str, str]:
+    if root is None:
+        return {}
     out = {}
     for prop in root:
         name = prop.get("name")
@@ -393,7 +398,8 @@ class Reader:
         marks and header are then not asked who it is from — recorded as «chọn tay»)."""
         package = Package(path)
         digest = hashlib.sha256(package.raw).hexdigest()
-        props = custom_properties(package.read("docProps/custom.xml"))
+        props = {} if package.empty("docProps/custom.xml") else \
+            _properties(package.xml("docProps/custom.xml"))   # as custom_properties(its bytes)
         notes: list[str] = []
         campaign = props.get("vanban_campaign")
         if campaign and campaign != self.data.campaign.id:
