@@ -96,9 +96,9 @@ class _Part:
     def __init__(self, name: str, parse: bool, budget: int = MAX_NODES, keep: bool = False):
         self.name = name
         self.parse = parse
-        # ``keep`` (checking only): the part's bytes kept, with the bound on what they can
-        # build, while they stay within the budget and :data:`KEEP` — the bytes a parse would
-        # have parsed whole; past that, nothing kept (a parse then goes again, as it comes)
+        # ``keep`` (checking only): the part's bytes kept, chunk by chunk, while they stay
+        # within :data:`KEEP` — to be parsed whole if they are also within the budget, as a
+        # parse would have; past that, nothing kept (a parse then goes again, as it comes)
         self.keep = keep and not parse
         self.budget = budget
         self.max_tags = max(MAX_TAGS, budget * 5 // 4)   # «<» of closing tags too
@@ -130,10 +130,9 @@ class _Part:
             raise Refused(f"phần {self.name} có hơn {_thousands(self.max_tags)} thẻ XML, vượt xa một "
                           "báo cáo thật (có thể là tệp làm giả để làm treo máy)")
         if self.keep and chunk:
-            self.bound += tags - chunk.count(b"</") + chunk.count(b"=")
             self.size += len(chunk)
             self.kept.append(chunk)
-            if self.bound > self.budget or self.size > KEEP:
+            if self.size > KEEP:
                 self.keep, self.kept = False, []
             return
         if not self.parse or not chunk:
@@ -211,9 +210,14 @@ class _Part:
         return root
 
 
-    def parse_kept(self) -> etree._Element:
-        """The part kept by a checking pass (``keep``, the bytes within the budget) parsed
-        whole: what :meth:`close` gives a parse of the same bytes."""
+    def parse_kept(self) -> etree._Element | None:
+        """The part kept by a checking pass (``keep``) parsed whole, as :meth:`close` parses
+        the same chunks when the bytes bound what they build to the budget (the bound grows
+        with every chunk: within the budget at the end, it was after every chunk); ``None``
+        when they do not (the part is then parsed as it comes)."""
+        bound = sum(c.count(b"<") - c.count(b"</") + c.count(b"=") for c in self.kept)
+        if bound > self.budget:
+            return None
         try:
             root = etree.fromstring(b"".join(self.kept), _PARSER)
         except etree.XMLSyntaxError as exc:
@@ -411,8 +415,9 @@ class Package:
         if name not in self.names:
             return None
         kept = self._checked.pop(name, None)
-        if kept is not None:
-            return kept.parse_kept()
+        root = kept.parse_kept() if kept is not None else None
+        if root is not None:
+            return root
         checked = _Part(name, parse=True, budget=self.budget)
         for chunk in self._chunks(name):
             checked.feed(chunk)

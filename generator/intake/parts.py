@@ -27,6 +27,7 @@ _HEADINGS = {STYLES[k][0] for k in ("heading1", "heading2", "heading3", "heading
 _SIGNATURE = {STYLES[k][0] for k in ("recipients_label", "recipients", "authority", "signer_title",
                                      "signer_name")}
 
+_P_PR, _P_STYLE = W + "pPr", W + "pStyle"
 _LABEL = re.compile(r"^\s*((?:[IVXLCDM]+|\d+(?:\.\d+)*|[a-zđ])[.)])\s*(.*)$", re.S)
 _WORD = re.compile(r"\w+")
 
@@ -88,8 +89,16 @@ def _marked_key(p: etree._Element) -> str | None:
     return None
 
 
+def _style(p: etree._Element) -> etree._Element | None:
+    """The paragraph's first ``<w:pPr>/<w:pStyle>`` (as ``find("w:pPr/w:pStyle")``)."""
+    for props in p.iterchildren(_P_PR):
+        for style in props.iterchildren(_P_STYLE):
+            return style
+    return None
+
+
 def _is_heading_style(p: etree._Element) -> bool:
-    style = p.find(f"{W}pPr/{W}pStyle")
+    style = _style(p)
     value = (style.get(W + "val") or "") if style is not None else ""
     return value in _HEADINGS or value.lower().startswith("heading")
 
@@ -97,7 +106,7 @@ def _is_heading_style(p: etree._Element) -> bool:
 def _signature_table(tbl: etree._Element) -> bool:
     """The table of «Nơi nhận» and the signature: where the body ends."""
     for p in tbl.iter(W + "p"):
-        style = p.find(f"{W}pPr/{W}pStyle")
+        style = _style(p)
         if style is not None and style.get(W + "val") in _SIGNATURE:
             return True
         if _text(p).startswith("Nơi nhận"):

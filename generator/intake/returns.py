@@ -16,6 +16,7 @@ missing); only a file with nothing written at all is refused as unfilled.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import unicodedata
@@ -95,6 +96,7 @@ _MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fal
 MAX_NAME_LINES = 6   # a name is broken over at most this many lines of a header
 
 
+@functools.lru_cache(maxsize=8192)
 def _word_key(word: str) -> str:
     """A word with its tone moved after its letters, so that «uỷ» and «ủy», «hoà» and «hòa»
     (where people put the tone differently) are the same word."""
@@ -104,6 +106,7 @@ def _word_key(word: str) -> str:
     return unicodedata.normalize("NFC", letters) + tones
 
 
+@functools.lru_cache(maxsize=8192)
 def name_key(text: str) -> str:
     """A name as a reader compares it: its words in any case, however spaced, the tone where
     either spelling puts it, punctuation left out («ĐBQH, HĐND» is «ĐBQH HĐND»)."""
@@ -116,7 +119,7 @@ def paragraph_lines(p: etree._Element) -> list[str]:
     joined, a tab a space, a line break the end of a line."""
     lines, pieces = [], []
     for el in p.iter(W + "t", W + "tab", W + "br", W + "cr", W + "noBreakHyphen"):
-        if any(a.tag == _MC_FALLBACK for a in el.iterancestors()):
+        if next(el.iterancestors(_MC_FALLBACK), None) is not None:
             continue                       # the copy of a text box kept for old readers
         if el.tag == W + "t":
             pieces.append(el.text or "")
@@ -220,6 +223,9 @@ class UnitNames:
         return sorted({u for _, _, ids in kept for u in ids})
 
 
+_SDT_PR, _TAG, _ALIAS, _VAL = W + "sdtPr", W + "tag", W + "alias", W + "val"
+
+
 class DocxCells:
     """The cells of a returned Word file: by their marks, else by their place in the table
     that holds the form."""
@@ -229,27 +235,35 @@ class DocxCells:
         self.marks: dict[str, etree._Element] = {}
         for start in root.iter(W + "bookmarkStart"):
             name = start.get(W + "name")
-            tc = _ancestor(start, "tc")
-            if name and name.startswith("vb_") and tc is not None:
-                self.marks[name] = tc
+            if name and name.startswith("vb_"):
+                tc = _ancestor(start, "tc")
+                if tc is not None:
+                    self.marks[name] = tc
         # content controls by their tag, and by their title (LibreOffice keeps only the title)
         self.tagged: dict[str, etree._Element] = {}
         for sdt in root.iter(W + "sdt"):
             tc = _ancestor(sdt, "tc")
-            for key in ("tag", "alias"):
-                el = sdt.find(f"{W}sdtPr/{W}{key}")
-                if el is not None and el.get(W + "val") and tc is not None:
-                    self.tagged.setdefault(el.get(W + "val"), tc)
+            if tc is None:
+                continue
+            first: dict[str, etree._Element] = {}   # the first <w:tag>, <w:alias> of its <w:sdtPr>
+            for pr in sdt.iterchildren(_SDT_PR):
+                for el in pr.iterchildren(_TAG, _ALIAS):
+                    first.setdefault(el.tag, el)
+            for key in (_TAG, _ALIAS):
+                el = first.get(key)
+                if el is not None and el.get(_VAL):
+                    self.tagged.setdefault(el.get(_VAL), tc)
         self.tables = list(root.iter(W + "tbl"))
         self._placed: dict[str, Placed | None] = {}
         self._taken: set[int] = set()
 
     def _marked(self, form: FormLayout, cell: Cell) -> etree._Element | None:
-        for found in (self.marks.get(cell.mark), self.tagged.get(cell.tag),
-                      self.tagged.get(cell.title(form))):
-            if found is not None:
-                return found
-        return None
+        found = self.marks.get(cell.mark)
+        if found is None:
+            found = self.tagged.get(cell.tag)
+            if found is None and self.tagged:
+                found = self.tagged.get(cell.title(form))
+        return found
 
     def placed(self, form: FormLayout) -> Placed | None:
         """The Word table that holds ``form``: the one its marked cells are in, else the one
@@ -371,6 +385,7 @@ class Reader:
         self.version = data.form_version
         self.names = UnitNames(data.members.values())
         self._units = None
+        self._parts: dict[int, tuple] = {}   # id(a skeleton's blocks) → (them, their PartReader)
 
     def _texts(self, root: etree._Element, member: Member, notes: list[str],
                findings: list[str]) -> dict[str, list[str]]:
@@ -384,7 +399,10 @@ class Reader:
             return {}
         if self._units is None:
             self._units = UnitContexts(self.data, outline_prose(self.data))
-        read = PartReader(*skeleton_parts(self._units.blocks(member.unit))).read(root)
+        blocks = self._units.blocks(member.unit)   # one list for the units of a kind and level
+        if id(blocks) not in self._parts:
+            self._parts[id(blocks)] = (blocks, PartReader(*skeleton_parts(blocks)))
+        read = self._parts[id(blocks)][1].read(root)
         if read.unmarked:
             notes.append(f"{read.unmarked} đề mục không còn dấu của vanban; đã nhận ra theo số và "
                          "chữ của đề mục — nên xem lại phần đơn vị viết")
@@ -495,21 +513,21 @@ class Reader:
                 if cell.kind == NONE or (cell.kind != INPUT and isinstance(cells, XlsxCells)):
                     continue
                 raw, how = cells.find(form, cell)
-                where = form.where(cell.row, cell.column)
                 if cell.kind != INPUT:
                     self._typed(raw, form, cell, got.typed, got.findings)
                     continue
                 got.inputs += 1
                 if raw is MISSING:
                     got.missing += 1
-                    got.findings.append(f"{where}: không tìm thấy ô (bảng hoặc dòng đã bị xóa?)")
+                    got.findings.append(f"{form.where(cell.row, cell.column)}: không tìm thấy ô (bảng "
+                                        "hoặc dòng đã bị xóa?)")
                     continue
                 got.by_place += how == BY_PLACE
                 got.filled += not (raw is None or isinstance(raw, str) and not raw.strip())
                 try:
                     value = _value(cell.row.type, raw)
                 except fig.FigureError as exc:
-                    got.findings.append(f"{where}: {exc}")
+                    got.findings.append(f"{form.where(cell.row, cell.column)}: {exc}")
                     value = None
                 got.values[form.table.id].setdefault(cell.row.id, {})[cell.column.id] = value
         return got
