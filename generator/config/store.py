@@ -21,6 +21,39 @@ from ..base import transaction
 from ..base.transaction import Transaction
 
 _DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)  # libyaml when PyYAML has it: 10× faster
+_STR, _INT, _BOOL, _NULL = (f"tag:yaml.org,2002:{t}" for t in ("str", "int", "bool", "null"))
+_RESOLVED: dict[tuple, str] = {}   # (scalar, implicit) → its tag, for _RecordDumper
+_RESOLVED_MAX = 100_000
+
+
+class _RecordDumper(_DUMPER):
+    """The dumper of the records (one per returned file: ``vanban collect`` makes a thousand
+    at once): PyYAML's safe representer and resolver give the same nodes and tags, here
+    without their general machinery for the plain scalars a record holds (text, whole
+    numbers, true/false, null), and a scalar's tag worked out once."""
+
+    def represent_data(self, data):
+        kind = type(data)    # exact types: a subclass goes the general way
+        if kind is str:
+            return yaml.ScalarNode(_STR, data, style=self.default_style)
+        if kind is int:
+            return yaml.ScalarNode(_INT, str(data), style=self.default_style)
+        if kind is bool:
+            return yaml.ScalarNode(_BOOL, "true" if data else "false", style=self.default_style)
+        if data is None:
+            return yaml.ScalarNode(_NULL, "null", style=self.default_style)
+        return super().represent_data(data)
+
+    def resolve(self, kind, value, implicit):
+        if kind is not yaml.ScalarNode or self.yaml_path_resolvers:
+            return super().resolve(kind, value, implicit)
+        key = (value, implicit)
+        tag = _RESOLVED.get(key)
+        if tag is None:
+            tag = super().resolve(kind, value, implicit)
+            if len(_RESOLVED) < _RESOLVED_MAX:
+                _RESOLVED[key] = tag
+        return tag
 
 FOLDER = "bao-cao"
 CONFLICTS = "xung-dot"
@@ -62,7 +95,7 @@ class Record(BaseModel):
     def dump(self) -> bytes:
         data = self.model_dump(mode="json")
         data["received"] = vnrules.short_date(self.received)
-        text = yaml.dump(data, Dumper=_DUMPER, allow_unicode=True, sort_keys=False, width=100,
+        text = yaml.dump(data, Dumper=_RecordDumper, allow_unicode=True, sort_keys=False, width=100,
                          default_flow_style=None)
         return (HEADER + text).encode("utf-8")
 
