@@ -115,39 +115,57 @@ def aside_path(data_dir: Path, kind: str, record: Record) -> Path:
 
 class Changes:
     """The files a collection will write, applied together at the end (``commit``), all or
-    nothing: through a journal in ``bao-cao/.vanban/`` (see ``transaction.py``)."""
+    nothing: through a journal in ``bao-cao/.vanban/`` (see ``transaction.py``). Each file is
+    staged as soon as it is known (while the files after it are still being read), none is
+    in place before ``commit``; ``discard`` forgets them all."""
 
     def __init__(self, data_dir: Path):
         self.data_dir = data_dir
-        self.files: dict[Path, bytes] = {}
+        self.files: dict[Path, Path] = {}     # target → its new content, staged
+        self.change: Transaction | None = None
+
+    def _stage(self, target: Path, data: bytes) -> None:
+        if self.change is None:
+            self.change = Transaction(folder(self.data_dir))
+        staged = transaction.stage(self.change.staging, data, target)
+        before = self.files.get(target)
+        self.files[target] = staged
+        if before is not None:            # a newer content for the same file: the last one counts
+            before.unlink(missing_ok=True)
 
     def write(self, record: Record, text: bytes | None = None) -> None:
         """``record`` as the unit's figures; ``text``: its ``dump()``, when already made."""
-        self.files[path_of(self.data_dir, record.unit)] = text if text is not None else record.dump()
+        self._stage(path_of(self.data_dir, record.unit), text if text is not None else record.dump())
 
     def keep(self, original: Path, sha256: str) -> None:
         """The file a unit sent, kept as it came under ``bao-cao/tep/<its hash><suffix>``:
         named by its content, so never overwritten and never kept twice."""
         target = folder(self.data_dir) / KEPT / f"{sha256}{original.suffix.lower()}"
         if not target.exists() and target not in self.files:
-            self.files[target] = original.read_bytes()
+            self._stage(target, original.read_bytes())
 
     def put_aside(self, kind: str, record: Record, text: bytes | None = None) -> Path:
         target = aside_path(self.data_dir, kind, record)
         if not target.exists() and target not in self.files:
-            self.files[target] = text if text is not None else record.dump()
+            self._stage(target, text if text is not None else record.dump())
         return target
 
     def commit(self) -> None:
         root = folder(self.data_dir)
-        change = Transaction(root)
+        change = self.change or Transaction(root)
         try:
-            for path, data in self.files.items():
-                change.put(path.relative_to(root).as_posix(), data)
+            for path, staged in self.files.items():
+                change.adopt(staged, path.relative_to(root).as_posix())
         except BaseException:
             change.discard()
             raise
         change.commit()
+
+    def discard(self) -> None:
+        """Every file staged so far removed; nothing was changed."""
+        if self.change is not None:
+            self.change.discard()
+        self.files = {}
 
 
 def read_record(path: Path) -> Record:
