@@ -215,9 +215,10 @@ class _Part:
         the same chunks when the bytes bound what they build to the budget (the bound grows
         with every chunk: within the budget at the end, it was after every chunk); ``None``
         when they do not (the part is then parsed as it comes)."""
-        bound = sum(c.count(b"<") - c.count(b"</") + c.count(b"=") for c in self.kept)
-        if bound > self.budget:
-            return None
+        if self.size > self.budget:   # else the bound is within it: a byte counts once at most
+            bound = sum(c.count(b"<") - c.count(b"</") + c.count(b"=") for c in self.kept)
+            if bound > self.budget:
+                return None
         try:
             root = etree.fromstring(b"".join(self.kept), _PARSER)
         except etree.XMLSyntaxError as exc:

@@ -69,22 +69,36 @@ def _properties(root: etree._Element | None) -> dict[str, str]:
     return out
 
 
+_T, _TAB, _BR = W + "t", W + "tab", W + "br"
+
+
 def cell_text(tc: etree._Element) -> str:
     """What a cell shows, however Word split it into runs."""
     pieces = []
-    for el in tc.iter(W + "t", W + "tab", W + "br"):
-        pieces.append(el.text or "" if el.tag == W + "t" else " ")
+    for el in tc.iter(_T, _TAB, _BR):
+        pieces.append(el.text or "" if el.tag == _T else " ")
     return " ".join("".join(pieces).split())
 
 
 def _ancestor(el: etree._Element, tag: str) -> etree._Element | None:
-    while el is not None and el.tag != W + tag:
+    tag = W + tag
+    while el is not None and el.tag != tag:
         el = el.getparent()
     return el
 
 
 def _normal(text: str) -> str:
+    return _normal_short(text) if len(text) <= SHORT else _normal_text(text)
+
+
+def _normal_text(text: str) -> str:
     return " ".join(unicodedata.normalize("NFC", text).upper().split())
+
+
+# a text read again and again (the labels of a form, the lines of a header) worked out once: only
+# a short one is remembered, so that what is remembered stays small whatever files come
+SHORT = 200
+_normal_short = functools.lru_cache(maxsize=8192)(_normal_text)
 
 
 # --- recognising a unit by the name its header shows -----------------------------------------
@@ -96,22 +110,32 @@ _MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fal
 MAX_NAME_LINES = 6   # a name is broken over at most this many lines of a header
 
 
-@functools.lru_cache(maxsize=8192)
 def _word_key(word: str) -> str:
     """A word with its tone moved after its letters, so that «uỷ» and «ủy», «hoà» and «hòa»
     (where people put the tone differently) are the same word."""
+    return _word_key_short(word) if len(word) <= SHORT else _word_key_text(word)
+
+
+def _word_key_text(word: str) -> str:
     decomposed = unicodedata.normalize("NFD", word)
     tones = "".join(c for c in decomposed if c in _TONES)
     letters = "".join(c for c in decomposed if c not in _TONES)
     return unicodedata.normalize("NFC", letters) + tones
 
 
-@functools.lru_cache(maxsize=8192)
 def name_key(text: str) -> str:
     """A name as a reader compares it: its words in any case, however spaced, the tone where
     either spelling puts it, punctuation left out («ĐBQH, HĐND» is «ĐBQH HĐND»)."""
+    return _name_key_short(text) if len(text) <= SHORT else _name_key_text(text)
+
+
+def _name_key_text(text: str) -> str:
     text = unicodedata.normalize("NFC", text).translate(_LOOKALIKES).casefold()
     return "".join(_word_key(w) for w in _WORD.findall(text))
+
+
+_word_key_short = functools.lru_cache(maxsize=8192)(_word_key_text)
+_name_key_short = functools.lru_cache(maxsize=8192)(_name_key_text)
 
 
 def paragraph_lines(p: etree._Element) -> list[str]:
@@ -239,9 +263,16 @@ class DocxCells:
                 tc = _ancestor(start, "tc")
                 if tc is not None:
                     self.marks[name] = tc
-        # content controls by their tag, and by their title (LibreOffice keeps only the title)
-        self.tagged: dict[str, etree._Element] = {}
-        for sdt in root.iter(W + "sdt"):
+        self._placed: dict[str, Placed | None] = {}
+        self._taken: set[int] = set()
+        self._kept: list[etree._Element] = []   # the tables taken (their ids stay theirs)
+
+    @functools.cached_property
+    def tagged(self) -> dict[str, etree._Element]:
+        """The cells of content controls by their tag, and by their title (LibreOffice keeps
+        only the title) — looked for only when a mark is missing."""
+        tagged: dict[str, etree._Element] = {}
+        for sdt in self.root.iter(W + "sdt"):
             tc = _ancestor(sdt, "tc")
             if tc is None:
                 continue
@@ -252,10 +283,12 @@ class DocxCells:
             for key in (_TAG, _ALIAS):
                 el = first.get(key)
                 if el is not None and el.get(_VAL):
-                    self.tagged.setdefault(el.get(_VAL), tc)
-        self.tables = list(root.iter(W + "tbl"))
-        self._placed: dict[str, Placed | None] = {}
-        self._taken: set[int] = set()
+                    tagged.setdefault(el.get(_VAL), tc)
+        return tagged
+
+    @functools.cached_property
+    def tables(self) -> list[etree._Element]:
+        return list(self.root.iter(W + "tbl"))
 
     def _marked(self, form: FormLayout, cell: Cell) -> etree._Element | None:
         found = self.marks.get(cell.mark)
@@ -279,6 +312,7 @@ class DocxCells:
                 table = self._by_labels(form)
             if table is not None:
                 self._taken.add(id(table))
+                self._kept.append(table)
             self._placed[form.table.id] = Placed(form, table) if table is not None else None
         return self._placed[form.table.id]
 
@@ -386,6 +420,7 @@ class Reader:
         self.names = UnitNames(data.members.values())
         self._units = None
         self._parts: dict[int, tuple] = {}   # id(a skeleton's blocks) → (them, their PartReader)
+        self._values: dict[tuple[str, str], object] = {}   # (row type, text) → its figure
 
     def _texts(self, root: etree._Element, member: Member, notes: list[str],
                findings: list[str]) -> dict[str, list[str]]:
@@ -525,12 +560,25 @@ class Reader:
                 got.by_place += how == BY_PLACE
                 got.filled += not (raw is None or isinstance(raw, str) and not raw.strip())
                 try:
-                    value = _value(cell.row.type, raw)
+                    value = self._value(cell.row.type, raw)
                 except fig.FigureError as exc:
                     got.findings.append(f"{form.where(cell.row, cell.column)}: {exc}")
                     value = None
                 got.values[form.table.id].setdefault(cell.row.id, {})[cell.column.id] = value
         return got
+
+    def _value(self, kind: str, raw):
+        """``_value``, a short text's figure remembered (the same few figures are typed in
+        file after file); what cannot be read is read again, to say why."""
+        if not isinstance(raw, str) or len(raw) > 40:
+            return _value(kind, raw)
+        key = (kind, raw)
+        value = self._values.get(key, MISSING)
+        if value is MISSING:
+            value = _value(kind, raw)        # raises FigureError: nothing remembered
+            if len(self._values) < 50_000:
+                self._values[key] = value
+        return value
 
     @staticmethod
     def _typed(raw, form: FormLayout, cell: Cell, typed: dict, findings: list[str]) -> None:
