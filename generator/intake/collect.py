@@ -109,11 +109,13 @@ def _apply(data, got: Returned, made: tuple, current: dict, approved: dict, chan
     """What one file read brings, given the files before it: unchanged, stored, replacing
     the unit's figures (the old ones to the history), or kept aside as a conflict."""
     record, text = made
-    dumped[id(record)] = text
     previous = current.get(got.unit_id)
     if previous == got.sha256:
         report.unchanged.append((got.path, got.unit_id))
         return
+    if text is None:
+        text = record.dump()
+    dumped[id(record)] = text
     changes.keep(got.path, got.sha256)   # the evidence: the file itself, by its hash
     if previous is not None and approved.get(got.unit_id) == previous:
         kept = changes.put_aside(store.CONFLICTS, record, text)    # approved: figures locked
@@ -146,7 +148,9 @@ UNREADABLE = ("không đọc được tệp: bên trong không giống một t�
 def _read_one(reader: Reader, path: Path, unit: str | None, received: date) -> tuple:
     """One file read: (outcome, what it brings, why refused, the units a dispute names, its
     record and the record's text) — plain data, so that it travels back from a worker
-    process as it is; the record is made and dumped there too (the YAML is the slow part)."""
+    process as it is; the record is made and dumped there too (the YAML is the slow part),
+    unless the unit's figures came from this very file (its text is then most likely not
+    needed, and made by ``_apply`` if it is)."""
     try:
         got = reader.read(path, unit=unit)
     except Disputed as exc:
@@ -158,6 +162,9 @@ def _read_one(reader: Reader, path: Path, unit: str | None, received: date) -> t
     except Exception:  # one file must never stop the batch
         return REFUSED, None, UNREADABLE, [], None
     record = _record(reader.data, got, received)
+    stored = reader.data.returns.get(got.unit_id)
+    if stored is not None and stored.source.sha256 == got.sha256:
+        return READ, got, "", [], (record, None)   # the same file again, most likely: dumped if not
     return READ, got, "", [], (record, record.dump())
 
 

@@ -105,10 +105,13 @@ def _marked_key(p: etree._Element) -> str | None:
 
 
 def _style(p: etree._Element) -> etree._Element | None:
-    """The paragraph's first ``<w:pPr>/<w:pStyle>`` (as ``find("w:pPr/w:pStyle")``)."""
-    for props in p.iterchildren(_P_PR):
-        for style in props.iterchildren(_P_STYLE):
-            return style
+    """The paragraph's first ``<w:pPr>/<w:pStyle>`` (as ``find("w:pPr/w:pStyle")``; a plain
+    loop over a few children costs less than lxml's path or tag matching)."""
+    for props in p:
+        if props.tag == _P_PR:
+            for style in props:
+                if style.tag == _P_STYLE:
+                    return style
     return None
 
 
