@@ -24,7 +24,9 @@ from __future__ import annotations
 import codecs
 import io
 import re
+import struct
 import zipfile
+import zlib
 from collections import Counter
 from zlib import error as zlib_error
 from typing import NamedTuple
@@ -386,6 +388,11 @@ class Package:
 
     def _chunks(self, name: str):
         """The part ``name`` unpacked a chunk at a time, within the size limit."""
+        whole = self._whole(name)
+        if whole is not None:
+            for start in range(0, len(whole), CHUNK):
+                yield whole[start:start + CHUNK]
+            return
         total = 0
         try:
             with self.archive.open(name) as fh:
@@ -400,6 +407,46 @@ class Package:
         except (zipfile.BadZipFile, RuntimeError, NotImplementedError, OSError, EOFError,
                 ValueError, zlib_error):
             raise Refused(f"không đọc được phần {printable(name)} (tệp hỏng hoặc nén kiểu lạ)") from None
+
+    def _whole(self, name: str) -> bytes | None:
+        """The part ``name`` unpacked at once when it is a plain entry (deflated, not
+        encrypted, at most :data:`KEEP`) whose local header names it as the directory does
+        and whose data unpack to exactly its size and checksum — the bytes ``zipfile`` gives
+        then, without its machinery for every read (a report has a dozen parts); ``None`` for
+        anything else, which ``zipfile`` reads (and says what is wrong with)."""
+        try:
+            info = self.archive.getinfo(name)
+        except KeyError:
+            return None
+        if info.compress_type != zipfile.ZIP_DEFLATED or info.flag_bits & 0x61 or info.file_size > KEEP:
+            return None                   # 0x61: encrypted, patched, strongly encrypted
+        start = info.header_offset
+        head = self.raw[start:start + zipfile.sizeFileHeader]
+        if len(head) != zipfile.sizeFileHeader:
+            return None
+        fields = struct.unpack(zipfile.structFileHeader, head)
+        if fields[zipfile._FH_SIGNATURE] != zipfile.stringFileHeader:
+            return None
+        start += zipfile.sizeFileHeader
+        named = self.raw[start:start + fields[zipfile._FH_FILENAME_LENGTH]]
+        utf8 = fields[zipfile._FH_GENERAL_PURPOSE_FLAG_BITS] & 0x800
+        try:
+            if named.decode("utf-8" if utf8 else "cp437") != info.orig_filename:
+                return None
+        except UnicodeDecodeError:
+            return None
+        start += fields[zipfile._FH_FILENAME_LENGTH] + fields[zipfile._FH_EXTRA_FIELD_LENGTH]
+        packed = self.raw[start:start + info.compress_size]
+        if len(packed) != info.compress_size:
+            return None
+        unpack = zlib.decompressobj(-15)
+        try:
+            data = unpack.decompress(packed, info.file_size + 1)
+        except zlib_error:
+            return None
+        if not unpack.eof or len(data) != info.file_size or zlib.crc32(data) != info.CRC:
+            return None
+        return data
 
     def read(self, name: str) -> bytes | None:
         if name not in self.names:
