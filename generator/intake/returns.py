@@ -421,6 +421,7 @@ class Reader:
         self._units = None
         self._parts: dict[int, tuple] = {}   # id(a skeleton's blocks) → (them, their PartReader)
         self._values: dict[tuple[str, str], object] = {}   # (row type, text) → its figure
+        self._tables: dict[int, tuple] = {}   # id(a unit's forms) → (them, the tables' shapes)
 
     def _texts(self, root: etree._Element, member: Member, notes: list[str],
                findings: list[str]) -> dict[str, list[str]]:
@@ -507,7 +508,8 @@ class Reader:
         if got.filled or got.typed or not got.inputs:
             findings = got.findings + written + [
                 f"{f.where(self.data.appendix)}: {f.message}"
-                for f in fig.check(self.data.appendix, got.values, got.typed, member.unit)]
+                for f in fig.check(self.data.appendix, got.values, got.typed, member.unit,
+                                   self._shapes(member))]
         else:  # words and no figure: taken; its figures said missing once, not cell by cell
             findings = [_no_figures(got.inputs, got.missing)] + written
         branches = props.get("vanban_branches_approved") if rollup else None
@@ -566,6 +568,16 @@ class Reader:
                     value = None
                 got.values[form.table.id].setdefault(cell.row.id, {})[cell.column.id] = value
         return got
+
+    def _shapes(self, member: Member) -> list[fig.Shape]:
+        """The tables as ``member`` sees them, worked out once for the units that fill the
+        same forms (one tuple of forms per kind and level of unit: ``CampaignData.members``)."""
+        if not member.forms:          # () is one object for all: nothing to remember
+            return fig.shapes(self.data.appendix, member.unit)
+        key = id(member.forms)
+        if key not in self._tables:
+            self._tables[key] = (member.forms, fig.shapes(self.data.appendix, member.unit))
+        return self._tables[key][1]
 
     def _value(self, kind: str, raw):
         """``_value``, a short text's figure remembered (the same few figures are typed in
