@@ -123,7 +123,7 @@ class _Part:
         elif self.decoder is not None:
             chunk = self._decode(chunk)
         window = self.tail + chunk
-        if _DECLARATIONS.search(window):
+        if b"<!" in window and _DECLARATIONS.search(window):   # the search only where it can match
             raise Refused(f"phần {self.name} {_FORGED}")
         self.tail = window[-_OVERLAP:]
         tags = chunk.count(b"<")
