@@ -46,7 +46,7 @@ def _implicit(value: str, tag: str) -> tuple[bool, bool]:
     if found is None:
         found = (_RESOLVER.resolve(yaml.ScalarNode, value, (True, False)) == tag,
                  _RESOLVER.resolve(yaml.ScalarNode, value, (False, True)) == tag)
-        if len(_IMPLICIT) < 100_000:
+        if len(value) <= 100 and len(_IMPLICIT) < 50_000:   # what is remembered stays small
             _IMPLICIT[key] = found
     return found
 
