@@ -535,3 +535,40 @@ def test_a_blank_workbook_shows_no_total_until_a_figure_is_typed(collected, tmp_
     rows = seen(filled)
     line = next(r for r in rows if len(r) > at and r[1] == lines[0][1])
     assert line[at] == "7", line
+
+
+def test_a_batch_read_in_parallel_stores_what_one_process_stores(collected, tmp_path, monkeypatch):
+    """Readers forked for a batch do not write the record of a file that brings the very
+    figures its unit already has (most likely the same file again); when a file before it in
+    the batch changed them, it is stored again all the same — the records, the history and the
+    report are those of the batch read in one process."""
+    import hashlib
+
+    from generator.base import workers
+    from generator.intake import collect as intake
+
+    unit = sorted(collected["files"])[0]
+    first = collected["files"][unit]
+    other = tmp_path / "lai.docx"      # the same report saved again: other bytes, same figures
+    with zipfile.ZipFile(first) as src, zipfile.ZipFile(other, "w", zipfile.ZIP_STORED) as dst:
+        for item in src.infolist():
+            dst.writestr(item.filename, src.read(item))
+    kept = {}
+    for way in ("one process", "parallel"):
+        data = tmp_path / way / "data"
+        shutil.copytree(REPO / "data", data)
+        intake.collect([first], data)
+        if way == "parallel":
+            monkeypatch.setattr(workers, "workers_for", lambda count: 2)
+            monkeypatch.setattr(intake, "PARALLEL_FROM", 1)
+        report = intake.collect([other, first], data, replace=True)
+        assert report.replaced == [(other, unit), (first, unit)], way
+        record = yaml.safe_load((data / "bao-cao" / f"{unit}.yaml").read_text(encoding="utf-8"))
+        assert record["source"]["sha256"] == hashlib.sha256(first.read_bytes()).hexdigest()
+        history = sorted((data / "bao-cao" / "lich-su").glob("*.yaml"))
+        assert len(history) == 2, way      # the first collect's record, then the other file's
+        kept[way] = {p.relative_to(data).as_posix(): b"".join(
+            line for line in p.read_bytes().splitlines(True) if b"collected:" not in line)
+            for p in sorted((data / "bao-cao").rglob("*")) if p.is_file()}
+        assert not (data / "bao-cao" / ".vanban" / "tam").exists()   # nothing staged left over
+    assert kept["parallel"] == kept["one process"]

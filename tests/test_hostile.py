@@ -360,3 +360,40 @@ def test_the_budget_counts_what_the_parser_builds():
         ooxml.safe_xml(three, "p", budget=3)
     words = b"<a>" + b"x = y; " * 50 + b"</a>"              # 50 «=» that are words, 1 element
     assert ooxml.safe_xml(words, "p", budget=2).text.startswith("x = y")
+
+
+def test_a_part_is_read_as_zipfile_reads_it_and_damage_is_refused_as_before(batch, tmp_path):
+    """A part is unpacked straight from the file's bytes only when that gives exactly what
+    zipfile gives (its local header, size and checksum agree with the directory); a damaged
+    part is left to zipfile, and the file refused with the same reason as ever."""
+    good = next(iter(sorted(batch["folder"].glob("tot-*.docx"))))
+    raw = good.read_bytes()
+    with zipfile.ZipFile(good) as zf:
+        parts = {name: zf.read(name) for name in zf.namelist()}
+        info = zf.getinfo("word/document.xml")
+    package = ooxml.Package(good)
+    assert {name: package.read(name) for name in parts} == parts
+    directory = raw.rindex(b"PK\x01\x02", 0, raw.rindex(b"word/document.xml"))   # its entry there
+    local = info.header_offset             # its local header: 30 bytes, its name, its extra field
+    data = local + 30 + int.from_bytes(raw[local + 26:local + 28], "little") \
+        + int.from_bytes(raw[local + 28:local + 30], "little")
+
+    def damaged(name: str, offset: int, new: bytes) -> Path:
+        target = tmp_path / name
+        target.write_bytes(raw[:offset] + new + raw[offset + len(new):])
+        return target
+
+    for path in (damaged("du-lieu.docx", data + info.compress_size // 2,
+                         bytes(b ^ 0x55 for b in raw[data + info.compress_size // 2:][:4])),
+                 damaged("crc.docx", directory + 16, bytes(b ^ 0xFF for b in raw[directory + 16:][:4])),
+                 damaged("ten-khac.docx", local + 30, b"W"),
+                 damaged("cut.docx", data + 40, bytes(200))):
+        with pytest.raises(ooxml.Refused, match=r"^không đọc được phần word/document\.xml \(tệp hỏng"):
+            ooxml.Package(path)
+    # a size in the directory larger than what the data unpack to: zipfile takes the part as
+    # it unpacks (its checksum agrees), and so does vanban
+    size = int.from_bytes(raw[directory + 24:directory + 28], "little")
+    larger = damaged("co-lon.docx", directory + 24, (size + 10).to_bytes(4, "little"))
+    with zipfile.ZipFile(larger) as zf:
+        assert ooxml.Package(larger).read("word/document.xml") == zf.read("word/document.xml") \
+            == parts["word/document.xml"]

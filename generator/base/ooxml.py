@@ -24,7 +24,9 @@ from __future__ import annotations
 import codecs
 import io
 import re
+import struct
 import zipfile
+import zlib
 from collections import Counter
 from zlib import error as zlib_error
 from typing import NamedTuple
@@ -93,9 +95,13 @@ class _Part:
     attribute and namespace declaration built, and refused as soon as the count passes the
     budget."""
 
-    def __init__(self, name: str, parse: bool, budget: int = MAX_NODES):
+    def __init__(self, name: str, parse: bool, budget: int = MAX_NODES, keep: bool = False):
         self.name = name
         self.parse = parse
+        # ``keep`` (checking only): the part's bytes kept, chunk by chunk, while they stay
+        # within :data:`KEEP` — to be parsed whole if they are also within the budget, as a
+        # parse would have; past that, nothing kept (a parse then goes again, as it comes)
+        self.keep = keep and not parse
         self.budget = budget
         self.max_tags = max(MAX_TAGS, budget * 5 // 4)   # «<» of closing tags too
         self.started = False
@@ -105,17 +111,19 @@ class _Part:
         self.bound = 0                  # «<» and «=» so far: at least the nodes they can make
         self.kept: list[bytes] = []     # the part so far, while ``bound`` keeps to the budget
         self.size = 0
+        self.fed = 0                    # bytes fed, as they were unpacked
         self.nodes = 0
         self.parser = None              # the pull parser, once the bytes no longer bound it
 
     def feed(self, chunk: bytes) -> None:
+        self.fed += len(chunk)
         if not self.started:
             self.started = True
             chunk = self._first(chunk)
         elif self.decoder is not None:
             chunk = self._decode(chunk)
         window = self.tail + chunk
-        if _DECLARATIONS.search(window):
+        if b"<!" in window and _DECLARATIONS.search(window):   # the search only where it can match
             raise Refused(f"phần {self.name} {_FORGED}")
         self.tail = window[-_OVERLAP:]
         tags = chunk.count(b"<")
@@ -123,6 +131,12 @@ class _Part:
         if self.tags > self.max_tags:
             raise Refused(f"phần {self.name} có hơn {_thousands(self.max_tags)} thẻ XML, vượt xa một "
                           "báo cáo thật (có thể là tệp làm giả để làm treo máy)")
+        if self.keep and chunk:
+            self.size += len(chunk)
+            self.kept.append(chunk)
+            if self.size > KEEP:
+                self.keep, self.kept = False, []
+            return
         if not self.parse or not chunk:
             return
         if self.parser is None:
@@ -191,6 +205,24 @@ class _Part:
             else:
                 root = self.parser.close()
                 self._count()
+        except etree.XMLSyntaxError as exc:
+            raise self._broken(exc) from None
+        if root.getroottree().docinfo.doctype:
+            raise Refused(f"phần {self.name} {_FORGED}")
+        return root
+
+
+    def parse_kept(self) -> etree._Element | None:
+        """The part kept by a checking pass (``keep``) parsed whole, as :meth:`close` parses
+        the same chunks when the bytes bound what they build to the budget (the bound grows
+        with every chunk: within the budget at the end, it was after every chunk); ``None``
+        when they do not (the part is then parsed as it comes)."""
+        if self.size > self.budget:   # else the bound is within it: a byte counts once at most
+            bound = sum(c.count(b"<") - c.count(b"</") + c.count(b"=") for c in self.kept)
+            if bound > self.budget:
+                return None
+        try:
+            root = etree.fromstring(b"".join(self.kept), _PARSER)
         except etree.XMLSyntaxError as exc:
             raise self._broken(exc) from None
         if root.getroottree().docinfo.doctype:
@@ -275,6 +307,11 @@ class Package:
             raise Refused(f"tệp có hai phần cùng tên «{printable(twice[0])}» — tệp Word, Excel thật "
                           "không có; mỗi chương trình sẽ đọc một phần khác nhau (có thể là tệp làm giả)")
         self.names = {i.filename for i in infos}
+        # a part checked once is not unpacked and checked again to be read: its bytes are kept
+        # by the check (within :data:`KEEP` for the whole package), a part parsed is checked
+        self._checked: dict[str, _Part] = {}
+        self._kept = 0
+        self._passed: set[str] = set()
         if "word/document.xml" in self.names:
             self.kind, main = "docx", "word/document.xml"
         elif "xl/workbook.xml" in self.names:
@@ -314,7 +351,7 @@ class Package:
         without DOCTYPE/ENTITY; relationships without macros, external links or anything
         fetched from another computer."""
         for name in sorted(self.names):
-            if name.endswith("/"):
+            if name.endswith("/") or name in self._passed:
                 continue
             if name.lower().endswith(".rels"):
                 self._check_relationships(name, self.xml(name))
@@ -323,11 +360,15 @@ class Package:
             head = next(chunks, b"")
             if not (_looks_xml(head) or name.lower().endswith((".xml", ".vml"))):
                 continue
-            checked = _Part(name, parse=False, budget=self.budget)
+            checked = _Part(name, parse=False, budget=self.budget, keep=self._kept <= KEEP)
             checked.feed(head)
             for chunk in chunks:
                 checked.feed(chunk)
             checked.close()
+            if checked.keep:
+                self._kept += checked.size
+                if self._kept <= KEEP:
+                    self._checked[name] = checked
 
     def _check_relationships(self, name: str, rels: etree._Element | None) -> None:
         for rel in rels if rels is not None else ():
@@ -347,6 +388,11 @@ class Package:
 
     def _chunks(self, name: str):
         """The part ``name`` unpacked a chunk at a time, within the size limit."""
+        whole = self._whole(name)
+        if whole is not None:
+            for start in range(0, len(whole), CHUNK):
+                yield whole[start:start + CHUNK]
+            return
         total = 0
         try:
             with self.archive.open(name) as fh:
@@ -362,19 +408,70 @@ class Package:
                 ValueError, zlib_error):
             raise Refused(f"không đọc được phần {printable(name)} (tệp hỏng hoặc nén kiểu lạ)") from None
 
+    def _whole(self, name: str) -> bytes | None:
+        """The part ``name`` unpacked at once when it is a plain entry (deflated, not
+        encrypted, at most :data:`KEEP`) whose local header names it as the directory does
+        and whose data unpack to exactly its size and checksum — the bytes ``zipfile`` gives
+        then, without its machinery for every read (a report has a dozen parts); ``None`` for
+        anything else, which ``zipfile`` reads (and says what is wrong with)."""
+        try:
+            info = self.archive.getinfo(name)
+        except KeyError:
+            return None
+        if info.compress_type != zipfile.ZIP_DEFLATED or info.flag_bits & 0x61 or info.file_size > KEEP:
+            return None                   # 0x61: encrypted, patched, strongly encrypted
+        start = info.header_offset
+        head = self.raw[start:start + zipfile.sizeFileHeader]
+        if len(head) != zipfile.sizeFileHeader:
+            return None
+        fields = struct.unpack(zipfile.structFileHeader, head)
+        if fields[zipfile._FH_SIGNATURE] != zipfile.stringFileHeader:
+            return None
+        start += zipfile.sizeFileHeader
+        named = self.raw[start:start + fields[zipfile._FH_FILENAME_LENGTH]]
+        utf8 = fields[zipfile._FH_GENERAL_PURPOSE_FLAG_BITS] & 0x800
+        try:
+            if named.decode("utf-8" if utf8 else "cp437") != info.orig_filename:
+                return None
+        except UnicodeDecodeError:
+            return None
+        start += fields[zipfile._FH_FILENAME_LENGTH] + fields[zipfile._FH_EXTRA_FIELD_LENGTH]
+        packed = self.raw[start:start + info.compress_size]
+        if len(packed) != info.compress_size:
+            return None
+        unpack = zlib.decompressobj(-15)
+        try:
+            data = unpack.decompress(packed, info.file_size + 1)
+        except zlib_error:
+            return None
+        if not unpack.eof or len(data) != info.file_size or zlib.crc32(data) != info.CRC:
+            return None
+        return data
+
     def read(self, name: str) -> bytes | None:
         if name not in self.names:
             return None
         return b"".join(self._chunks(name))
 
+    def empty(self, name: str) -> bool:
+        """Whether the part ``name`` unpacks to nothing (or is not there)."""
+        kept = self._checked.get(name)
+        return kept.fed == 0 if kept is not None else not self.read(name)
+
     def xml(self, name: str) -> etree._Element | None:
         """The part ``name`` parsed as it is unpacked (see :class:`_Part`), or ``None``."""
         if name not in self.names:
             return None
+        kept = self._checked.pop(name, None)
+        root = kept.parse_kept() if kept is not None else None
+        if root is not None:
+            return root
         checked = _Part(name, parse=True, budget=self.budget)
         for chunk in self._chunks(name):
             checked.feed(chunk)
-        return checked.close()
+        root = checked.close()
+        self._passed.add(name)
+        return root
 
 
 _EXTERNAL_REASON = ("tệp có liên kết ngoài (external link, DDE) tới tệp hoặc chương trình khác: Excel "

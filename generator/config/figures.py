@@ -149,11 +149,13 @@ def ratio(part, whole) -> float | None:
     return float(Decimal(str(part)) * 100 / Decimal(str(whole)))
 
 
-def computed(table: Table, values: dict[str, dict[str, object]], unit=None) -> dict[str, dict[str, object]]:
+def computed(table: Table, values: dict[str, dict[str, object]], unit=None,
+             shape: "Shape | None" = None) -> dict[str, dict[str, object]]:
     """Every cell of ``table`` for one unit (or a sum), the computed ones filled in: totals
-    add the figures; percentages are recomputed from the figures, never averaged."""
-    cols = columns(table)
-    rows = visible_rows(table, unit)
+    add the figures; percentages are recomputed from the figures, never averaged.
+    ``shape``: the table as this unit sees it (:func:`shapes`), when already worked out."""
+    shape = shape or Shape.of(table, unit)
+    cols, rows = shape.cols, shape.rows
     out: dict[str, dict[str, object]] = {r.id: dict(values.get(r.id, {})) for r in rows}
     plain_cols = [c for c in cols if not c.total]
     count_rows = [r for r in rows if r.type == "count" and not r.total]
@@ -166,13 +168,38 @@ def computed(table: Table, values: dict[str, dict[str, object]], unit=None) -> d
             for col in cols:
                 if col.total:
                     out[row.id][col.id] = _sum(out[row.id].get(c.id) for c in plain_cols)
-    for row in rows:
-        parts = formula_parts(row)
-        if row.type == "percent" and parts:
+    for row, parts in shape.formulas:
+        if row.type == "percent":
             top, bottom = parts
             for col in cols:
                 out[row.id][col.id] = ratio(out.get(top, {}).get(col.id), out.get(bottom, {}).get(col.id))
     return out
+
+
+@dataclass(frozen=True)
+class Shape:
+    """A table as one kind of unit sees it (its columns, the rows shown, which cells the unit
+    types, which are sums, which rows are shares), worked out once to check many units."""
+
+    table: Table
+    cols: list[FormColumn]
+    rows: list[Row]
+    inputs: list[tuple[Row, FormColumn]]    # in the order of the rows, then the columns
+    totals: list[tuple[Row, FormColumn]]
+    formulas: list[tuple[Row, tuple[str, str]]]   # a row computed from two others: (top, bottom)
+
+    @classmethod
+    def of(cls, table: Table, unit) -> "Shape":
+        cols, rows = columns(table), visible_rows(table, unit)
+        return cls(table, cols, rows,
+                   [(r, c) for r in rows for c in cols if is_input(r, c)],
+                   [(r, c) for r in rows for c in cols if cell_kind(r, c) == TOTAL],
+                   [(r, parts) for r in rows if (parts := formula_parts(r))])
+
+
+def shapes(appendix: Appendix, unit) -> list[Shape]:
+    """The tables ``unit`` fills, as it sees them."""
+    return [Shape.of(t, unit) for t in appendix.tables if applies(t.applies_to, unit)]
 
 
 def _sum(values) -> int | float | None:
@@ -198,52 +225,44 @@ class Finding:
         return f"phụ lục {position} ({self.table}), dòng «{label}»"
 
 
-def check(appendix: Appendix, figures: Figures, typed_computed: dict, unit) -> list[Finding]:
+def check(appendix: Appendix, figures: Figures, typed_computed: dict, unit,
+          tables: list[Shape] | None = None) -> list[Finding]:
     """What is wrong with one unit's figures: negative counts, a part larger than its whole,
     a percentage outside 0–100, a computed cell typed by hand that disagrees with the
-    figures, cells left blank."""
+    figures, cells left blank. ``tables``: ``shapes(appendix, unit)``, when already made."""
     found = []
-    for table in appendix.tables:
-        if not applies(table.applies_to, unit):
-            continue
+    for shape in tables if tables is not None else shapes(appendix, unit):
+        table = shape.table
         values = figures.get(table.id, {})
-        cols = columns(table)
-        for row in visible_rows(table, unit):
-            for col in cols:
-                value = values.get(row.id, {}).get(col.id)
-                if not is_input(row, col):
-                    continue
-                if value is None:
-                    found.append(Finding(table.id, row.id, col.id, f"ô «{col.title}» còn để trống"))
-                elif row.type == "count" and isinstance(value, (int, float)) and value < 0:
-                    found.append(Finding(table.id, row.id, col.id, f"số âm ({_n(value)}) ở cột «{col.title}»"))
-                elif row.type == "count" and isinstance(value, float) and not value.is_integer():
-                    found.append(Finding(table.id, row.id, col.id, f"số đếm không nguyên ({_n(value)}) ở "
-                                                                   f"cột «{col.title}»"))
-        full = computed(table, values, unit)
+        for row, col in shape.inputs:
+            value = values.get(row.id, {}).get(col.id)
+            if value is None:
+                found.append(Finding(table.id, row.id, col.id, f"ô «{col.title}» còn để trống"))
+            elif row.type == "count" and isinstance(value, (int, float)) and value < 0:
+                found.append(Finding(table.id, row.id, col.id, f"số âm ({_n(value)}) ở cột «{col.title}»"))
+            elif row.type == "count" and isinstance(value, float) and not value.is_integer():
+                found.append(Finding(table.id, row.id, col.id, f"số đếm không nguyên ({_n(value)}) ở "
+                                                               f"cột «{col.title}»"))
+        full = computed(table, values, unit, shape)
         rows = {r.id: r for r in table.rows}
-        for row in visible_rows(table, unit):
-            for col in cols:
-                typed = typed_computed.get(table.id, {}).get(row.id, {}).get(col.id)
-                if typed is None or cell_kind(row, col) != TOTAL:
-                    continue
-                mine = full[row.id].get(col.id)
-                if mine is not None and abs(mine - typed) > 1e-9:
-                    found.append(Finding(table.id, row.id, col.id,
-                                         f"tổng ghi tay {_n(typed)} khác tổng cộng từ số liệu "
-                                         f"{_n(mine)} ở cột «{col.title}»"))
-        for row in visible_rows(table, unit):
-            parts = formula_parts(row)
-            if not parts:
+        typed_here = typed_computed.get(table.id, {})
+        for row, col in shape.totals:
+            typed = typed_here.get(row.id, {}).get(col.id)
+            if typed is None:
                 continue
-            top, bottom = parts
-            for col in cols:
+            mine = full[row.id].get(col.id)
+            if mine is not None and abs(mine - typed) > 1e-9:
+                found.append(Finding(table.id, row.id, col.id,
+                                     f"tổng ghi tay {_n(typed)} khác tổng cộng từ số liệu "
+                                     f"{_n(mine)} ở cột «{col.title}»"))
+        for row, (top, bottom) in shape.formulas:
+            for col in shape.cols:
                 part, whole = full.get(top, {}).get(col.id), full.get(bottom, {}).get(col.id)
                 if isinstance(part, (int, float)) and isinstance(whole, (int, float)) and part > whole:
                     found.append(Finding(table.id, row.id, col.id,
                                          f"«{rows[top].label}» ({_n(part)}) lớn hơn "
                                          f"«{rows[bottom].label}» ({_n(whole)}) ở cột «{col.title}»"))
-                typed = typed_computed.get(table.id, {}).get(row.id, {}).get(col.id)
+                typed = typed_here.get(row.id, {}).get(col.id)
                 if typed is None:
                     continue
                 if not 0 <= typed <= 100:

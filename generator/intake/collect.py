@@ -76,58 +76,68 @@ def _collect(paths: list[Path], data_dir: Path, replace: bool, received: date | 
     reader = Reader(data)
     report = CollectReport()
     received = received or store.today()
-    read: list[Returned] = []
     files = files_in(paths)
-    made: dict[int, tuple[store.Record, bytes]] = {}   # id(Returned) → its record, dumped
-    for path, (outcome, got, why, units, record) in zip(files, _read_all(reader, files, unit, received)):
-        if outcome == DISPUTED:
-            report.disputed.append((path, units, why))
-            report.refused.append((path, why))
-            report.unrecognised.append((path, why))
-        elif outcome == UNRECOGNISED:
-            report.unrecognised.append((path, why))
-            report.refused.append((path, why))
-        elif outcome == REFUSED:
-            report.refused.append((path, why))
-        else:
-            read.append(got)
-            made[id(got)] = record
-            report.notes += [(path, n) for n in got.notes]
     current = {unit: rec.source.sha256 for unit, rec in data.returns.items()}
     approved = {u: s.sha256 for u, s in review_states.load(data_dir).items() if s.state == review_states.APPROVED}
     changes = store.Changes(data_dir)
     dumped: dict[int, bytes] = {}    # id(Record) → its text, for a record of this batch put aside
-    for got in read:
-        record, text = made[id(got)]
-        dumped[id(record)] = text
-        previous = current.get(got.unit_id)
-        if previous == got.sha256:
-            report.unchanged.append((got.path, got.unit_id))
-            continue
-        changes.keep(got.path, got.sha256)   # the evidence: the file itself, by its hash
-        if previous is not None and approved.get(got.unit_id) == previous:
-            kept = changes.put_aside(store.CONFLICTS, record, text)    # approved: figures locked
-            report.conflicts.append((got.path, got.unit_id, kept))
-            report.locked.append((got.path, got.unit_id))
-            continue
-        if previous is None:
-            changes.write(record, text)
-            report.stored.append((got.path, got.unit_id))
-        elif replace:
-            old = data.returns.get(got.unit_id)
-            if old is not None:
-                changes.put_aside(store.HISTORY, old, dumped.get(id(old)))
-            changes.write(record, text)
-            report.replaced.append((got.path, got.unit_id))
-        else:
-            kept = changes.put_aside(store.CONFLICTS, record, text)
-            report.conflicts.append((got.path, got.unit_id, kept))
-            continue
-        current[got.unit_id] = got.sha256
-        data.returns[got.unit_id] = record
-        report.findings += [(got.unit_id, f) for f in got.findings]
-    changes.commit()  # everything read first; then all files written together
+    try:
+        # each file decided in order as soon as it is read (its files staged while the
+        # readers go on); nothing is in place before the commit, after every file was read
+        for path, (outcome, got, why, units, record) in zip(files, _read_all(reader, files, unit, received)):
+            if outcome == DISPUTED:
+                report.disputed.append((path, units, why))
+                report.refused.append((path, why))
+                report.unrecognised.append((path, why))
+            elif outcome == UNRECOGNISED:
+                report.unrecognised.append((path, why))
+                report.refused.append((path, why))
+            elif outcome == REFUSED:
+                report.refused.append((path, why))
+            else:
+                report.notes += [(path, n) for n in got.notes]
+                _apply(data, got, record, current, approved, changes, dumped, replace, report)
+        changes.commit()  # everything read first; then all files written together
+    except BaseException:
+        changes.discard()
+        raise
     return report
+
+
+def _apply(data, got: Returned, made: tuple, current: dict, approved: dict, changes: store.Changes,
+           dumped: dict, replace: bool, report: CollectReport) -> None:
+    """What one file read brings, given the files before it: unchanged, stored, replacing
+    the unit's figures (the old ones to the history), or kept aside as a conflict."""
+    record, text = made
+    previous = current.get(got.unit_id)
+    if previous == got.sha256:
+        report.unchanged.append((got.path, got.unit_id))
+        return
+    if text is None:
+        text = record.dump()
+    dumped[id(record)] = text
+    changes.keep(got.path, got.sha256)   # the evidence: the file itself, by its hash
+    if previous is not None and approved.get(got.unit_id) == previous:
+        kept = changes.put_aside(store.CONFLICTS, record, text)    # approved: figures locked
+        report.conflicts.append((got.path, got.unit_id, kept))
+        report.locked.append((got.path, got.unit_id))
+        return
+    if previous is None:
+        changes.write(record, text)
+        report.stored.append((got.path, got.unit_id))
+    elif replace:
+        old = data.returns.get(got.unit_id)
+        if old is not None:
+            changes.put_aside(store.HISTORY, old, dumped.get(id(old)))
+        changes.write(record, text)
+        report.replaced.append((got.path, got.unit_id))
+    else:
+        kept = changes.put_aside(store.CONFLICTS, record, text)
+        report.conflicts.append((got.path, got.unit_id, kept))
+        return
+    current[got.unit_id] = got.sha256
+    data.returns[got.unit_id] = record
+    report.findings += [(got.unit_id, f) for f in got.findings]
 
 
 READ, DISPUTED, UNRECOGNISED, REFUSED = "read", "disputed", "unrecognised", "refused"
@@ -138,7 +148,9 @@ UNREADABLE = ("không đọc được tệp: bên trong không giống một t�
 def _read_one(reader: Reader, path: Path, unit: str | None, received: date) -> tuple:
     """One file read: (outcome, what it brings, why refused, the units a dispute names, its
     record and the record's text) — plain data, so that it travels back from a worker
-    process as it is; the record is made and dumped there too (the YAML is the slow part)."""
+    process as it is; the record is made and dumped there too (the YAML is the slow part),
+    unless the unit's figures came from this very file (its text is then most likely not
+    needed, and made by ``_apply`` if it is)."""
     try:
         got = reader.read(path, unit=unit)
     except Disputed as exc:
@@ -150,6 +162,9 @@ def _read_one(reader: Reader, path: Path, unit: str | None, received: date) -> t
     except Exception:  # one file must never stop the batch
         return REFUSED, None, UNREADABLE, [], None
     record = _record(reader.data, got, received)
+    stored = reader.data.returns.get(got.unit_id)
+    if stored is not None and stored.source.sha256 == got.sha256:
+        return READ, got, "", [], (record, None)   # the same file again, most likely: dumped if not
     return READ, got, "", [], (record, record.dump())
 
 
@@ -162,16 +177,19 @@ def _read_chunk(indexes: range) -> list:
     return [_read_one(reader, files[i], unit, received) for i in indexes]
 
 
-def _read_all(reader: Reader, files: list[Path], unit: str | None, received: date) -> list:
-    """Every file read, in order; a large batch on every core (processes forked as the build's
-    render workers are, ``workers.worker_start``: they read, the parent alone writes). They keep
-    the priority of the command: a person waits for a collect, and on a machine others use
-    readers at a lower priority took longer than one process did."""
+def _read_all(reader: Reader, files: list[Path], unit: str | None, received: date):
+    """Every file read, in order, each given as soon as it and those before it are read; a
+    large batch on every core (processes forked as the build's render workers are,
+    ``workers.worker_start``: they read, the parent alone writes). They keep the priority of
+    the command: a person waits for a collect, and on a machine others use readers at a lower
+    priority took longer than one process did."""
     from ..base.workers import worker_start, workers_for
 
     workers = workers_for(len(files)) if len(files) >= PARALLEL_FROM else 1
     if workers == 1:
-        return [_read_one(reader, path, unit, received) for path in files]
+        for path in files:
+            yield _read_one(reader, path, unit, received)
+        return
     import multiprocessing
     import os
     from concurrent.futures import ProcessPoolExecutor
@@ -184,10 +202,12 @@ def _read_all(reader: Reader, files: list[Path], unit: str | None, received: dat
     try:
         with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
                                  initializer=worker_start, initargs=(os.getpid(), 0)) as pool:
-            out = []
-            for part in pool.map(_read_chunk, chunks):
-                out += part
-            return out
+            try:
+                for part in pool.map(_read_chunk, chunks):
+                    yield from part
+            except GeneratorExit:   # the caller stopped (an error): the rest is not read
+                pool.shutdown(wait=True, cancel_futures=True)
+                raise
     except BrokenProcessPool:
         raise UsageError("Một tiến trình đọc tệp bị dừng đột ngột (máy hết bộ nhớ hoặc bị tắt); chưa "
                          "ghi gì, hãy chạy lại.") from None

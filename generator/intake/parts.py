@@ -12,6 +12,7 @@ appendix tables after it are not part of any part.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -27,12 +28,22 @@ _HEADINGS = {STYLES[k][0] for k in ("heading1", "heading2", "heading3", "heading
 _SIGNATURE = {STYLES[k][0] for k in ("recipients_label", "recipients", "authority", "signer_title",
                                      "signer_name")}
 
+_P_PR, _P_STYLE = W + "pPr", W + "pStyle"
+_BOOKMARK, _NAME = W + "bookmarkStart", W + "name"
+_T, _TAB, _BR, _NO_BREAK_HYPHEN = W + "t", W + "tab", W + "br", W + "noBreakHyphen"
 _LABEL = re.compile(r"^\s*((?:[IVXLCDM]+|\d+(?:\.\d+)*|[a-zđ])[.)])\s*(.*)$", re.S)
 _WORD = re.compile(r"\w+")
 
 
 def normal(text: str) -> str:
+    return _normal_short(text) if len(text) <= 200 else _normal_text(text)
+
+
+def _normal_text(text: str) -> str:
     return " ".join(unicodedata.normalize("NFC", text).split())
+
+
+_normal_short = functools.lru_cache(maxsize=8192)(_normal_text)   # a short text, read again and again
 
 
 _DRAFT = normal(DRAFT)   # a part vanban marked unwritten: not the writer's words
@@ -70,26 +81,42 @@ def skeleton_parts(blocks: list[dict]) -> tuple[list[Heading], set[str]]:
 
 def _text(p: etree._Element) -> str:
     pieces = []
-    for el in p.iter(W + "t", W + "tab", W + "br", W + "noBreakHyphen"):
-        if el.tag == W + "t":
+    for el in p.iter(_T, _TAB, _BR, _NO_BREAK_HYPHEN):
+        tag = el.tag
+        if tag == _T:
             pieces.append(el.text or "")
-        elif el.tag == W + "noBreakHyphen":
+        elif tag == _NO_BREAK_HYPHEN:
             pieces.append("-")
         else:
             pieces.append(" ")
     return normal("".join(pieces))
 
 
+_key_of_short_mark = functools.lru_cache(maxsize=4096)(key_of_mark)   # the same marks, file after file
+
+
 def _marked_key(p: etree._Element) -> str | None:
-    for mark in p.iter(W + "bookmarkStart"):
-        key = key_of_mark(mark.get(W + "name") or "")
+    for mark in p.iter(_BOOKMARK):
+        name = mark.get(_NAME) or ""
+        key = _key_of_short_mark(name) if len(name) <= 200 else key_of_mark(name)
         if key is not None:
             return key
     return None
 
 
+def _style(p: etree._Element) -> etree._Element | None:
+    """The paragraph's first ``<w:pPr>/<w:pStyle>`` (as ``find("w:pPr/w:pStyle")``; a plain
+    loop over a few children costs less than lxml's path or tag matching)."""
+    for props in p:
+        if props.tag == _P_PR:
+            for style in props:
+                if style.tag == _P_STYLE:
+                    return style
+    return None
+
+
 def _is_heading_style(p: etree._Element) -> bool:
-    style = p.find(f"{W}pPr/{W}pStyle")
+    style = _style(p)
     value = (style.get(W + "val") or "") if style is not None else ""
     return value in _HEADINGS or value.lower().startswith("heading")
 
@@ -97,7 +124,7 @@ def _is_heading_style(p: etree._Element) -> bool:
 def _signature_table(tbl: etree._Element) -> bool:
     """The table of «Nơi nhận» and the signature: where the body ends."""
     for p in tbl.iter(W + "p"):
-        style = p.find(f"{W}pPr/{W}pStyle")
+        style = _style(p)
         if style is not None and style.get(W + "val") in _SIGNATURE:
             return True
         if _text(p).startswith("Nơi nhận"):

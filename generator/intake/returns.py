@@ -16,6 +16,7 @@ missing); only a file with nothing written at all is refused as unfilled.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import unicodedata
@@ -54,7 +55,12 @@ class Returned:
 def custom_properties(xml: bytes | None) -> dict[str, str]:
     if not xml:
         return {}
-    root = safe_xml(xml, "docProps/custom.xml")
+    return _properties(safe_xml(xml, "docProps/custom.xml"))
+
+
+def _properties(root: etree._Element | None) -> dict[str, str]:
+    if root is None:
+        return {}
     out = {}
     for prop in root:
         name = prop.get("name")
@@ -63,22 +69,36 @@ def custom_properties(xml: bytes | None) -> dict[str, str]:
     return out
 
 
+_T, _TAB, _BR = W + "t", W + "tab", W + "br"
+
+
 def cell_text(tc: etree._Element) -> str:
     """What a cell shows, however Word split it into runs."""
     pieces = []
-    for el in tc.iter(W + "t", W + "tab", W + "br"):
-        pieces.append(el.text or "" if el.tag == W + "t" else " ")
+    for el in tc.iter(_T, _TAB, _BR):
+        pieces.append(el.text or "" if el.tag == _T else " ")
     return " ".join("".join(pieces).split())
 
 
 def _ancestor(el: etree._Element, tag: str) -> etree._Element | None:
-    while el is not None and el.tag != W + tag:
+    tag = W + tag
+    while el is not None and el.tag != tag:
         el = el.getparent()
     return el
 
 
 def _normal(text: str) -> str:
+    return _normal_short(text) if len(text) <= SHORT else _normal_text(text)
+
+
+def _normal_text(text: str) -> str:
     return " ".join(unicodedata.normalize("NFC", text).upper().split())
+
+
+# a text read again and again (the labels of a form, the lines of a header) worked out once: only
+# a short one is remembered, so that what is remembered stays small whatever files come
+SHORT = 200
+_normal_short = functools.lru_cache(maxsize=8192)(_normal_text)
 
 
 # --- recognising a unit by the name its header shows -----------------------------------------
@@ -93,6 +113,10 @@ MAX_NAME_LINES = 6   # a name is broken over at most this many lines of a header
 def _word_key(word: str) -> str:
     """A word with its tone moved after its letters, so that «uỷ» and «ủy», «hoà» and «hòa»
     (where people put the tone differently) are the same word."""
+    return _word_key_short(word) if len(word) <= SHORT else _word_key_text(word)
+
+
+def _word_key_text(word: str) -> str:
     decomposed = unicodedata.normalize("NFD", word)
     tones = "".join(c for c in decomposed if c in _TONES)
     letters = "".join(c for c in decomposed if c not in _TONES)
@@ -102,8 +126,16 @@ def _word_key(word: str) -> str:
 def name_key(text: str) -> str:
     """A name as a reader compares it: its words in any case, however spaced, the tone where
     either spelling puts it, punctuation left out («ĐBQH, HĐND» is «ĐBQH HĐND»)."""
+    return _name_key_short(text) if len(text) <= SHORT else _name_key_text(text)
+
+
+def _name_key_text(text: str) -> str:
     text = unicodedata.normalize("NFC", text).translate(_LOOKALIKES).casefold()
     return "".join(_word_key(w) for w in _WORD.findall(text))
+
+
+_word_key_short = functools.lru_cache(maxsize=8192)(_word_key_text)
+_name_key_short = functools.lru_cache(maxsize=8192)(_name_key_text)
 
 
 def paragraph_lines(p: etree._Element) -> list[str]:
@@ -111,7 +143,7 @@ def paragraph_lines(p: etree._Element) -> list[str]:
     joined, a tab a space, a line break the end of a line."""
     lines, pieces = [], []
     for el in p.iter(W + "t", W + "tab", W + "br", W + "cr", W + "noBreakHyphen"):
-        if any(a.tag == _MC_FALLBACK for a in el.iterancestors()):
+        if next(el.iterancestors(_MC_FALLBACK), None) is not None:
             continue                       # the copy of a text box kept for old readers
         if el.tag == W + "t":
             pieces.append(el.text or "")
@@ -215,6 +247,9 @@ class UnitNames:
         return sorted({u for _, _, ids in kept for u in ids})
 
 
+_SDT_PR, _TAG, _ALIAS, _VAL = W + "sdtPr", W + "tag", W + "alias", W + "val"
+
+
 class DocxCells:
     """The cells of a returned Word file: by their marks, else by their place in the table
     that holds the form."""
@@ -224,27 +259,44 @@ class DocxCells:
         self.marks: dict[str, etree._Element] = {}
         for start in root.iter(W + "bookmarkStart"):
             name = start.get(W + "name")
-            tc = _ancestor(start, "tc")
-            if name and name.startswith("vb_") and tc is not None:
-                self.marks[name] = tc
-        # content controls by their tag, and by their title (LibreOffice keeps only the title)
-        self.tagged: dict[str, etree._Element] = {}
-        for sdt in root.iter(W + "sdt"):
-            tc = _ancestor(sdt, "tc")
-            for key in ("tag", "alias"):
-                el = sdt.find(f"{W}sdtPr/{W}{key}")
-                if el is not None and el.get(W + "val") and tc is not None:
-                    self.tagged.setdefault(el.get(W + "val"), tc)
-        self.tables = list(root.iter(W + "tbl"))
+            if name and name.startswith("vb_"):
+                tc = _ancestor(start, "tc")
+                if tc is not None:
+                    self.marks[name] = tc
         self._placed: dict[str, Placed | None] = {}
         self._taken: set[int] = set()
+        self._kept: list[etree._Element] = []   # the tables taken (their ids stay theirs)
+
+    @functools.cached_property
+    def tagged(self) -> dict[str, etree._Element]:
+        """The cells of content controls by their tag, and by their title (LibreOffice keeps
+        only the title) — looked for only when a mark is missing."""
+        tagged: dict[str, etree._Element] = {}
+        for sdt in self.root.iter(W + "sdt"):
+            tc = _ancestor(sdt, "tc")
+            if tc is None:
+                continue
+            first: dict[str, etree._Element] = {}   # the first <w:tag>, <w:alias> of its <w:sdtPr>
+            for pr in sdt.iterchildren(_SDT_PR):
+                for el in pr.iterchildren(_TAG, _ALIAS):
+                    first.setdefault(el.tag, el)
+            for key in (_TAG, _ALIAS):
+                el = first.get(key)
+                if el is not None and el.get(_VAL):
+                    tagged.setdefault(el.get(_VAL), tc)
+        return tagged
+
+    @functools.cached_property
+    def tables(self) -> list[etree._Element]:
+        return list(self.root.iter(W + "tbl"))
 
     def _marked(self, form: FormLayout, cell: Cell) -> etree._Element | None:
-        for found in (self.marks.get(cell.mark), self.tagged.get(cell.tag),
-                      self.tagged.get(cell.title(form))):
-            if found is not None:
-                return found
-        return None
+        found = self.marks.get(cell.mark)
+        if found is None:
+            found = self.tagged.get(cell.tag)
+            if found is None and self.tagged:
+                found = self.tagged.get(cell.title(form))
+        return found
 
     def placed(self, form: FormLayout) -> Placed | None:
         """The Word table that holds ``form``: the one its marked cells are in, else the one
@@ -260,6 +312,7 @@ class DocxCells:
                 table = self._by_labels(form)
             if table is not None:
                 self._taken.add(id(table))
+                self._kept.append(table)
             self._placed[form.table.id] = Placed(form, table) if table is not None else None
         return self._placed[form.table.id]
 
@@ -366,6 +419,9 @@ class Reader:
         self.version = data.form_version
         self.names = UnitNames(data.members.values())
         self._units = None
+        self._parts: dict[int, tuple] = {}   # id(a skeleton's blocks) → (them, their PartReader)
+        self._values: dict[tuple[str, str], object] = {}   # (row type, text) → its figure
+        self._tables: dict[int, tuple] = {}   # id(a unit's forms) → (them, the tables' shapes)
 
     def _texts(self, root: etree._Element, member: Member, notes: list[str],
                findings: list[str]) -> dict[str, list[str]]:
@@ -379,7 +435,10 @@ class Reader:
             return {}
         if self._units is None:
             self._units = UnitContexts(self.data, outline_prose(self.data))
-        read = PartReader(*skeleton_parts(self._units.blocks(member.unit))).read(root)
+        blocks = self._units.blocks(member.unit)   # one list for the units of a kind and level
+        if id(blocks) not in self._parts:
+            self._parts[id(blocks)] = (blocks, PartReader(*skeleton_parts(blocks)))
+        read = self._parts[id(blocks)][1].read(root)
         if read.unmarked:
             notes.append(f"{read.unmarked} đề mục không còn dấu của vanban; đã nhận ra theo số và "
                          "chữ của đề mục — nên xem lại phần đơn vị viết")
@@ -393,7 +452,8 @@ class Reader:
         marks and header are then not asked who it is from — recorded as «chọn tay»)."""
         package = Package(path)
         digest = hashlib.sha256(package.raw).hexdigest()
-        props = custom_properties(package.read("docProps/custom.xml"))
+        props = {} if package.empty("docProps/custom.xml") else \
+            _properties(package.xml("docProps/custom.xml"))   # as custom_properties(its bytes)
         notes: list[str] = []
         campaign = props.get("vanban_campaign")
         if campaign and campaign != self.data.campaign.id:
@@ -448,7 +508,8 @@ class Reader:
         if got.filled or got.typed or not got.inputs:
             findings = got.findings + written + [
                 f"{f.where(self.data.appendix)}: {f.message}"
-                for f in fig.check(self.data.appendix, got.values, got.typed, member.unit)]
+                for f in fig.check(self.data.appendix, got.values, got.typed, member.unit,
+                                   self._shapes(member))]
         else:  # words and no figure: taken; its figures said missing once, not cell by cell
             findings = [_no_figures(got.inputs, got.missing)] + written
         branches = props.get("vanban_branches_approved") if rollup else None
@@ -489,24 +550,47 @@ class Reader:
                 if cell.kind == NONE or (cell.kind != INPUT and isinstance(cells, XlsxCells)):
                     continue
                 raw, how = cells.find(form, cell)
-                where = form.where(cell.row, cell.column)
                 if cell.kind != INPUT:
                     self._typed(raw, form, cell, got.typed, got.findings)
                     continue
                 got.inputs += 1
                 if raw is MISSING:
                     got.missing += 1
-                    got.findings.append(f"{where}: không tìm thấy ô (bảng hoặc dòng đã bị xóa?)")
+                    got.findings.append(f"{form.where(cell.row, cell.column)}: không tìm thấy ô (bảng "
+                                        "hoặc dòng đã bị xóa?)")
                     continue
                 got.by_place += how == BY_PLACE
                 got.filled += not (raw is None or isinstance(raw, str) and not raw.strip())
                 try:
-                    value = _value(cell.row.type, raw)
+                    value = self._value(cell.row.type, raw)
                 except fig.FigureError as exc:
-                    got.findings.append(f"{where}: {exc}")
+                    got.findings.append(f"{form.where(cell.row, cell.column)}: {exc}")
                     value = None
                 got.values[form.table.id].setdefault(cell.row.id, {})[cell.column.id] = value
         return got
+
+    def _shapes(self, member: Member) -> list[fig.Shape]:
+        """The tables as ``member`` sees them, worked out once for the units that fill the
+        same forms (one tuple of forms per kind and level of unit: ``CampaignData.members``)."""
+        if not member.forms:          # () is one object for all: nothing to remember
+            return fig.shapes(self.data.appendix, member.unit)
+        key = id(member.forms)
+        if key not in self._tables:
+            self._tables[key] = (member.forms, fig.shapes(self.data.appendix, member.unit))
+        return self._tables[key][1]
+
+    def _value(self, kind: str, raw):
+        """``_value``, a short text's figure remembered (the same few figures are typed in
+        file after file); what cannot be read is read again, to say why."""
+        if not isinstance(raw, str) or len(raw) > 40:
+            return _value(kind, raw)
+        key = (kind, raw)
+        value = self._values.get(key, MISSING)
+        if value is MISSING:
+            value = _value(kind, raw)        # raises FigureError: nothing remembered
+            if len(self._values) < 50_000:
+                self._values[key] = value
+        return value
 
     @staticmethod
     def _typed(raw, form: FormLayout, cell: Cell, typed: dict, findings: list[str]) -> None:
