@@ -229,6 +229,40 @@ def test_a_killed_build_leaves_the_outputs_before_or_after(tmp_path):
     print("\nbuild bị ngắt:", ends)
 
 
+def test_a_killed_first_build_leaves_nothing_or_everything(tmp_path):
+    """A first build stages each new folder whole and moves it into place by one rename
+    (``transaction.stage_in_tree``): killed at any moment, the out folder has none of the
+    documents or all of them, and the next build finishes from there."""
+    data = REPO / "data"
+    reference = tmp_path / "reference"
+    pipeline.build(data, reference)
+
+    def documents(folder: Path) -> dict[str, bytes]:
+        if not folder.exists():
+            return {}
+        return {k: v for k, v in snapshot(folder).items()
+                if k not in (".vanban/manifest.json", ".vanban/nhanh.json")}
+
+    after = documents(reference)
+    assert any(k.startswith("don-vi/") for k in after) and any(k.startswith(".vanban/goc/") for k in after)
+    rng = random.Random(11)
+    duration = _timed(["build", "--data", data, "--out", tmp_path / "probe"], tmp_path / "mark")
+    ends = []
+    for trial in range(TRIALS // 2 + 1):
+        out = tmp_path / f"first{trial}"
+        where = _killed(["build", "--data", data, "--out", out], tmp_path / "mark", rng,
+                        during_renames=trial % 2 == 0, moment=_spread(trial, duration, rng))
+        transaction.recover(out)
+        now = documents(out)
+        state = "after" if now == after else ("before" if not now else "HALF")
+        ends.append((where, state))
+        assert state != "HALF", (where, sorted(set(now) ^ set(after))[:5])
+        assert not (out / transaction.STATE / transaction.STAGING).exists()
+        pipeline.build(data, out)
+        assert documents(out) == after
+    print("\nlần sinh đầu bị ngắt:", ends)
+
+
 def test_check_notices_what_a_killed_collect_left(tmp_path, capsys):
     data = tmp_path / "data"
     shutil.copytree(REPO / "data", data)

@@ -465,7 +465,7 @@ def _build(loaded: Loaded, data_dir: Path, out_dir: Path, unit_id: str | None, f
     try:
         found: list[Problem] = []
         results = render_staged(documents, compiled, out_dir, change.staging, step, cancel,
-                                (loaded.problems, found))
+                                (loaded.problems, found), fresh=_new_folders(documents, out_dir))
         if found:   # as _documents would have: said with the others, and an error stops the build
             report.warnings += found
             if any(p.is_error for p in report.warnings):
@@ -599,6 +599,14 @@ def output_keys(chosen: list[Spec], data: CampaignData, data_dir: Path,
     return keys
 
 
+def _new_folders(documents: list[Document], out_dir: Path) -> frozenset[str]:
+    """The folders of the out folder the documents go into that it does not have yet (all of
+    them, the first time): their files are staged as they will stand and each folder moved
+    into place by one rename."""
+    folders = {d.output.partition("/")[0] for d in documents if "/" in d.output}
+    return frozenset(f for f in folders if not (out_dir / f).exists())
+
+
 def _removed(every: list[Spec], book: manifest.Manifest, out_dir: Path, report: BuildReport) -> list[str]:
     """Outputs of an earlier build that the data no longer makes (a unit removed); those a
     person edited are kept (said in ``report.kept``)."""
@@ -625,6 +633,14 @@ def _commit(change: transaction.Transaction, book: manifest.Manifest, keys: dict
     file open in Word or LibreOffice is not touched (the manifest keeps its old entry, so the
     next build does it)."""
     present = _listing(change.root, [r.output for r in results if r.staged is not None])
+    tree = change.staging / transaction.TREE
+    whole: set[str] = set()     # new folders staged whole, still not in the out folder: moved at once
+    for result in results:
+        if result.staged is not None and result.staged.is_relative_to(tree):
+            folder = result.output.partition("/")[0]
+            if folder not in whole and not (change.root / folder).exists():
+                whole.add(folder)
+                change.adopt(tree / folder, folder)
     for result in sorted(results, key=lambda r: r.output):
         name = result.output
         # a file that is not there is open in no program: only those there are looked at
@@ -643,7 +659,8 @@ def _commit(change: transaction.Transaction, book: manifest.Manifest, keys: dict
         else:
             if not result.edited:
                 report.written.append(name)
-            change.adopt(result.staged, name)
+            if name.partition("/")[0] not in whole or "/" not in name:
+                change.adopt(result.staged, name)
             book.record(name, keys[name], result.staged, result.sha, result.edited, result.stat)
         if result.base is not None:
             change.put(edits.base_of(name), result.base)
@@ -685,12 +702,16 @@ def _listing(root: Path, names: list[str]) -> set[str]:
 
 CHUNK = 16
 IN_FLIGHT = 4       # chunks sent ahead to each worker
+# once this share of a large build is under way, what is staged so far is written to disk
+# while the rest renders: the sync before the journal then waits for the last files only
+EARLY_SYNC = float(os.environ.get("VANBAN_EARLY_SYNC", "0.8"))
 
 
 def render_staged(documents: list[Document], compiled: dict[str, CompiledTemplate],
                   out_dir: Path, staging: Path, progress=None,
                   cancel: threading.Event | None = None,
-                  prose: tuple[list[Problem], list[Problem]] | None = None) -> list[tuple[str, Path | None, str, tuple[int, int] | None]]:
+                  prose: tuple[list[Problem], list[Problem]] | None = None,
+                  fresh: frozenset[str] = frozenset()) -> list[tuple[str, Path | None, str, tuple[int, int] | None]]:
     """Render every document and stage the bytes of each one that differs from the file in
     ``out_dir``: ``(output, staged file, hash)``, or ``(output, None, hash)`` when unchanged.
     Nothing in ``out_dir`` is touched. The first error — from any process — is raised here,
@@ -705,7 +726,7 @@ def render_staged(documents: list[Document], compiled: dict[str, CompiledTemplat
     are taken back from there, in the documents' order, into the second."""
     staging.mkdir(parents=True, exist_ok=True)
     global _JOB
-    _JOB = (documents, compiled, out_dir, staging, prose[0] if prose else [])
+    _JOB = (documents, compiled, out_dir, staging, prose[0] if prose else [], fresh)
     chunks = [range(i, min(i + CHUNK, len(documents))) for i in range(0, len(documents), CHUNK)]
     results: list[tuple[str, Path | None, str, tuple[int, int] | None]] = []
     said: list[tuple[int, list[Problem]]] = []
@@ -727,12 +748,16 @@ def render_staged(documents: list[Document], compiled: dict[str, CompiledTemplat
             # in their number, taken from the workers' cores
             waiting = iter(chunks)
             pending: set = set()
+            sent, early = 0, None
             while True:
                 while len(pending) < workers * IN_FLIGHT:
                     chunk = next(waiting, None)
                     if chunk is None:
                         break
                     pending.add(pool.submit(_render_chunk, chunk))
+                    sent += 1
+                    if early is None and sent >= len(chunks) * EARLY_SYNC and len(chunks) >= 64:
+                        early = transaction.sync_soon(staging)
                 if not pending:
                     break
                 if cancel is not None and cancel.is_set():
@@ -772,7 +797,7 @@ _JOB = None
 def _render_chunk(indexes: range):
     """Render and stage the documents at ``indexes``: ``(results, None)``, or ``(results so
     far, error)`` — an error travels back as data, never raised inside a worker."""
-    documents, compiled, out_dir, staging, problems = _JOB
+    documents, compiled, out_dir, staging, problems, fresh = _JOB
     done: list[tuple[str, Path | None, str, tuple[int, int] | None]] = []
     found: list[tuple[int, list[Problem]]] = []     # (document, its prose's problems)
     for i in indexes:
@@ -788,7 +813,9 @@ def _render_chunk(indexes: range):
                         del problems[known:]
                 doc = Document(doc.output, doc.template, context, props)
             data = _bytes(doc, compiled)
-            staged, stat = _stage(data, out_dir / doc.output, staging)
+            folder = doc.output.partition("/")[0] if "/" in doc.output else None
+            staged, stat = _stage(data, out_dir / doc.output, staging,
+                                  doc.output if folder in fresh else None)
             done.append((doc.output, staged, manifest.content_hash(data), stat))
         except VanbanError as exc:
             return done, exc, found
@@ -797,16 +824,21 @@ def _render_chunk(indexes: range):
     return done, None, found
 
 
-def _stage(data: bytes, target: Path, staging: Path) -> tuple[Path | None, tuple[int, int] | None]:
+def _stage(data: bytes, target: Path, staging: Path,
+           in_tree: str | None = None) -> tuple[Path | None, tuple[int, int] | None]:
     """``data`` written to a new file in ``staging``, with the file's size and time (which
     its rename into place keeps: the manifest records them); ``(None, None)`` when ``target``
-    holds exactly it."""
-    try:
-        if target.is_file() and target.stat().st_size == len(data) and target.read_bytes() == data:
-            return None, None
-    except OSError as exc:
-        raise OutputError(f"Không đọc được tệp {target}: {os_reason(exc)}") from None
-    staged = transaction.stage(staging, data, target)
+    holds exactly it. ``in_tree``: the output's path, in a folder the out folder does not
+    have yet — staged where it will stand in that folder, moved into place whole."""
+    if in_tree is not None:
+        staged = transaction.stage_in_tree(staging, data, in_tree)
+    else:
+        try:
+            if target.is_file() and target.stat().st_size == len(data) and target.read_bytes() == data:
+                return None, None
+        except OSError as exc:
+            raise OutputError(f"Không đọc được tệp {target}: {os_reason(exc)}") from None
+        staged = transaction.stage(staging, data, target)
     try:
         stat = os.stat(staged)
     except OSError:

@@ -24,7 +24,9 @@ from __future__ import annotations
 import functools
 import json
 import os
+import shutil
 import tempfile
+import threading
 import time
 from contextlib import contextmanager
 from pathlib import Path
@@ -109,6 +111,26 @@ def stage(staging: Path, data: bytes, target: Path | str) -> Path:
     return path
 
 
+TREE = "cay"   # under the staging folder: new folders staged whole, as they will stand
+
+
+def stage_in_tree(staging: Path, data: bytes, target: str) -> Path:
+    """``data`` written to ``target``'s place in a new folder staged whole (``target`` a
+    path relative to the changed folder: ``don-vi/x.docx``), from any process; the folder is
+    then moved into place by one rename (:meth:`Transaction.adopt`) instead of one per file
+    — a first build of 10.000 units writes 26.000 files. ``target`` names no file yet."""
+    path = staging / TREE / target
+    try:
+        try:
+            write_file(path, data)
+        except FileNotFoundError:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            write_file(path, data)
+    except OSError as exc:
+        raise OutputError(f"Không ghi được tệp tạm cho {target}: {os_reason(exc)}") from None
+    return path
+
+
 @functools.cache
 def _syncfs_call():
     """Linux's ``syncfs``, or None where the system has no such call."""
@@ -156,12 +178,34 @@ def make_durable(staging: Path, root: Path, staged: list[str]) -> None:
     if _syncfs(staging):
         return
     for name in staged:  # pragma: no cover - not Linux
-        fd = os.open(root / name, os.O_RDONLY | getattr(os, "O_BINARY", 0))
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
+        path = root / name
+        files = [path] if not path.is_dir() else [p for p in path.rglob("*") if p.is_file()]
+        for file in files:
+            fd = os.open(file, os.O_RDONLY | getattr(os, "O_BINARY", 0))
+            try:
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+        if path.is_dir():
+            for folder in [path, *[p for p in path.rglob("*") if p.is_dir()]]:
+                _fsync_dir(folder)
     _fsync_dir(staging)
+
+
+def sync_soon(staging: Path) -> threading.Thread:
+    """Write to disk what is staged in ``staging`` so far, on a thread of its own (a sync
+    the system does while the process goes on rendering): the sync that makes the change
+    durable (:func:`make_durable`) is still made before the journal, and finds less to do.
+    A failure here is said by that one."""
+    def run() -> None:
+        try:
+            _syncfs(staging)
+        except OSError:
+            pass
+
+    thread = threading.Thread(target=run, name="vanban-sync", daemon=True)
+    thread.start()
+    return thread
 
 
 def release_inherited() -> None:
@@ -228,8 +272,10 @@ class Transaction:
         return staged
 
     def adopt(self, staged: Path, target: str) -> None:
-        """Take a file staged in :attr:`staging` (by another process too) as ``target``."""
-        self.moves.append((f"{STATE}/{STAGING}/{staged.name}", target))
+        """Take a file staged in :attr:`staging` (by another process too) as ``target`` — or
+        a whole folder staged under :data:`TREE` (:func:`stage_in_tree`) as the folder
+        ``target``, which must not exist yet: a new folder is moved into place at once."""
+        self.moves.append((f"{STATE}/{STAGING}/{staged.relative_to(self.staging).as_posix()}", target))
 
     def delete(self, target: str) -> None:
         self.deletes.append(target)
@@ -259,7 +305,7 @@ class Transaction:
         all this change's)."""
         if self.staging.is_dir():
             for staged in self.staging.iterdir():
-                staged.unlink(missing_ok=True)
+                _remove(staged)
         self.moves, self.deletes = [], []
         _remove_empty(self.staging)
 
@@ -283,6 +329,10 @@ def _apply(root: Path, journal: dict | None = None) -> int:
                     continue
                 os.makedirs(os.path.dirname(dest), exist_ok=True)   # a new folder
                 os.replace(source, dest)
+            except OSError:
+                if not os.path.isdir(source):
+                    raise
+                _merge_folder(source, dest)      # a new folder that came to be meanwhile
             changed += 1
         for target in journal["deletes"]:
             dest = root / target
@@ -295,8 +345,39 @@ def _apply(root: Path, journal: dict | None = None) -> int:
     except OSError as exc:
         raise OutputError(f"Không hoàn tất được việc ghi vào thư mục {root}: "
                           f"{os_reason(exc)}; chạy lại lệnh để ghi tiếp") from None
+    _remove_empty_tree(root / STATE / STAGING / TREE)
     _remove_empty(root / STATE / STAGING)
     return changed
+
+
+def _merge_folder(source: str, dest: str) -> None:
+    """A staged folder moved into ``dest`` that exists already: entry by entry."""
+    os.makedirs(dest, exist_ok=True)
+    for name in os.listdir(source):
+        inner, there = os.path.join(source, name), os.path.join(dest, name)
+        if os.path.isdir(inner) and os.path.isdir(there):
+            _merge_folder(inner, there)
+        else:
+            os.replace(inner, there)
+    os.rmdir(source)
+
+
+def _remove(path: Path) -> None:
+    """A staged file, or a staged folder with everything in it."""
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path, ignore_errors=True)
+    else:
+        path.unlink(missing_ok=True)
+
+
+def _remove_empty_tree(folder: Path) -> None:
+    """The staged tree's folders, emptied by the moves (a folder moved into one the out
+    folder came to have is moved file by file)."""
+    if not folder.is_dir():
+        return
+    for inner in sorted((p for p in folder.rglob("*") if p.is_dir()), key=lambda p: -len(p.parts)):
+        _remove_empty(inner)
+    _remove_empty(folder)
 
 
 def _remove_empty(folder: Path) -> None:
@@ -344,7 +425,7 @@ def recover(root: Path) -> list[str]:
                 done.append(f"đã ghi nốt lần ghi bị ngắt trước đó ({changed} tệp)")
         left = _leftovers(root)
         for path in left:
-            path.unlink(missing_ok=True)
+            _remove(path)
         if left:
             done.append(f"đã dọn {len(left)} tệp tạm của lần chạy bị ngắt")
         _remove_empty(root / STATE / STAGING)
