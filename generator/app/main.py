@@ -704,7 +704,7 @@ CHUNK = 16
 IN_FLIGHT = 4       # chunks sent ahead to each worker
 # once this share of a large build is under way, what is staged so far is written to disk
 # while the rest renders: the sync before the journal then waits for the last files only
-EARLY_SYNC = float(os.environ.get("VANBAN_EARLY_SYNC", "0.8"))
+EARLY_SYNC = 0.8
 
 
 def render_staged(documents: list[Document], compiled: dict[str, CompiledTemplate],
