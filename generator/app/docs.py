@@ -15,7 +15,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from ..model.schema import DATA_FILES
+from ..model.schema import DATA_FILES, models_in
 
 DOCS = Path(__file__).resolve().parents[2] / "docs"
 
@@ -74,27 +74,12 @@ def _rows(model: type[BaseModel], prefix: str, seen: set) -> list[str]:
         rows.append(f"| `{key}` | {_type_name(prop, defs)} | "
                     f"{'có' if name in required else 'không'} | {field.description or ''} | "
                     f"{json.dumps(example, ensure_ascii=False) if example != '' else ''} |")
-        for sub in _submodels(field.annotation):
+        for sub in models_in(field.annotation):
             if sub not in seen:
                 seen.add(sub)
                 inner = f"{key}[]." if "list" in str(field.annotation) else f"{key}."
                 rows += _rows(sub, inner, seen)
     return rows
-
-
-def _submodels(annotation: Any) -> list[type[BaseModel]]:
-    found = []
-    stack = [annotation]
-    while stack:
-        current = stack.pop()
-        if isinstance(current, type) and issubclass(current, BaseModel):
-            found.append(current)
-            continue
-        stack.extend(getattr(current, "__args__", ()) or ())
-        origin = getattr(current, "__origin__", None)
-        if origin is not None and hasattr(current, "__metadata__"):
-            stack.append(origin)
-    return found
 
 
 def reference_page() -> str:

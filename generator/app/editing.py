@@ -485,25 +485,6 @@ def compare_units(old: list[dict[str, str]], new: list[dict[str, str]], columns:
     return UnitChanges(added, changed, removed, same)
 
 
-def read_unit_list(path: Path, shown_name: str) -> tuple[list[dict[str, str]], list[Problem]]:
-    """A unit list sent by upload (.csv or .xlsx), read with the checks of the unit list
-    and of files from elsewhere: its rows (known columns only) and its problems."""
-    from ..model.loader import load_csv, load_xlsx_table
-    from ..config.validate import UNIT_COLUMN_NAMES, UNIT_COLUMNS
-
-    problems: list[Problem] = []
-    if shown_name.lower().endswith(".xlsx"):
-        source = load_xlsx_table(path, shown_name, problems, UNIT_COLUMNS, UNIT_COLUMN_NAMES)
-    elif shown_name.lower().endswith(".csv"):
-        source = load_csv(path, shown_name, problems, UNIT_COLUMNS, UNIT_COLUMN_NAMES)
-    else:
-        return [], [Problem(shown_name, None, "", "chỉ nhận tệp .xlsx hoặc .csv")]
-    rows = []
-    for row in source.data or []:
-        rows.append({c: ("" if row.get(c) is None else str(row.get(c))) for c in UNIT_COLUMNS})
-    return rows, problems
-
-
 # --- importing a unit list, previewed row by row ------------------------------------------------
 
 ADD_ONLY, REPLACE = "them", "thay"     # how an imported list is taken

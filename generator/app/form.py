@@ -22,7 +22,7 @@ from pydantic import BaseModel
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from ..model.loader import format_loc
-from ..model.schema import DATA_FILES
+from ..model.schema import DATA_FILES, models_in
 
 # not on the form: codes and the machinery of other pages
 HIDDEN = {"id", "format_overrides", "parent", "numbering", "narrative"}
@@ -101,27 +101,11 @@ class Items:
 
 # --- the schema, read for names ---------------------------------------------------------------
 
-def _models(annotation) -> list[type[BaseModel]]:
-    """The pydantic models an annotation holds (``list[Level]``, ``Issuer | None``, ``LineIn``)."""
-    found = []
-    stack = [annotation]
-    while stack:
-        a = stack.pop()
-        if isinstance(a, type) and issubclass(a, BaseModel):
-            found.append(a)
-            continue
-        stack += list(typing.get_args(a))
-        origin = getattr(a, "__origin__", None)
-        if origin is not None and isinstance(origin, type) and issubclass(origin, BaseModel):
-            found.append(origin)
-    return found
-
-
 def _simple(annotation) -> str | None:
     """The kind of field an annotation is on a form when the value is absent from the file."""
     args = [a for a in typing.get_args(annotation) if a is not type(None)] or [annotation]
     text = repr(annotation)
-    if _models(annotation):
+    if models_in(annotation):
         return None
     if annotation is bool or bool in args:
         return "yesno"
@@ -323,7 +307,7 @@ def _walk_map(node: CommentedMap, loc: tuple, model, group: Group, names: Names,
         here = loc + (key,)
         info = fields_.get(key)
         label = label_of(model, str(key))
-        inner = _models(info.annotation) if info else []
+        inner = models_in(info.annotation) if info else []
         special = _kind_of(model_name, str(key))
         if special:
             choices = _choices(model_name, str(key), node, names, document)
@@ -361,7 +345,7 @@ def _walk_map(node: CommentedMap, loc: tuple, model, group: Group, names: Names,
                 group.children.append(Field(format_loc(here), here, "", special, label,
                                             choices=choices, absent=True))
                 continue
-            inner = _models(info.annotation)
+            inner = models_in(info.annotation)
             if inner and inner[0].__name__ == "AppliesTo":
                 for sub in ("kinds", "levels"):
                     sub_info = inner[0].model_fields[sub]
@@ -477,7 +461,7 @@ def describe(document, name: str, key: str) -> str:
             continue
         info = getattr(current, "model_fields", {}).get(part) if current is not None else None
         words.append(label_of(current, str(part)))
-        inner = _models(info.annotation) if info is not None else []
+        inner = models_in(info.annotation) if info is not None else []
         current = inner[0] if inner else None
         try:
             node = node[part] if node is not None else None

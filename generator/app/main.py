@@ -659,7 +659,7 @@ def _commit(change: transaction.Transaction, book: manifest.Manifest, keys: dict
         else:
             if not result.edited:
                 report.written.append(name)
-            if name.partition("/")[0] not in whole or "/" not in name:
+            if "/" not in name or name.partition("/")[0] not in whole:   # else moved with its folder
                 change.adopt(result.staged, name)
             book.record(name, keys[name], result.staged, result.sha, result.edited, result.stat)
         if result.base is not None:

@@ -20,6 +20,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from . import editing, form
 from ..base.exceptions import UsageError
+from ..model.schema import models_in
 
 ADD, REMOVE, UP, DOWN = "them", "bo", "len", "xuong"
 OPS = {ADD: "Thêm", REMOVE: "Bỏ", UP: "Chuyển lên", DOWN: "Chuyển xuống"}
@@ -57,7 +58,7 @@ def _list_model(name: str, loc: tuple):
         info = getattr(model, "model_fields", {}).get(part)
         if info is None:
             return None
-        inner = form._models(info.annotation)
+        inner = models_in(info.annotation)
         model = inner[0] if inner else None
     return model
 
@@ -126,12 +127,7 @@ def _fresh_id(items, base: str, numbered: bool = False) -> str:
     taken = {str(i.get("id")) for i in items if isinstance(i, dict)}
     if numbered and all(t.startswith("r") and t[1:].isdigit() for t in taken):
         return f"r{max((int(t[1:]) for t in taken), default=0) + 1}"
-    base = base or "moi"
-    candidate, n = base, 2
-    while candidate in taken:
-        candidate = f"{base}-{n}"
-        n += 1
-    return candidate
+    return editing.unique_id(base or "moi", taken)
 
 
 def _like(items, made: CommentedMap) -> CommentedMap:

@@ -122,7 +122,7 @@ def freeze(value: Any) -> Any:
     fields = getattr(value, "__dataclass_fields__", None)
     if fields is not None:
         return (type(value).__name__, tuple((f, freeze(getattr(value, f))) for f in fields))
-    raise TypeError(f"không lập được khóa khung cho giá trị kiểu {type(value).__name__}")
+    raise TypeError(type(value).__name__)   # caught by the context builder: no frame
 
 
 def slot_text(value: str, how: str, finalize, unsafe: tuple[str, ...]) -> str | None:

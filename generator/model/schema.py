@@ -8,6 +8,7 @@ These models are the single description of the data: validation uses them, the J
 from __future__ import annotations
 
 import re
+import typing
 from datetime import date
 from typing import Annotated, Any, Literal
 
@@ -403,3 +404,20 @@ DATA_FILES: dict[str, type[_Model]] = {
     "don-vi.csv": Unit,
     "bao-cao-tong-hop.yaml": Consolidated,
 }
+
+
+def models_in(annotation) -> list[type[BaseModel]]:
+    """The pydantic models an annotation holds (``list[Level]``, ``Issuer | None``, ``LineIn``):
+    what the data reference (``app.docs``) and the web forms (``app.form``) walk into."""
+    found = []
+    stack = [annotation]
+    while stack:
+        a = stack.pop()
+        if isinstance(a, type) and issubclass(a, BaseModel):
+            found.append(a)
+            continue
+        stack += list(typing.get_args(a))
+        origin = getattr(a, "__origin__", None)
+        if origin is not None and isinstance(origin, type) and issubclass(origin, BaseModel):
+            found.append(origin)
+    return found

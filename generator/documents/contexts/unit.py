@@ -106,17 +106,20 @@ class UnitContexts:
             custom={"vanban_campaign": c.id, "vanban_unit": unit.id,
                     "vanban_form_version": self.version, "vanban_unit_name": unit.name})
 
-    def _framed(self, unit, context: dict, reference: str) -> frames.Framed:
+    def _framed(self, unit, context: dict, reference: str) -> frames.Framed | None:
         """The skeleton as a frame's slots (``generator.documents.frames``): the committee's
         name in the header, the deadline note that names the unit, the «(Kèm theo …)» line of
         each appendix — everything else is the same for every unit of its shape."""
         data, profile = self.data, self.data.profile
         header, note = context["header"], context["deadline_note"]
         slots = ("body", "appendices", "deadline_note", "header")
-        key = ("don-vi", frames.freeze({k: v for k, v in context.items() if k not in slots}),
-               frames.freeze(dataclasses.replace(header, issuer="")), bool(note),
-               id(context["body"]), id(data.appendix.tables), shapes.shape(data.appendix.tables, unit),
-               self.period)
+        try:
+            key = ("don-vi", frames.freeze({k: v for k, v in context.items() if k not in slots}),
+                   frames.freeze(dataclasses.replace(header, issuer="")), bool(note),
+                   id(context["body"]), id(data.appendix.tables),
+                   shapes.shape(data.appendix.tables, unit), self.period)
+        except TypeError:   # a value that cannot be a key: the skeleton is drawn the whole way
+            return None
 
         def value(name: str) -> tuple[str, str]:
             if name == "issuer":
@@ -171,8 +174,9 @@ class UnitContexts:
                 values=filled.values if filled else None, extra=filled.extra if filled else None)),
         }
         props = self._props(member)
-        if filled is None:
-            context[frames.FRAMED] = self._framed(unit, context, reference)
+        framed = self._framed(unit, context, reference) if filled is None else None
+        if framed is not None:
+            context[frames.FRAMED] = framed
         if filled is not None:   # a report to sign: no note to delete, a draft mark while unwritten
             from .consolidated import unwritten_mark
 
