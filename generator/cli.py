@@ -14,7 +14,7 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .app import edits, main as pipeline
+from .app.bundled import BUNDLED_TEMPLATES, EXAMPLES
 from .base.exceptions import DataError, OutputError, Problem, Unsignable, VanbanError, printable
 
 EXIT_UNEXPECTED = 70
@@ -113,6 +113,7 @@ def build(data_dir: Path, out_dir: Path, unit_id: str | None, force: bool, watch
             click.echo(line, err=True)
         raise
     if watch:
+        from .app import main as pipeline
         from .app.watch import watch as run_watch
 
         click.echo(f"Đang theo dõi {data_dir} và các mẫu; nhấn Ctrl+C để dừng.")
@@ -149,7 +150,7 @@ class _Bar:
 
 def _build_once(data_dir: Path, out_dir: Path, unit_id: str | None, force: bool, pdf: bool,
                 quiet_unchanged: bool = False, official: bool = False) -> None:
-    from .app import quick
+    from .app import edits, main as pipeline, quick
 
     bar = _Bar()
     try:
@@ -208,6 +209,8 @@ def check(data_dir: Path, out_dir: Path, schema: bool) -> None:
 
         click.echo(json.dumps(json_schemas(), ensure_ascii=False, indent=2))
         return
+    from .app import main as pipeline
+
     warnings = pipeline.check(data_dir, out_dir)
     _report_problems(warnings)
     click.echo(f"Dữ liệu hợp lệ ({len(warnings)} cảnh báo).")
@@ -215,7 +218,7 @@ def check(data_dir: Path, out_dir: Path, schema: bool) -> None:
 
 @cli.command()
 @click.argument("target", type=click.Path(path_type=Path))
-@click.option("--mau", "example", type=click.Choice(sorted(pipeline.EXAMPLES)), default="dang",
+@click.option("--mau", "example", type=click.Choice(sorted(EXAMPLES)), default="dang",
               show_default=True,
               help="Chiến dịch mẫu: dang (văn bản của Đảng) hoặc nha-nuoc (văn bản nhà nước).")
 @click.option("--from", "kit_path", type=click.Path(path_type=Path), default=None, metavar="BỘ_DỮ_LIỆU",
@@ -226,11 +229,13 @@ def new(target: Path, example: str, kit_path: Path | None) -> None:
     if kit_path is not None:
         from .documents.kit import new_from_kit
 
-        for made in new_from_kit(target, kit_path, pipeline.BUNDLED_TEMPLATES):
+        for made in new_from_kit(target, kit_path, BUNDLED_TEMPLATES):
             click.echo(f"đã tạo {made}")
         click.echo(f"Liệt kê các chi bộ trực thuộc trong {target / 'data' / 'don-vi.csv'}, rồi chạy: "
                    f"cd {target} && vanban build")
         return
+    from .app import main as pipeline
+
     for made in pipeline.new_campaign(target, example):
         click.echo(f"đã tạo {made}")
     click.echo(f"Sửa dữ liệu trong {target / 'data'}, rồi chạy: cd {target} && vanban build")

@@ -397,3 +397,26 @@ def test_a_part_is_read_as_zipfile_reads_it_and_damage_is_refused_as_before(batc
     with zipfile.ZipFile(larger) as zf:
         assert ooxml.Package(larger).read("word/document.xml") == zf.read("word/document.xml") \
             == parts["word/document.xml"]
+
+
+def test_a_part_seen_before_passes_only_as_the_very_same_bytes(batch, tmp_path):
+    """Parts that passed are not checked again when another file brings the very same bytes
+    (the returns of a campaign share their styles, theme, fonts); a part changed by one byte,
+    or announced otherwise in the directory, is checked again — and refused."""
+    good = next(iter(sorted(batch["folder"].glob("tot-*.docx"))))
+    ooxml.Package(good)
+    ooxml.Package(good)                     # the second time from what was remembered
+    assert any(key[0] == "word/styles.xml" for key in ooxml._PASSED)
+    forged = rezip(good, tmp_path / "kieu.docx", with_doctype("word/styles.xml"))
+    with pytest.raises(ooxml.Refused, match=r"^phần word/styles\.xml .*DOCTYPE"):
+        ooxml.Package(forged)
+    raw = good.read_bytes()
+    with zipfile.ZipFile(good) as zf:
+        info = zf.getinfo("word/styles.xml")
+    at = raw.rindex(b"PK\x01\x02", 0, raw.rindex(b"word/styles.xml")) + 16   # its checksum there
+    bad_sum = tmp_path / "tong-kiem.docx"
+    bad_sum.write_bytes(raw[:at] + bytes(b ^ 0xFF for b in raw[at:at + 4]) + raw[at + 4:])
+    assert info.CRC.to_bytes(4, "little") == raw[at:at + 4]
+    with pytest.raises(ooxml.Refused, match=r"^không đọc được phần word/styles\.xml \(tệp hỏng"):
+        ooxml.Package(bad_sum)
+    ooxml.Package(good)

@@ -46,21 +46,7 @@ from ..base.writer import zip_bytes
 from ..base.workers import PARALLEL_FROM, WORKER_NICE, workers_for
 from ..base.workers import worker_start as _worker_start
 
-PACKAGE = Path(__file__).resolve().parent.parent  # generator/
-REPO = PACKAGE.parent
-
-
-def _bundled(name: str) -> Path:
-    """The example campaign or the templates: inside the package once installed from a wheel
-    (``setup.py`` puts them in ``bundled/``), else the repository's own folder."""
-    inside = PACKAGE / "bundled" / name
-    return inside if inside.is_dir() else REPO / name
-
-
-BUNDLED_DATA = _bundled("data")
-BUNDLED_TEMPLATES = _bundled("templates")
-EXAMPLES = {"dang": BUNDLED_DATA,                                            # văn bản của Đảng
-            "nha-nuoc": _bundled("examples") / "ubnd-van-hoa-cong-vu"}      # văn bản nhà nước
+from .bundled import BUNDLED_DATA, BUNDLED_TEMPLATES, EXAMPLES, PACKAGE, REPO  # noqa: E402,F401
 
 
 @dataclass

@@ -356,6 +356,13 @@ class Package:
             if name.lower().endswith(".rels"):
                 self._check_relationships(name, self.xml(name))
                 continue
+            seen = self._entry(name)
+            if seen is not None:
+                info = seen[0]
+                seen = (name, self.budget, info.CRC, info.file_size, info.compress_size,
+                        info.compress_type, info.flag_bits, seen[1])
+                if seen in _PASSED:       # the very bytes of a part that passed: it passes
+                    continue
             chunks = self._chunks(name)
             head = next(chunks, b"")
             if not (_looks_xml(head) or name.lower().endswith((".xml", ".vml"))):
@@ -365,6 +372,8 @@ class Package:
             for chunk in chunks:
                 checked.feed(chunk)
             checked.close()
+            if seen is not None:
+                _passed(seen)
             if checked.keep:
                 self._kept += checked.size
                 if self._kept <= KEEP:
@@ -414,6 +423,23 @@ class Package:
         and whose data unpack to exactly its size and checksum — the bytes ``zipfile`` gives
         then, without its machinery for every read (a report has a dozen parts); ``None`` for
         anything else, which ``zipfile`` reads (and says what is wrong with)."""
+        entry = self._entry(name)
+        if entry is None:
+            return None
+        info = entry[0]
+        packed = entry[1][len(entry[1]) - info.compress_size:]
+        unpack = zlib.decompressobj(-15)
+        try:
+            data = unpack.decompress(packed, info.file_size + 1)
+        except zlib_error:
+            return None
+        if not unpack.eof or len(data) != info.file_size or zlib.crc32(data) != info.CRC:
+            return None
+        return data
+
+    def _entry(self, name: str) -> tuple[zipfile.ZipInfo, bytes] | None:
+        """A plain entry's directory record and its bytes in the file, from its local header
+        to the end of its packed data (see :meth:`_whole`); ``None`` for anything else."""
         try:
             info = self.archive.getinfo(name)
         except KeyError:
@@ -435,18 +461,11 @@ class Package:
                 return None
         except UnicodeDecodeError:
             return None
-        start += fields[zipfile._FH_FILENAME_LENGTH] + fields[zipfile._FH_EXTRA_FIELD_LENGTH]
-        packed = self.raw[start:start + info.compress_size]
-        if len(packed) != info.compress_size:
+        end = start + fields[zipfile._FH_FILENAME_LENGTH] + fields[zipfile._FH_EXTRA_FIELD_LENGTH] \
+            + info.compress_size
+        if end > len(self.raw):
             return None
-        unpack = zlib.decompressobj(-15)
-        try:
-            data = unpack.decompress(packed, info.file_size + 1)
-        except zlib_error:
-            return None
-        if not unpack.eof or len(data) != info.file_size or zlib.crc32(data) != info.CRC:
-            return None
-        return data
+        return info, self.raw[info.header_offset:end]
 
     def read(self, name: str) -> bytes | None:
         if name not in self.names:
@@ -472,6 +491,23 @@ class Package:
         root = checked.close()
         self._passed.add(name)
         return root
+
+
+# Parts that passed the checks, by their bytes in the file (local header, packed data) and
+# what they unpack to: the returns of one campaign share most parts (styles, theme, fonts),
+# checked once per process. Kept within a bound, then forgotten.
+_PASSED: set[tuple] = set()
+_PASSED_BYTES = {"held": 0}
+PASSED_MAX = 16 * 1024 * 1024
+
+
+def _passed(key: tuple) -> None:
+    held = _PASSED_BYTES["held"] + len(key[-1])
+    if held > PASSED_MAX:
+        _PASSED.clear()
+        held = len(key[-1])
+    _PASSED.add(key)
+    _PASSED_BYTES["held"] = held
 
 
 _EXTERNAL_REASON = ("tệp có liên kết ngoài (external link, DDE) tới tệp hoặc chương trình khác: Excel "
