@@ -284,3 +284,20 @@ def test_a_campaigns_own_template_without_a_theme_still_gives_a_document_with_on
     # the campaign's template was the one used: the theme came in as it was compiled
     assert 'Id="rIdVanbanTheme"' in rels and 'Target="theme/theme1.xml"' in rels
     assert findings(plan) == []
+
+
+def test_text_and_attributes_are_escaped_as_saxutils_escapes_them():
+    """vanban writes XML text and attributes with its own two functions (saxutils would load
+    the HTTP client at every start): the same output as saxutils for any mix of the
+    characters that matter."""
+    import random
+    from xml.sax import saxutils
+
+    from generator.base import xmltext
+
+    rng = random.Random(7)
+    alphabet = list("ab&<>\"'\n\r\t ươ;#")
+    for _ in range(5000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 14)))
+        assert xmltext.escape(text) == saxutils.escape(text)
+        assert xmltext.quoteattr(text) == saxutils.quoteattr(text)

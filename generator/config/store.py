@@ -194,6 +194,12 @@ class Changes:
             self._stage(target, text if text is not None else record.dump())
         return target
 
+    def sync_soon(self) -> None:
+        """What is staged so far written to disk on a thread while the caller goes on (see
+        ``transaction.sync_soon``)."""
+        if self.change is not None:
+            transaction.sync_soon(self.change.staging)
+
     def commit(self) -> None:
         root = folder(self.data_dir)
         change = self.change or Transaction(root)

@@ -26,7 +26,7 @@ import os
 import re
 from dataclasses import dataclass
 from typing import Any, Callable
-from xml.sax.saxutils import escape as xml_escape
+from ..base.xmltext import escape as xml_escape
 
 from markupsafe import Markup, escape
 

@@ -18,7 +18,7 @@ import zipfile
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from xml.sax.saxutils import escape
+from ..base.xmltext import escape
 
 import jinja2
 from lxml import etree

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Callable
-from xml.sax.saxutils import escape, quoteattr
+from ..base.xmltext import escape, quoteattr
 
 from markupsafe import Markup
 

@@ -14,7 +14,7 @@ part Excel's schema requires (``theme.py``); the reader (``ooxml.py``) takes bot
 
 from __future__ import annotations
 
-from xml.sax.saxutils import escape, quoteattr
+from ..base.xmltext import escape, quoteattr
 
 from ..config import figures as fig
 from ..base import measure
