@@ -1,13 +1,18 @@
-"""Benchmark: collecting N returned reports (default 1,000).
+"""Benchmark: collecting N returned reports (default 1,000) with the command a user types.
 
     python bench/collect_bench.py [N]
 
 Makes a campaign of N units as `build_bench.py` does (the bundled example's 49 units repeated
 under new ids and names), builds it, fills each unit's skeleton once as a user would
-(tools/fill_returns.py: runs split, content controls removed), then times `vanban collect` over the folder: reading,
-identifying, checking and storing — a batch this large is read on every core the process may
-use (`collect.py`), the figures then written in one change. Prints the figures, the number of
-cores, and Python's start-up; asserts nothing.
+(tools/fill_returns.py: runs split, content controls removed), then times `vanban collect`
+over the folder, run as a new process the way a user runs it (`python -m generator collect
+<thư mục> --data <dữ liệu>`): Python's start-up, vanban's imports, reading, identifying,
+checking and storing — a batch this large is read on every core the process may use
+(`collect.py`), the figures then written in one change. Then the same collect called in this
+process (the figure of earlier sessions), and the same files collected again (nothing
+changes). Prints the figures, the number of cores, and Python's start-up; asserts nothing.
+Nothing is deleted before the end (on some disks, files made just after many were deleted
+cost many times more).
 """
 
 from __future__ import annotations
@@ -51,26 +56,46 @@ def main() -> None:
         started = time.perf_counter()
         subprocess.run([sys.executable, "-c", "pass"], check=True)
         python = time.perf_counter() - started
-        print(f"máy có {os.cpu_count()} lõi, tiến trình này được dùng {len(os.sched_getaffinity(0))}; "
-              f"khởi động Python: {python:.2f} s")
+        env = {**os.environ, "PYTHONPATH": str(ROOT)}
         started = time.perf_counter()
-        report = collect([batch], root / "data", replace=True)
-        elapsed = time.perf_counter() - started
-        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+        subprocess.run([sys.executable, "-c", "import generator.intake.collect"], check=True, env=env)
+        imports = time.perf_counter() - started
+        print(f"máy có {os.cpu_count()} lõi, tiến trình này được dùng {len(os.sched_getaffinity(0))}; "
+              f"khởi động Python: {python:.2f} s, Python và các mô-đun của vanban collect: {imports:.2f} s")
         print(f"tệp trả về: {n} ({size / 1024 / 1024:.1f} MB), tạo trong {made:.1f} s")
         from generator.intake.collect import PARALLEL_FROM
         from generator.app.main import workers_for
         workers = workers_for(n) if n >= PARALLEL_FROM else 1
-        print(f"vanban collect ({workers} tiến trình đọc): {elapsed:.2f} s — {elapsed / n * 1000:.1f} ms/tệp, "
-              f"{n / elapsed:.0f} tệp/s")
-        print(f"  nhận mới {len(report.stored)}, thay {len(report.replaced)}, "
-              f"không nhận {len(report.refused)}")
-        print(f"  bộ nhớ cao nhất của tiến trình (cả bước tạo tệp): {peak / 1024 / 1024:.0f} MB")
-        started = time.perf_counter()
-        again = collect([batch], root / "data")
-        print(f"thu lại cùng {n} tệp: {time.perf_counter() - started:.2f} s — không đổi "
-              f"{len(again.unchanged)}, xung đột {len(again.conflicts)}")
 
+        def command(data: Path, *extra: str) -> tuple[float, float, str]:
+            """`vanban collect` as a new process: its wall time, its CPU (with its readers),
+            the last line it prints."""
+            before = resource.getrusage(resource.RUSAGE_CHILDREN)
+            started = time.perf_counter()
+            done = subprocess.run([sys.executable, "-m", "generator", "collect", str(batch),
+                                   "--data", str(data), *extra], env=env, capture_output=True,
+                                  text=True)
+            elapsed = time.perf_counter() - started
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+            return elapsed, cpu, done.stdout.strip().splitlines()[-1]
+
+        shutil.copytree(root / "data", root / "data-lenh")
+        elapsed, cpu, said = command(root / "data-lenh")
+        print(f"vanban collect {n} tệp, lệnh chạy như người dùng gõ ({workers} tiến trình đọc): "
+              f"{elapsed:.2f} s — {elapsed / n * 1000:.2f} ms/tệp; CPU {cpu:.2f} s")
+        print(f"  {said}")
+        elapsed, cpu, said = command(root / "data-lenh")
+        print(f"vanban collect lại cùng {n} tệp: {elapsed:.2f} s — {said}")
+
+        started = time.perf_counter()
+        report = collect([batch], root / "data", replace=True)
+        elapsed = time.perf_counter() - started
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+        print(f"collect() gọi trong tiến trình này (sau khi sinh và điền): {elapsed:.2f} s — "
+              f"{elapsed / n * 1000:.2f} ms/tệp; nhận mới {len(report.stored)}, thay "
+              f"{len(report.replaced)}, không nhận {len(report.refused)}")
+        print(f"  bộ nhớ cao nhất của tiến trình này (cả bước sinh, điền): {peak / 1024 / 1024:.0f} MB")
 
 if __name__ == "__main__":
     main()
