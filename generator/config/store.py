@@ -168,30 +168,55 @@ class Changes:
         self.files: dict[Path, Path] = {}     # target → its new content, staged
         self.change: Transaction | None = None
 
-    def _stage(self, target: Path, data: bytes) -> None:
+    @property
+    def staging(self) -> Path:
+        """Where the change's files are staged — by this process or by the processes reading
+        the files (``stage``), which then hand them over (the ``staged`` of the methods below)."""
         if self.change is None:
             self.change = Transaction(folder(self.data_dir))
-        staged = transaction.stage(self.change.staging, data, target)
+        return self.change.staging
+
+    def stage(self, data: bytes, what: Path) -> Path:
+        """``data`` staged for a file not yet decided (``what`` names it in an error); from any
+        process. A staged file no method below takes is removed with the others at the end."""
+        return transaction.stage(self.staging, data, what)
+
+    def _stage(self, target: Path, data: bytes | None, staged: Path | None = None) -> None:
+        if staged is None:
+            staged = self.stage(data, target)
         before = self.files.get(target)
         self.files[target] = staged
         if before is not None:            # a newer content for the same file: the last one counts
             before.unlink(missing_ok=True)
 
-    def write(self, record: Record, text: bytes | None = None) -> None:
-        """``record`` as the unit's figures; ``text``: its ``dump()``, when already made."""
-        self._stage(path_of(self.data_dir, record.unit), text if text is not None else record.dump())
+    def write(self, record: Record, text: bytes | None = None, staged: Path | None = None) -> None:
+        """``record`` as the unit's figures; ``text``: its ``dump()``, when already made;
+        ``staged``: that text already staged."""
+        self._stage(path_of(self.data_dir, record.unit),
+                    None if staged else text if text is not None else record.dump(), staged)
 
-    def keep(self, original: Path, sha256: str) -> None:
+    def kept_path(self, original: Path, sha256: str) -> Path:
+        return folder(self.data_dir) / KEPT / f"{sha256}{original.suffix.lower()}"
+
+    def keep(self, original: Path, sha256: str, data: bytes | None = None,
+             staged: Path | None = None) -> None:
         """The file a unit sent, kept as it came under ``bao-cao/tep/<its hash><suffix>``:
-        named by its content, so never overwritten and never kept twice."""
-        target = folder(self.data_dir) / KEPT / f"{sha256}{original.suffix.lower()}"
+        named by its content, so never overwritten and never kept twice. ``data``: its bytes
+        as they were read (else read again), or ``staged``: those bytes already staged."""
+        target = self.kept_path(original, sha256)
         if not target.exists() and target not in self.files:
-            self._stage(target, original.read_bytes())
+            self._stage(target, None if staged else data if data is not None else original.read_bytes(),
+                        staged)
+        elif staged is not None:
+            staged.unlink(missing_ok=True)
 
-    def put_aside(self, kind: str, record: Record, text: bytes | None = None) -> Path:
+    def put_aside(self, kind: str, record: Record, text: bytes | None = None,
+                  staged: Path | None = None) -> Path:
         target = aside_path(self.data_dir, kind, record)
         if not target.exists() and target not in self.files:
-            self._stage(target, text if text is not None else record.dump())
+            self._stage(target, None if staged else text if text is not None else record.dump(), staged)
+        elif staged is not None:
+            staged.unlink(missing_ok=True)
         return target
 
     def sync_soon(self) -> None:

@@ -85,8 +85,8 @@ def _collect(paths: list[Path], data_dir: Path, replace: bool, received: date | 
         # each file decided in order as soon as it is read (its files staged while the
         # readers go on); nothing is in place before the commit, after every file was read
         early = int(len(files) * EARLY_SYNC) if len(files) >= PARALLEL_FROM * 4 else None
-        for done, (path, (outcome, got, why, units, record)) in enumerate(
-                zip(files, _read_all(reader, files, unit, received)), 1):
+        read = _read_all(reader, files, unit, received, changes.stage)
+        for done, (path, (outcome, got, why, units, record, staged)) in enumerate(zip(files, read), 1):
             if done == early:
                 changes.sync_soon()
             if outcome == DISPUTED:
@@ -100,7 +100,7 @@ def _collect(paths: list[Path], data_dir: Path, replace: bool, received: date | 
                 report.refused.append((path, why))
             else:
                 report.notes += [(path, n) for n in got.notes]
-                _apply(data, got, record, current, approved, changes, dumped, replace, report)
+                _apply(data, got, record, staged, current, approved, changes, dumped, replace, report)
         changes.commit()  # everything read first; then all files written together
     except BaseException:
         changes.discard()
@@ -108,35 +108,41 @@ def _collect(paths: list[Path], data_dir: Path, replace: bool, received: date | 
     return report
 
 
-def _apply(data, got: Returned, made: tuple, current: dict, approved: dict, changes: store.Changes,
-           dumped: dict, replace: bool, report: CollectReport) -> None:
+def _apply(data, got: Returned, made: tuple, staged: tuple | None, current: dict, approved: dict,
+           changes: store.Changes, dumped: dict, replace: bool, report: CollectReport) -> None:
     """What one file read brings, given the files before it: unchanged, stored, replacing
-    the unit's figures (the old ones to the history), or kept aside as a conflict."""
+    the unit's figures (the old ones to the history), or kept aside as a conflict.
+    ``staged``: the file and its record's text, already staged by the reader (or None)."""
     record, text = made
+    original, written = staged if staged is not None else (None, None)
     previous = current.get(got.unit_id)
     if previous == got.sha256:
         report.unchanged.append((got.path, got.unit_id))
+        for path in (original, written):
+            if path is not None:
+                path.unlink(missing_ok=True)
         return
     if text is None:
         text = record.dump()
     dumped[id(record)] = text
-    changes.keep(got.path, got.sha256)   # the evidence: the file itself, by its hash
+    # the evidence: the file itself as it was read, by its hash
+    changes.keep(got.path, got.sha256, got.raw, staged=original)
     if previous is not None and approved.get(got.unit_id) == previous:
-        kept = changes.put_aside(store.CONFLICTS, record, text)    # approved: figures locked
+        kept = changes.put_aside(store.CONFLICTS, record, text, written)    # approved: figures locked
         report.conflicts.append((got.path, got.unit_id, kept))
         report.locked.append((got.path, got.unit_id))
         return
     if previous is None:
-        changes.write(record, text)
+        changes.write(record, text, written)
         report.stored.append((got.path, got.unit_id))
     elif replace:
         old = data.returns.get(got.unit_id)
         if old is not None:
             changes.put_aside(store.HISTORY, old, dumped.get(id(old)))
-        changes.write(record, text)
+        changes.write(record, text, written)
         report.replaced.append((got.path, got.unit_id))
     else:
-        kept = changes.put_aside(store.CONFLICTS, record, text)
+        kept = changes.put_aside(store.CONFLICTS, record, text, written)
         report.conflicts.append((got.path, got.unit_id, kept))
         return
     current[got.unit_id] = got.sha256
@@ -149,27 +155,30 @@ UNREADABLE = ("không đọc được tệp: bên trong không giống một t�
               "mở, lưu lại rồi gửi lại)")
 
 
-def _read_one(reader: Reader, path: Path, unit: str | None, received: date) -> tuple:
+def _read_one(reader: Reader, path: Path, unit: str | None, received: date, stage) -> tuple:
     """One file read: (outcome, what it brings, why refused, the units a dispute names, its
-    record and the record's text) — plain data, so that it travels back from a worker
-    process as it is; the record is made and dumped there too (the YAML is the slow part),
-    unless the unit's figures came from this very file (its text is then most likely not
-    needed, and made by ``_apply`` if it is)."""
+    record and the record's text, the file and that text staged) — plain data, so that it
+    travels back from a worker process as it is; the record is made, dumped and staged there
+    too (with the file's bytes as they were read), unless the unit's figures came from this
+    very file (its text is then most likely not needed, and made by ``_apply`` if it is)."""
     try:
         got = reader.read(path, unit=unit)
     except Disputed as exc:
-        return DISPUTED, None, str(exc), list(exc.units), None
+        return DISPUTED, None, str(exc), list(exc.units), None, None
     except Unrecognised as exc:
-        return UNRECOGNISED, None, str(exc), [], None
+        return UNRECOGNISED, None, str(exc), [], None, None
     except Refused as exc:
-        return REFUSED, None, str(exc), [], None
+        return REFUSED, None, str(exc), [], None, None
     except Exception:  # one file must never stop the batch
-        return REFUSED, None, UNREADABLE, [], None
+        return REFUSED, None, UNREADABLE, [], None, None
     record = _record(reader.data, got, received)
     stored = reader.data.returns.get(got.unit_id)
     if stored is not None and stored.source.sha256 == got.sha256:
-        return READ, got, "", [], (record, None)   # the same file again, most likely: dumped if not
-    return READ, got, "", [], (record, record.dump())
+        return READ, got, "", [], (record, None), None   # the same file again, most likely: dumped if not
+    text = record.dump()
+    staged = (stage(got.raw, got.path), stage(text, got.path))
+    got.raw = None               # staged: not sent back
+    return READ, got, "", [], (record, text), staged
 
 
 PARALLEL_FROM = 48   # files; fewer are read in this process
@@ -180,8 +189,8 @@ _JOB = None
 
 
 def _read_chunk(indexes: range) -> list:
-    reader, files, unit, received = _JOB
-    return [_read_one(reader, files[i], unit, received) for i in indexes]
+    reader, files, unit, received, stage = _JOB
+    return [_read_one(reader, files[i], unit, received, stage) for i in indexes]
 
 
 def _chunks(count: int, workers: int) -> list[range]:
@@ -196,7 +205,7 @@ def _chunks(count: int, workers: int) -> list[range]:
     return chunks
 
 
-def _read_all(reader: Reader, files: list[Path], unit: str | None, received: date):
+def _read_all(reader: Reader, files: list[Path], unit: str | None, received: date, stage):
     """Every file read, in order, each given as soon as it and those before it are read; a
     large batch on every core (processes forked as the build's render workers are,
     ``workers.worker_start``: they read, the parent alone writes). They keep the priority of
@@ -207,7 +216,7 @@ def _read_all(reader: Reader, files: list[Path], unit: str | None, received: dat
     workers = workers_for(len(files)) if len(files) >= PARALLEL_FROM else 1
     if workers == 1:
         for path in files:
-            yield _read_one(reader, path, unit, received)
+            yield _read_one(reader, path, unit, received, stage)
         return
     import multiprocessing
     import os
@@ -216,7 +225,7 @@ def _read_all(reader: Reader, files: list[Path], unit: str | None, received: dat
 
     global _JOB
     chunks = _chunks(len(files), workers)
-    _JOB = (reader, files, unit, received)
+    _JOB = (reader, files, unit, received, stage)
     try:
         with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
                                  initializer=worker_start, initargs=(os.getpid(), 0)) as pool:

@@ -50,6 +50,9 @@ class Returned:
     notes: list[str] = field(default_factory=list)      # how it was read (warnings)
     texts: dict[str, list[str]] = field(default_factory=dict)  # part key → what the unit wrote
     branches: str | None = None            # a report sent up a tier: «duyệt/nhận/tổng» of its branches
+    # the file's bytes as they were checked and read (its SHA-256 is theirs): what is kept as
+    # the unit's evidence, never read again from the folder, where it may have changed since
+    raw: bytes | None = field(default=None, repr=False, compare=False)
 
 
 def custom_properties(xml: bytes | None) -> dict[str, str]:
@@ -516,7 +519,7 @@ class Reader:
         if branches is not None and not re.fullmatch(r"\d{1,6}/\d{1,6}/\d{1,6}", branches):
             branches = None   # said by a file from elsewhere: taken only in its own shape
         return Returned(path, digest, unit_id, identified_by, version, got.values, got.typed,
-                        findings, notes, texts, branches)
+                        findings, notes, texts, branches, raw=package.raw)
 
     @staticmethod
     def _unit_line(text: str | None) -> list[str]:
