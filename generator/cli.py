@@ -265,31 +265,37 @@ def collect(paths: tuple[Path, ...], data_dir: Path, replace: bool, received: st
     from .intake.collect import collect as run
 
     report = run(list(paths), data_dir, replace=replace, received=_date_option(received))
+    out: list[str] = []    # a thousand files give thousands of lines: written at once
+    err: list[str] = []
     for path, unit in report.stored:
-        click.echo(f"đã nhận {printable(path)} → {unit}")
+        out.append(f"đã nhận {printable(path)} → {unit}")
     for path, unit in report.replaced:
-        click.echo(f"đã thay số liệu của {unit} bằng {printable(path)} (bản cũ giữ trong lịch sử)")
+        out.append(f"đã thay số liệu của {unit} bằng {printable(path)} (bản cũ giữ trong lịch sử)")
     for path, unit in report.unchanged:
-        click.echo(f"không đổi {printable(path)} ({unit}: đã nhận đúng tệp này)")
+        out.append(f"không đổi {printable(path)} ({unit}: đã nhận đúng tệp này)")
     for path, note in report.notes:
-        click.echo(f"{printable(path)}: cảnh báo: {note}", err=True)
+        err.append(f"{printable(path)}: cảnh báo: {note}")
     locked = {path for path, _ in report.locked}
     for path, unit, kept in report.conflicts:
         if path in locked:
-            click.echo(f"{printable(path)}: xung đột: báo cáo của {unit} đã được duyệt, số liệu đã khóa; bản "
+            err.append(f"{printable(path)}: xung đột: báo cáo của {unit} đã được duyệt, số liệu đã khóa; bản "
                        f"mới để riêng ở {printable(kept)}. Muốn dùng bản mới: «vanban review --mo-khoa "
-                       f"{unit} --ly-do …» rồi nhận lại với --replace.", err=True)
+                       f"{unit} --ly-do …» rồi nhận lại với --replace.")
             continue
-        click.echo(f"{printable(path)}: xung đột: {unit} đã có số liệu từ tệp khác; bản mới để riêng ở "
-                   f"{printable(kept)}. Dùng --replace để lấy bản mới.", err=True)
+        err.append(f"{printable(path)}: xung đột: {unit} đã có số liệu từ tệp khác; bản mới để riêng ở "
+                   f"{printable(kept)}. Dùng --replace để lấy bản mới.")
     disputed = {path for path, _, _ in report.disputed}
     for path, _, why in report.disputed:
-        click.echo(f"{printable(path)}: xung đột: {why}", err=True)
+        err.append(f"{printable(path)}: xung đột: {why}")
     for path, why in report.refused:
         if path not in disputed:
-            click.echo(f"{printable(path)}: không nhận: {why}", err=True)
+            err.append(f"{printable(path)}: không nhận: {why}")
     for unit, finding in report.findings:
-        click.echo(f"{unit}: cần xem lại: {finding}", err=True)
+        err.append(f"{unit}: cần xem lại: {finding}")
+    if out:
+        click.echo("\n".join(out))
+    if err:
+        click.echo("\n".join(err), err=True)
     click.echo(f"Xong: {len(report.stored)} nhận mới, {len(report.replaced)} thay, "
                f"{len(report.unchanged)} không đổi, {len(report.conflicts) + len(disputed)} xung đột, "
                f"{len(report.refused) - len(disputed)} không nhận.")
