@@ -54,43 +54,61 @@ def _implicit(value: str, tag: str) -> tuple[bool, bool]:
 def _events(data, out: list, seen: set) -> bool:
     """The events of ``data`` (as ``yaml.dump(…, sort_keys=False, default_flow_style=None)``
     makes them) added to ``out``; whether it is a scalar (a collection of scalars only is
-    written in flow style)."""
+    written in flow style). A short text, a whole number, true/false or null is one event,
+    made once and given again wherever it comes (the emitter only reads an event)."""
     kind = type(data)
+    if kind is dict or kind is list:
+        if id(data) in seen:          # the same object twice: PyYAML writes an alias
+            raise _Unusual
+        seen.add(id(data))
+        flow = True
+        if kind is dict:
+            start = yaml.MappingStartEvent(None, _MAP, _COLLECTION_IMPLICIT[0])
+            out.append(start)
+            items = [value for pair in data.items() for value in pair]
+        else:
+            start = yaml.SequenceStartEvent(None, _SEQ, _COLLECTION_IMPLICIT[1])
+            out.append(start)
+            items = data
+        for item in items:
+            kind = type(item)
+            if kind is str or kind is int or kind is bool or item is None:
+                event = _SCALARS.get((kind, item))
+                out.append(_scalar(kind, item) if event is None else event)
+            else:
+                flow = _events(item, out, seen) & flow
+        out.append(yaml.MappingEndEvent() if type(data) is dict else yaml.SequenceEndEvent())
+        start.flow_style = flow
+        return False
+    if kind is str or kind is int or kind is bool or data is None:
+        event = _SCALARS.get((kind, data))
+        out.append(_scalar(kind, data) if event is None else event)
+    elif kind is float:
+        value = _REPRESENTER.represent_float(data).value
+        out.append(yaml.ScalarEvent(None, _FLOAT, _implicit(value, _FLOAT), value))
+    else:
+        raise _Unusual
+    return True
+
+
+# the event of a scalar by its type and value (a float is not: 0.0 and -0.0 are equal keys)
+_SCALARS: dict[tuple[type, object], yaml.ScalarEvent] = {}
+
+
+def _scalar(kind: type, data) -> yaml.ScalarEvent:
+    """The event of a text, whole number, true/false or null; a short one remembered."""
     if kind is str:
         tag, value = _STR, data
     elif kind is bool:
         tag, value = _BOOL, "true" if data else "false"
     elif kind is int:
         tag, value = _INT, str(data)
-    elif kind is float:
-        tag, value = _FLOAT, _REPRESENTER.represent_float(data).value
-    elif data is None:
-        tag, value = _NULL, "null"
-    elif kind is dict or kind is list:
-        if id(data) in seen:          # the same object twice: PyYAML writes an alias
-            raise _Unusual
-        seen.add(id(data))
-        if kind is dict:
-            start = yaml.MappingStartEvent(None, _MAP, _COLLECTION_IMPLICIT[0])
-            out.append(start)
-            flow = True
-            for key, item in data.items():
-                flow = _events(key, out, seen) & flow
-                flow = _events(item, out, seen) & flow
-            out.append(yaml.MappingEndEvent())
-        else:
-            start = yaml.SequenceStartEvent(None, _SEQ, _COLLECTION_IMPLICIT[1])
-            out.append(start)
-            flow = True
-            for item in data:
-                flow = _events(item, out, seen) & flow
-            out.append(yaml.SequenceEndEvent())
-        start.flow_style = flow
-        return False
     else:
-        raise _Unusual
-    out.append(yaml.ScalarEvent(None, tag, _implicit(value, tag), value))
-    return True
+        tag, value = _NULL, "null"
+    event = yaml.ScalarEvent(None, tag, _implicit(value, tag), value)
+    if len(value) <= 100 and len(_SCALARS) < 50_000:   # what is remembered stays small
+        _SCALARS[(kind, data)] = event
+    return event
 
 
 FOLDER = "bao-cao"
