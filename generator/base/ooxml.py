@@ -239,11 +239,14 @@ def safe_xml(data: bytes, part: str, budget: int = MAX_NODES) -> etree._Element:
     return checked.close()
 
 
+_DRIVE = re.compile(r"^[A-Za-z]:")
+
+
 def _unsafe_name(name: str) -> bool:
     """A zip entry named outside the package: absolute, with ``..``, a drive or a backslash."""
     parts = name.split("/")
     return (name.startswith("/") or "\\" in name or ".." in parts or "\x00" in name
-            or re.match(r"^[A-Za-z]:", name) is not None)
+            or _DRIVE.match(name) is not None)
 
 
 REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
@@ -307,6 +310,7 @@ class Package:
             raise Refused(f"tệp có hai phần cùng tên «{printable(twice[0])}» — tệp Word, Excel thật "
                           "không có; mỗi chương trình sẽ đọc một phần khác nhau (có thể là tệp làm giả)")
         self.names = {i.filename for i in infos}
+        self._entries: dict[str, tuple | None] = {}
         # a part checked once is not unpacked and checked again to be read: its bytes are kept
         # by the check (within :data:`KEEP` for the whole package), a part parsed is checked
         self._checked: dict[str, _Part] = {}
@@ -460,7 +464,13 @@ class Package:
 
     def _entry(self, name: str) -> tuple[zipfile.ZipInfo, bytes] | None:
         """A plain entry's directory record and its bytes in the file, from its local header
-        to the end of its packed data (see :meth:`_whole`); ``None`` for anything else."""
+        to the end of its packed data (see :meth:`_whole`); ``None`` for anything else. Worked
+        out once per entry (its key, then its bytes unpacked)."""
+        if name not in self._entries:
+            self._entries[name] = self._find_entry(name)
+        return self._entries[name]
+
+    def _find_entry(self, name: str) -> tuple[zipfile.ZipInfo, bytes] | None:
         try:
             info = self.archive.getinfo(name)
         except KeyError:
