@@ -29,7 +29,7 @@ _SIGNATURE = {STYLES[k][0] for k in ("recipients_label", "recipients", "authorit
                                      "signer_name")}
 
 _P_PR, _P_STYLE = W + "pPr", W + "pStyle"
-_BOOKMARK, _NAME = W + "bookmarkStart", W + "name"
+_BOOKMARK, _NAME, _VAL, _BODY = W + "bookmarkStart", W + "name", W + "val", W + "body"
 _T, _TAB, _BR, _NO_BREAK_HYPHEN = W + "t", W + "tab", W + "br", W + "noBreakHyphen"
 _LABEL = re.compile(r"^\s*((?:[IVXLCDM]+|\d+(?:\.\d+)*|[a-zđ])[.)])\s*(.*)$", re.S)
 _WORD = re.compile(r"\w+")
@@ -117,7 +117,7 @@ def _style(p: etree._Element) -> etree._Element | None:
 
 def _is_heading_style(p: etree._Element) -> bool:
     style = _style(p)
-    value = (style.get(W + "val") or "") if style is not None else ""
+    value = (style.get(_VAL) or "") if style is not None else ""
     return value in _HEADINGS or value.lower().startswith("heading")
 
 
@@ -125,7 +125,7 @@ def _signature_table(tbl: etree._Element) -> bool:
     """The table of «Nơi nhận» and the signature: where the body ends."""
     for p in tbl.iter(W + "p"):
         style = _style(p)
-        if style is not None and style.get(W + "val") in _SIGNATURE:
+        if style is not None and style.get(_VAL) in _SIGNATURE:
             return True
         if _text(p).startswith("Nơi nhận"):
             return True
@@ -158,6 +158,7 @@ class PartReader:
         self.headings = headings
         self.index = {h.key: i for i, h in enumerate(headings)}
         self.guidance = guidance
+        self.words = [_words(h.title) for h in headings]   # each title's words, worked out once
 
     def _heading(self, text: str, styled: bool, after: int) -> int | None:
         """The part a paragraph that was not marked stands for: its number as this unit's
@@ -167,8 +168,7 @@ class PartReader:
         label, rest = (found.group(1), found.group(2)) if found else ("", text)
         words = _words(rest)
         for i in range(after + 1, len(self.headings)):
-            heading = self.headings[i]
-            own = _words(heading.title)
+            heading, own = self.headings[i], self.words[i]
             overlap = len(words & own) / len(own) if own else 0.0
             if label and label == heading.label and (styled or overlap >= 0.5):
                 return i
@@ -188,7 +188,7 @@ class PartReader:
 
     def read(self, root: etree._Element) -> Read:
         """The paragraphs of the parts the unit wrote in, part by part."""
-        body = root.find(W + "body")
+        body = next(root.iterchildren(_BODY), None)   # as find(): its first <w:body>
         texts: dict[str, list[str]] = {}
         current: int | None = None
         unmarked = left = 0

@@ -158,10 +158,13 @@ def paragraph_lines(p: etree._Element) -> list[str]:
     return lines
 
 
+_BODY = W + "body"
+
+
 def header_lines(root: etree._Element, limit: int = 12) -> list[str]:
     """The lines of a Word document's header: the body up to its first table (the header
     table, read cell by cell), or, where the header is not a table, its first paragraphs."""
-    body = root.find(W + "body")
+    body = next(root.iterchildren(_BODY), None)   # as find(): its first <w:body>
     lines: list[str] = []
     for n, child in enumerate(body if body is not None else []):
         if child.tag == W + "tbl":
@@ -248,6 +251,7 @@ class UnitNames:
 
 
 _SDT_PR, _TAG, _ALIAS, _VAL = W + "sdtPr", W + "tag", W + "alias", W + "val"
+_BOOKMARK_START, _BOOKMARK_NAME = W + "bookmarkStart", W + "name"
 
 
 class DocxCells:
@@ -257,10 +261,10 @@ class DocxCells:
     def __init__(self, root: etree._Element):
         self.root = root
         self.marks: dict[str, etree._Element] = {}
-        for start in root.iter(W + "bookmarkStart"):
-            name = start.get(W + "name")
+        for start in root.iter(_BOOKMARK_START):
+            name = start.get(_BOOKMARK_NAME)
             if name and name.startswith("vb_"):
-                tc = _ancestor(start, "tc")
+                tc = _ancestor(start.getparent(), "tc")   # (the mark itself is not a cell)
                 if tc is not None:
                     self.marks[name] = tc
         self._placed: dict[str, Placed | None] = {}
