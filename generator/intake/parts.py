@@ -104,6 +104,23 @@ def _marked_key(p: etree._Element) -> str | None:
     return None
 
 
+def first_keys(body: etree._Element, bookmarks: list[tuple[etree._Element, str]]) -> dict:
+    """What :func:`_marked_key` gives each child of ``body`` that has a part's bookmark, from
+    the document's bookmarks in order (each with its name) instead of a walk through each
+    paragraph: the first bookmark under a child that is a part's, by the child."""
+    first: dict[etree._Element, str] = {}
+    for mark, name in bookmarks:
+        key = _key_of_short_mark(name) if len(name) <= 200 else key_of_mark(name)
+        if key is None:
+            continue
+        top, parent = mark, mark.getparent()
+        while parent is not None and parent is not body:
+            top, parent = parent, parent.getparent()
+        if parent is not None:
+            first.setdefault(top, key)
+    return first
+
+
 def _style(p: etree._Element) -> etree._Element | None:
     """The paragraph's first ``<w:pPr>/<w:pStyle>`` (as ``find("w:pPr/w:pStyle")``; a plain
     loop over a few children costs less than lxml's path or tag matching)."""
@@ -186,9 +203,12 @@ class PartReader:
             return None
         return text
 
-    def read(self, root: etree._Element) -> Read:
-        """The paragraphs of the parts the unit wrote in, part by part."""
+    def read(self, root: etree._Element, bookmarks: list[tuple[etree._Element, str]] | None = None
+             ) -> Read:
+        """The paragraphs of the parts the unit wrote in, part by part. ``bookmarks``: every
+        bookmark of the document in order, with its name, when already found."""
         body = next(root.iterchildren(_BODY), None)   # as find(): its first <w:body>
+        marked = first_keys(body, bookmarks) if bookmarks is not None and body is not None else None
         texts: dict[str, list[str]] = {}
         current: int | None = None
         unmarked = left = 0
@@ -204,7 +224,7 @@ class PartReader:
                 continue
             if child.tag != W + "p":
                 continue
-            key = _marked_key(child)
+            key = _marked_key(child) if marked is None else marked.get(child)
             if key is not None and key in self.index:
                 current = self.index[key]
                 continue

@@ -261,8 +261,10 @@ class DocxCells:
     def __init__(self, root: etree._Element):
         self.root = root
         self.marks: dict[str, etree._Element] = {}
+        self.bookmarks: list[tuple[etree._Element, str]] = []   # all, in order, with their names
         for start in root.iter(_BOOKMARK_START):
             name = start.get(_BOOKMARK_NAME)
+            self.bookmarks.append((start, name or ""))
             if name and name.startswith("vb_"):
                 tc = _ancestor(start.getparent(), "tc")   # (the mark itself is not a cell)
                 if tc is not None:
@@ -432,9 +434,9 @@ class Reader:
         self._tables: dict[int, tuple] = {}   # id(a unit's forms) → (them, the tables' shapes)
 
     def _texts(self, root: etree._Element, member: Member, notes: list[str],
-               findings: list[str]) -> dict[str, list[str]]:
+               findings: list[str], bookmarks: list | None = None) -> dict[str, list[str]]:
         """What the unit wrote under each part of the outline, read by the parts and the
-        guidance its skeleton was drawn with."""
+        guidance its skeleton was drawn with (``bookmarks``: the document's, when found)."""
         from ..documents.contexts.common import outline_prose
         from ..documents.contexts.unit import UnitContexts
         from .parts import PartReader, skeleton_parts
@@ -446,7 +448,7 @@ class Reader:
         blocks = self._units.blocks(member.unit)   # one list for the units of a kind and level
         if id(blocks) not in self._parts:
             self._parts[id(blocks)] = (blocks, PartReader(*skeleton_parts(blocks)))
-        read = self._parts[id(blocks)][1].read(root)
+        read = self._parts[id(blocks)][1].read(root, bookmarks)
         if read.unmarked:
             notes.append(f"{read.unmarked} đề mục không còn dấu của vanban; đã nhận ra theo số và "
                          "chữ của đề mục — nên xem lại phần đơn vị viết")
@@ -504,7 +506,7 @@ class Reader:
         cells = DocxCells(root) if root is not None else XlsxCells(book, member.forms)
         got = self._figures(cells, member)
         written: list[str] = []       # what the parts say: a guidance left in place
-        texts = self._texts(root, member, notes, written) if root is not None else {}
+        texts = self._texts(root, member, notes, written, cells.bookmarks) if root is not None else {}
         if not (got.filled or got.typed or texts):
             if root is None:
                 raise Refused("chưa điền số liệu nào vào các phụ lục (có phải bảng mẫu chưa điền?)")
