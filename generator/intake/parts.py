@@ -30,6 +30,7 @@ _SIGNATURE = {STYLES[k][0] for k in ("recipients_label", "recipients", "authorit
 
 _P_PR, _P_STYLE = W + "pPr", W + "pStyle"
 _BOOKMARK, _NAME, _VAL, _BODY = W + "bookmarkStart", W + "name", W + "val", W + "body"
+_P, _TBL = W + "p", W + "tbl"
 _T, _TAB, _BR, _NO_BREAK_HYPHEN = W + "t", W + "tab", W + "br", W + "noBreakHyphen"
 _LABEL = re.compile(r"^\s*((?:[IVXLCDM]+|\d+(?:\.\d+)*|[a-zđ])[.)])\s*(.*)$", re.S)
 _WORD = re.compile(r"\w+")
@@ -213,7 +214,8 @@ class PartReader:
         current: int | None = None
         unmarked = left = 0
         for child in body if body is not None else []:
-            if child.tag == W + "tbl":
+            tag = child.tag
+            if tag == _TBL:
                 if current is None:
                     continue            # the header table, before any part
                 if _signature_table(child):
@@ -222,7 +224,7 @@ class PartReader:
                 if lines:
                     texts.setdefault(self.headings[current].key, []).extend(lines)
                 continue
-            if child.tag != W + "p":
+            if tag != _P:
                 continue
             key = _marked_key(child) if marked is None else marked.get(child)
             if key is not None and key in self.index:

@@ -69,7 +69,7 @@ def _properties(root: etree._Element | None) -> dict[str, str]:
     return out
 
 
-_T, _TAB, _BR = W + "t", W + "tab", W + "br"
+_T, _TAB, _BR, _CR, _NO_BREAK_HYPHEN = W + "t", W + "tab", W + "br", W + "cr", W + "noBreakHyphen"
 
 
 def cell_text(tc: etree._Element) -> str:
@@ -142,14 +142,15 @@ def paragraph_lines(p: etree._Element) -> list[str]:
     """The lines of a paragraph as a reader sees them: the pieces of text of every run
     joined, a tab a space, a line break the end of a line."""
     lines, pieces = [], []
-    for el in p.iter(W + "t", W + "tab", W + "br", W + "cr", W + "noBreakHyphen"):
+    for el in p.iter(_T, _TAB, _BR, _CR, _NO_BREAK_HYPHEN):
         if next(el.iterancestors(_MC_FALLBACK), None) is not None:
             continue                       # the copy of a text box kept for old readers
-        if el.tag == W + "t":
+        tag = el.tag
+        if tag == _T:
             pieces.append(el.text or "")
-        elif el.tag == W + "noBreakHyphen":
+        elif tag == _NO_BREAK_HYPHEN:
             pieces.append("-")
-        elif el.tag == W + "tab":
+        elif tag == _TAB:
             pieces.append(" ")
         else:
             lines.append("".join(pieces))
@@ -158,7 +159,7 @@ def paragraph_lines(p: etree._Element) -> list[str]:
     return lines
 
 
-_BODY = W + "body"
+_BODY, _TBL, _P = W + "body", W + "tbl", W + "p"
 
 
 def header_lines(root: etree._Element, limit: int = 12) -> list[str]:
@@ -167,11 +168,12 @@ def header_lines(root: etree._Element, limit: int = 12) -> list[str]:
     body = next(root.iterchildren(_BODY), None)   # as find(): its first <w:body>
     lines: list[str] = []
     for n, child in enumerate(body if body is not None else []):
-        if child.tag == W + "tbl":
-            for p in child.iter(W + "p"):
+        tag = child.tag
+        if tag == _TBL:
+            for p in child.iter(_P):
                 lines += paragraph_lines(p)
             break
-        if child.tag == W + "p":
+        if tag == _P:
             lines += paragraph_lines(child)
         if n + 1 >= limit:
             break
