@@ -9,6 +9,7 @@ Every file is written atomically.
 from __future__ import annotations
 
 from datetime import date, datetime
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +35,13 @@ _COLLECTION_IMPLICIT = (_RESOLVER.resolve(yaml.MappingNode, [], True) == _MAP,
                         _RESOLVER.resolve(yaml.SequenceNode, [], True) == _SEQ)
 
 
+# the first letters a scalar may resolve by (a text beginning with another is a text plain
+# or quoted), when no resolver looks at every scalar or at its place in the document
+_RESOLVED_FIRST = frozenset(_RESOLVER.yaml_implicit_resolvers)
+_PLAIN_TEXT = None not in _RESOLVED_FIRST and not _RESOLVER.yaml_path_resolvers \
+    and _RESOLVER.DEFAULT_SCALAR_TAG == _STR
+
+
 class _Unusual(Exception):
     """A value the direct events do not cover (another type, an object met twice)."""
 
@@ -41,6 +49,8 @@ class _Unusual(Exception):
 def _implicit(value: str, tag: str) -> tuple[bool, bool]:
     """Whether a scalar reads back as ``tag`` written plain, and written quoted (the
     serializer's question to the resolver), worked out once per scalar."""
+    if tag is _STR and value and value[0] not in _RESOLVED_FIRST and _PLAIN_TEXT:
+        return True, True             # no resolver for its first letter: a text either way
     key = (value, tag)
     found = _IMPLICIT.get(key)
     if found is None:
@@ -54,43 +64,65 @@ def _implicit(value: str, tag: str) -> tuple[bool, bool]:
 def _events(data, out: list, seen: set) -> bool:
     """The events of ``data`` (as ``yaml.dump(…, sort_keys=False, default_flow_style=None)``
     makes them) added to ``out``; whether it is a scalar (a collection of scalars only is
-    written in flow style)."""
+    written in flow style). A short text, a whole number, true/false or null is one event,
+    made once and given again wherever it comes (the emitter only reads an event)."""
     kind = type(data)
+    if kind is dict or kind is list:
+        if id(data) in seen:          # the same object twice: PyYAML writes an alias
+            raise _Unusual
+        seen.add(id(data))
+        at = len(out)
+        out.append(None)              # its start, once its style is known
+        flow = True
+        for item in chain.from_iterable(data.items()) if kind is dict else data:
+            kind = type(item)
+            if kind is str or kind is int or kind is bool or item is None:
+                event = _SCALARS.get((kind, item))
+                out.append(_scalar(kind, item) if event is None else event)
+            else:
+                flow = _events(item, out, seen) & flow
+        if type(data) is dict:
+            out[at] = _MAP_START[flow]
+            out.append(_MAP_END)
+        else:
+            out[at] = _SEQ_START[flow]
+            out.append(_SEQ_END)
+        return False
+    if kind is str or kind is int or kind is bool or data is None:
+        event = _SCALARS.get((kind, data))
+        out.append(_scalar(kind, data) if event is None else event)
+    elif kind is float:
+        value = _REPRESENTER.represent_float(data).value
+        out.append(yaml.ScalarEvent(None, _FLOAT, _implicit(value, _FLOAT), value))
+    else:
+        raise _Unusual
+    return True
+
+
+# the events of a collection's start (by its style) and end, and of a scalar by its type and
+# value (a float is not: 0.0 and -0.0 are equal keys)
+_MAP_START = {flow: yaml.MappingStartEvent(None, _MAP, _COLLECTION_IMPLICIT[0], flow_style=flow)
+              for flow in (True, False)}
+_SEQ_START = {flow: yaml.SequenceStartEvent(None, _SEQ, _COLLECTION_IMPLICIT[1], flow_style=flow)
+              for flow in (True, False)}
+_MAP_END, _SEQ_END = yaml.MappingEndEvent(), yaml.SequenceEndEvent()
+_SCALARS: dict[tuple[type, object], yaml.ScalarEvent] = {}
+
+
+def _scalar(kind: type, data) -> yaml.ScalarEvent:
+    """The event of a text, whole number, true/false or null; a short one remembered."""
     if kind is str:
         tag, value = _STR, data
     elif kind is bool:
         tag, value = _BOOL, "true" if data else "false"
     elif kind is int:
         tag, value = _INT, str(data)
-    elif kind is float:
-        tag, value = _FLOAT, _REPRESENTER.represent_float(data).value
-    elif data is None:
-        tag, value = _NULL, "null"
-    elif kind is dict or kind is list:
-        if id(data) in seen:          # the same object twice: PyYAML writes an alias
-            raise _Unusual
-        seen.add(id(data))
-        if kind is dict:
-            start = yaml.MappingStartEvent(None, _MAP, _COLLECTION_IMPLICIT[0])
-            out.append(start)
-            flow = True
-            for key, item in data.items():
-                flow = _events(key, out, seen) & flow
-                flow = _events(item, out, seen) & flow
-            out.append(yaml.MappingEndEvent())
-        else:
-            start = yaml.SequenceStartEvent(None, _SEQ, _COLLECTION_IMPLICIT[1])
-            out.append(start)
-            flow = True
-            for item in data:
-                flow = _events(item, out, seen) & flow
-            out.append(yaml.SequenceEndEvent())
-        start.flow_style = flow
-        return False
     else:
-        raise _Unusual
-    out.append(yaml.ScalarEvent(None, tag, _implicit(value, tag), value))
-    return True
+        tag, value = _NULL, "null"
+    event = yaml.ScalarEvent(None, tag, _implicit(value, tag), value)
+    if len(value) <= 100 and len(_SCALARS) < 50_000:   # what is remembered stays small
+        _SCALARS[(kind, data)] = event
+    return event
 
 
 FOLDER = "bao-cao"

@@ -29,7 +29,8 @@ _SIGNATURE = {STYLES[k][0] for k in ("recipients_label", "recipients", "authorit
                                      "signer_name")}
 
 _P_PR, _P_STYLE = W + "pPr", W + "pStyle"
-_BOOKMARK, _NAME = W + "bookmarkStart", W + "name"
+_BOOKMARK, _NAME, _VAL, _BODY = W + "bookmarkStart", W + "name", W + "val", W + "body"
+_P, _TBL = W + "p", W + "tbl"
 _T, _TAB, _BR, _NO_BREAK_HYPHEN = W + "t", W + "tab", W + "br", W + "noBreakHyphen"
 _LABEL = re.compile(r"^\s*((?:[IVXLCDM]+|\d+(?:\.\d+)*|[a-zđ])[.)])\s*(.*)$", re.S)
 _WORD = re.compile(r"\w+")
@@ -104,6 +105,23 @@ def _marked_key(p: etree._Element) -> str | None:
     return None
 
 
+def first_keys(body: etree._Element, bookmarks: list[tuple[etree._Element, str]]) -> dict:
+    """What :func:`_marked_key` gives each child of ``body`` that has a part's bookmark, from
+    the document's bookmarks in order (each with its name) instead of a walk through each
+    paragraph: the first bookmark under a child that is a part's, by the child."""
+    first: dict[etree._Element, str] = {}
+    for mark, name in bookmarks:
+        key = _key_of_short_mark(name) if len(name) <= 200 else key_of_mark(name)
+        if key is None:
+            continue
+        top, parent = mark, mark.getparent()
+        while parent is not None and parent is not body:
+            top, parent = parent, parent.getparent()
+        if parent is not None:
+            first.setdefault(top, key)
+    return first
+
+
 def _style(p: etree._Element) -> etree._Element | None:
     """The paragraph's first ``<w:pPr>/<w:pStyle>`` (as ``find("w:pPr/w:pStyle")``; a plain
     loop over a few children costs less than lxml's path or tag matching)."""
@@ -117,7 +135,7 @@ def _style(p: etree._Element) -> etree._Element | None:
 
 def _is_heading_style(p: etree._Element) -> bool:
     style = _style(p)
-    value = (style.get(W + "val") or "") if style is not None else ""
+    value = (style.get(_VAL) or "") if style is not None else ""
     return value in _HEADINGS or value.lower().startswith("heading")
 
 
@@ -125,7 +143,7 @@ def _signature_table(tbl: etree._Element) -> bool:
     """The table of «Nơi nhận» and the signature: where the body ends."""
     for p in tbl.iter(W + "p"):
         style = _style(p)
-        if style is not None and style.get(W + "val") in _SIGNATURE:
+        if style is not None and style.get(_VAL) in _SIGNATURE:
             return True
         if _text(p).startswith("Nơi nhận"):
             return True
@@ -158,6 +176,7 @@ class PartReader:
         self.headings = headings
         self.index = {h.key: i for i, h in enumerate(headings)}
         self.guidance = guidance
+        self.words = [_words(h.title) for h in headings]   # each title's words, worked out once
 
     def _heading(self, text: str, styled: bool, after: int) -> int | None:
         """The part a paragraph that was not marked stands for: its number as this unit's
@@ -167,8 +186,7 @@ class PartReader:
         label, rest = (found.group(1), found.group(2)) if found else ("", text)
         words = _words(rest)
         for i in range(after + 1, len(self.headings)):
-            heading = self.headings[i]
-            own = _words(heading.title)
+            heading, own = self.headings[i], self.words[i]
             overlap = len(words & own) / len(own) if own else 0.0
             if label and label == heading.label and (styled or overlap >= 0.5):
                 return i
@@ -186,14 +204,18 @@ class PartReader:
             return None
         return text
 
-    def read(self, root: etree._Element) -> Read:
-        """The paragraphs of the parts the unit wrote in, part by part."""
-        body = root.find(W + "body")
+    def read(self, root: etree._Element, bookmarks: list[tuple[etree._Element, str]] | None = None
+             ) -> Read:
+        """The paragraphs of the parts the unit wrote in, part by part. ``bookmarks``: every
+        bookmark of the document in order, with its name, when already found."""
+        body = next(root.iterchildren(_BODY), None)   # as find(): its first <w:body>
+        marked = first_keys(body, bookmarks) if bookmarks is not None and body is not None else None
         texts: dict[str, list[str]] = {}
         current: int | None = None
         unmarked = left = 0
         for child in body if body is not None else []:
-            if child.tag == W + "tbl":
+            tag = child.tag
+            if tag == _TBL:
                 if current is None:
                     continue            # the header table, before any part
                 if _signature_table(child):
@@ -202,9 +224,9 @@ class PartReader:
                 if lines:
                     texts.setdefault(self.headings[current].key, []).extend(lines)
                 continue
-            if child.tag != W + "p":
+            if tag != _P:
                 continue
-            key = _marked_key(child)
+            key = _marked_key(child) if marked is None else marked.get(child)
             if key is not None and key in self.index:
                 current = self.index[key]
                 continue

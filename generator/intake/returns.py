@@ -72,7 +72,7 @@ def _properties(root: etree._Element | None) -> dict[str, str]:
     return out
 
 
-_T, _TAB, _BR = W + "t", W + "tab", W + "br"
+_T, _TAB, _BR, _CR, _NO_BREAK_HYPHEN = W + "t", W + "tab", W + "br", W + "cr", W + "noBreakHyphen"
 
 
 def cell_text(tc: etree._Element) -> str:
@@ -145,14 +145,15 @@ def paragraph_lines(p: etree._Element) -> list[str]:
     """The lines of a paragraph as a reader sees them: the pieces of text of every run
     joined, a tab a space, a line break the end of a line."""
     lines, pieces = [], []
-    for el in p.iter(W + "t", W + "tab", W + "br", W + "cr", W + "noBreakHyphen"):
+    for el in p.iter(_T, _TAB, _BR, _CR, _NO_BREAK_HYPHEN):
         if next(el.iterancestors(_MC_FALLBACK), None) is not None:
             continue                       # the copy of a text box kept for old readers
-        if el.tag == W + "t":
+        tag = el.tag
+        if tag == _T:
             pieces.append(el.text or "")
-        elif el.tag == W + "noBreakHyphen":
+        elif tag == _NO_BREAK_HYPHEN:
             pieces.append("-")
-        elif el.tag == W + "tab":
+        elif tag == _TAB:
             pieces.append(" ")
         else:
             lines.append("".join(pieces))
@@ -161,17 +162,21 @@ def paragraph_lines(p: etree._Element) -> list[str]:
     return lines
 
 
+_BODY, _TBL, _P = W + "body", W + "tbl", W + "p"
+
+
 def header_lines(root: etree._Element, limit: int = 12) -> list[str]:
     """The lines of a Word document's header: the body up to its first table (the header
     table, read cell by cell), or, where the header is not a table, its first paragraphs."""
-    body = root.find(W + "body")
+    body = next(root.iterchildren(_BODY), None)   # as find(): its first <w:body>
     lines: list[str] = []
     for n, child in enumerate(body if body is not None else []):
-        if child.tag == W + "tbl":
-            for p in child.iter(W + "p"):
+        tag = child.tag
+        if tag == _TBL:
+            for p in child.iter(_P):
                 lines += paragraph_lines(p)
             break
-        if child.tag == W + "p":
+        if tag == _P:
             lines += paragraph_lines(child)
         if n + 1 >= limit:
             break
@@ -251,6 +256,7 @@ class UnitNames:
 
 
 _SDT_PR, _TAG, _ALIAS, _VAL = W + "sdtPr", W + "tag", W + "alias", W + "val"
+_BOOKMARK_START, _BOOKMARK_NAME = W + "bookmarkStart", W + "name"
 
 
 class DocxCells:
@@ -260,10 +266,12 @@ class DocxCells:
     def __init__(self, root: etree._Element):
         self.root = root
         self.marks: dict[str, etree._Element] = {}
-        for start in root.iter(W + "bookmarkStart"):
-            name = start.get(W + "name")
+        self.bookmarks: list[tuple[etree._Element, str]] = []   # all, in order, with their names
+        for start in root.iter(_BOOKMARK_START):
+            name = start.get(_BOOKMARK_NAME)
+            self.bookmarks.append((start, name or ""))
             if name and name.startswith("vb_"):
-                tc = _ancestor(start, "tc")
+                tc = _ancestor(start.getparent(), "tc")   # (the mark itself is not a cell)
                 if tc is not None:
                     self.marks[name] = tc
         self._placed: dict[str, Placed | None] = {}
@@ -341,9 +349,13 @@ class DocxCells:
         return (MISSING, "") if tc is None else (cell_text(tc), BY_PLACE)
 
 
+_TR, _TC = W + "tr", W + "tc"
+
+
 def _rows(table: etree._Element) -> list[list[etree._Element]]:
-    """The cells of each row of ``table`` (not of the tables nested in it)."""
-    return [tr.findall(W + "tc") for tr in table.findall(W + "tr")]
+    """The cells of each row of ``table`` (not of the tables nested in it): its children
+    ``<w:tr>``, theirs ``<w:tc>`` (as ``findall`` gives them, without its path machinery)."""
+    return [list(tr.iterchildren(_TC)) for tr in table.iterchildren(_TR)]
 
 
 class Placed:
@@ -427,9 +439,9 @@ class Reader:
         self._tables: dict[int, tuple] = {}   # id(a unit's forms) → (them, the tables' shapes)
 
     def _texts(self, root: etree._Element, member: Member, notes: list[str],
-               findings: list[str]) -> dict[str, list[str]]:
+               findings: list[str], bookmarks: list | None = None) -> dict[str, list[str]]:
         """What the unit wrote under each part of the outline, read by the parts and the
-        guidance its skeleton was drawn with."""
+        guidance its skeleton was drawn with (``bookmarks``: the document's, when found)."""
         from ..documents.contexts.common import outline_prose
         from ..documents.contexts.unit import UnitContexts
         from .parts import PartReader, skeleton_parts
@@ -441,7 +453,7 @@ class Reader:
         blocks = self._units.blocks(member.unit)   # one list for the units of a kind and level
         if id(blocks) not in self._parts:
             self._parts[id(blocks)] = (blocks, PartReader(*skeleton_parts(blocks)))
-        read = self._parts[id(blocks)][1].read(root)
+        read = self._parts[id(blocks)][1].read(root, bookmarks)
         if read.unmarked:
             notes.append(f"{read.unmarked} đề mục không còn dấu của vanban; đã nhận ra theo số và "
                          "chữ của đề mục — nên xem lại phần đơn vị viết")
@@ -499,7 +511,7 @@ class Reader:
         cells = DocxCells(root) if root is not None else XlsxCells(book, member.forms)
         got = self._figures(cells, member)
         written: list[str] = []       # what the parts say: a guidance left in place
-        texts = self._texts(root, member, notes, written) if root is not None else {}
+        texts = self._texts(root, member, notes, written, cells.bookmarks) if root is not None else {}
         if not (got.filled or got.typed or texts):
             if root is None:
                 raise Refused("chưa điền số liệu nào vào các phụ lục (có phải bảng mẫu chưa điền?)")
@@ -547,29 +559,32 @@ class Reader:
         """The unit's figures, read cell by cell, with the computed cells a unit typed over
         (Word only: a workbook's are formulas) and the findings."""
         got = CellsRead()
+        inputs_only = isinstance(cells, XlsxCells)
+        find, typed, findings = cells.find, got.typed, got.findings
         for form in member.forms:
-            got.values[form.table.id] = {}
+            values = got.values[form.table.id] = {}
             for cell in form.cells:
-                if cell.kind == NONE or (cell.kind != INPUT and isinstance(cells, XlsxCells)):
+                kind = cell.kind
+                if kind == NONE or (kind != INPUT and inputs_only):
                     continue
-                raw, how = cells.find(form, cell)
-                if cell.kind != INPUT:
-                    self._typed(raw, form, cell, got.typed, got.findings)
+                raw, how = find(form, cell)
+                if kind != INPUT:
+                    self._typed(raw, form, cell, typed, findings)
                     continue
                 got.inputs += 1
                 if raw is MISSING:
                     got.missing += 1
-                    got.findings.append(f"{form.where(cell.row, cell.column)}: không tìm thấy ô (bảng "
-                                        "hoặc dòng đã bị xóa?)")
+                    findings.append(f"{form.where(cell.row, cell.column)}: không tìm thấy ô (bảng "
+                                    "hoặc dòng đã bị xóa?)")
                     continue
                 got.by_place += how == BY_PLACE
                 got.filled += not (raw is None or isinstance(raw, str) and not raw.strip())
                 try:
                     value = self._value(cell.row.type, raw)
                 except fig.FigureError as exc:
-                    got.findings.append(f"{form.where(cell.row, cell.column)}: {exc}")
+                    findings.append(f"{form.where(cell.row, cell.column)}: {exc}")
                     value = None
-                got.values[form.table.id].setdefault(cell.row.id, {})[cell.column.id] = value
+                values.setdefault(cell.row.id, {})[cell.column.id] = value
         return got
 
     def _shapes(self, member: Member) -> list[fig.Shape]:
