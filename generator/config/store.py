@@ -254,8 +254,7 @@ class Changes:
     def sync_soon(self) -> None:
         """What is staged so far written to disk on a thread while the caller goes on (see
         ``transaction.sync_soon``)."""
-        if self.change is not None:
-            transaction.sync_soon(self.change.staging)
+        transaction.sync_soon(self.staging)
 
     def commit(self) -> None:
         root = folder(self.data_dir)
