@@ -572,3 +572,66 @@ def test_a_batch_read_in_parallel_stores_what_one_process_stores(collected, tmp_
             for p in sorted((data / "bao-cao").rglob("*")) if p.is_file()}
         assert not (data / "bao-cao" / ".vanban" / "tam").exists()   # nothing staged left over
     assert kept["parallel"] == kept["one process"]
+
+
+def test_a_first_collect_keeps_each_file_once_as_it_came(collected, tmp_path, monkeypatch):
+    """A first collect stages the files it keeps as the new folder ``tep/`` and moves it into
+    place at once; a file sent twice in the batch (the same bytes under two names, read by
+    two readers at once) is kept once, its second copy taken as the same file again — as in
+    one process, and nothing staged is left over."""
+    import hashlib
+
+    from generator.base import workers
+    from generator.intake import collect as intake
+
+    batch = tmp_path / "batch"
+    batch.mkdir()
+    for unit, path in sorted(collected["files"].items()):
+        shutil.copy(path, batch / path.name)
+    twice = sorted(collected["files"].items())[:3]
+    for unit, path in twice:
+        shutil.copy(path, batch / f"zz gửi lại {path.name}")   # read after the first copy
+    kept = {}
+    for way in ("one process", "parallel"):
+        data = tmp_path / way / "data"
+        shutil.copytree(REPO / "data", data)
+        if way == "parallel":
+            monkeypatch.setattr(workers, "workers_for", lambda count: 2)
+            monkeypatch.setattr(intake, "PARALLEL_FROM", 1)
+        report = intake.collect([batch], data)
+        assert sorted(unit for _, unit in report.stored) == sorted(collected["files"]), way
+        assert sorted(p.name for p, _ in report.unchanged) == \
+            sorted(f"zz gửi lại {p.name}" for _, p in twice), way
+        files = sorted((data / "bao-cao" / "tep").iterdir())
+        assert len(files) == len(collected["files"]), way
+        for path in files:
+            assert path.name == hashlib.sha256(path.read_bytes()).hexdigest() + ".docx"
+        originals = {hashlib.sha256(p.read_bytes()).hexdigest() for p in collected["files"].values()}
+        assert {p.stem for p in files} == originals
+        assert not (data / "bao-cao" / ".vanban" / "tam").exists(), way   # nothing staged left
+        kept[way] = sorted(p.name for p in files)
+    assert kept["parallel"] == kept["one process"]
+
+
+def test_a_file_kept_twice_at_once_is_kept_once_whoever_staged_it_first(tmp_path):
+    """Two readers staging the same bytes into the new ``tep/`` folder: the one that comes
+    later in the batch may stage them first; the file is kept once all the same, whole."""
+    import hashlib
+
+    from generator.config import store
+
+    data = tmp_path / "data"
+    data.mkdir()
+    raw = b"PK\x03\x04 not read here, only kept"
+    sha = hashlib.sha256(raw).hexdigest()
+    changes = store.Changes(data)
+    assert changes.kept_tree
+    later = changes.stage_kept(Path("b.docx"), sha, raw)      # the second copy's reader, first
+    assert later is not None
+    assert changes.stage_kept(Path("a.docx"), sha, raw) is None   # the first copy's reader
+    changes.keep(Path("a.docx"), sha, raw, staged=None)       # the first copy decided: kept
+    changes.forget(later)                                     # the second: the same file again
+    changes.commit()
+    kept = sorted((data / "bao-cao" / "tep").iterdir())
+    assert [p.name for p in kept] == [f"{sha}.docx"] and kept[0].read_bytes() == raw
+    assert not (data / "bao-cao" / ".vanban" / "tam").exists()

@@ -114,11 +114,13 @@ def stage(staging: Path, data: bytes, target: Path | str) -> Path:
 TREE = "cay"   # under the staging folder: new folders staged whole, as they will stand
 
 
-def stage_in_tree(staging: Path, data: bytes, target: str) -> Path:
+def stage_in_tree(staging: Path, data: bytes, target: str, shared: bool = False) -> Path | None:
     """``data`` written to ``target``'s place in a new folder staged whole (``target`` a
     path relative to the changed folder: ``don-vi/x.docx``), from any process; the folder is
     then moved into place by one rename (:meth:`Transaction.adopt`) instead of one per file
-    — a first build of 10.000 units writes 26.000 files. ``target`` names no file yet."""
+    — a first build of 10.000 units writes 26.000 files. ``target`` names no file yet, or
+    (``shared``: a file named by its content) one staged with the same content by another
+    process: None then."""
     path = staging / TREE / target
     try:
         try:
@@ -126,6 +128,10 @@ def stage_in_tree(staging: Path, data: bytes, target: str) -> Path:
         except FileNotFoundError:
             path.parent.mkdir(parents=True, exist_ok=True)
             write_file(path, data)
+    except FileExistsError:
+        if shared:
+            return None
+        raise OutputError(f"Không ghi được tệp tạm cho {target}: tệp đã có") from None
     except OSError as exc:
         raise OutputError(f"Không ghi được tệp tạm cho {target}: {os_reason(exc)}") from None
     return path
@@ -261,6 +267,7 @@ class Transaction:
     def __init__(self, root: Path):
         self.root = root
         self.staging = root / STATE / STAGING
+        self._staging = os.fspath(self.staging)
         self.moves: list[tuple[str, str]] = []   # (staged, target), relative to root
         self.deletes: list[str] = []
 
@@ -275,7 +282,11 @@ class Transaction:
         """Take a file staged in :attr:`staging` (by another process too) as ``target`` — or
         a whole folder staged under :data:`TREE` (:func:`stage_in_tree`) as the folder
         ``target``, which must not exist yet: a new folder is moved into place at once."""
-        self.moves.append((f"{STATE}/{STAGING}/{staged.relative_to(self.staging).as_posix()}", target))
+        path = os.fspath(staged)
+        inside = self._staging + os.sep
+        name = path[len(inside):].replace(os.sep, "/") if path.startswith(inside) else \
+            staged.relative_to(self.staging).as_posix()   # (raises: not staged here)
+        self.moves.append((f"{STATE}/{STAGING}/{name}", target))
 
     def delete(self, target: str) -> None:
         self.deletes.append(target)

@@ -8,6 +8,7 @@ Every file is written atomically.
 
 from __future__ import annotations
 
+import os
 from datetime import date, datetime
 from itertools import chain
 from pathlib import Path
@@ -193,19 +194,26 @@ class Changes:
     """The files a collection will write, applied together at the end (``commit``), all or
     nothing: through a journal in ``bao-cao/.vanban/`` (see ``transaction.py``). Each file is
     staged as soon as it is known (while the files after it are still being read), none is
-    in place before ``commit``; ``discard`` forgets them all."""
+    in place before ``commit``; ``discard`` forgets them all.
+
+    The files a collection keeps (``tep/``) go, when that folder is new (a first collect),
+    into a folder staged as it will stand, moved into place at once by the commit."""
 
     def __init__(self, data_dir: Path):
         self.data_dir = data_dir
-        self.files: dict[Path, Path] = {}     # target → its new content, staged
+        self.root = folder(data_dir)
+        self._root = str(self.root)
+        self.files: dict[str, Path] = {}      # target (relative to bao-cao/) → its new content, staged
         self.change: Transaction | None = None
+        self.kept_tree = not (self.root / KEPT).exists()
 
     @property
     def staging(self) -> Path:
         """Where the change's files are staged — by this process or by the processes reading
-        the files (``stage``), which then hand them over (the ``staged`` of the methods below)."""
+        the files (``stage``, ``stage_kept``), which then hand them over (the ``staged`` of the
+        methods below)."""
         if self.change is None:
-            self.change = Transaction(folder(self.data_dir))
+            self.change = Transaction(self.root)
         return self.change.staging
 
     def stage(self, data: bytes, what: Path) -> Path:
@@ -213,40 +221,60 @@ class Changes:
         process. A staged file no method below takes is removed with the others at the end."""
         return transaction.stage(self.staging, data, what)
 
-    def _stage(self, target: Path, data: bytes | None, staged: Path | None = None) -> None:
+    def stage_kept(self, original: Path, sha256: str, data: bytes) -> Path | None:
+        """A returned file's bytes staged to be kept (``keep``), from any process: in the
+        staged ``tep/`` folder when it is new — None when another file of the batch with the
+        same bytes is there already."""
+        if not self.kept_tree:
+            return self.stage(data, original)
+        return transaction.stage_in_tree(self.staging, data, self._kept_name(original, sha256),
+                                         shared=True)
+
+    def _exists(self, target: str) -> bool:
+        return os.path.exists(os.path.join(self._root, target))
+
+    def _stage(self, target: str, data: bytes | None, staged: Path | None = None) -> None:
         if staged is None:
-            staged = self.stage(data, target)
+            staged = self.stage(data, self.root / target)
         before = self.files.get(target)
         self.files[target] = staged
         if before is not None:            # a newer content for the same file: the last one counts
             before.unlink(missing_ok=True)
 
+    def forget(self, staged: Path | None) -> None:
+        """A staged file not taken (the same file again): removed, unless it stands for one."""
+        if staged is not None and staged not in self.files.values():
+            staged.unlink(missing_ok=True)
+
     def write(self, record: Record, text: bytes | None = None, staged: Path | None = None) -> None:
         """``record`` as the unit's figures; ``text``: its ``dump()``, when already made;
         ``staged``: that text already staged."""
-        self._stage(path_of(self.data_dir, record.unit),
+        self._stage(f"{record.unit}.yaml",
                     None if staged else text if text is not None else record.dump(), staged)
 
-    def kept_path(self, original: Path, sha256: str) -> Path:
-        return folder(self.data_dir) / KEPT / f"{sha256}{original.suffix.lower()}"
+    @staticmethod
+    def _kept_name(original: Path, sha256: str) -> str:
+        return f"{KEPT}/{sha256}{original.suffix.lower()}"
 
     def keep(self, original: Path, sha256: str, data: bytes | None = None,
              staged: Path | None = None) -> None:
         """The file a unit sent, kept as it came under ``bao-cao/tep/<its hash><suffix>``:
         named by its content, so never overwritten and never kept twice. ``data``: its bytes
         as they were read (else read again), or ``staged``: those bytes already staged."""
-        target = self.kept_path(original, sha256)
-        if not target.exists() and target not in self.files:
-            self._stage(target, None if staged else data if data is not None else original.read_bytes(),
-                        staged)
-        elif staged is not None:
-            staged.unlink(missing_ok=True)
+        target = self._kept_name(original, sha256)
+        if self._exists(target) or target in self.files:
+            if staged is not None and staged != self.files.get(target):
+                staged.unlink(missing_ok=True)
+            return
+        self._stage(target, None if staged else data if data is not None else original.read_bytes(),
+                    staged)
 
     def put_aside(self, kind: str, record: Record, text: bytes | None = None,
                   staged: Path | None = None) -> Path:
         target = aside_path(self.data_dir, kind, record)
-        if not target.exists() and target not in self.files:
-            self._stage(target, None if staged else text if text is not None else record.dump(), staged)
+        name = f"{kind}/{target.name}"
+        if not self._exists(name) and name not in self.files:
+            self._stage(name, None if staged else text if text is not None else record.dump(), staged)
         elif staged is not None:
             staged.unlink(missing_ok=True)
         return target
@@ -257,11 +285,14 @@ class Changes:
         transaction.sync_soon(self.staging)
 
     def commit(self) -> None:
-        root = folder(self.data_dir)
-        change = self.change or Transaction(root)
+        change = self.change or Transaction(self.root)
+        tree = self.staging / transaction.TREE / KEPT
         try:
-            for path, staged in self.files.items():
-                change.adopt(staged, path.relative_to(root).as_posix())
+            if self.kept_tree and tree.is_dir():   # the new tep/ at once, before anything into it
+                change.adopt(tree, KEPT)
+            for target, staged in self.files.items():
+                if staged.parent != tree:
+                    change.adopt(staged, target)
         except BaseException:
             change.discard()
             raise

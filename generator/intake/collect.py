@@ -85,7 +85,8 @@ def _collect(paths: list[Path], data_dir: Path, replace: bool, received: date | 
         # each file decided in order as soon as it is read (its files staged while the
         # readers go on); nothing is in place before the commit, after every file was read
         early = int(len(files) * EARLY_SYNC) if len(files) >= PARALLEL_FROM * 4 else None
-        read = _read_all(reader, files, unit, received, changes.stage)
+        changes.staging            # made before the readers are forked: theirs too
+        read = _read_all(reader, files, unit, received, changes)
         for done, (path, (outcome, got, why, units, record, staged)) in enumerate(zip(files, read), 1):
             if done == early:
                 changes.sync_soon()
@@ -118,9 +119,8 @@ def _apply(data, got: Returned, made: tuple, staged: tuple | None, current: dict
     previous = current.get(got.unit_id)
     if previous == got.sha256:
         report.unchanged.append((got.path, got.unit_id))
-        for path in (original, written):
-            if path is not None:
-                path.unlink(missing_ok=True)
+        changes.forget(original)
+        changes.forget(written)
         return
     if text is None:
         text = record.dump()
@@ -155,7 +155,8 @@ UNREADABLE = ("không đọc được tệp: bên trong không giống một t�
               "mở, lưu lại rồi gửi lại)")
 
 
-def _read_one(reader: Reader, path: Path, unit: str | None, received: date, stage) -> tuple:
+def _read_one(reader: Reader, path: Path, unit: str | None, received: date,
+              changes: store.Changes) -> tuple:
     """One file read: (outcome, what it brings, why refused, the units a dispute names, its
     record and the record's text, the file and that text staged) — plain data, so that it
     travels back from a worker process as it is; the record is made, dumped and staged there
@@ -176,7 +177,7 @@ def _read_one(reader: Reader, path: Path, unit: str | None, received: date, stag
     if stored is not None and stored.source.sha256 == got.sha256:
         return READ, got, "", [], (record, None), None   # the same file again, most likely: dumped if not
     text = record.dump()
-    staged = (stage(got.raw, got.path), stage(text, got.path))
+    staged = (changes.stage_kept(got.path, got.sha256, got.raw), changes.stage(text, got.path))
     got.raw = None               # staged: not sent back
     return READ, got, "", [], (record, text), staged
 
@@ -189,8 +190,8 @@ _JOB = None
 
 
 def _read_chunk(indexes: range) -> list:
-    reader, files, unit, received, stage = _JOB
-    return [_read_one(reader, files[i], unit, received, stage) for i in indexes]
+    reader, files, unit, received, changes = _JOB
+    return [_read_one(reader, files[i], unit, received, changes) for i in indexes]
 
 
 def _chunks(count: int, workers: int) -> list[range]:
@@ -205,7 +206,8 @@ def _chunks(count: int, workers: int) -> list[range]:
     return chunks
 
 
-def _read_all(reader: Reader, files: list[Path], unit: str | None, received: date, stage):
+def _read_all(reader: Reader, files: list[Path], unit: str | None, received: date,
+              changes: store.Changes):
     """Every file read, in order, each given as soon as it and those before it are read; a
     large batch on every core (processes forked as the build's render workers are,
     ``workers.worker_start``: they read, the parent alone writes). They keep the priority of
@@ -216,7 +218,7 @@ def _read_all(reader: Reader, files: list[Path], unit: str | None, received: dat
     workers = workers_for(len(files)) if len(files) >= PARALLEL_FROM else 1
     if workers == 1:
         for path in files:
-            yield _read_one(reader, path, unit, received, stage)
+            yield _read_one(reader, path, unit, received, changes)
         return
     import multiprocessing
     import os
@@ -225,7 +227,7 @@ def _read_all(reader: Reader, files: list[Path], unit: str | None, received: dat
 
     global _JOB
     chunks = _chunks(len(files), workers)
-    _JOB = (reader, files, unit, received, stage)
+    _JOB = (reader, files, unit, received, changes)
     try:
         with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
                                  initializer=worker_start, initargs=(os.getpid(), 0)) as pool:
