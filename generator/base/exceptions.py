@@ -211,5 +211,7 @@ def os_reason(exc: OSError) -> str:
 def printable(text: object, limit: int = 200) -> str:
     """``text`` (a file name from elsewhere …) as it can be shown on one line of a message:
     control characters — a newline in a file name — written as escapes, never obeyed."""
-    shown = "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in str(text))
+    shown = str(text)
+    if not shown.isprintable():   # (most names are: checked at once, not letter by letter)
+        shown = "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in shown)
     return shown if len(shown) <= limit else shown[: limit - 1] + "…"

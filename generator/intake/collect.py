@@ -213,7 +213,7 @@ def _read_all(reader: Reader, files: list[Path], unit: str | None, received: dat
     ``workers.worker_start``: they read, the parent alone writes). They keep the priority of
     the command: a person waits for a collect, and on a machine others use readers at a lower
     priority took longer than one process did."""
-    from ..base.workers import worker_start, workers_for
+    from ..base.workers import reader_start, workers_for
 
     workers = workers_for(len(files)) if len(files) >= PARALLEL_FROM else 1
     if workers == 1:
@@ -230,7 +230,7 @@ def _read_all(reader: Reader, files: list[Path], unit: str | None, received: dat
     _JOB = (reader, files, unit, received, changes)
     try:
         with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
-                                 initializer=worker_start, initargs=(os.getpid(), 0)) as pool:
+                                 initializer=reader_start, initargs=(os.getpid(),)) as pool:
             try:
                 for part in pool.map(_read_chunk, chunks):
                     yield from part
