@@ -3,6 +3,8 @@ Vietnamese; every error class maps to its exit code here, in one place, never a 
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import json
 import os
 import signal
@@ -54,6 +56,20 @@ _CLICK_VI = {
     "Choose from:\n\t{choices}": "Chọn một trong:\n\t{choices}",
     "(Did you mean one of: {possibilities}?)": "(Có phải ý bạn là một trong: {possibilities}?)",
 }
+
+
+@contextlib.contextmanager
+def _loading():
+    """The engine's modules loaded without Python's garbage collector: loading makes hundreds
+    of thousands of objects and no garbage, and the collector's passes over them were a
+    tenth of the time ``vanban collect`` spent loading."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _vi(message: str) -> str:
@@ -262,7 +278,8 @@ def _date_option(value: str | None):
               help="Ngày nhận các tệp này (mặc định: hôm nay), để tính gửi đúng hạn hay muộn.")
 def collect(paths: tuple[Path, ...], data_dir: Path, replace: bool, received: str | None) -> None:
     """Đọc số liệu từ các báo cáo đơn vị gửi về (tệp hoặc thư mục) vào dữ liệu."""
-    from .intake.collect import collect as run
+    with _loading():
+        from .intake.collect import collect as run
 
     report = run(list(paths), data_dir, replace=replace, received=_date_option(received))
     out: list[str] = []    # a thousand files give thousands of lines: written at once
