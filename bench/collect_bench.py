@@ -66,13 +66,8 @@ def main() -> None:
         started = time.perf_counter()
         subprocess.run(load, check=True, env=env)
         imports = time.perf_counter() - started
-        started = time.perf_counter()
-        subprocess.run(load, check=True, env={**env, "PYTHONDONTWRITEBYTECODE": "1"})
-        uncompiled = time.perf_counter() - started
         print(f"máy có {os.cpu_count()} lõi, tiến trình này được dùng {len(os.sched_getaffinity(0))}; "
-              f"khởi động Python: {python:.2f} s, Python và các mô-đun của vanban collect: {imports:.2f} s "
-              f"({uncompiled:.2f} s khi Python không được giữ mô-đun đã dịch"
-              f"{', như môi trường chạy bench này đặt' if os.environ.get('PYTHONDONTWRITEBYTECODE') else ''})")
+              f"khởi động Python: {python:.2f} s, Python và các mô-đun của vanban collect: {imports:.2f} s")
         print(f"tệp trả về: {n} ({size / 1024 / 1024:.1f} MB), tạo trong {made:.1f} s")
         from generator.intake.collect import PARALLEL_FROM
         from generator.app.main import workers_for
