@@ -1,6 +1,6 @@
 """``python -m generator`` and the ``vanban`` command: a no-op build is answered from its stamp
 (``quick``) before the command line and the engine are imported; everything else goes to
-``cli.main``."""
+``cli.main``. The command then ends without Python's teardown (:func:`leave`)."""
 
 import sys
 
@@ -12,8 +12,13 @@ def run() -> None:
         return
     from .cli import main
 
+    main()
+
+
+def command() -> None:
+    """The ``vanban`` command itself: :func:`run`, then :func:`leave`."""
     try:
-        main()
+        run()
     except SystemExit as exc:
         leave(exc.code)
     leave(0)
@@ -47,4 +52,4 @@ def leave(code) -> None:
 
 
 if __name__ == "__main__":
-    run()
+    command()

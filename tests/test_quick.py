@@ -99,3 +99,31 @@ def test_a_build_that_found_something_to_say_leaves_no_stamp(campaign):
     second = vanban("build", "--data", data, "--out", out)
     assert first[2] and second[2]
     assert "đã sửa trong Word" in second[0]
+
+
+def test_the_command_ends_without_teardown_and_loses_no_output(tmp_path):
+    """``vanban`` ends without Python's teardown (``__main__.leave``): its buffered output is
+    all written, and its exit codes are those of the command."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}   # output buffered
+    data = tmp_path / "data"
+    shutil.copytree(DATA, data, ignore=shutil.ignore_patterns("bao-cao"))
+    out = tmp_path / "out"
+    done = subprocess.run([sys.executable, "-m", "generator", "build", "--data", data, "--out", out],
+                          cwd=REPO, capture_output=True, text=True, env=env, timeout=300)
+    assert done.returncode == 0, done.stderr
+    made = len([p for p in out.rglob("*") if p.is_file() and ".vanban" not in p.parts])
+    assert done.stdout.splitlines()[-1].startswith(f"Xong: {made} tệp đã ghi, ")
+    collected = subprocess.run([sys.executable, "-m", "generator", "collect", out / "don-vi",
+                                "--data", data], cwd=REPO, capture_output=True, text=True, env=env,
+                               timeout=300)          # every skeleton, unfilled: refused one by one
+    refused = [line for line in collected.stderr.splitlines() if ": không nhận: " in line]
+    assert collected.returncode == 1
+    assert len(refused) == len(list((out / "don-vi").iterdir())) > 50
+    assert collected.stdout.splitlines()[-1].endswith(f"{len(refused)} không nhận.")
+    wrong = subprocess.run([sys.executable, "-m", "generator", "khong-co"], cwd=REPO,
+                           capture_output=True, text=True, env=env, timeout=60)
+    assert wrong.returncode == 2 and "Không có lệnh 'khong-co'" in wrong.stderr
+    missing = subprocess.run([sys.executable, "-m", "generator", "collect", tmp_path / "khong",
+                              "--data", data], cwd=REPO, capture_output=True, text=True, env=env,
+                             timeout=60)
+    assert missing.returncode != 0 and "Không có:" in missing.stderr
