@@ -33,14 +33,13 @@ from ..config.structure import DRAFT
 from ..base.exceptions import WARNING, Problem
 from ..merge import align
 from ..merge.words import accept_all, key
-from ..base.ooxml import Refused, safe_xml
+from ..base.ooxml import Refused, W, safe_xml
 from ..intake.parts import Heading, PartReader, _LABEL, _marked_key, _text, normal
 from ..config.structure import node_keys, part_name
 from ..base.transaction import lock
 
 REPORT = "bao-cao-tong-hop.docx"
 REPORT_DATA = "bao-cao-tong-hop.yaml"
-W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 
 @dataclass

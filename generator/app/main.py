@@ -46,7 +46,7 @@ from ..base.writer import zip_bytes
 from ..base.workers import PARALLEL_FROM, WORKER_NICE, workers_for
 from ..base.workers import worker_start as _worker_start
 
-from .bundled import BUNDLED_DATA, BUNDLED_TEMPLATES, EXAMPLES, PACKAGE, REPO  # noqa: E402,F401
+from .bundled import BUNDLED_TEMPLATES, EXAMPLES, template_dirs
 
 
 @dataclass
@@ -110,12 +110,6 @@ RETURNS = "bao-cao/"
 REVIEW = "kiem-tra.yaml+xem-xet/"     # the checks and the reviewers' decisions
 PARENT_KIT = "cap-tren/"
 REPORTED = "don-vi.csv:reported"
-
-
-def template_dirs(data_dir: Path) -> list[Path]:
-    """Where templates are looked for, first match wins: the campaign's own ``templates/``
-    inside the data folder, ``templates/`` beside it, then the bundled templates."""
-    return [data_dir / "templates", data_dir.parent / "templates", BUNDLED_TEMPLATES]
 
 
 def find_template(data_dir: Path, name: str) -> Path:

@@ -25,8 +25,8 @@ from lxml import etree
 
 from . import main as pipeline
 from ..base.exceptions import DataError, Problem
+from ..base.ooxml import W
 
-W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 MAIN = ("ke-hoach.docx", "de-cuong.docx", "phu-luc.docx", "bao-cao-tong-hop.docx",
         "tong-hop-y-kien.docx")
 LINES_SHOWN = 60       # changed lines shown of one document

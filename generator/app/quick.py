@@ -21,7 +21,8 @@ later change to the folders (a build that wrote, a collect, an edit) changes the
 so an old stamp never matches again — a build that fails leaves ``out/`` exactly as it was,
 stamp included.
 
-This module uses the standard library only: it runs before anything else is imported.
+This module uses the standard library only (and ``bundled``, which does too): it runs before
+anything else is imported.
 """
 
 from __future__ import annotations
@@ -33,9 +34,10 @@ import sys
 from datetime import date
 from pathlib import Path
 
+from .bundled import PACKAGE, template_dirs
+
 STAMP = ".vanban/nhanh.json"   # under the out folder
 VERSION = 1
-_PACKAGE = Path(__file__).resolve().parent.parent  # generator/
 
 
 def _listing(root: Path, skip: str | None = None) -> list[str]:
@@ -60,26 +62,17 @@ def _listing(root: Path, skip: str | None = None) -> list[str]:
     return out
 
 
-def fingerprint(data_dir: Path, out_dir: Path, template_dirs: list[Path]) -> str:
+def fingerprint(data_dir: Path, out_dir: Path, templates: list[Path]) -> str:
     """One hash of everything a plain build reads and leaves, as the file system says now."""
     h = hashlib.sha256()
-    parts = [("du-lieu", data_dir), ("vanban", _PACKAGE), ("ket-qua", out_dir)]
-    parts += [(f"mau-{i}", folder) for i, folder in enumerate(template_dirs)]
+    parts = [("du-lieu", data_dir), ("vanban", PACKAGE), ("ket-qua", out_dir)]
+    parts += [(f"mau-{i}", folder) for i, folder in enumerate(templates)]
     for label, folder in parts:
         h.update(f"\n#{label} {os.path.abspath(folder)}\n".encode())
         listing = _listing(folder, STAMP if label == "ket-qua" else None)
         h.update("\n".join(listing).encode("utf-8", "surrogatepass"))
     h.update(f"\n#{date.today().isoformat()} {os.environ.get('SOURCE_DATE_EPOCH', '')}".encode())
     return h.hexdigest()
-
-
-def _template_dirs(data_dir: Path) -> list[Path]:
-    """As ``main.template_dirs``: the campaign's own, beside it, the bundled ones (the
-    bundled folder of a wheel install, else the repository's)."""
-    bundled = _PACKAGE / "bundled" / "templates"
-    if not bundled.is_dir():
-        bundled = _PACKAGE.parent / "templates"
-    return [data_dir / "templates", data_dir.parent / "templates", bundled]
 
 
 def forget(out_dir: Path) -> None:
@@ -97,7 +90,7 @@ def record(data_dir: Path, out_dir: Path, lines: list[tuple[str, str]]) -> None:
 
     body = {"version": VERSION, "data": os.path.abspath(data_dir), "out": os.path.abspath(out_dir),
             "lines": lines}
-    body["stamp"] = fingerprint(data_dir, out_dir, _template_dirs(data_dir))
+    body["stamp"] = fingerprint(data_dir, out_dir, template_dirs(data_dir))
     try:
         write_atomic(out_dir / STAMP, json.dumps(body, ensure_ascii=False).encode("utf-8"))
     except Exception:   # a stamp is only a shortcut: never fail a build over it
@@ -137,7 +130,7 @@ def answer(argv: list[str]) -> bool:
         if body.get("version") != VERSION or body.get("data") != os.path.abspath(data_dir) \
                 or body.get("out") != os.path.abspath(out_dir):
             return False
-        if body.get("stamp") != fingerprint(data_dir, out_dir, _template_dirs(data_dir)):
+        if body.get("stamp") != fingerprint(data_dir, out_dir, template_dirs(data_dir)):
             return False
         lines = [(stream, text) for stream, text in body["lines"]]
     except (OSError, ValueError, KeyError, TypeError):

@@ -51,6 +51,10 @@ KEEP = 8 * 1024 * 1024             # a part up to this size, whose bytes bound i
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 W = f"{{{W_NS}}}"
+# Word's elements and attributes as lxml names them, for whatever reads a document's parts
+W_BODY, W_P, W_TBL, W_TR, W_TC = (W + t for t in ("body", "p", "tbl", "tr", "tc"))
+W_T, W_TAB, W_BR, W_CR, W_NO_BREAK_HYPHEN = (W + t for t in ("t", "tab", "br", "cr", "noBreakHyphen"))
+W_BOOKMARK_START, W_NAME, W_VAL = W + "bookmarkStart", W + "name", W + "val"
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ENCRYPTED = "EncryptedPackage".encode("utf-16-le")
 MISSING = object()  # a cell a file does not have

@@ -12,6 +12,7 @@ import os
 import signal
 
 from . import transaction
+from .memory import no_fast_bins
 
 PARALLEL_FROM = 64  # documents; fewer are not worth a second process
 
@@ -58,16 +59,7 @@ WORKER_NICE = 5
 
 
 def reader_start(parent: int) -> None:
-    """A worker reading returned files (``collect``): as :func:`worker_start`, and glibc's
-    «fast bins» off. A file's parsed document is thousands of small blocks freed at once;
-    glibc keeps them unmerged and merges them all at the next larger request — about 90 µs
-    a file, spent where the record is made. Without fast bins they are merged as they are
-    freed: 2 % less CPU a file (``bench/README.md``). Nothing where the C library has no such
-    setting."""
+    """A worker reading returned files (``collect``): as :func:`worker_start`, without
+    glibc's fast bins (``memory.py``)."""
     worker_start(parent, 0)
-    try:
-        import ctypes
-
-        ctypes.CDLL(None).mallopt(1, 0)   # M_MXFAST
-    except (OSError, AttributeError, TypeError, ValueError):  # pragma: no cover - not glibc
-        pass
+    no_fast_bins()

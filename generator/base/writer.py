@@ -17,6 +17,7 @@ from pathlib import Path
 
 from .exceptions import OutputError
 from .exceptions import os_reason
+from .memory import keep_freed_memory
 
 FIXED_TIME = (1980, 1, 1, 0, 0, 0)
 _DOS_TIME, _DOS_DATE = 0, (1 << 5) | 1     # 1980-01-01 00:00
@@ -35,22 +36,7 @@ class Packed:
     data: bytes  # raw deflate
 
 
-def _keep_freed_memory() -> None:
-    """glibc gives the top of its heap back to the system as soon as 128 KB of it are free,
-    and asks for it again at the next allocation: packing a part — zlib's few hundred KB of
-    working memory, freed right after — paid that every time, about 50 µs of system time and
-    a third more of its own (``bench/README.md``). Up to 4 MB free are kept instead. Set once
-    for the process and the workers it forks; nothing where the C library has no such
-    setting."""
-    try:
-        import ctypes
-
-        ctypes.CDLL(None).mallopt(-1, 4 << 20)   # M_TRIM_THRESHOLD
-    except (OSError, AttributeError, TypeError, ValueError):  # pragma: no cover - not glibc
-        pass
-
-
-_keep_freed_memory()
+keep_freed_memory()   # (see memory.py: zlib's working memory not given back at each pack)
 
 
 def pack(name: str, data: bytes, level: int = 2) -> Packed:

@@ -177,6 +177,11 @@ class Record(BaseModel):
         return (HEADER + text).encode("utf-8")
 
 
+def _text(record: Record, text: bytes | None) -> bytes:
+    """``record``'s file: ``text`` when its ``dump()`` was made already."""
+    return text if text is not None else record.dump()
+
+
 def folder(data_dir: Path) -> Path:
     return data_dir / FOLDER
 
@@ -233,13 +238,19 @@ class Changes:
     def _exists(self, target: str) -> bool:
         return os.path.exists(os.path.join(self._root, target))
 
-    def _stage(self, target: str, data: bytes | None, staged: Path | None = None) -> None:
-        if staged is None:
-            staged = self.stage(data, self.root / target)
+    def _stage(self, target: str, staged: Path) -> None:
         before = self.files.get(target)
         self.files[target] = staged
         if before is not None:            # a newer content for the same file: the last one counts
             before.unlink(missing_ok=True)
+
+    def _offer(self, target: str, staged: Path | None, data) -> None:
+        """A file named by its content (kept, put aside): staged — ``staged``, else ``data()``
+        staged now — unless it is there already or staged by a file before (the same bytes)."""
+        if self._exists(target) or target in self.files:
+            self.forget(staged)
+        else:
+            self._stage(target, staged or self.stage(data(), self.root / target))
 
     def forget(self, staged: Path | None) -> None:
         """A staged file not taken (the same file again): removed, unless it stands for one."""
@@ -249,34 +260,24 @@ class Changes:
     def write(self, record: Record, text: bytes | None = None, staged: Path | None = None) -> None:
         """``record`` as the unit's figures; ``text``: its ``dump()``, when already made;
         ``staged``: that text already staged."""
-        self._stage(f"{record.unit}.yaml",
-                    None if staged else text if text is not None else record.dump(), staged)
+        target = f"{record.unit}.yaml"
+        self._stage(target, staged or self.stage(_text(record, text), self.root / target))
 
     @staticmethod
     def _kept_name(original: Path, sha256: str) -> str:
         return f"{KEPT}/{sha256}{original.suffix.lower()}"
 
-    def keep(self, original: Path, sha256: str, data: bytes | None = None,
-             staged: Path | None = None) -> None:
+    def keep(self, original: Path, sha256: str, data: bytes | None, staged: Path | None = None) -> None:
         """The file a unit sent, kept as it came under ``bao-cao/tep/<its hash><suffix>``:
         named by its content, so never overwritten and never kept twice. ``data``: its bytes
-        as they were read (else read again), or ``staged``: those bytes already staged."""
-        target = self._kept_name(original, sha256)
-        if self._exists(target) or target in self.files:
-            if staged is not None and staged != self.files.get(target):
-                staged.unlink(missing_ok=True)
-            return
-        self._stage(target, None if staged else data if data is not None else original.read_bytes(),
-                    staged)
+        as they were read (never read again: the file may have changed since), or ``staged``:
+        those bytes already staged."""
+        self._offer(self._kept_name(original, sha256), staged, lambda: data)
 
     def put_aside(self, kind: str, record: Record, text: bytes | None = None,
                   staged: Path | None = None) -> Path:
         target = aside_path(self.data_dir, kind, record)
-        name = f"{kind}/{target.name}"
-        if not self._exists(name) and name not in self.files:
-            self._stage(name, None if staged else text if text is not None else record.dump(), staged)
-        elif staged is not None:
-            staged.unlink(missing_ok=True)
+        self._offer(f"{kind}/{target.name}", staged, lambda: _text(record, text))
         return target
 
     def sync_soon(self) -> None:

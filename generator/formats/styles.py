@@ -12,10 +12,8 @@ from __future__ import annotations
 from lxml import etree
 
 from ..base import measure
+from ..base.ooxml import W, W_NS
 from .profiles import ElementStyle, Profile
-
-W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-W = f"{{{W_NS}}}"
 
 # profile style key → (style id, style name a user sees in Word)
 STYLES: dict[str, tuple[str, str]] = {

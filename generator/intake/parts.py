@@ -19,7 +19,9 @@ from dataclasses import dataclass
 
 from lxml import etree
 
-from ..base.ooxml import W
+from ..base.ooxml import (W, W_BODY as _BODY, W_BOOKMARK_START as _BOOKMARK, W_BR as _BR,
+                          W_NAME as _NAME, W_NO_BREAK_HYPHEN as _NO_BREAK_HYPHEN, W_P as _P,
+                          W_T as _T, W_TAB as _TAB, W_TBL as _TBL, W_TC, W_TR, W_VAL as _VAL)
 from ..documents.renderer import LOOSE
 from ..config.structure import DRAFT, GUIDANCE_LABEL, MARK_CLOSE, MARK_OPEN, key_of_mark
 from ..formats.styles import STYLES
@@ -29,9 +31,6 @@ _SIGNATURE = {STYLES[k][0] for k in ("recipients_label", "recipients", "authorit
                                      "signer_name")}
 
 _P_PR, _P_STYLE = W + "pPr", W + "pStyle"
-_BOOKMARK, _NAME, _VAL, _BODY = W + "bookmarkStart", W + "name", W + "val", W + "body"
-_P, _TBL = W + "p", W + "tbl"
-_T, _TAB, _BR, _NO_BREAK_HYPHEN = W + "t", W + "tab", W + "br", W + "noBreakHyphen"
 _LABEL = re.compile(r"^\s*((?:[IVXLCDM]+|\d+(?:\.\d+)*|[a-zđ])[.)])\s*(.*)$", re.S)
 _WORD = re.compile(r"\w+")
 
@@ -141,7 +140,7 @@ def _is_heading_style(p: etree._Element) -> bool:
 
 def _signature_table(tbl: etree._Element) -> bool:
     """The table of «Nơi nhận» and the signature: where the body ends."""
-    for p in tbl.iter(W + "p"):
+    for p in tbl.iter(_P):
         style = _style(p)
         if style is not None and style.get(_VAL) in _SIGNATURE:
             return True
@@ -152,8 +151,8 @@ def _signature_table(tbl: etree._Element) -> bool:
 
 def _table_lines(tbl: etree._Element) -> list[str]:
     lines = []
-    for tr in tbl.iter(W + "tr"):
-        cells = [" ".join(_text(p) for p in tc.iter(W + "p")).strip() for tc in tr.iter(W + "tc")]
+    for tr in tbl.iter(W_TR):
+        cells = [" ".join(_text(p) for p in tc.iter(_P)).strip() for tc in tr.iter(W_TC)]
         cells = [c for c in cells if c]
         if cells:
             lines.append(" | ".join(cells))

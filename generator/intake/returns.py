@@ -28,7 +28,10 @@ from lxml import etree
 from ..config import figures as fig
 from ..config.campaign import CampaignData, Member
 from ..config.layout import INPUT, NONE, Cell, FormLayout
-from ..base.ooxml import MISSING, W, Package, Refused, Workbook, safe_xml
+from ..base.ooxml import (MISSING, W, W_BODY as _BODY, W_BOOKMARK_START as _BOOKMARK_START, W_BR as _BR,
+                          W_CR as _CR, W_NAME as _BOOKMARK_NAME, W_NO_BREAK_HYPHEN as _NO_BREAK_HYPHEN,
+                          W_P as _P, W_T as _T, W_TAB as _TAB, W_TBL as _TBL, W_TC as _TC, W_TR as _TR,
+                          W_VAL as _VAL, Package, Refused, Workbook, safe_xml)
 from ..documents.xlsx import FIRST_ROW, UNIT_LINE, col_letter
 
 BY_MARK, BY_PLACE = "dấu", "vị trí"
@@ -70,9 +73,6 @@ def _properties(root: etree._Element | None) -> dict[str, str]:
         if name:
             out[name] = "".join(prop.itertext()).strip()
     return out
-
-
-_T, _TAB, _BR, _CR, _NO_BREAK_HYPHEN = W + "t", W + "tab", W + "br", W + "cr", W + "noBreakHyphen"
 
 
 def cell_text(tc: etree._Element) -> str:
@@ -160,9 +160,6 @@ def paragraph_lines(p: etree._Element) -> list[str]:
             pieces = []
     lines.append("".join(pieces))
     return lines
-
-
-_BODY, _TBL, _P = W + "body", W + "tbl", W + "p"
 
 
 def header_lines(root: etree._Element, limit: int = 12) -> list[str]:
@@ -255,8 +252,7 @@ class UnitNames:
         return sorted({u for _, _, ids in kept for u in ids})
 
 
-_SDT_PR, _TAG, _ALIAS, _VAL = W + "sdtPr", W + "tag", W + "alias", W + "val"
-_BOOKMARK_START, _BOOKMARK_NAME = W + "bookmarkStart", W + "name"
+_SDT_PR, _TAG, _ALIAS = W + "sdtPr", W + "tag", W + "alias"
 
 
 class DocxCells:
@@ -299,7 +295,7 @@ class DocxCells:
 
     @functools.cached_property
     def tables(self) -> list[etree._Element]:
-        return list(self.root.iter(W + "tbl"))
+        return list(self.root.iter(_TBL))
 
     def _marked(self, form: FormLayout, cell: Cell) -> etree._Element | None:
         found = self.marks.get(cell.mark)
@@ -347,9 +343,6 @@ class DocxCells:
         placed = self.placed(form)
         tc = placed.tc(cell) if placed is not None else None
         return (MISSING, "") if tc is None else (cell_text(tc), BY_PLACE)
-
-
-_TR, _TC = W + "tr", W + "tc"
 
 
 def _rows(table: etree._Element) -> list[list[etree._Element]]:

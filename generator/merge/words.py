@@ -14,8 +14,8 @@ import unicodedata
 
 from lxml import etree
 
-W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-W = f"{{{W_NS}}}"
+from ..base.ooxml import W, safe_xml
+
 XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 AUTHOR = "vanban"
 
@@ -231,6 +231,5 @@ def body_paragraphs(root: etree._Element) -> list[etree._Element]:
 
 def accepted_paragraphs(document_xml: bytes) -> list[str]:
     """The texts of the body's paragraphs once every revision is accepted."""
-    from ..base.ooxml import safe_xml
     root = accept_all(safe_xml(document_xml, "word/document.xml"))
     return [text(p) for p in body_paragraphs(root)]
