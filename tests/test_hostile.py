@@ -420,3 +420,19 @@ def test_a_part_seen_before_passes_only_as_the_very_same_bytes(batch, tmp_path):
     with pytest.raises(ooxml.Refused, match=r"^không đọc được phần word/styles\.xml \(tệp hỏng"):
         ooxml.Package(bad_sum)
     ooxml.Package(good)
+
+
+def test_the_tag_limit_counts_every_chunk_as_it_did():
+    """«<» are counted only once a part's bytes could hold more than the limit, but then every
+    one of them, those of the chunks before included: the part is refused at the very chunk
+    that passes the limit — a checking pass and a parse alike."""
+    chunk = b"<b></b>" * 500                      # 1.000 «<» (500 elements) in 3.500 bytes
+    for parse in (False, True):
+        part = ooxml._Part("word/document.xml", parse=parse, budget=400_000 if parse else ooxml.MAX_NODES)
+        last = part.max_tags // 1000              # «<a>» and this many chunks: one past the limit
+        part.feed(b"<a>")
+        for _ in range(last - 1):
+            part.feed(chunk)
+        with pytest.raises(ooxml.Refused, match="thẻ XML"):
+            part.feed(chunk)
+        assert part.tags == part.max_tags + 1

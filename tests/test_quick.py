@@ -127,3 +127,22 @@ def test_the_command_ends_without_teardown_and_loses_no_output(tmp_path):
                               "--data", data], cwd=REPO, capture_output=True, text=True, env=env,
                              timeout=60)
     assert missing.returncode != 0 and "Không có:" in missing.stderr
+
+
+def test_a_collect_loads_neither_pydantics_plugin_lookup_nor_babel():
+    """What every command paid for at its start and never used is not loaded: pydantic's
+    plugin lookup (``importlib.metadata``, every installed package's entry points) and
+    babel's locale data (vanban writes figures itself). The campaign is still validated by
+    its models: a wrong value is still refused, and figures are still written."""
+    code = ("import sys\nfrom generator.config.validate import load_campaign\n"
+            "from generator.intake import collect\nfrom generator.formats import vnrules\n"
+            "from pydantic import BaseModel, ValidationError\n"
+            f"data = load_campaign(__import__('pathlib').Path({str(DATA)!r}))\n"
+            "class M(BaseModel):\n    n: int\n"
+            "try:\n    M(n='hai')\nexcept ValidationError:\n    print('refused')\n"
+            "print(len(data.units) > 0, vnrules.figure(1234567.25, 1))\n"
+            "print(sorted(m for m in ('importlib.metadata', 'babel', 'email') if m in sys.modules))\n")
+    done = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == ["refused", "True 1.234.567,3", "[]"]

@@ -250,3 +250,57 @@ def test_formatting_never_raises_on_a_stored_value(value):
 
 def test_a_figure_past_28_digits_is_written_in_full():
     assert vnrules.figure(10**30) == "1." + ".".join(["000"] * 10)
+
+
+def _cldr_figure(value, decimals: int, fixed: bool) -> str:
+    """The figure as babel writes it from CLDR's data for «vi» (the reference the rule in
+    vnrules is checked against), rounded half up first as the rule rounds."""
+    from decimal import ROUND_HALF_UP, localcontext
+
+    from babel.numbers import format_decimal
+
+    number = Decimal(str(value)) if not isinstance(value, Decimal) else value
+    with localcontext() as exact:
+        exact.prec = max(28, number.adjusted() + decimals + 2)
+        rounded = number.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+        pattern = "#,##0" + ("." + ("0" if fixed else "#") * decimals if decimals else "")
+        return format_decimal(rounded, format=pattern, locale="vi")
+
+
+def test_figures_are_written_as_cldr_writes_vietnamese_numbers():
+    """vnrules groups and separates figures itself (babel loaded its locale data in every
+    process that wrote one): for integers, floats and decimals of every size, sign and
+    precision, with and without fixed decimals, it writes what babel writes for «vi» — but
+    for a figure that rounds to nothing, which is 0, never «-0»."""
+    import random
+
+    rng = random.Random(20261203)
+    values = [0, 1, 9, 10, 99, 100, 999, 1000, 1001, 99999, 100000, 999999, 1000000, 10**27,
+              10**28 + 7, 10**45 + 123, -1, -1000, -1234567, 0.5, 1.5, 2.5, 0.05, 0.004, 12.345,
+              1234.5678, 999.995, 99.95, Decimal("1E+5"), Decimal("12.300"), Decimal("-0.5"),
+              Decimal("123456789012345678901234567890.125")]
+    for _ in range(3000):
+        digits = rng.randint(1, 40)
+        value = Decimal(rng.randint(-10**digits, 10**digits)).scaleb(-rng.randint(0, 8))
+        values.append(value)
+        values.append(float(value) if abs(value) < 10**15 else int(value))
+    compared = 0
+    for value in values:
+        for decimals in (0, 1, 2, 3):
+            for fixed in (False, True):
+                ours = vnrules.figure(value, decimals, fixed)
+                expected = _cldr_figure(value, decimals, fixed)
+                if expected.startswith("-") and not expected.strip("-0,"):
+                    assert ours == expected[1:], (value, decimals, fixed)   # «-0», «-0,00»
+                else:
+                    assert ours == expected, (value, decimals, fixed)
+                    compared += 1
+    assert compared > 40_000
+
+
+@pytest.mark.parametrize("value, decimals, fixed, expected", [
+    (-0.3, 0, False, "0"), (-0.04, 1, False, "0"), (-0.004, 2, True, "0,00"),
+    (-1234.5, 0, False, "-1.235"), (-0.05, 1, True, "-0,1"),
+])
+def test_a_negative_figure_keeps_its_sign_unless_it_rounds_to_nothing(value, decimals, fixed, expected):
+    assert vnrules.figure(value, decimals, fixed) == expected

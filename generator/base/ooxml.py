@@ -82,6 +82,12 @@ MAIN_TYPES = {
 }
 
 
+def _bound(chunk: bytes) -> int:
+    """At least the nodes ``chunk`` can make a parser build: its «<» but those of closing
+    tags (which build nothing), and its «=»."""
+    return chunk.count(b"<") - chunk.count(b"</") + chunk.count(b"=")
+
+
 def _thousands(n: int) -> str:
     return f"{n:,}".replace(",", ".")
 
@@ -111,8 +117,11 @@ class _Part:
         self.started = False
         self.decoder = None
         self.tail = b""
-        self.tags = 0
-        self.bound = 0                  # «<» and «=» so far: at least the nodes they can make
+        self.tags = 0                   # «<» so far, counted once the bytes could pass the limit
+        self.uncounted: list[bytes] | None = []   # … till then, the chunks (a «<» is a byte)
+        self.seen = 0                   # bytes of those chunks
+        self.bound: int | None = None   # «<» and «=» so far: at least the nodes they can make,
+                                        # counted once the bytes could pass the budget
         self.kept: list[bytes] = []     # the part so far, while ``bound`` keeps to the budget
         self.size = 0
         self.fed = 0                    # bytes fed, as they were unpacked
@@ -131,11 +140,7 @@ class _Part:
         if b"!" in window and b"<!" in window and _DECLARATIONS.search(window):
             raise Refused(f"phần {self.name} {_FORGED}")
         self.tail = window[-_OVERLAP:]
-        tags = chunk.count(b"<")
-        self.tags += tags
-        if self.tags > self.max_tags:
-            raise Refused(f"phần {self.name} có hơn {_thousands(self.max_tags)} thẻ XML, vượt xa một "
-                          "báo cáo thật (có thể là tệp làm giả để làm treo máy)")
+        self._count_tags(chunk)
         if self.keep and chunk:
             self.size += len(chunk)
             self.kept.append(chunk)
@@ -145,10 +150,11 @@ class _Part:
         if not self.parse or not chunk:
             return
         if self.parser is None:
-            self.bound += tags - chunk.count(b"</") + chunk.count(b"=")   # a closing tag builds nothing
             self.size += len(chunk)
             self.kept.append(chunk)
-            if self.bound <= self.budget and self.size <= KEEP:
+            if self.size > self.budget:   # before, the bytes cannot make more nodes than the budget
+                self.bound = sum(map(_bound, self.kept)) if self.bound is None else self.bound + _bound(chunk)
+            if (self.bound or 0) <= self.budget and self.size <= KEEP:
                 return
             self.parser = etree.XMLPullParser(events=("start", "start-ns"), **_PARSER_OPTIONS)
             kept, self.kept = self.kept, []
@@ -156,6 +162,22 @@ class _Part:
                 self._pull(piece)
         else:
             self._pull(chunk)
+
+    def _count_tags(self, chunk: bytes) -> None:
+        """The part's «<» against the limit: counted once its bytes could hold more than the
+        limit (a «<» is one byte), the chunks before then all at once."""
+        if self.uncounted is not None:
+            self.seen += len(chunk)
+            if self.seen <= self.max_tags:
+                self.uncounted.append(chunk)
+                return
+            chunks, self.uncounted = self.uncounted + [chunk], None
+        else:
+            chunks = [chunk]
+        self.tags += sum(c.count(b"<") for c in chunks)
+        if self.tags > self.max_tags:
+            raise Refused(f"phần {self.name} có hơn {_thousands(self.max_tags)} thẻ XML, vượt xa một "
+                          "báo cáo thật (có thể là tệp làm giả để làm treo máy)")
 
     def _pull(self, chunk: bytes) -> None:
         try:
@@ -223,7 +245,7 @@ class _Part:
         with every chunk: within the budget at the end, it was after every chunk); ``None``
         when they do not (the part is then parsed as it comes)."""
         if self.size > self.budget:   # else the bound is within it: a byte counts once at most
-            bound = sum(c.count(b"<") - c.count(b"</") + c.count(b"=") for c in self.kept)
+            bound = sum(map(_bound, self.kept))
             if bound > self.budget:
                 return None
         try:

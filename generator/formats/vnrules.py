@@ -18,13 +18,10 @@ from functools import lru_cache
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal, DivisionByZero, InvalidOperation, Overflow, localcontext
 
-from babel.numbers import format_decimal
-
 from ..base import measure
 from .profiles import Profile
 from .styles import text_width_cm
 
-LOCALE = "vi"
 
 # The order Vietnamese documents use for lettered items: đ comes after d; f, j, w, z are not
 # Vietnamese letters and are never used.
@@ -144,11 +141,16 @@ def figure(value: int | float | Decimal | None, decimals: int = 0, fixed: bool =
         return "" if number.is_nan() else ("−∞" if number < 0 else "∞")
     if number.adjusted() > 60:  # no figure is this large: written short rather than in full
         return f"{number:.3E}".replace(".", ",")
-    pattern = "#,##0" + ("." + ("0" if fixed else "#") * decimals if decimals else "")
     with localcontext() as exact:  # every digit kept: 28 would fail past 10^28
         exact.prec = max(28, number.adjusted() + decimals + 2)
         rounded = number.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
-        return format_decimal(rounded, format=pattern, locale=LOCALE)
+    whole, _, fraction = f"{rounded.copy_abs():f}".partition(".")
+    if not fixed:
+        fraction = fraction.rstrip("0")
+    head = len(whole) % 3 or 3      # thousands grouped by «.», the decimals after «,» (CLDR «vi»)
+    whole = ".".join([whole[:head], *(whole[i:i + 3] for i in range(head, len(whole), 3))])
+    sign = "-" if rounded < 0 else ""   # a figure rounded to nothing is 0, never «-0»
+    return f"{sign}{whole},{fraction}" if fraction else sign + whole
 
 
 def percent(value: int | float | Decimal | None, decimals: int = 1) -> str:

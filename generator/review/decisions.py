@@ -14,6 +14,7 @@ import json
 import os
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import yaml
 
@@ -21,7 +22,9 @@ from ..base.exceptions import UsageError
 from ..config.store import now_iso
 from ..base.transaction import lock
 from ..base.writer import write_atomic
-from .evaluate import Finding
+
+if TYPE_CHECKING:   # a type only: recording a decision needs none of the rules
+    from .evaluate import Finding
 
 FOLDER = "xem-xet"
 DECIDED = "quyet-dinh.yaml"

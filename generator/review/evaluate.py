@@ -187,7 +187,7 @@ def _n(value) -> str:
     if isinstance(value, bool):
         return "Có" if value else "Không"
     if isinstance(value, int) or (isinstance(value, float) and value.is_integer() and abs(value) < 1e15):
-        return f"{int(value):,}".replace(",", ".")      # vnrules.figure's «1.234», without babel's cost
+        return vnrules.figure(int(value))
     return vnrules.figure(value, 2) if isinstance(value, (int, float)) else str(value)
 
 
