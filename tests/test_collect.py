@@ -635,3 +635,28 @@ def test_a_file_kept_twice_at_once_is_kept_once_whoever_staged_it_first(tmp_path
     kept = sorted((data / "bao-cao" / "tep").iterdir())
     assert [p.name for p in kept] == [f"{sha}.docx"] and kept[0].read_bytes() == raw
     assert not (data / "bao-cao" / ".vanban" / "tam").exists()
+
+
+def test_the_files_of_a_folder_are_every_file_under_it_in_order(tmp_path):
+    """A folder given to collect brings every file under it, in the order of their paths'
+    parts (as ``rglob`` and ``sorted`` gave them), leaving out hidden files, Word's lock files
+    and what is only reached through a link to a folder; a link to a file counts."""
+    from generator.intake.returns import files_in
+
+    root = tmp_path / "nhan"
+    for name in ("b.docx", "a-c.docx", "a/b.docx", "a/z/1.xlsx", ".an/ky.docx", "x/.hidden.docx",
+                 "x/~$khoa.docx", "Z.docx", "x/y/z/w.docx"):
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_bytes(b"PK")
+    elsewhere = tmp_path / "noi-khac"
+    (elsewhere / "sau").mkdir(parents=True)
+    (elsewhere / "sau" / "ngoai.docx").write_bytes(b"PK")
+    (root / "lien-ket").symlink_to(elsewhere / "sau", target_is_directory=True)
+    (root / "tep-lien-ket.docx").symlink_to(elsewhere / "sau" / "ngoai.docx")
+    got = [p.relative_to(root).as_posix() for p in files_in([root])]
+    assert got == [".an/ky.docx", "Z.docx", "a/b.docx", "a/z/1.xlsx", "a-c.docx", "b.docx",
+                   "tep-lien-ket.docx", "x/y/z/w.docx"]
+    reference = sorted(p for p in root.rglob("*") if p.is_file() and not p.name.startswith((".", "~$"))
+                       and "lien-ket" not in p.relative_to(root).parts)
+    assert files_in([root]) == reference
+    assert files_in([root / "b.docx", root / "a"]) == [root / "b.docx", root / "a/b.docx", root / "a/z/1.xlsx"]

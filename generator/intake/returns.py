@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import os
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -120,6 +121,8 @@ def _word_key(word: str) -> str:
 
 
 def _word_key_text(word: str) -> str:
+    if word.isascii():             # no tone to move
+        return word
     decomposed = unicodedata.normalize("NFD", word)
     tones = "".join(c for c in decomposed if c in _TONES)
     letters = "".join(c for c in decomposed if c not in _TONES)
@@ -133,7 +136,10 @@ def name_key(text: str) -> str:
 
 
 def _name_key_text(text: str) -> str:
-    text = unicodedata.normalize("NFC", text).translate(_LOOKALIKES).casefold()
+    text = unicodedata.normalize("NFC", text)
+    if "\u00d0" in text or "\u00f0" in text:
+        text = text.translate(_LOOKALIKES)
+    text = text.casefold()
     return "".join(_word_key(w) for w in _WORD.findall(text))
 
 
@@ -648,13 +654,34 @@ def _value(kind: str, raw):
 
 
 def files_in(paths: list[Path]) -> list[Path]:
-    """Every file named, and every file under every folder named, in a stable order
+    """Every file named, and every file under every folder named (not under a link to a
+    folder, nor a folder it may not read), in a stable order: that of their paths' parts
     (hidden files and Word's lock files ``~$…`` left out)."""
     out: list[Path] = []
     for path in paths:
         if path.is_dir():
-            out += sorted(p for p in path.rglob("*") if p.is_file()
-                          and not p.name.startswith((".", "~$")))
+            found: list[tuple[str, ...]] = []
+            _files_under(str(path), (), found)
+            out += [path.joinpath(*parts) for parts in sorted(found)]
         else:
             out.append(path)
     return out
+
+
+def _files_under(folder: str, parts: tuple[str, ...], found: list) -> None:
+    """The files under ``folder`` (``parts`` from the folder named), as ``pathlib``'s
+    ``rglob("*")`` walks and ``is_file`` keeps them, by one listing of each folder."""
+    try:
+        with os.scandir(folder) as listing:
+            entries = list(listing)
+    except PermissionError:
+        return
+    for entry in entries:
+        here = parts + (entry.name,)
+        try:
+            if entry.is_dir() and not entry.is_symlink():
+                _files_under(entry.path, here, found)
+            elif entry.is_file() and not entry.name.startswith((".", "~$")):
+                found.append(here)
+        except OSError:
+            continue
