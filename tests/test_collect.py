@@ -579,6 +579,7 @@ def test_a_first_collect_keeps_each_file_once_as_it_came(collected, tmp_path, mo
     place at once; a file sent twice in the batch (the same bytes under two names, read by
     two readers at once) is kept once, its second copy taken as the same file again — as in
     one process, and nothing staged is left over."""
+    import gc
     import hashlib
 
     from generator.base import workers
@@ -609,6 +610,7 @@ def test_a_first_collect_keeps_each_file_once_as_it_came(collected, tmp_path, mo
         originals = {hashlib.sha256(p.read_bytes()).hexdigest() for p in collected["files"].values()}
         assert {p.stem for p in files} == originals
         assert not (data / "bao-cao" / ".vanban" / "tam").exists(), way   # nothing staged left
+        assert gc.get_freeze_count() == 0, way   # frozen for the fork only: this process collects as ever
         kept[way] = sorted(p.name for p in files)
     assert kept["parallel"] == kept["one process"]
 

@@ -220,6 +220,7 @@ def _read_all(reader: Reader, files: list[Path], unit: str | None, received: dat
         for path in files:
             yield _read_one(reader, path, unit, received, changes)
         return
+    import gc
     import multiprocessing
     import os
     from concurrent.futures import ProcessPoolExecutor
@@ -231,8 +232,13 @@ def _read_all(reader: Reader, files: list[Path], unit: str | None, received: dat
     try:
         with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
                                  initializer=reader_start, initargs=(os.getpid(),)) as pool:
+            gc.freeze()   # the readers' collections leave the objects they were forked with alone
             try:
-                for part in pool.map(_read_chunk, chunks):
+                parts = pool.map(_read_chunk, chunks)   # (forked at the first chunk given)
+            finally:
+                gc.unfreeze()
+            try:
+                for part in parts:
                     yield from part
             except GeneratorExit:   # the caller stopped (an error): the rest is not read
                 pool.shutdown(wait=True, cancel_futures=True)
