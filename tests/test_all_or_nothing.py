@@ -4,6 +4,7 @@ folder before or after, and the next run finishes or sweeps away what it left.""
 
 from __future__ import annotations
 
+import gc
 import os
 import pickle
 import json
@@ -69,6 +70,7 @@ def test_a_template_failing_for_one_unit_changes_nothing(tmp_path, capsys, monke
 def test_the_same_build_in_one_and_in_several_processes(tmp_path, monkeypatch):
     monkeypatch.setattr(pipeline, "workers_for", lambda n: 3)
     pipeline.build(REPO / "data", tmp_path / "several")
+    assert gc.get_freeze_count() == 0   # frozen for the fork only: this process collects as ever
     monkeypatch.setattr(pipeline, "workers_for", lambda n: 1)
     pipeline.build(REPO / "data", tmp_path / "one")
     several, one = snapshot(tmp_path / "several"), snapshot(tmp_path / "one")

@@ -43,7 +43,7 @@ from ..review import states as review_states
 from ..documents import trace as review_trace
 from ..documents.contexts.letter import OUTPUT_DIR as LETTERS, OWN_PROFILE, letter_context
 from ..base.writer import zip_bytes
-from ..base.workers import PARALLEL_FROM, WORKER_NICE, workers_for
+from ..base.workers import PARALLEL_FROM, WORKER_NICE, forking, workers_for
 from ..base.workers import worker_start as _worker_start
 
 from .bundled import BUNDLED_TEMPLATES, EXAMPLES, template_dirs
@@ -727,8 +727,9 @@ def render_staged(documents: list[Document], compiled: dict[str, CompiledTemplat
             # of them at once (thousands at 10.000 units) costs this process time quadratic
             # in their number, taken from the workers' cores
             waiting = iter(chunks)
-            pending: set = set()
-            sent, early = 0, None
+            with forking():
+                pending: set = {pool.submit(_render_chunk, next(waiting))}
+            sent, early = 1, None
             while True:
                 while len(pending) < workers * IN_FLIGHT:
                     chunk = next(waiting, None)

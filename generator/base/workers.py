@@ -7,9 +7,11 @@ priority is decided once.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import signal
+from contextlib import contextmanager
 
 from . import transaction
 from .memory import no_fast_bins
@@ -63,3 +65,17 @@ def reader_start(parent: int) -> None:
     glibc's fast bins (``memory.py``)."""
     worker_start(parent, 0)
     no_fast_bins()
+
+
+@contextmanager
+def forking():
+    """Around what forks the workers (a ``fork`` pool forks them all at the first task given):
+    the objects of this process frozen (``gc.freeze``), then at once thawed here. The workers'
+    collections then leave the objects they were forked with alone — walking them would copy
+    every page they are on, for nothing: a worker's garbage is its own — and this process
+    collects as ever (a workspace forks again and again)."""
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()

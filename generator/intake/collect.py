@@ -213,14 +213,13 @@ def _read_all(reader: Reader, files: list[Path], unit: str | None, received: dat
     ``workers.worker_start``: they read, the parent alone writes). They keep the priority of
     the command: a person waits for a collect, and on a machine others use readers at a lower
     priority took longer than one process did."""
-    from ..base.workers import reader_start, workers_for
+    from ..base.workers import forking, reader_start, workers_for
 
     workers = workers_for(len(files)) if len(files) >= PARALLEL_FROM else 1
     if workers == 1:
         for path in files:
             yield _read_one(reader, path, unit, received, changes)
         return
-    import gc
     import multiprocessing
     import os
     from concurrent.futures import ProcessPoolExecutor
@@ -232,11 +231,8 @@ def _read_all(reader: Reader, files: list[Path], unit: str | None, received: dat
     try:
         with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
                                  initializer=reader_start, initargs=(os.getpid(),)) as pool:
-            gc.freeze()   # the readers' collections leave the objects they were forked with alone
-            try:
-                parts = pool.map(_read_chunk, chunks)   # (forked at the first chunk given)
-            finally:
-                gc.unfreeze()
+            with forking():
+                parts = pool.map(_read_chunk, chunks)
             try:
                 for part in parts:
                     yield from part
