@@ -127,6 +127,9 @@ def _decimal(value: int | float | Decimal) -> Decimal:
     return Decimal(str(value))
 
 
+_WRITTEN_IN_FULL = 10 ** 61     # from here on a figure is written short (1,000E+61)
+
+
 def figure(value: int | float | Decimal | None, decimals: int = 0, fixed: bool = False) -> str:
     """A figure the Vietnamese way: ``1234567`` → ``1.234.567``, ``12.5`` → ``12,5``.
 
@@ -136,10 +139,14 @@ def figure(value: int | float | Decimal | None, decimals: int = 0, fixed: bool =
     """
     if value is None:
         return ""
+    if type(value) is int and -_WRITTEN_IN_FULL < value < _WRITTEN_IN_FULL:   # the usual figure
+        whole = f"{abs(value):,}".replace(",", ".")
+        fraction = "," + "0" * decimals if fixed and decimals else ""
+        return ("-" if value < 0 else "") + whole + fraction
     number = _decimal(value)
     if not number.is_finite():  # never a figure read (see figures.bounded); said, never raised
         return "" if number.is_nan() else ("−∞" if number < 0 else "∞")
-    if number.adjusted() > 60:  # no figure is this large: written short rather than in full
+    if number.adjusted() > 60:  # no figure is this large (≥ _WRITTEN_IN_FULL): written short
         return f"{number:.3E}".replace(".", ",")
     with localcontext() as exact:  # every digit kept: 28 would fail past 10^28
         exact.prec = max(28, number.adjusted() + decimals + 2)
