@@ -204,7 +204,7 @@ def run(out: Path, src: Path) -> None:
 
 def differences(a: Path, b: Path) -> list[str]:
     found = []
-    cmp = filecmp.dircmp(a, b)
+    cmp = filecmp.dircmp(a, b, ignore=[".vanban"])   # vanban's own state: its lock, the memo of a load
     found += [f"{a / n}: chỉ có ở một bên" for n in cmp.left_only + cmp.right_only]
     found += [f"{a / n}: khác" for n in cmp.diff_files + cmp.funny_files]
     for name in cmp.common_files:     # dircmp compares by stat; the bytes are what count

@@ -56,15 +56,17 @@ def shown_value(value: object) -> str:
     return f"{value:.6g}"
 
 
-def bounded(value: int | float, typed: object) -> int | float:
+def bounded(value: int | float, typed: object = None) -> int | float:
     """``value`` if it can be a figure: finite and at most :data:`MAX_FIGURE` either way;
-    else a :class:`FigureError` quoting what was ``typed``. Where a figure is read (a Word
-    cell, an Excel cell, a record edited by hand), an absurd one is a finding on its cell,
-    never a stored value."""
+    else a :class:`FigureError` quoting what was ``typed`` (by default the value itself, as
+    :func:`shown_value` quotes it). Where a figure is read (a Word cell, an Excel cell, a
+    record edited by hand), an absurd one is a finding on its cell, never a stored value."""
     if isinstance(value, float) and not math.isfinite(value):
-        raise FigureError(f"«{shown(str(typed))}» không phải là một số (vô hạn hoặc không xác định)")
+        quoted = shown_value(value) if typed is None else shown(str(typed))
+        raise FigureError(f"«{quoted}» không phải là một số (vô hạn hoặc không xác định)")
     if abs(value) > MAX_FIGURE:
-        raise FigureError(f"«{shown(str(typed))}» lớn quá mức một số liệu có thể có (trên "
+        quoted = shown_value(value) if typed is None else shown(str(typed))
+        raise FigureError(f"«{quoted}» lớn quá mức một số liệu có thể có (trên "
                           f"{vnrules.figure(MAX_FIGURE)}): có phải gõ nhầm?")
     return value
 

@@ -467,36 +467,68 @@ def load_campaign(folder: Path, *, repair: bool = True) -> CampaignData:
 def _returns(folder: Path, campaign: Campaign | None, units: list[Unit],
              problems: list[Problem], repair: bool, appendix: Appendix | None) -> dict:
     """The figures units sent back (``bao-cao/*.yaml``), by unit id. A collection killed
-    midway is finished first (``repair``), or reported."""
+    midway is finished first (``repair``), or reported. A record unchanged since a load read
+    it without a word to say is taken from that load's memo (``record_memo``), checked again
+    all the same; anything to say, and it is read again the whole way. The memo is kept up to
+    date by a load that may write (``repair``)."""
     from . import store
+    from .record_memo import RecordMemo
 
     for note in (store.recover(folder) if repair else store.pending(folder)):
         problems.append(Problem(f"{store.FOLDER}/", None, "", note, WARNING))
     out = {}
     known = {u.id for u in units}
+    forms = _forms(appendix) if appendix is not None else None
+    memo = RecordMemo(store.folder(folder))
     for path in sorted(store.folder(folder).glob("*.yaml")):
         name = f"{store.FOLDER}/{path.name}"
+        stamp = memo.stamp(path)
+        data = memo.get(path, stamp)
+        if data is not None:
+            quiet: list[Problem] = []
+            record = _record(SourceFile(path=path, name=name, data=data), campaign, known,
+                             forms, quiet)
+            if record is not None and not quiet:
+                out[record.unit] = record
+                memo.taken(path, stamp, data, read=False)
+                continue
+        said = len(problems)
         source = load_yaml(path, name, problems)
-        record = _validate_model(store.Record, source, problems)
-        if record is None:
-            continue
-        found = len(problems)
-        if record.unit != path.stem:
-            problems.append(source.problem(("unit",), f"tệp {path.name} ghi số liệu của đơn vị "
-                                           f"«{record.unit}»: tên tệp và mục «unit» phải là một mã"))
-        if appendix is not None:
-            _check_figures(record.figures, appendix, source, problems)
-        if len(problems) > found:
-            continue
-        if campaign and record.campaign != campaign.id:
-            problems.append(source.problem(("campaign",), f"số liệu của chiến dịch khác "
-                                           f"(«{record.campaign}»)"))
-        elif record.unit not in known:
-            problems.append(source.problem(("unit",), f"đơn vị «{record.unit}» không còn trong "
-                                           "don-vi.csv: số liệu này không được tổng hợp", WARNING))
-        else:
+        record = _record(source, campaign, known, forms, problems)
+        if record is not None:
             out[record.unit] = record
+            if len(problems) == said:
+                memo.taken(path, stamp, source.data, read=True)
+    if repair:   # a load that may write (not a check, which writes nothing)
+        memo.save()
     return out
+
+
+def _record(source: SourceFile, campaign: Campaign | None, known: set[str],
+            forms: dict | None, problems: list[Problem]):
+    """The record ``source`` holds, to be taken (or None, what is wrong said)."""
+    from . import store
+
+    record = _validate_model(store.Record, source, problems)
+    if record is None:
+        return None
+    found = len(problems)
+    if record.unit != source.path.stem:
+        problems.append(source.problem(("unit",), f"tệp {source.path.name} ghi số liệu của đơn vị "
+                                       f"«{record.unit}»: tên tệp và mục «unit» phải là một mã"))
+    if forms is not None:
+        _check_figures(record.figures, forms, source, problems)
+    if len(problems) > found:
+        return None
+    if campaign and record.campaign != campaign.id:
+        problems.append(source.problem(("campaign",), f"số liệu của chiến dịch khác "
+                                       f"(«{record.campaign}»)"))
+    elif record.unit not in known:
+        problems.append(source.problem(("unit",), f"đơn vị «{record.unit}» không còn trong "
+                                       "don-vi.csv: số liệu này không được tổng hợp", WARNING))
+    else:
+        return record
+    return None
 
 
 _KINDS = {"count": ("một số", lambda v: isinstance(v, (int, float)) and not isinstance(v, bool)),
@@ -505,43 +537,50 @@ _KINDS = {"count": ("một số", lambda v: isinstance(v, (int, float)) and not 
           "text": ("chữ", lambda v: isinstance(v, str))}
 
 
-def _check_figures(figures: dict, appendix: Appendix, src: SourceFile, problems: list[Problem]) -> None:
+def _check_figures(figures: dict, tables: dict, src: SourceFile, problems: list[Problem]) -> None:
     """A record's figures (written by collect, perhaps edited by hand) against the appendix
-    tables: every table, row and column must exist, and every value be of its row's kind."""
+    tables (``_forms``): every table, row and column must exist, and every value be of its
+    row's kind."""
     from .figures import FigureError, bounded, shown_value
-    from .layout import columns
 
-    tables = {t.id: t for t in appendix.tables}
     for table_id, rows in figures.items():
-        table = tables.get(table_id)
-        if table is None:
+        form = tables.get(table_id)
+        if form is None:
             problems.append(src.problem(("figures", table_id), f"không có phụ lục «{table_id}» trong "
                                         f"phu-luc.yaml (có: {', '.join(tables)})"))
             continue
-        known_rows = {r.id: r for r in table.rows}
-        known_cols = [c.id for c in columns(table)]
+        known_rows, known_cols = form
         for row_id, values in rows.items():
             row = known_rows.get(row_id)
             if row is None:
                 problems.append(src.problem(("figures", table_id, row_id), f"phụ lục «{table_id}» "
                                             f"không có dòng «{row_id}»"))
                 continue
+            wanted, fits = _KINDS.get(row.type, ("", lambda v: True))
+            number = row.type in ("count", "percent")
             for col_id, value in values.items():
                 loc = ("figures", table_id, row_id, col_id)
                 if col_id not in known_cols:
                     problems.append(src.problem(loc, f"phụ lục «{table_id}» không có cột «{col_id}» "
                                                 f"(có: {', '.join(known_cols)})"))
                     continue
-                wanted, fits = _KINDS.get(row.type, ("", lambda v: True))
                 if value is not None and not fits(value):
                     problems.append(src.problem(loc, f"dòng «{row.label}» cần {wanted}, đang là "
                                                 f"«{shown_value(value)}»; để trống thì ghi null"))
-                elif row.type in ("count", "percent") and value is not None:
+                elif number and value is not None:
                     try:
-                        bounded(value, shown_value(value))
+                        bounded(value)
                     except FigureError as exc:
                         problems.append(src.problem(loc, f"dòng «{row.label}»: {exc}; sửa lại số "
                                                     "đúng hoặc ghi null"))
+
+
+def _forms(appendix: Appendix) -> dict[str, tuple[dict, list[str]]]:
+    """Each table of ``appendix`` by id: its rows by id and its columns' ids (worked out once
+    for all the records of a load)."""
+    from .layout import columns
+
+    return {t.id: ({r.id: r for r in t.rows}, [c.id for c in columns(t)]) for t in appendix.tables}
 
 
 def _uses_outline(nodes) -> bool:
