@@ -1,26 +1,28 @@
 """What an earlier load read of each stored record (``bao-cao/<đơn vị>.yaml``), kept so that
-the next load does not parse unchanged files again.
+the next load does not parse the same bytes again.
 
 Every command that loads the campaign reads every record: YAML composed with the line of each
 value (so that a message can name the line), each text checked for what must be repaired. For
 1.000 records that is 0,8 s — of every ``vanban collect`` into a campaign that has records, of
-every build, check and status. Records change seldom: a collect writes a few, a person edits
-one now and then.
+every build and status. Records change seldom: a collect writes a few, a person edits one now
+and then.
 
 So a load keeps, for each record it read without a word to say (no repair, no warning, no
-error, and the record taken), the plain values it read, by the file's size and its times of
-change (content and metadata: a file edited, restored from a copy or touched counts as
-changed). The next load takes those values for a file whose size and times are the same — and
-still validates them and checks them against the campaign as ever: if that finds anything to
-say at all, the file is read again the whole way, and the messages are exactly those of a
-load without memo (with their lines). A memo that cannot be read, of another version, or too
-large is ignored; one that cannot be written is not written. Nothing else depends on it.
+error, and the record taken), the plain values it read, by the SHA-256 of the file's bytes —
+not by its times, which a copy, an editor or a shared drive may keep or lose. The next load
+reads each file's bytes (a thousand small files: milliseconds) and takes the values for bytes
+it has seen — and still validates them and checks them against the campaign as ever: if that
+finds anything to say at all, the same bytes are parsed the whole way, and the messages are
+exactly those of a load without memo (with their lines). A memo that cannot be read, of
+another version, or too large is ignored; one that cannot be written is not written. Nothing
+else depends on it.
 
 It lives in ``bao-cao/.vanban/ban-ghi-da-doc.json``, beside the collect's journal.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 from typing import Any
@@ -30,17 +32,8 @@ from ..base.transaction import STATE
 from ..base.writer import write_atomic
 
 FILE = "ban-ghi-da-doc.json"
-VERSION = 1
+VERSION = 2   # 2: by the bytes' SHA-256 (1 was by the files' times)
 MAX_SIZE = 256 * 1024 * 1024   # bytes: 20.000 records of a large form are under 100 MB
-
-
-def _stamp(path: Path) -> list[int] | None:
-    """The file's size and times of change; None when it cannot be told."""
-    try:
-        st = path.stat()
-    except OSError:
-        return None
-    return [st.st_size, st.st_mtime_ns, st.st_ctime_ns]
 
 
 class RecordMemo:
@@ -63,24 +56,25 @@ class RecordMemo:
                 or not isinstance(memo.get("records"), dict):
             return {}
         return {name: entry for name, entry in memo["records"].items()
-                if isinstance(entry, list) and len(entry) == 2 and isinstance(entry[1], dict)}
+                if isinstance(entry, list) and len(entry) == 2 and isinstance(entry[0], str)
+                and isinstance(entry[1], dict)}
 
-    def stamp(self, path: Path) -> list[int] | None:
-        """Taken before the file is read: a change while it is read is a change."""
-        return _stamp(path)
+    @staticmethod
+    def digest(raw: bytes) -> str:
+        return hashlib.sha256(raw).hexdigest()
 
-    def get(self, path: Path, stamp: list[int] | None) -> dict | None:
-        """The values an earlier load read from ``path`` as it is now, or None."""
+    def get(self, path: Path, digest: str) -> dict | None:
+        """The values an earlier load read from the very bytes ``path`` holds, or None."""
         entry = self.kept.get(path.name)
-        if stamp is None or entry is None or entry[0] != stamp:
+        if entry is None or entry[0] != digest:
             return None
         return entry[1]
 
-    def taken(self, path: Path, stamp: list[int] | None, data: Any, read: bool) -> None:
-        """``path`` taken without a word to say: its values remembered. ``read``: read the
-        whole way by this load (else they came from the memo)."""
-        if stamp is not None and isinstance(data, dict):
-            self.now[path.name] = [stamp, data]
+    def taken(self, path: Path, digest: str, data: Any, read: bool) -> None:
+        """``path`` taken without a word to say: its values remembered. ``read``: parsed by
+        this load (else they came from the memo)."""
+        if isinstance(data, dict):
+            self.now[path.name] = [digest, data]
             self.changed |= read
 
     def save(self) -> None:

@@ -23,7 +23,7 @@ from ..formats import profiles, vnrules
 from .campaign import CampaignData, committee
 from ..base.exceptions import DataError, Problem
 from ..base.exceptions import WARNING
-from ..model.loader import SourceFile, load_csv, load_xlsx_table, load_yaml
+from ..model.loader import SourceFile, load_csv, load_xlsx_table, load_yaml, read_bytes
 from .structure import OPENING, node_keys, opening_named
 from ..model.schema import (CELL_TYPES, DATA_FILES, AppliesTo, Appendix, Campaign, Consolidated,
                             Outline, OutlineNode, Plan, Unit)
@@ -467,9 +467,9 @@ def load_campaign(folder: Path, *, repair: bool = True) -> CampaignData:
 def _returns(folder: Path, campaign: Campaign | None, units: list[Unit],
              problems: list[Problem], repair: bool, appendix: Appendix | None) -> dict:
     """The figures units sent back (``bao-cao/*.yaml``), by unit id. A collection killed
-    midway is finished first (``repair``), or reported. A record unchanged since a load read
-    it without a word to say is taken from that load's memo (``record_memo``), checked again
-    all the same; anything to say, and it is read again the whole way. The memo is kept up to
+    midway is finished first (``repair``), or reported. A record whose very bytes a load read
+    without a word to say is taken from that load's memo (``record_memo``), checked again all
+    the same; anything to say, and the bytes are parsed the whole way. The memo is kept up to
     date by a load that may write (``repair``)."""
     from . import store
     from .record_memo import RecordMemo
@@ -482,23 +482,26 @@ def _returns(folder: Path, campaign: Campaign | None, units: list[Unit],
     memo = RecordMemo(store.folder(folder))
     for path in sorted(store.folder(folder).glob("*.yaml")):
         name = f"{store.FOLDER}/{path.name}"
-        stamp = memo.stamp(path)
-        data = memo.get(path, stamp)
+        raw = read_bytes(path, name, problems)
+        if raw is None:
+            continue
+        digest = memo.digest(raw)
+        data = memo.get(path, digest)
         if data is not None:
             quiet: list[Problem] = []
             record = _record(SourceFile(path=path, name=name, data=data), campaign, known,
                              forms, quiet)
             if record is not None and not quiet:
                 out[record.unit] = record
-                memo.taken(path, stamp, data, read=False)
+                memo.taken(path, digest, data, read=False)
                 continue
         said = len(problems)
-        source = load_yaml(path, name, problems)
+        source = load_yaml(path, name, problems, raw=raw)
         record = _record(source, campaign, known, forms, problems)
         if record is not None:
             out[record.unit] = record
             if len(problems) == said:
-                memo.taken(path, stamp, source.data, read=True)
+                memo.taken(path, digest, source.data, read=True)
     if repair:   # a load that may write (not a check, which writes nothing)
         memo.save()
     return out

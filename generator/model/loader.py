@@ -233,16 +233,26 @@ def _too_large(path: Path, name: str, problems: list[Problem]) -> bool:
 def read_text(path: Path, name: str, problems: list[Problem]) -> str | None:
     """A text file's content, or ``None`` with a problem if it cannot be read as UTF-8 or is
     past the size limit."""
+    raw = read_bytes(path, name, problems)
+    return None if raw is None else decode_text(raw, name, problems)
+
+
+def read_bytes(path: Path, name: str, problems: list[Problem]) -> bytes | None:
+    """A data file's bytes, or ``None`` with a problem if it is past the size limit or cannot
+    be read."""
     if _too_large(path, name, problems):
         return None
     try:
-        raw = path.read_bytes()
+        return path.read_bytes()
     except FileNotFoundError:
         problems.append(Problem(name, None, "", "không tìm thấy tệp"))
-        return None
     except OSError as exc:
         problems.append(Problem(name, None, "", f"không đọc được tệp ({os_reason(exc)})"))
-        return None
+    return None
+
+
+def decode_text(raw: bytes, name: str, problems: list[Problem]) -> str | None:
+    """A data file's bytes as UTF-8 text, or ``None`` with a problem."""
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -292,11 +302,13 @@ def read_table_text(path: Path, name: str, problems: list[Problem]) -> str | Non
     return text
 
 
-def load_yaml(path: Path, name: str, problems: list[Problem], *, clean: bool = True) -> SourceFile:
-    """Read a YAML data file. Problems go to ``problems``; ``data`` is ``None`` when the file
-    cannot be used at all (missing, not UTF-8, bad syntax, empty)."""
+def load_yaml(path: Path, name: str, problems: list[Problem], *, clean: bool = True,
+              raw: bytes | None = None) -> SourceFile:
+    """Read a YAML data file (``raw``: its bytes, when read already). Problems go to
+    ``problems``; ``data`` is ``None`` when the file cannot be used at all (missing, not UTF-8,
+    bad syntax, empty)."""
     source = SourceFile(path=path, name=name)
-    text = read_text(path, name, problems)
+    text = read_text(path, name, problems) if raw is None else decode_text(raw, name, problems)
     if text is None:
         return source
     try:
