@@ -4,6 +4,7 @@ restored, removed from the unit list, or forged in the memo itself."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import random
@@ -41,6 +42,19 @@ def memo_path(data):
     return data / "bao-cao" / ".vanban" / record_memo.FILE
 
 
+def read_memo(data) -> tuple[dict, dict]:
+    """The memo's header and its records' values."""
+    head, body = memo_path(data).read_bytes().split(b"\n", 1)
+    return json.loads(head), json.loads(body)
+
+
+def write_memo(data, head: dict, entries: dict) -> None:
+    """A memo as vanban writes one (its checksum made again: a deliberate change)."""
+    body = json.dumps(entries, ensure_ascii=False).encode("utf-8")
+    head = {**head, "sha256": hashlib.sha256(body).hexdigest()}
+    memo_path(data).write_bytes(json.dumps(head).encode() + b"\n" + body)
+
+
 def said(loaded) -> list[str]:
     return [str(p) for p in loaded.problems]
 
@@ -76,8 +90,9 @@ def test_records_taken_from_the_memo_are_those_read(data):
     first, second = twice(data)
     assert len(second.returns) == 6 and second.returns == first.returns
     assert said(second) == said(first)
-    memo = json.loads(memo_path(data).read_text(encoding="utf-8"))
-    assert sorted(memo["records"]) == [p.name for p in records(data)]
+    head, entries = read_memo(data)
+    assert head["reader"] == record_memo.reader()
+    assert sorted(entries) == [p.name for p in records(data)]
 
 
 def test_a_record_edited_in_place_is_read_again_even_with_its_time_put_back(data):
@@ -139,22 +154,22 @@ def test_a_memo_that_cannot_be_used_is_not_used(data, memo):
     memo_path(data).write_bytes(memo)
     loaded = load_campaign(data)
     assert loaded.returns == expected.returns and said(loaded) == said(expected)
-    assert json.loads(memo_path(data).read_text(encoding="utf-8"))["version"] == record_memo.VERSION
+    assert read_memo(data)[0]["version"] == record_memo.VERSION
 
 
 def test_values_forged_in_the_memo_are_checked_and_the_file_read_instead(data):
     """The memo lives in the data folder: values changed there (under a record's true size and
     times) go through the same checks; any found wrong, the file itself is read."""
     expected = load_campaign(data)
-    memo = json.loads(memo_path(data).read_text(encoding="utf-8"))
+    head, entries = read_memo(data)
     name = records(data)[2].name
-    forged = memo["records"][name][1]
+    forged = entries[name][1]
     table = next(iter(forged["figures"]))
     row = next(iter(forged["figures"][table]))
     col = next(iter(forged["figures"][table][row]))
     forged["figures"][table][row][col] = "một nghìn"      # not a figure
     forged["campaign"] = "chien-dich-khac"
-    memo_path(data).write_text(json.dumps(memo, ensure_ascii=False), encoding="utf-8")
+    write_memo(data, head, entries)
     loaded = load_campaign(data)
     assert loaded.returns == expected.returns and said(loaded) == said(expected)
 
@@ -183,3 +198,62 @@ def test_a_check_reads_the_memo_and_writes_none(data):
     again = load_campaign(data, repair=False)
     assert memo_path(data).read_bytes() == before
     assert again.returns == checked.returns and said(again) == said(checked)
+
+
+@pytest.mark.parametrize("damage", ["a digit of a figure", "another reader"])
+def test_a_memo_damaged_on_the_disk_or_made_by_another_reader_is_not_used(data, damage, monkeypatch):
+    """One figure changed in the memo without its checksum (the disk, a sync gone wrong), or a
+    memo made by a loader whose rules have changed since: the records are read again."""
+    expected = load_campaign(data)
+    head, body = memo_path(data).read_bytes().split(b"\n", 1)
+    if damage == "another reader":
+        memo_path(data).write_bytes(json.dumps({**json.loads(head), "reader": "0" * 64}).encode()
+                                    + b"\n" + body)
+    else:
+        digits = re.search(rb"so-luong\":(\d)", body)
+        flipped = str((int(digits.group(1)) + 1) % 10).encode()
+        memo_path(data).write_bytes(head + b"\n" + body[:digits.start(1)] + flipped
+                                    + body[digits.end(1):])
+    parsed = []
+    from generator.config import validate
+
+    def load_yaml(path, name, problems, **options):
+        parsed.append(name)
+        return real(path, name, problems, **options)
+
+    real = validate.load_yaml
+    monkeypatch.setattr(validate, "load_yaml", load_yaml)
+    loaded = load_campaign(data)
+    assert sorted(n for n in parsed if n.startswith("bao-cao/")) == \
+        [f"bao-cao/{p.name}" for p in records(data)]     # every record parsed again
+    assert loaded.returns == expected.returns and said(loaded) == said(expected)
+
+
+def test_a_memo_that_is_a_pipe_does_not_stop_the_load(data):
+    """Not a plain file (a pipe, a device): not read — reading a pipe would wait for ever."""
+    import subprocess
+    import sys
+
+    memo_path(data).unlink(missing_ok=True)
+    memo_path(data).parent.mkdir(parents=True, exist_ok=True)
+    os.mkfifo(memo_path(data))
+    code = ("import sys\nfrom pathlib import Path\nfrom generator.config.validate import load_campaign\n"
+            f"print(len(load_campaign(Path({str(data)!r}), repair=False).returns))\n")
+    done = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "6"
+
+
+def test_a_record_whose_values_json_cannot_hold_leaves_the_others_remembered(data):
+    """A «!!binary» finding (bytes, which pydantic takes as text): that record is read every
+    time, the others are remembered all the same."""
+    path = records(data)[3]
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("findings:", "findings:\n- !!binary aGVsbG8=", 1), encoding="utf-8")
+    expected = without_memo(data)
+    load_campaign(data)
+    entries = read_memo(data)[1]
+    assert sorted(entries) == sorted(p.name for p in records(data) if p != path)
+    loaded = load_campaign(data)
+    assert loaded.returns == expected.returns and said(loaded) == said(expected)

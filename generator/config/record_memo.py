@@ -22,22 +22,41 @@ It lives in ``bao-cao/.vanban/ban-ghi-da-doc.json``, beside the collect's journa
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
+import os
+import stat
 from pathlib import Path
 from typing import Any
+
+import yaml
 
 from ..base.exceptions import OutputError
 from ..base.transaction import STATE
 from ..base.writer import write_atomic
 
 FILE = "ban-ghi-da-doc.json"
-VERSION = 2   # 2: by the bytes' SHA-256 (1 was by the files' times)
+VERSION = 3   # 3: a header (reader, checksum) line; 2: by the bytes' SHA-256; 1: by the files' times
 MAX_SIZE = 256 * 1024 * 1024   # bytes: 20.000 records of a large form are under 100 MB
 
 
+@functools.cache
+def reader() -> str:
+    """What turned a record's bytes into values: the loader's own code (its YAML builder, its
+    text repairs) and PyYAML's version. A memo made by another reader is not used — a new
+    rule of the loader would otherwise never see the records remembered before it."""
+    from ..model import loader
+
+    made = hashlib.sha256(Path(loader.__file__).read_bytes())
+    made.update(f"|{yaml.__version__}|{VERSION}".encode())
+    return made.hexdigest()
+
+
 class RecordMemo:
-    """The memo of one records folder, for one load."""
+    """The memo of one records folder, for one load. The file is two lines: a header (its
+    version, the reader, the SHA-256 of the second line), then the records' values — a memo
+    damaged on the disk, made by another reader, or not a plain file is not used."""
 
     def __init__(self, folder: Path):
         self.path = folder / STATE / FILE
@@ -47,15 +66,22 @@ class RecordMemo:
 
     def _read(self) -> dict[str, list]:
         try:
-            if self.path.stat().st_size > MAX_SIZE:
+            st = os.lstat(self.path)
+            if not stat.S_ISREG(st.st_mode) or st.st_size > MAX_SIZE:   # a pipe, a device, a link
                 return {}
-            memo = json.loads(self.path.read_bytes())
+            with open(self.path, "rb") as fh:
+                head = json.loads(fh.readline(4096))
+                body = fh.read(MAX_SIZE + 1)
+            if not isinstance(head, dict) or head.get("version") != VERSION \
+                    or head.get("reader") != reader() \
+                    or head.get("sha256") != hashlib.sha256(body).hexdigest():
+                return {}
+            records = json.loads(body)
         except (OSError, ValueError, RecursionError):
             return {}
-        if not isinstance(memo, dict) or memo.get("version") != VERSION \
-                or not isinstance(memo.get("records"), dict):
+        if not isinstance(records, dict):
             return {}
-        return {name: entry for name, entry in memo["records"].items()
+        return {name: entry for name, entry in records.items()
                 if isinstance(entry, list) and len(entry) == 2 and isinstance(entry[0], str)
                 and isinstance(entry[1], dict)}
 
@@ -81,12 +107,20 @@ class RecordMemo:
         """Written when it differs from what was read (new or changed files read, files gone)."""
         if not self.changed and self.now.keys() == self.kept.keys():
             return
+        entries = []
+        for name, entry in self.now.items():
+            try:      # values JSON cannot hold (bytes a «!!binary» made) leave their record out
+                entries.append(_json(name) + ":" + _json(entry))
+            except (TypeError, ValueError):
+                continue
+        body = ("{" + ",".join(entries) + "}").encode("utf-8", "surrogatepass")
+        head = _json({"version": VERSION, "reader": reader(),
+                      "sha256": hashlib.sha256(body).hexdigest()}).encode("utf-8")
         try:
-            text = json.dumps({"version": VERSION, "records": self.now}, ensure_ascii=False,
-                              separators=(",", ":")).encode("utf-8")
-        except (TypeError, ValueError):   # pragma: no cover - a record's values are plain
-            return
-        try:
-            write_atomic(self.path, text)
+            write_atomic(self.path, head + b"\n" + body)
         except OutputError:   # a folder one may only read, a full disk: no memo, nothing lost
             pass
+
+
+def _json(value) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
