@@ -10,6 +10,8 @@ import errno
 from dataclasses import dataclass
 from pathlib import Path
 
+from .thousands import thousands
+
 ERROR = "lỗi"
 WARNING = "cảnh báo"
 
@@ -24,7 +26,7 @@ def cut(text: str, limit: int) -> str:
     if len(text) <= limit:
         return text
     keep = max(limit - 32, 20)
-    left = f" …[bỏ bớt {len(text) - keep:,} ký tự]… ".replace(",", ".")
+    left = f" …[bỏ bớt {thousands(len(text) - keep)} ký tự]… "
     return text[: keep * 2 // 3] + left + text[-(keep - keep * 2 // 3):]
 
 

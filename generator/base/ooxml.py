@@ -33,6 +33,7 @@ from typing import NamedTuple
 from pathlib import Path
 
 from .exceptions import os_reason, printable
+from .thousands import thousands
 from lxml import etree
 
 MAX_FILE = 20 * 1024 * 1024        # a report with its tables is well under 1 MB
@@ -86,10 +87,6 @@ def _bound(chunk: bytes) -> int:
     """At least the nodes ``chunk`` can make a parser build: its «<» but those of closing
     tags (which build nothing), and its «=»."""
     return chunk.count(b"<") - chunk.count(b"</") + chunk.count(b"=")
-
-
-def _thousands(n: int) -> str:
-    return f"{n:,}".replace(",", ".")
 
 
 class _Part:
@@ -176,7 +173,7 @@ class _Part:
             chunks = [chunk]
         self.tags += sum(c.count(b"<") for c in chunks)
         if self.tags > self.max_tags:
-            raise Refused(f"phần {self.name} có hơn {_thousands(self.max_tags)} thẻ XML, vượt xa một "
+            raise Refused(f"phần {self.name} có hơn {thousands(self.max_tags)} thẻ XML, vượt xa một "
                           "báo cáo thật (có thể là tệp làm giả để làm treo máy)")
 
     def _pull(self, chunk: bytes) -> None:
@@ -211,7 +208,7 @@ class _Part:
         for event, element in self.parser.read_events():
             self.nodes += 1 if event == "start-ns" else 1 + len(element.attrib)
         if self.nodes > self.budget:
-            raise Refused(f"phần {self.name} có hơn {_thousands(self.budget)} thẻ và thuộc tính XML, "
+            raise Refused(f"phần {self.name} có hơn {thousands(self.budget)} thẻ và thuộc tính XML, "
                           "vượt xa một báo cáo thật (có thể là tệp làm giả để làm treo máy)")
 
     def _broken(self, exc: etree.XMLSyntaxError) -> Refused:

@@ -62,13 +62,12 @@ def bounded(value: int | float, typed: object = None) -> int | float:
     :func:`shown_value` quotes it). Where a figure is read (a Word cell, an Excel cell, a
     record edited by hand), an absurd one is a finding on its cell, never a stored value."""
     if isinstance(value, float) and not math.isfinite(value):
-        quoted = shown_value(value) if typed is None else shown(str(typed))
-        raise FigureError(f"«{quoted}» không phải là một số (vô hạn hoặc không xác định)")
-    if abs(value) > MAX_FIGURE:
-        quoted = shown_value(value) if typed is None else shown(str(typed))
-        raise FigureError(f"«{quoted}» lớn quá mức một số liệu có thể có (trên "
-                          f"{vnrules.figure(MAX_FIGURE)}): có phải gõ nhầm?")
-    return value
+        why = "không phải là một số (vô hạn hoặc không xác định)"
+    elif abs(value) > MAX_FIGURE:
+        why = f"lớn quá mức một số liệu có thể có (trên {vnrules.figure(MAX_FIGURE)}): có phải gõ nhầm?"
+    else:
+        return value
+    raise FigureError(f"«{shown_value(value) if typed is None else shown(str(typed))}» {why}")
 
 
 def parse_number(text: str) -> int | float | None:

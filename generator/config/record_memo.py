@@ -46,9 +46,13 @@ def reader() -> str:
     """What turned a record's bytes into values: the loader's own code (its YAML builder, its
     text repairs) and PyYAML's version. A memo made by another reader is not used — a new
     rule of the loader would otherwise never see the records remembered before it."""
+    from .. import __version__
     from ..model import loader
 
-    made = hashlib.sha256(Path(loader.__file__).read_bytes())
+    try:
+        made = hashlib.sha256(Path(loader.__file__).read_bytes())
+    except OSError:   # (an install without its sources: its version tells the reader)
+        made = hashlib.sha256(__version__.encode())
     made.update(f"|{yaml.__version__}|{VERSION}".encode())
     return made.hexdigest()
 

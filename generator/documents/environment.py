@@ -23,6 +23,7 @@ from jinja2.exceptions import SecurityError
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SandboxedEnvironment
 from markupsafe import Markup
 
+from ..base.thousands import thousands
 from ..formats import vnrules
 from ..formats.profiles import Profile
 
@@ -82,8 +83,8 @@ def _size(value: Any) -> int | None:
 def _check_weight(value: Any) -> Any:
     """``value`` if it can be written out within the limit (it is weighed, not written)."""
     if not isinstance(value, (str, int, float)) and weight(value) > MAX_TEXT:
-        raise TooBig(f"phép tính cho ra một giá trị quá lớn (trên {MAX_TEXT:,} ký tự khi viết ra)"
-                     .replace(",", "."))
+        raise TooBig(f"phép tính cho ra một giá trị quá lớn (trên {thousands(MAX_TEXT)} ký tự khi "
+                     "viết ra)")
     return value
 
 
@@ -94,8 +95,8 @@ def _check_int(value: Any) -> None:
 
 def _check_text(length: int) -> None:
     if length > MAX_TEXT:
-        raise TooBig(f"phép tính cho ra một chuỗi hay danh sách quá dài (trên {MAX_TEXT:,} ký tự khi "
-                     "viết ra)".replace(",", "."))
+        raise TooBig(f"phép tính cho ra một chuỗi hay danh sách quá dài (trên {thousands(MAX_TEXT)} ký "
+                     "tự khi viết ra)")
 
 
 def _check_args(args: tuple, kwargs: dict) -> None:
@@ -373,7 +374,7 @@ class ProseRenderer:
         except Exception:
             raise ProseError(f"không dẫn được giá trị trong «{_short(text)}»") from None
         if result is None:
-            raise ProseError(f"đoạn văn sau khi dẫn giá trị quá dài (trên {MAX_TEXT:,} ký tự)".replace(",", ".")
+            raise ProseError(f"đoạn văn sau khi dẫn giá trị quá dài (trên {thousands(MAX_TEXT)} ký tự)"
                              + f": «{_short(text)}»")
         return result
 

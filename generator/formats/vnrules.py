@@ -19,6 +19,7 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal, DivisionByZero, InvalidOperation, Overflow, localcontext
 
 from ..base import measure
+from ..base.thousands import thousands
 from .profiles import Profile
 from .styles import text_width_cm
 
@@ -140,7 +141,7 @@ def figure(value: int | float | Decimal | None, decimals: int = 0, fixed: bool =
     if value is None:
         return ""
     if type(value) is int and -_WRITTEN_IN_FULL < value < _WRITTEN_IN_FULL:   # the usual figure
-        whole = f"{abs(value):,}".replace(",", ".")
+        whole = thousands(abs(value))
         fraction = "," + "0" * decimals if fixed and decimals else ""
         return ("-" if value < 0 else "") + whole + fraction
     number = _decimal(value)
@@ -154,8 +155,7 @@ def figure(value: int | float | Decimal | None, decimals: int = 0, fixed: bool =
     whole, _, fraction = f"{rounded.copy_abs():f}".partition(".")
     if not fixed:
         fraction = fraction.rstrip("0")
-    head = len(whole) % 3 or 3      # thousands grouped by «.», the decimals after «,» (CLDR «vi»)
-    whole = ".".join([whole[:head], *(whole[i:i + 3] for i in range(head, len(whole), 3))])
+    whole = thousands(int(whole))   # thousands grouped by «.», the decimals after «,» (CLDR «vi»)
     sign = "-" if rounded < 0 else ""   # a figure rounded to nothing is 0, never «-0»
     return f"{sign}{whole},{fraction}" if fraction else sign + whole
 

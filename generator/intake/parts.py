@@ -95,10 +95,14 @@ def _text(p: etree._Element) -> str:
 _key_of_short_mark = functools.lru_cache(maxsize=4096)(key_of_mark)   # the same marks, file after file
 
 
+def _part_key(name: str) -> str | None:
+    """The part a bookmark named ``name`` marks (``key_of_mark``; a short name remembered)."""
+    return _key_of_short_mark(name) if len(name) <= 200 else key_of_mark(name)
+
+
 def _marked_key(p: etree._Element) -> str | None:
     for mark in p.iter(_BOOKMARK):
-        name = mark.get(_NAME) or ""
-        key = _key_of_short_mark(name) if len(name) <= 200 else key_of_mark(name)
+        key = _part_key(mark.get(_NAME) or "")
         if key is not None:
             return key
     return None
@@ -110,7 +114,7 @@ def first_keys(body: etree._Element, bookmarks: list[tuple[etree._Element, str]]
     paragraph: the first bookmark under a child that is a part's, by the child."""
     first: dict[etree._Element, str] = {}
     for mark, name in bookmarks:
-        key = _key_of_short_mark(name) if len(name) <= 200 else key_of_mark(name)
+        key = _part_key(name)
         if key is None:
             continue
         top, parent = mark, mark.getparent()

@@ -22,6 +22,7 @@ from yaml.constructor import ConstructorError, SafeConstructor
 
 from ..base.exceptions import ERROR, WARNING, Problem
 from ..base.exceptions import os_reason
+from ..base.thousands import thousands
 
 Path_ = tuple[str | int, ...]
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when PyYAML has it
@@ -196,7 +197,7 @@ class _Builder:
                 return None
             except (ValueError, OverflowError):  # a number of thousands of digits
                 self.problems.append(Problem(self.source.name, node.start_mark.line + 1,
-                                             format_loc(loc), f"số có {_dots(len(node.value))} chữ số: quá "
+                                             format_loc(loc), f"số có {thousands(len(node.value))} chữ số: quá "
                                              "lớn để là một giá trị của dữ liệu"))
                 return None
         if isinstance(value, str) and self.clean:
@@ -210,10 +211,6 @@ class _Builder:
 MAX_DATA_FILE = 10 * 1024 * 1024   # bytes of one data file: a campaign's are under 100 KB, a
                                    # list of 20.000 units about 2,5 MB
 MAX_ROWS = 20_000                  # rows of a table file (the unit list)
-
-
-def _dots(n: int) -> str:
-    return f"{n:,}".replace(",", ".")
 
 
 def _too_large(path: Path, name: str, problems: list[Problem]) -> bool:
@@ -409,8 +406,8 @@ def _table(source: SourceFile, lines: list[tuple[int, list[str]]], problems: lis
     header_line, header = lines[0]
     rows = sum(1 for _, cells in lines[1:] if any(c.strip() for c in cells))
     if rows > MAX_ROWS:
-        problems.append(Problem(name, None, "", f"bảng có {_dots(rows)} dòng, quá giới hạn "
-                                f"{_dots(MAX_ROWS)} dòng của một danh sách: không đọc"))
+        problems.append(Problem(name, None, "", f"bảng có {thousands(rows)} dòng, quá giới hạn "
+                                f"{thousands(MAX_ROWS)} dòng của một danh sách: không đọc"))
         return source
     header = [clean_text(h)[0].lower() for h in header]
     header = [(aliases or {}).get(h, h) for h in header]
